@@ -1,0 +1,255 @@
+//! `site.yaml` → `Config`: the site's title, where it is published (base URL), its
+//! timezone, theme, the programme's actions and lecture series, and taxonomy names.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::content::frontmatter::{self, FrontMatter};
+use crate::diagnostic::{Diagnostic, Text};
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// `base_url` as written (or given with `--base-url`).
+    pub base_url: String,
+    /// The path the site is mounted at, always starting and ending with `/`.
+    pub base_path: String,
+    /// `https://host` when `base_url` is absolute, for feeds and calendar links.
+    pub origin: Option<String>,
+    /// `base_url: ""`: every link is written relative to its page.
+    pub relative: bool,
+    pub language: String,
+    pub timezone: String,
+    pub theme: String,
+    pub actions: Vec<String>,
+    pub series: Vec<String>,
+    /// Display names of taxonomies by key (`unit` → 单位).
+    pub taxonomies: BTreeMap<String, String>,
+    pub unsafe_html: bool,
+    pub footer: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let taxonomies = [
+            ("action", "培训行动"),
+            ("level", "层级"),
+            ("domain", "领域"),
+            ("topics", "专题"),
+            ("unit", "单位"),
+            ("tags", "标签"),
+            ("speaker", "主讲人"),
+            ("series", "讲座系列"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        Config {
+            title: "干部学习平台".into(),
+            description: String::new(),
+            base_url: "/".into(),
+            base_path: "/".into(),
+            origin: None,
+            relative: false,
+            language: "zh-CN".into(),
+            timezone: "Asia/Shanghai".into(),
+            theme: "default".into(),
+            actions: ["思想淬炼", "政治历练", "实践锻炼", "专业训练"]
+                .map(String::from)
+                .to_vec(),
+            series: ["随州大讲堂", "周周学", "读书班", "第一议题", "专题研讨"]
+                .map(String::from)
+                .to_vec(),
+            taxonomies,
+            unsafe_html: false,
+            footer: String::new(),
+        }
+    }
+}
+
+const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "timezone",
+    "theme",
+    "actions",
+    "series",
+    "taxonomies",
+    "unsafe_html",
+    "footer",
+];
+
+impl Config {
+    /// Reads `site.yaml` text. `path` is used in diagnostics only.
+    pub fn parse(path: &Path, bytes: &[u8]) -> Result<Config, Vec<Diagnostic>> {
+        let text = frontmatter::decode(path, bytes).map_err(|d| vec![d])?;
+        let mut fm = FrontMatter::parse(path, &text, 1).map_err(|d| vec![d])?;
+        fm.check_keys(KEYS, "site.yaml ", "site.yaml");
+        let mut c = Config::default();
+        if let Some(t) = fm.required_string("title", "随州市干部能力提升学习平台") {
+            c.title = t;
+        }
+        c.description = fm.string("description").unwrap_or_default();
+        if fm.get("base_url").is_some() || has_key(&fm, "base_url") {
+            c.base_url = fm.string("base_url").unwrap_or_default();
+        }
+        if let Some(l) = fm.string("language") {
+            c.language = l;
+        }
+        if let Some(tz) = fm.string("timezone") {
+            if jiff::tz::TimeZone::get(&tz).is_err() {
+                let pos = fm.value_pos("timezone");
+                fm.error_at(
+                    pos,
+                    Text::new(
+                        format!("未知的时区“{tz}”"),
+                        format!("unknown timezone `{tz}`"),
+                    ),
+                    Text::new(
+                        "中国大陆写 timezone: Asia/Shanghai",
+                        "for mainland China: timezone: Asia/Shanghai",
+                    ),
+                );
+            }
+            c.timezone = tz;
+        }
+        if let Some(t) = fm.string("theme") {
+            c.theme = t;
+        }
+        let actions = fm.string_list("actions");
+        if !actions.is_empty() {
+            c.actions = actions;
+        }
+        let series = fm.string_list("series");
+        if !series.is_empty() {
+            c.series = series;
+        }
+        if let Some(serde_yaml_ng::Value::Mapping(m)) = fm.get("taxonomies").cloned() {
+            for (k, v) in m {
+                if let (Some(k), Some(v)) = (k.as_str(), v.as_str()) {
+                    c.taxonomies.insert(k.to_string(), v.to_string());
+                }
+            }
+        }
+        c.unsafe_html = fm.bool("unsafe_html").unwrap_or(false);
+        c.footer = fm.string("footer").unwrap_or_default();
+        if let Err(d) = c.set_base_url(&c.base_url.clone()) {
+            let pos = fm.value_pos("base_url");
+            fm.error_at(pos, d.0, d.1);
+        }
+        let diags = std::mem::take(&mut fm.diags);
+        if diags.iter().any(Diagnostic::is_error) {
+            Err(diags)
+        } else {
+            Ok(c)
+        }
+    }
+
+    /// Sets where the site is published: a path (`/training/`), an absolute URL
+    /// (`https://host/training/`) or `""` for relative links.
+    pub fn set_base_url(&mut self, raw: &str) -> Result<(), (Text, Text)> {
+        let raw = raw.trim();
+        self.base_url = raw.to_string();
+        self.relative = raw.is_empty();
+        self.origin = None;
+        let path = if raw.is_empty() {
+            "/".to_string()
+        } else if let Some(rest) = raw
+            .strip_prefix("https://")
+            .or_else(|| raw.strip_prefix("http://"))
+        {
+            let scheme = if raw.starts_with("https") {
+                "https"
+            } else {
+                "http"
+            };
+            let (host, path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
+            if host.is_empty() {
+                return Err(bad_base(raw));
+            }
+            self.origin = Some(format!("{scheme}://{host}"));
+            format!("/{path}")
+        } else if raw.starts_with('/') {
+            raw.to_string()
+        } else {
+            return Err(bad_base(raw));
+        };
+        if path.contains("..") || path.contains(['?', '#', '\\', ' ']) {
+            return Err(bad_base(raw));
+        }
+        let mut path = path.replace("//", "/");
+        if !path.ends_with('/') {
+            path.push('/');
+        }
+        self.base_path = path;
+        Ok(())
+    }
+
+    /// The absolute URL of a root-relative path, when the site has an origin.
+    pub fn absolute(&self, path: &str) -> Option<String> {
+        self.origin
+            .as_ref()
+            .map(|o| format!("{o}{}", self.url(path)))
+    }
+
+    /// A root-relative site path with the base path in front.
+    pub fn url(&self, path: &str) -> String {
+        let p = path.strip_prefix('/').unwrap_or(path);
+        format!("{}{p}", self.base_path)
+    }
+}
+
+fn has_key(fm: &FrontMatter, key: &str) -> bool {
+    fm.keys().any(|k| k == key)
+}
+
+fn bad_base(raw: &str) -> (Text, Text) {
+    (
+        Text::new(
+            format!("base_url“{raw}”无法使用"),
+            format!("base_url `{raw}` cannot be used"),
+        ),
+        Text::new(
+            "写成路径（/ 或 /training/）、完整网址（https://example.gov.cn/training/），或留空 \"\" 生成相对链接",
+            "write a path (/ or /training/), an absolute URL (https://example.gov.cn/training/), or \"\" for relative links",
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_forms() {
+        let mut c = Config::default();
+        c.set_base_url("/training").unwrap();
+        assert_eq!(c.base_path, "/training/");
+        assert_eq!(c.url("/courses/"), "/training/courses/");
+        c.set_base_url("https://edu.example.gov.cn/training/")
+            .unwrap();
+        assert_eq!(c.origin.as_deref(), Some("https://edu.example.gov.cn"));
+        assert_eq!(
+            c.absolute("/a/").as_deref(),
+            Some("https://edu.example.gov.cn/training/a/")
+        );
+        c.set_base_url("").unwrap();
+        assert!(c.relative);
+        assert!(c.set_base_url("training").is_err());
+        assert!(c.set_base_url("/../x").is_err());
+    }
+
+    #[test]
+    fn site_yaml_with_unknown_key_and_timezone() {
+        let e = Config::parse(
+            Path::new("site.yaml"),
+            "title: x\ntimezon: Asia/Shanghai\ntimezone: Mars/Base\n".as_bytes(),
+        )
+        .unwrap_err();
+        assert_eq!(e.len(), 2);
+        assert!(e.iter().any(|d| d.hint.en.contains("timezone")));
+    }
+}

@@ -1,0 +1,617 @@
+//! Markdown → HTML for one page: CommonMark with GFM tables, strikethrough, task lists,
+//! footnotes and alerts; heading ids and the table of contents; links written as source
+//! paths resolved to URLs and checked; quizzes; raw HTML sanitised. Pure: text in, HTML
+//! and findings out.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
+use serde::Serialize;
+
+use super::quiz;
+use crate::diagnostic::{Diagnostic, Text, did_you_mean};
+
+/// Where links written in Markdown may point: content pages by their source path and
+/// other files (attachments, images) by theirs, both relative to `content/`.
+#[derive(Debug, Default)]
+pub struct LinkTargets {
+    pub pages: HashMap<String, String>,
+    pub files: HashMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TocItem {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// A link to `#anchor` of another page (or this one), checked once every page is rendered.
+#[derive(Debug, Clone)]
+pub struct AnchorRef {
+    pub target: String,
+    pub anchor: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocItem>,
+    pub heading_ids: HashSet<String>,
+    /// The text of h2/h3 headings, for search.
+    pub headings: Vec<String>,
+    /// Visible text, for search and reading time.
+    pub text: String,
+    pub anchors: Vec<AnchorRef>,
+    pub diags: Vec<Diagnostic>,
+    pub quizzes: usize,
+}
+
+pub struct Input<'a> {
+    /// Site-relative path for diagnostics (`content/cases/x.md`).
+    pub path: &'a Path,
+    /// Content-relative source path (`cases/x.md`).
+    pub source: &'a str,
+    pub body: &'a str,
+    /// File line on which `body` starts.
+    pub body_line: usize,
+    pub unsafe_html: bool,
+}
+
+const QUIZ_MARK: char = '\u{E000}';
+
+pub fn render(input: &Input, targets: &LinkTargets) -> Rendered {
+    let mut opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    opts.remove(Options::ENABLE_SMART_PUNCTUATION);
+    let lines = LineIndex::new(input.body);
+    let mut out = Rendered::default();
+    let mut events: Vec<Event> = Vec::new();
+    let mut has_raw_html = false;
+    let mut quizzes: Vec<String> = Vec::new();
+    let mut used_ids: HashMap<String, usize> = HashMap::new();
+
+    // Buffers for constructs rendered as a whole.
+    let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>, String)> = None;
+    let mut quiz_block: Option<(usize, String)> = None;
+    let mut in_code = false;
+
+    for (event, range) in Parser::new_ext(input.body, opts).into_offset_iter() {
+        let (line, column) = lines.locate(input.body, range.start, input.body_line);
+        // A quiz block collects its YAML until the fence closes.
+        if let Some((_, yaml)) = quiz_block.as_mut() {
+            match event {
+                Event::Text(t) => yaml.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let (first_line, yaml) = quiz_block.take().unwrap_or_default();
+                    match quiz::parse(input.path, &yaml, first_line) {
+                        Ok(questions) => {
+                            quizzes.push(quiz::render(&questions, quizzes.len() + 1));
+                            let mark = format!("{QUIZ_MARK}{}{QUIZ_MARK}", quizzes.len() - 1);
+                            events.push(Event::Html(format!("{mark}\n").into()));
+                        }
+                        Err(d) => out.diags.push(d),
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        let event = match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref lang)))
+                if lang.trim() == "quiz" =>
+            {
+                quiz_block = Some((line + 1, String::new()));
+                continue;
+            }
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code = true;
+                event
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                event
+            }
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((level, id.map(|s| s.to_string()), Vec::new(), String::new()));
+                continue;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, explicit, inner, text)) = heading.take() {
+                    let base = explicit.unwrap_or_else(|| anchor_id(&text));
+                    let id = unique_id(&mut used_ids, base);
+                    let mut inner_html = String::new();
+                    pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
+                    let n = level as u8;
+                    if (2..=3).contains(&n) {
+                        out.toc.push(TocItem {
+                            level: n,
+                            id: id.clone(),
+                            title: text.trim().to_string(),
+                        });
+                        out.headings.push(text.trim().to_string());
+                    }
+                    out.text.push_str(text.trim());
+                    out.text.push('\n');
+                    events.push(Event::Html(
+                        format!("<h{n} id=\"{}\">{inner_html}</h{n}>\n", attr(&id)).into(),
+                    ));
+                    out.heading_ids.insert(id);
+                }
+                continue;
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, label) = alert(kind);
+                Event::Html(
+                    format!("<div class=\"markdown-alert markdown-alert-{class}\" role=\"note\"><p class=\"markdown-alert-title\">{label}</p>\n").into(),
+                )
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
+            Event::Start(Tag::Table(_)) => {
+                events.push(Event::Html("<div class=\"table-wrap\">\n".into()));
+                event
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(event);
+                Event::Html("</div>\n".into())
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let resolved = resolve(input, targets, &dest_url, line, column, &mut out);
+                match resolved {
+                    Resolved::External(url) => Event::InlineHtml(
+                        format!(
+                            "<a href=\"{}\" rel=\"noopener\"{}>",
+                            attr(&url),
+                            title_attr(&title)
+                        )
+                        .into(),
+                    ),
+                    Resolved::Internal(url) => Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: url.into(),
+                        title,
+                        id,
+                    }),
+                }
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let url = match resolve(input, targets, &dest_url, line, column, &mut out) {
+                    Resolved::External(u) | Resolved::Internal(u) => u,
+                };
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: url.into(),
+                    title,
+                    id,
+                })
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                has_raw_html = true;
+                event
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                if let Some((_, _, _, text)) = heading.as_mut() {
+                    text.push_str(t);
+                } else if !in_code || t.len() < 2000 {
+                    out.text.push_str(t);
+                }
+                event
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                out.text.push('\n');
+                event
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                out.text.push('\n');
+                event
+            }
+            other => other,
+        };
+        if let Some((_, _, inner, _)) = heading.as_mut() {
+            inner.push(event);
+        } else {
+            events.push(event);
+        }
+    }
+    if let Some((line, _)) = quiz_block {
+        // An unclosed fence runs to the end of the file; parse what there is.
+        out.diags.push(
+            Diagnostic::error(
+                input.path,
+                line.saturating_sub(1),
+                1,
+                Text::new(
+                    "自测题代码块没有结束的 ```",
+                    "the quiz block is never closed with ```",
+                ),
+            )
+            .with_hint(Text::new(
+                "在题目后面单独写一行 ```",
+                "add a line with ``` after the questions",
+            )),
+        );
+    }
+
+    let mut html = String::with_capacity(input.body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if has_raw_html && !input.unsafe_html {
+        html = SANITIZER.clean(&html).to_string();
+    }
+    if !quizzes.is_empty() {
+        for (i, q) in quizzes.iter().enumerate() {
+            html = html.replace(&format!("{QUIZ_MARK}{i}{QUIZ_MARK}"), q);
+        }
+    }
+    out.quizzes = quizzes.len();
+    out.html = html;
+    out
+}
+
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(["id", "class"])
+        .add_tags(["div", "input", "details", "summary", "section"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("ol", ["start"])
+        .link_rel(Some("noopener"));
+    b
+});
+
+enum Resolved {
+    Internal(String),
+    External(String),
+}
+
+fn resolve(
+    input: &Input,
+    targets: &LinkTargets,
+    dest: &str,
+    line: usize,
+    column: usize,
+    out: &mut Rendered,
+) -> Resolved {
+    let dest = dest.trim();
+    let lower = dest.to_ascii_lowercase();
+    let is_external = lower.starts_with("http:")
+        || lower.starts_with("https:")
+        || lower.starts_with("mailto:")
+        || lower.starts_with("tel:")
+        || lower.starts_with("//")
+        || lower.starts_with("webcal:");
+    if is_external {
+        return Resolved::External(dest.to_string());
+    }
+    if dest.is_empty() || dest.starts_with('/') && !dest.starts_with("/@") {
+        return Resolved::Internal(dest.to_string());
+    }
+    let (path_part, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (dest, None),
+    };
+    if path_part.is_empty() {
+        if let Some(a) = anchor {
+            out.anchors.push(AnchorRef {
+                target: input.source.to_string(),
+                anchor: a.to_string(),
+                line,
+                column,
+            });
+        }
+        return Resolved::Internal(dest.to_string());
+    }
+    let decoded = percent_decode(path_part);
+    let source = if let Some(rest) = decoded.strip_prefix("@/") {
+        normalise(rest)
+    } else {
+        let dir = input.source.rsplit_once('/').map_or("", |(d, _)| d);
+        normalise(&format!("{dir}/{decoded}"))
+    };
+    let Some(source) = source else {
+        out.diags.push(broken(input, line, column, dest, None));
+        return Resolved::Internal(dest.to_string());
+    };
+    let is_page = source.ends_with(".md");
+    let table = if is_page {
+        &targets.pages
+    } else {
+        &targets.files
+    };
+    match table.get(&source) {
+        Some(url) => {
+            if let (Some(a), true) = (anchor, is_page) {
+                out.anchors.push(AnchorRef {
+                    target: source.clone(),
+                    anchor: a.to_string(),
+                    line,
+                    column,
+                });
+            }
+            let url = match anchor {
+                Some(a) => format!("{url}#{a}"),
+                None => url.clone(),
+            };
+            Resolved::Internal(url)
+        }
+        None => {
+            let same_but_case = table
+                .keys()
+                .find(|k| k.to_lowercase() == source.to_lowercase())
+                .cloned();
+            let guess = same_but_case.or_else(|| {
+                did_you_mean(&source, table.keys().map(String::as_str)).map(str::to_string)
+            });
+            out.diags.push(broken(input, line, column, dest, guess));
+            Resolved::Internal(dest.to_string())
+        }
+    }
+}
+
+fn broken(
+    input: &Input,
+    line: usize,
+    column: usize,
+    dest: &str,
+    guess: Option<String>,
+) -> Diagnostic {
+    let hint = match guess {
+        Some(g) => Text::new(
+            format!("是不是要链接到 @/{g}？文件改名或移动后，请同时修改链接"),
+            format!("did you mean @/{g}? When a file is renamed or moved, update links to it"),
+        ),
+        None => Text::new(
+            "检查文件名和路径：@/ 开头的路径从 content/ 算起，例如 @/courses/党史/index.md；相对路径从本文件所在目录算起",
+            "check the path: @/ paths start at content/ (e.g. @/courses/x/index.md); relative paths start at this file's folder",
+        ),
+    };
+    Diagnostic::error(
+        input.path,
+        line,
+        column,
+        Text::new(
+            format!("链接目标“{dest}”不存在"),
+            format!("link target `{dest}` does not exist"),
+        ),
+    )
+    .with_hint(hint)
+}
+
+/// Resolves `.` and `..` in a content-relative path; `None` when it leaves `content/`.
+fn normalise(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = s.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(hex, 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// The id of a heading: letters and digits of any script kept (lowercased), spaces and
+/// ASCII punctuation turned into `-`, other punctuation (、，：…) dropped.
+pub fn anchor_id(text: &str) -> String {
+    let mut id = String::new();
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() {
+            id.extend(c.to_lowercase());
+        } else if (c.is_whitespace() || c.is_ascii_punctuation())
+            && !id.ends_with('-')
+            && !id.is_empty()
+        {
+            id.push('-');
+        }
+    }
+    let id = id.trim_end_matches('-').to_string();
+    if id.is_empty() {
+        "section".to_string()
+    } else {
+        id
+    }
+}
+
+fn unique_id(used: &mut HashMap<String, usize>, base: String) -> String {
+    let n = used.entry(base.clone()).or_insert(0);
+    *n += 1;
+    if *n == 1 {
+        base
+    } else {
+        format!("{base}-{}", *n - 1)
+    }
+}
+
+fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "说明"),
+        BlockQuoteKind::Tip => ("tip", "提示"),
+        BlockQuoteKind::Important => ("important", "重要"),
+        BlockQuoteKind::Warning => ("warning", "警告"),
+        BlockQuoteKind::Caution => ("caution", "注意"),
+    }
+}
+
+fn attr(s: &str) -> String {
+    crate::diagnostic::escape_html(s)
+}
+
+fn title_attr(title: &CowStr) -> String {
+    if title.is_empty() {
+        String::new()
+    } else {
+        format!(" title=\"{}\"", attr(title))
+    }
+}
+
+/// Byte offset → 1-based line and column (in characters) of the file.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    fn locate(&self, text: &str, offset: usize, first_line: usize) -> (usize, usize) {
+        let idx = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let start = self.starts[idx];
+        let col = text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        (first_line + idx, col)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn targets() -> LinkTargets {
+        let mut t = LinkTargets::default();
+        t.pages
+            .insert("courses/a/index.md".into(), "/courses/a/".into());
+        t.pages.insert("cases/b.md".into(), "/cases/b/".into());
+        t.files.insert(
+            "courses/a/slides.pdf".into(),
+            "/courses/a/slides.pdf".into(),
+        );
+        t
+    }
+
+    fn md(body: &str) -> Rendered {
+        let input = Input {
+            path: Path::new("content/courses/a/01.md"),
+            source: "courses/a/01.md",
+            body,
+            body_line: 5,
+            unsafe_html: false,
+        };
+        render(&input, &targets())
+    }
+
+    #[test]
+    fn source_path_links_become_urls() {
+        let r = md("[a](@/cases/b.md#x) [b](index.md) [c](../../cases/b.md) [d](slides.pdf)\n");
+        assert!(r.html.contains("href=\"/cases/b/#x\""), "{}", r.html);
+        assert!(r.html.contains("href=\"/courses/a/\""));
+        assert!(r.html.contains("href=\"/courses/a/slides.pdf\""));
+        assert_eq!(r.anchors.len(), 1);
+        assert!(r.diags.is_empty());
+    }
+
+    #[test]
+    fn broken_link_is_reported_at_its_position() {
+        let r = md("text\n\nsee [x](@/cases/c.md)\n");
+        assert_eq!(r.diags.len(), 1);
+        assert_eq!((r.diags[0].line, r.diags[0].column), (7, 5));
+        assert!(r.diags[0].hint.en.contains("cases/b.md"));
+    }
+
+    #[test]
+    fn headings_get_ids_and_toc() {
+        let r = md("## 一、总体要求\n\n### Step 1: Go\n\n## 一、总体要求\n");
+        let ids: Vec<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["一总体要求", "step-1-go", "一总体要求-1"]);
+        assert!(r.html.contains("<h2 id=\"一总体要求\">一、总体要求</h2>"));
+    }
+
+    #[test]
+    fn raw_script_and_event_handlers_are_removed() {
+        let r = md(
+            "<script>alert(1)</script>\n\n<p onclick=\"x()\">hi</p>\n\n<img src=x onerror=alert(1)>\n",
+        );
+        assert!(!r.html.contains("<script"), "{}", r.html);
+        assert!(!r.html.contains("onclick"));
+        assert!(!r.html.contains("onerror"));
+        assert!(r.html.contains("hi"));
+    }
+
+    #[test]
+    fn gfm_features_render() {
+        let r = md(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~x~~\n\n- [x] done\n\n> [!NOTE]\n> 注意\n\n脚注[^1]\n\n[^1]: 说明\n",
+        );
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>x</del>"));
+        assert!(r.html.contains("type=\"checkbox\""));
+        assert!(r.html.contains("markdown-alert-note"));
+        assert!(r.html.contains("footnote"));
+    }
+
+    #[test]
+    fn external_links_get_noopener() {
+        let r = md("[x](https://example.org/)\n");
+        assert!(r.html.contains("rel=\"noopener\""));
+    }
+
+    #[test]
+    fn quiz_block_becomes_a_form() {
+        let r = md("```quiz\n- question: 一\n  options: [甲, 乙]\n  answer: A\n```\n");
+        assert_eq!(r.quizzes, 1);
+        assert!(
+            r.html.contains("<section class=\"quiz\" id=\"quiz-1\""),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn quiz_error_points_at_the_markdown_line() {
+        let r = md("intro\n\n```quiz\n- question: 一\n  options: [甲, 乙]\n  answer: Z\n```\n");
+        assert_eq!(r.diags.len(), 1);
+        assert_eq!(r.diags[0].line, 10);
+    }
+
+    #[test]
+    fn escaping_out_of_content_is_an_error() {
+        let r = md("[x](../../../etc/passwd.md)\n");
+        assert_eq!(r.diags.len(), 1);
+    }
+}

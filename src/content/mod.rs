@@ -1,0 +1,704 @@
+//! Content: reading `content/` (the only I/O here is `walk`), front matter typed by the
+//! kind a file's location gives it, and Markdown rendering. Parsing is pure so it can run
+//! in parallel and again, for one file, in the dev server.
+
+pub mod frontmatter;
+pub mod markdown;
+pub mod quiz;
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::{Date, DateTime};
+use serde_yaml_ng::Value;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Text, suggestion};
+use frontmatter::FrontMatter;
+
+/// One file read from `content/`.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Site-relative path used in diagnostics: `content/cases/x.md`.
+    pub path: PathBuf,
+    /// Content-relative path with `/` separators: `cases/x.md`.
+    pub rel: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A non-Markdown file in `content/` (an attachment or image), copied beside its page.
+#[derive(Debug, Clone)]
+pub struct AssetFile {
+    pub rel: String,
+    pub abs: PathBuf,
+    pub size: u64,
+}
+
+/// Reads every Markdown file and lists every other file under `content/`, in a stable order.
+/// Hidden files and editor leftovers are skipped.
+pub fn walk(root: &Path) -> std::io::Result<(Vec<SourceFile>, Vec<AssetFile>)> {
+    let content = root.join("content");
+    let mut sources = Vec::new();
+    let mut assets = Vec::new();
+    if !content.is_dir() {
+        return Ok((sources, assets));
+    }
+    let walker = WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = entry.map_err(std::io::Error::other)?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel_path = entry.path().strip_prefix(&content).unwrap_or(entry.path());
+        let rel = rel_path.to_string_lossy().replace('\\', "/");
+        if rel.ends_with(".md") {
+            sources.push(SourceFile {
+                path: Path::new("content").join(rel_path),
+                rel,
+                bytes: std::fs::read(entry.path())?,
+            });
+        } else {
+            let size = entry.metadata().map_err(std::io::Error::other)?.len();
+            assets.push(AssetFile {
+                rel,
+                abs: entry.path().to_path_buf(),
+                size,
+            });
+        }
+    }
+    Ok((sources, assets))
+}
+
+/// Editor swap, backup and temporary files, and hidden files.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+        || name == "Thumbs.db"
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Home,
+    /// The intro text of a list page: `courses/_index.md`, `lectures/_index.md`, `cases/_index.md`.
+    Section,
+    Course,
+    Lesson,
+    Lecture,
+    Case,
+    Page,
+}
+
+impl Kind {
+    /// The kind a file has by its place in `content/`.
+    pub fn of(rel: &str) -> Kind {
+        let parts: Vec<&str> = rel.split('/').collect();
+        match parts.as_slice() {
+            ["_index.md"] => Kind::Home,
+            ["courses" | "lectures" | "cases", "_index.md"] => Kind::Section,
+            ["courses", _, "index.md" | "_index.md"] => Kind::Course,
+            ["courses", _, _, ..] => Kind::Lesson,
+            ["lectures", _, ..] => Kind::Lecture,
+            ["cases", _, ..] => Kind::Case,
+            _ => Kind::Page,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Kind::Home => "home",
+            Kind::Section => "section",
+            Kind::Course => "course",
+            Kind::Lesson => "lesson",
+            Kind::Lecture => "lecture",
+            Kind::Case => "case",
+            Kind::Page => "page",
+        }
+    }
+
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Kind::Home | Kind::Section | Kind::Page => ("页面", "a page"),
+            Kind::Course => ("课程", "a course"),
+            Kind::Lesson => ("课时", "a lesson"),
+            Kind::Lecture => ("讲座", "a lecture"),
+            Kind::Case => ("案例", "a case"),
+        }
+    }
+
+    fn allowed_keys(self) -> Vec<&'static str> {
+        let mut keys = COMMON_KEYS.to_vec();
+        keys.extend_from_slice(match self {
+            Kind::Course => COURSE_KEYS,
+            Kind::Lesson => LESSON_KEYS,
+            Kind::Lecture => LECTURE_KEYS,
+            Kind::Case => CASE_KEYS,
+            _ => &[],
+        });
+        keys
+    }
+}
+
+pub const COMMON_KEYS: &[&str] = &[
+    "title",
+    "slug",
+    "summary",
+    "date",
+    "updated",
+    "draft",
+    "weight",
+    "tags",
+    "publish_date",
+    "expiry_date",
+];
+pub const COURSE_KEYS: &[&str] = &[
+    "action",
+    "level",
+    "domain",
+    "topics",
+    "hours",
+    "required",
+    "unit",
+    "instructors",
+    "objectives",
+    "prerequisites",
+];
+pub const LESSON_KEYS: &[&str] = &["duration", "attachments"];
+pub const LECTURE_KEYS: &[&str] = &[
+    "series",
+    "start",
+    "end",
+    "duration",
+    "location",
+    "speaker",
+    "speaker_title",
+    "unit",
+    "audience",
+    "status",
+    "course",
+    "materials",
+    "repeat",
+];
+pub const CASE_KEYS: &[&str] = &["unit", "author", "domain", "region", "topics", "outcomes"];
+
+/// A reference written in front matter (a link or file name) with its position, checked
+/// once every page is known.
+#[derive(Debug, Clone)]
+pub struct Ref {
+    pub target: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Common {
+    pub title: String,
+    pub slug: Option<String>,
+    pub summary: String,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    pub draft: bool,
+    pub weight: Option<i64>,
+    pub tags: Vec<String>,
+    pub publish_date: Option<Date>,
+    pub expiry_date: Option<Date>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CourseMeta {
+    pub action: String,
+    pub levels: Vec<String>,
+    pub domains: Vec<String>,
+    pub topics: Vec<String>,
+    pub hours: f64,
+    pub required: bool,
+    pub unit: Option<String>,
+    pub instructors: Vec<String>,
+    pub objectives: Vec<String>,
+    pub prerequisites: Vec<Ref>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LessonMeta {
+    pub duration: Option<u32>,
+    pub attachments: Vec<Ref>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Scheduled,
+    Postponed,
+    Cancelled,
+}
+
+impl Status {
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Scheduled => "scheduled",
+            Status::Postponed => "postponed",
+            Status::Cancelled => "cancelled",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LectureMeta {
+    pub series: String,
+    pub start: DateTime,
+    pub end: DateTime,
+    pub location: String,
+    pub speaker: Option<String>,
+    pub speaker_title: String,
+    pub unit: Option<String>,
+    pub audience: String,
+    pub status: Status,
+    pub course: Option<Ref>,
+    pub materials: Vec<Ref>,
+    /// The raw `repeat` rule and its position, read by the schedule.
+    pub repeat: Option<(Value, usize, usize)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CaseMeta {
+    pub unit: String,
+    pub author: String,
+    pub domains: Vec<String>,
+    pub region: String,
+    pub topics: Vec<String>,
+    pub outcomes: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Meta {
+    None,
+    Course(CourseMeta),
+    Lesson(LessonMeta),
+    Lecture(Box<LectureMeta>),
+    Case(CaseMeta),
+}
+
+/// A content file with its front matter read and checked; the body is still Markdown.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub kind: Kind,
+    pub path: PathBuf,
+    pub rel: String,
+    pub common: Common,
+    pub meta: Meta,
+    pub body: String,
+    pub body_line: usize,
+}
+
+/// Reads one file's front matter. Returns the page (if it could be read at all) and every
+/// problem found in it.
+pub fn parse(src: &SourceFile, config: &Config) -> (Option<Parsed>, Vec<Diagnostic>) {
+    let text = match frontmatter::decode(&src.path, &src.bytes) {
+        Ok(t) => t,
+        Err(d) => return (None, vec![d]),
+    };
+    let split = match frontmatter::split(&src.path, &text) {
+        Ok(s) => s,
+        Err(d) => return (None, vec![d]),
+    };
+    let mut fm = match split.yaml {
+        Some(yaml) => match FrontMatter::parse(&src.path, yaml, split.yaml_line) {
+            Ok(fm) => fm,
+            Err(d) => return (None, vec![d]),
+        },
+        None => FrontMatter::empty(&src.path),
+    };
+    if split.yaml.is_none() {
+        let d = Diagnostic::error(
+            &src.path,
+            1,
+            1,
+            Text::new(
+                "文件开头缺少 front matter（--- 包起来的设置项）",
+                "the file has no front matter (settings between --- lines)",
+            ),
+        )
+        .with_hint(Text::new(
+            "在文件最前面加上三行：---、title: 标题、---",
+            "add three lines at the very top: ---, `title: …`, ---",
+        ));
+        return (None, vec![d]);
+    }
+    let kind = Kind::of(&src.rel);
+    let (kind_zh, kind_en) = kind.names();
+    fm.check_keys(&kind.allowed_keys(), kind_zh, kind_en);
+    let common = read_common(&mut fm);
+    let meta = match kind {
+        Kind::Course => read_course(&mut fm, config).map(Meta::Course),
+        Kind::Lesson => Some(Meta::Lesson(read_lesson(&mut fm))),
+        Kind::Lecture => read_lecture(&mut fm, config).map(|m| Meta::Lecture(Box::new(m))),
+        Kind::Case => read_case(&mut fm).map(Meta::Case),
+        _ => Some(Meta::None),
+    };
+    let diags = std::mem::take(&mut fm.diags);
+    let page = match (common, meta) {
+        (Some(common), Some(meta)) if !diags.iter().any(Diagnostic::is_error) => Some(Parsed {
+            kind,
+            path: src.path.clone(),
+            rel: src.rel.clone(),
+            common,
+            meta,
+            body: split.body.to_string(),
+            body_line: split.body_line,
+        }),
+        _ => None,
+    };
+    (page, diags)
+}
+
+fn read_common(fm: &mut FrontMatter) -> Option<Common> {
+    let title = fm.required_string("title", "课程名称");
+    let slug = fm.string("slug");
+    if let Some(s) = &slug
+        && !is_safe_slug(s)
+    {
+        let pos = fm.value_pos("slug");
+        fm.error_at(
+            pos,
+            Text::new(format!("slug“{s}”不能用作网址"), format!("slug `{s}` cannot be used in a URL")),
+            Text::new(
+                "slug 只能包含小写字母、数字和连字符，例如 slug: dang-shi-xue-xi",
+                "a slug may contain only lowercase letters, digits and hyphens, e.g. slug: party-history",
+            ),
+        );
+    }
+    let common = Common {
+        summary: fm.string("summary").unwrap_or_default(),
+        date: fm.date("date"),
+        updated: fm.date("updated"),
+        draft: fm.bool("draft").unwrap_or(false),
+        weight: fm.integer("weight"),
+        tags: fm.string_list("tags"),
+        publish_date: fm.date("publish_date"),
+        expiry_date: fm.date("expiry_date"),
+        title: title.clone().unwrap_or_default(),
+        slug,
+    };
+    title.map(|_| common)
+}
+
+/// Slugs end up as folder names under `public/`: no separators, no dots at the start,
+/// nothing a file system or URL treats specially.
+pub fn is_safe_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 120
+        && !s.starts_with(['.', '-'])
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// An ASCII, URL-safe slug for any name: 党史学习 → dang-shi-xue-xi.
+pub fn slugify(name: &str) -> String {
+    let ascii = deunicode::deunicode_with_tofu(name, "-");
+    let mut out = String::with_capacity(ascii.len());
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() {
+        "page".to_string()
+    } else {
+        out
+    }
+}
+
+fn check_member(
+    fm: &mut FrontMatter,
+    key: &str,
+    value: &str,
+    allowed: &[String],
+    what_zh: &str,
+    what_en: &str,
+) -> bool {
+    if allowed.iter().any(|a| a == value) {
+        return true;
+    }
+    let pos = fm.item_pos(key, value);
+    let hint = suggestion(value, allowed.iter().map(String::as_str)).unwrap_or_else(|| {
+        Text::new(
+            format!(
+                "可选的{what_zh}：{}（在 site.yaml 中配置）",
+                allowed.join("、")
+            ),
+            format!(
+                "the {what_en}s configured in site.yaml: {}",
+                allowed.join(", ")
+            ),
+        )
+    });
+    fm.error_at(
+        pos,
+        Text::new(
+            format!("未知的{what_zh}“{value}”"),
+            format!("unknown {what_en} `{value}`"),
+        ),
+        hint,
+    );
+    false
+}
+
+fn refs(fm: &mut FrontMatter, key: &str) -> Vec<Ref> {
+    fm.string_list(key)
+        .into_iter()
+        .map(|target| {
+            let (line, column) = fm.item_pos(key, &target);
+            Ref {
+                target,
+                line,
+                column,
+            }
+        })
+        .collect()
+}
+
+fn read_course(fm: &mut FrontMatter, config: &Config) -> Option<CourseMeta> {
+    let action = fm.required_string(
+        "action",
+        &config
+            .actions
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "专业训练".into()),
+    );
+    let action_ok = match &action {
+        Some(a) => check_member(fm, "action", a, &config.actions, "培训行动", "action"),
+        None => false,
+    };
+    let hours = if fm.get("hours").is_none() {
+        let pos = fm.key_pos("title");
+        fm.error_at(
+            pos,
+            Text::new(
+                "课程缺少必填项“hours”（学时）",
+                "a course needs `hours` (study hours)",
+            ),
+            Text::new(
+                "在 front matter 中加上一行 hours: 4",
+                "add a line `hours: 4` to the front matter",
+            ),
+        );
+        None
+    } else {
+        fm.number("hours")
+    };
+    let required = fm.bool("required").unwrap_or(false);
+    let meta = CourseMeta {
+        action: action.clone().unwrap_or_default(),
+        levels: fm.string_list("level"),
+        domains: fm.string_list("domain"),
+        topics: fm.string_list("topics"),
+        hours: hours.unwrap_or(0.0),
+        required,
+        unit: fm.string("unit").filter(|s| !s.is_empty()),
+        instructors: fm.string_list("instructors"),
+        objectives: fm.string_list("objectives"),
+        prerequisites: refs(fm, "prerequisites"),
+    };
+    (action_ok && hours.is_some()).then_some(meta)
+}
+
+fn read_lesson(fm: &mut FrontMatter) -> LessonMeta {
+    LessonMeta {
+        duration: fm.integer("duration").and_then(|d| u32::try_from(d).ok()),
+        attachments: refs(fm, "attachments"),
+    }
+}
+
+fn read_lecture(fm: &mut FrontMatter, config: &Config) -> Option<LectureMeta> {
+    let series = fm.string("series").unwrap_or_default();
+    if !series.is_empty() {
+        check_member(fm, "series", &series, &config.series, "讲座系列", "series");
+    }
+    if fm.get("start").is_none() {
+        fm.required_string("start", "\"2026-03-15 09:00\"");
+        return None;
+    }
+    let start = fm.datetime("start")?;
+    let end = match (fm.get("end").is_some(), fm.get("duration").is_some()) {
+        (true, _) => fm.datetime("end")?,
+        (false, true) => {
+            let minutes = fm.integer("duration")?;
+            start.checked_add(jiff::Span::new().minutes(minutes)).ok()?
+        }
+        (false, false) => start.checked_add(jiff::Span::new().hours(2)).ok()?,
+    };
+    if end <= start {
+        let key = if fm.get("end").is_some() {
+            "end"
+        } else {
+            "duration"
+        };
+        let pos = fm.value_pos(key);
+        fm.error_at(
+            pos,
+            Text::new(
+                "讲座的结束时间早于（或等于）开始时间",
+                "the lecture ends before it starts",
+            ),
+            Text::new(
+                format!(
+                    "检查 start（{}）和 {key} 的日期与时间",
+                    start.strftime("%Y-%m-%d %H:%M")
+                ),
+                format!(
+                    "check the dates and times of start ({}) and {key}",
+                    start.strftime("%Y-%m-%d %H:%M")
+                ),
+            ),
+        );
+        return None;
+    }
+    let status = match fm.string("status").as_deref() {
+        None | Some("" | "scheduled" | "已安排" | "正常") => Status::Scheduled,
+        Some("postponed" | "已延期" | "延期") => Status::Postponed,
+        Some("cancelled" | "canceled" | "已取消" | "取消") => Status::Cancelled,
+        Some(other) => {
+            let pos = fm.value_pos("status");
+            fm.error_at(
+                pos,
+                Text::new(
+                    format!("未知的讲座状态“{other}”"),
+                    format!("unknown lecture status `{other}`"),
+                ),
+                Text::new(
+                    "status 只能是 scheduled（正常）、postponed（延期）或 cancelled（取消）",
+                    "status must be scheduled, postponed or cancelled",
+                ),
+            );
+            return None;
+        }
+    };
+    let course = fm.string("course").map(|target| {
+        let (line, column) = fm.value_pos("course");
+        Ref {
+            target,
+            line,
+            column,
+        }
+    });
+    let repeat = fm.get("repeat").cloned().map(|v| {
+        let (l, c) = fm.value_pos("repeat");
+        (v, l, c)
+    });
+    Some(LectureMeta {
+        series,
+        start,
+        end,
+        location: fm.string("location").unwrap_or_default(),
+        speaker: fm.string("speaker").filter(|s| !s.is_empty()),
+        speaker_title: fm.string("speaker_title").unwrap_or_default(),
+        unit: fm.string("unit").filter(|s| !s.is_empty()),
+        audience: fm.string("audience").unwrap_or_default(),
+        status,
+        course,
+        materials: refs(fm, "materials"),
+        repeat,
+    })
+}
+
+fn read_case(fm: &mut FrontMatter) -> Option<CaseMeta> {
+    let unit = fm.required_string("unit", "市发改委")?;
+    Some(CaseMeta {
+        unit,
+        author: fm.string("author").unwrap_or_default(),
+        domains: fm.string_list("domain"),
+        region: fm.string("region").unwrap_or_default(),
+        topics: fm.string_list("topics"),
+        outcomes: fm.string_list("outcomes"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(rel: &str, text: &str) -> SourceFile {
+        SourceFile {
+            path: Path::new("content").join(rel),
+            rel: rel.into(),
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    fn config() -> Config {
+        Config::default()
+    }
+
+    #[test]
+    fn kinds_follow_the_folder() {
+        assert_eq!(Kind::of("_index.md"), Kind::Home);
+        assert_eq!(Kind::of("courses/a/index.md"), Kind::Course);
+        assert_eq!(Kind::of("courses/a/01-x.md"), Kind::Lesson);
+        assert_eq!(Kind::of("lectures/x.md"), Kind::Lecture);
+        assert_eq!(Kind::of("cases/x.md"), Kind::Case);
+        assert_eq!(Kind::of("about.md"), Kind::Page);
+        assert_eq!(Kind::of("courses/_index.md"), Kind::Section);
+    }
+
+    #[test]
+    fn slugs_are_ascii() {
+        assert_eq!(slugify("党史学习教育"), "dang-shi-xue-xi-jiao-yu");
+        assert_eq!(slugify("2026 年 Q1"), "2026-nian-q1");
+        assert!(!is_safe_slug("../../x"));
+        assert!(is_safe_slug("dang-shi_1"));
+    }
+
+    #[test]
+    fn course_without_action_or_hours_is_an_error() {
+        let (page, diags) = parse(
+            &src("courses/a/index.md", "---\ntitle: 课程\n---\n"),
+            &config(),
+        );
+        assert!(page.is_none());
+        assert!(diags.iter().any(|d| d.message.en.contains("action")));
+        assert!(diags.iter().any(|d| d.message.en.contains("hours")));
+    }
+
+    #[test]
+    fn unknown_action_suggests_a_configured_one() {
+        let (_, diags) = parse(
+            &src(
+                "courses/a/index.md",
+                "---\ntitle: 课程\naction: 思想淬练\nhours: 2\n---\n",
+            ),
+            &config(),
+        );
+        assert_eq!(diags.len(), 1);
+        assert_eq!((diags[0].line, diags[0].column), (3, 9));
+        assert!(diags[0].hint.zh.contains("思想淬炼"));
+    }
+
+    #[test]
+    fn lecture_ending_before_it_starts_is_an_error() {
+        let (page, diags) = parse(
+            &src(
+                "lectures/a.md",
+                "---\ntitle: 讲座\nstart: \"2026-03-15 09:00\"\nend: \"2026-03-15 08:00\"\n---\n",
+            ),
+            &config(),
+        );
+        assert!(page.is_none());
+        assert_eq!(diags[0].line, 4);
+    }
+
+    #[test]
+    fn lecture_without_start_is_an_error() {
+        let (page, diags) = parse(&src("lectures/a.md", "---\ntitle: 讲座\n---\n"), &config());
+        assert!(page.is_none());
+        assert!(diags[0].message.en.contains("start"));
+    }
+}

@@ -1,0 +1,192 @@
+//! jiangtang (讲堂): a static-site generator for cadre-training portals.
+//!
+//! Data flows one way: `site.yaml` + `content/` are loaded (`content`, `config`), turned
+//! into the site model (`site`), rendered into files in memory (`render`, `search`,
+//! `calendar`), then written atomically (`output`) or served (`serve`). The CLI in
+//! `main.rs` is a thin layer over [`build`] and friends.
+
+// Diagnostics travel on the error path only, where their size costs nothing measurable.
+#![allow(clippy::result_large_err)]
+
+pub mod calendar;
+pub mod config;
+pub mod content;
+pub mod diagnostic;
+pub mod init;
+pub mod output;
+pub mod recurrence;
+pub mod render;
+pub mod site;
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::DateTime;
+
+pub use config::Config;
+pub use diagnostic::{Diagnostic, Lang, Text};
+pub use output::Output;
+use render::{Renderer, Theme};
+pub use site::Site;
+
+/// What to build and how.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The site folder (holding `site.yaml` and `content/`).
+    pub root: PathBuf,
+    /// Overrides `base_url` of `site.yaml`.
+    pub base_url: Option<String>,
+    /// Include drafts and pages scheduled for later.
+    pub drafts: bool,
+    /// "Now" in the site timezone; `None` reads the clock. Fixing it makes builds
+    /// reproducible and lets tests check the upcoming/past split.
+    pub now: Option<DateTime>,
+}
+
+/// A finished build held in memory.
+pub struct Built {
+    pub site: Site,
+    pub output: Output,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads `site.yaml` and applies command-line overrides.
+pub fn load_config(opts: &Options) -> Result<Config, Vec<Diagnostic>> {
+    let path = opts.root.join("site.yaml");
+    let mut config = match std::fs::read(&path) {
+        Ok(bytes) => Config::parse(Path::new("site.yaml"), &bytes)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(vec![
+                Diagnostic::error(
+                    "site.yaml",
+                    0,
+                    0,
+                    Text::new(
+                        format!("{} 不是 jiangtang 站点：缺少 site.yaml", opts.root.display()),
+                        format!("{} is not a jiangtang site: site.yaml is missing", opts.root.display()),
+                    ),
+                )
+                .with_hint(Text::new(
+                    "在站点文件夹中运行，或用 --root 指定站点文件夹；新建站点用 jiangtang init 文件夹名",
+                    "run inside the site folder or pass --root; create a site with `jiangtang init DIR`",
+                )),
+            ]);
+        }
+        Err(e) => return Err(vec![io_diag("site.yaml", &e)]),
+    };
+    if let Some(b) = &opts.base_url
+        && let Err((m, h)) = config.set_base_url(b)
+    {
+        return Err(vec![Diagnostic::error("--base-url", 0, 0, m).with_hint(h)]);
+    }
+    Ok(config)
+}
+
+/// The current local time in the site timezone.
+pub fn now_in(config: &Config) -> DateTime {
+    let tz = jiff::tz::TimeZone::get(&config.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    jiff::Timestamp::now().to_zoned_datetime(tz).datetime()
+}
+
+/// Loads and checks the whole site: the model and the theme, or every error found.
+pub fn load(opts: &Options) -> Result<(Site, Theme, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let config = load_config(opts)?;
+    let theme = Theme::load(&opts.root, &config)?;
+    let (sources, assets) = content::walk(&opts.root).map_err(|e| vec![io_diag("content", &e)])?;
+    let now = opts.now.unwrap_or_else(|| now_in(&config));
+    let (site, warnings) = Site::build(
+        config,
+        &sources,
+        assets,
+        &site::BuildOptions {
+            drafts: opts.drafts,
+            now,
+        },
+    )?;
+    Ok((site, theme, warnings))
+}
+
+/// Renders a loaded site into memory.
+pub fn render_site(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>> {
+    let (renderer, mut out) = Renderer::new(site, theme)?;
+    let jobs = render::jobs(site);
+    let diags = renderer.render_all(&jobs, &mut out);
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    for (asset, url) in &site.files {
+        out.copies
+            .insert(render::url_to_path(url), asset.abs.clone());
+    }
+    Ok(out)
+}
+
+/// Loads and renders: the complete site in memory.
+pub fn build(opts: &Options) -> Result<Built, Vec<Diagnostic>> {
+    let (site, theme, warnings) = load(opts)?;
+    let output = render_site(&site, &theme)?;
+    Ok(Built {
+        site,
+        output,
+        warnings,
+    })
+}
+
+/// Refuses output folders whose replacement would destroy the site's sources.
+pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
+    let abs = |p: &Path| {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        normalise(&p)
+    };
+    let (root, out) = (abs(root), abs(output));
+    let dangerous = root.starts_with(&out)
+        || ["content", "themes", "templates", "static", "src", ".git"]
+            .iter()
+            .any(|d| out.starts_with(root.join(d)));
+    if dangerous {
+        return Err(Diagnostic::error(
+            output,
+            0,
+            0,
+            Text::new(
+                "输出文件夹不能是站点文件夹本身、它的上级或 content/ 等源文件夹（生成时会整体替换输出文件夹）",
+                "the output folder cannot be the site folder, one of its parents, or a source folder such as content/ (it is replaced as a whole)",
+            ),
+        )
+        .with_hint(Text::new("使用默认的 public/，或另选一个空文件夹", "use the default public/ or another empty folder")));
+    }
+    Ok(())
+}
+
+fn normalise(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+pub fn io_diag(path: impl AsRef<Path>, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        path,
+        0,
+        0,
+        Text::new(
+            format!("读写文件失败：{e}"),
+            format!("cannot read or write: {e}"),
+        ),
+    )
+    .with_hint(Text::new(
+        "检查文件夹是否存在、是否有读写权限",
+        "check that the folder exists and is readable/writable",
+    ))
+}

@@ -1,0 +1,966 @@
+//! Rendering: the site model → every output file, in memory. Templates (Tera) get the
+//! values described in `themes/default/README.md`; pages render in parallel. Also writes
+//! the fingerprinted static files, co-located attachments, feed and sitemap.
+
+pub mod format;
+pub mod theme;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use tera::{Context, Kwargs, State, Tera};
+
+use crate::content::{Kind, Meta, Status};
+use crate::diagnostic::{Diagnostic, Text};
+use crate::output::Output;
+use crate::site::{Page, Site};
+use format::{date_zh, date_zh_short, iso_date, iso_local, month_key, month_zh, time_range_zh};
+pub use theme::Theme;
+
+/// One file the renderer produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    Home,
+    Catalogue,
+    Course(usize),
+    Lesson(usize),
+    Schedule,
+    Lecture(usize),
+    Cases,
+    Case(usize),
+    Plain(usize),
+    Taxonomy(usize),
+    Term(usize, usize),
+    Search,
+    Study,
+    NotFound,
+    Atom,
+    Sitemap,
+}
+
+/// Where a root-relative URL is written: `/courses/x/` → `courses/x/index.html`.
+pub fn url_to_path(url: &str) -> String {
+    let trimmed = url.trim_start_matches('/');
+    if trimmed.is_empty() || trimmed.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// Every job for the site, in a stable order.
+pub fn jobs(site: &Site) -> Vec<Job> {
+    let mut jobs = vec![
+        Job::Home,
+        Job::Catalogue,
+        Job::Schedule,
+        Job::Cases,
+        Job::Search,
+        Job::Study,
+        Job::NotFound,
+    ];
+    for (i, p) in site.pages.iter().enumerate() {
+        match p.kind {
+            Kind::Course => jobs.push(Job::Course(i)),
+            Kind::Lesson if p.course.is_some() => jobs.push(Job::Lesson(i)),
+            Kind::Lecture => jobs.push(Job::Lecture(i)),
+            Kind::Case => jobs.push(Job::Case(i)),
+            Kind::Page => jobs.push(Job::Plain(i)),
+            _ => {}
+        }
+    }
+    for (t, tax) in site.taxonomies.iter().enumerate() {
+        if tax.terms.is_empty() {
+            continue;
+        }
+        jobs.push(Job::Taxonomy(t));
+        jobs.extend((0..tax.terms.len()).map(|k| Job::Term(t, k)));
+    }
+    jobs.push(Job::Atom);
+    jobs.push(Job::Sitemap);
+    jobs
+}
+
+/// The templates compiled once, with the site-wide values every page shares.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    tera: Tera,
+    /// (taxonomy key, term name) → (name, url, count)
+    terms: HashMap<(&'static str, String), Value>,
+    ui: BTreeMap<String, String>,
+    pub assets: Arc<BTreeMap<String, String>>,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, theme: &Theme) -> Result<(Renderer<'a>, Output), Vec<Diagnostic>> {
+        let mut out = Output::default();
+        // Static files; CSS and JS get a content fingerprint in their name.
+        let mut assets = BTreeMap::new();
+        for (rel, bytes) in &theme.statics {
+            let name = fingerprinted(rel, bytes);
+            assets.insert(rel.clone(), format!("/{name}"));
+            out.add(name, bytes.clone());
+        }
+        let assets = Arc::new(assets);
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".xml", ".htm"]);
+        let base = site.config.base_path.clone();
+        tera.register_function(
+            "url",
+            move |kw: Kwargs, _: &State| -> tera::TeraResult<String> {
+                let path: String = kw.must_get("path")?;
+                Ok(join_base(&base, &path))
+            },
+        );
+        let base = site.config.base_path.clone();
+        let lookup = Arc::clone(&assets);
+        tera.register_function(
+            "asset",
+            move |kw: Kwargs, _: &State| -> tera::TeraResult<String> {
+                let path: String = kw.must_get("path")?;
+                let key = path.trim_start_matches('/');
+                match lookup.get(key) {
+                    Some(u) => Ok(join_base(&base, u)),
+                    None => Err(tera::Error::message(format!(
+                        "asset(): no static file `{key}` in the theme"
+                    ))),
+                }
+            },
+        );
+        let templates = theme
+            .templates
+            .iter()
+            .map(|(name, (text, _))| (name.as_str(), text.as_str()));
+        if let Err(e) = tera.add_raw_templates(templates) {
+            return Err(vec![template_error("templates/", &e)]);
+        }
+        let g = tera.global_context();
+        g.insert("site", &site_value(site));
+        g.insert("ui", &theme.ui);
+        g.insert("nav", &nav(site, &theme.ui));
+        let mut terms = HashMap::new();
+        for tax in &site.taxonomies {
+            for t in &tax.terms {
+                terms.insert(
+                    (tax.key, t.name.clone()),
+                    json!({"name": t.name, "url": t.url, "count": t.pages.len()}),
+                );
+            }
+        }
+        Ok((
+            Renderer {
+                site,
+                tera,
+                terms,
+                ui: theme.ui.clone(),
+                assets,
+            },
+            out,
+        ))
+    }
+
+    /// Renders every job in parallel into `out`.
+    pub fn render_all(&self, jobs: &[Job], out: &mut Output) -> Vec<Diagnostic> {
+        let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
+            jobs.par_iter().map(|&j| self.render(j)).collect();
+        let mut diags: Vec<Diagnostic> = Vec::new();
+        for r in results {
+            match r {
+                Ok((path, bytes)) => out.add(path, bytes),
+                // One broken template fails many pages: report each problem once.
+                Err(d) if !diags.iter().any(|x| x.message == d.message) => diags.push(d),
+                Err(_) => {}
+            }
+        }
+        diags
+    }
+
+    /// Renders one job: its output path and bytes.
+    pub fn render(&self, job: Job) -> Result<(String, Vec<u8>), Diagnostic> {
+        let (url, template, ctx) = self.context(job);
+        let text = self.tera.render(template, &ctx).map_err(|e| {
+            let origin = format!("templates/{template}");
+            template_error(&origin, &e)
+        })?;
+        let path = match job {
+            Job::NotFound => "404.html".to_string(),
+            Job::Atom => "atom.xml".to_string(),
+            Job::Sitemap => "sitemap.xml".to_string(),
+            _ => url_to_path(&url),
+        };
+        Ok((path, text.into_bytes()))
+    }
+
+    fn context(&self, job: Job) -> (String, &'static str, Context) {
+        let s = self.site;
+        let mut c = Context::new();
+        let (url, template, section, title): (String, &'static str, &str, String) = match job {
+            Job::Home => {
+                let home = s.home.map(|h| s.page(h));
+                c.insert("page", &home.map(|p| self.page_value(p)));
+                let now = s.now;
+                let upcoming: Vec<Value> = s
+                    .lectures
+                    .iter()
+                    .filter(|&&i| lecture_end(s.page(i)).is_some_and(|e| e >= now))
+                    .take(6)
+                    .map(|&i| self.lecture_card(i))
+                    .collect();
+                let mut newest = s.courses.clone();
+                newest.sort_by_key(|&a| std::cmp::Reverse(s.page(a).src.common.date));
+                c.insert("upcoming", &upcoming);
+                c.insert(
+                    "new_courses",
+                    &newest
+                        .iter()
+                        .take(6)
+                        .map(|&i| self.course_card(i))
+                        .collect::<Vec<_>>(),
+                );
+                c.insert(
+                    "featured_cases",
+                    &s.cases
+                        .iter()
+                        .take(4)
+                        .map(|&i| self.case_card(i))
+                        .collect::<Vec<_>>(),
+                );
+                let lessons: usize = s.courses.iter().map(|&i| s.page(i).lessons.len()).sum();
+                c.insert(
+                    "totals",
+                    &json!({
+                        "courses": s.courses.len(), "lessons": lessons, "lectures": s.lectures.len(),
+                        "cases": s.cases.len(), "hours": format::hours(total_hours(s, &s.courses)),
+                    }),
+                );
+                ("/".into(), "index.html", "home", String::new())
+            }
+            Job::Catalogue => {
+                c.insert(
+                    "courses",
+                    &s.courses
+                        .iter()
+                        .map(|&i| self.course_card(i))
+                        .collect::<Vec<_>>(),
+                );
+                c.insert("total_hours", &format::hours(total_hours(s, &s.courses)));
+                c.insert(
+                    "facets",
+                    &json!({
+                        "action": self.facet("action"), "level": self.facet("level"),
+                        "domain": self.facet("domain"), "topics": self.facet("topics"),
+                    }),
+                );
+                self.intro(&mut c, "courses");
+                (
+                    "/courses/".into(),
+                    "courses.html",
+                    "courses",
+                    self.ui("nav_courses", "课程"),
+                )
+            }
+            Job::Course(i) => {
+                let p = s.page(i);
+                c.insert("course", &self.course_full(i));
+                (
+                    p.url.clone(),
+                    "course.html",
+                    "courses",
+                    p.title().to_string(),
+                )
+            }
+            Job::Lesson(i) => {
+                let p = s.page(i);
+                let course = p.course.unwrap_or(i);
+                let index = s
+                    .page(course)
+                    .lessons
+                    .iter()
+                    .position(|&l| l == i)
+                    .unwrap_or(0);
+                let mut lesson = self.lesson_card(i, index);
+                merge(&mut lesson, self.page_value(p));
+                merge(
+                    &mut lesson,
+                    json!({"attachments": self.attachments(p), "has_quiz": p.md.quizzes > 0}),
+                );
+                let mut course_v = self.course_card(course);
+                merge(&mut course_v, json!({"lessons": self.lesson_cards(course)}));
+                c.insert("lesson", &lesson);
+                c.insert("course", &course_v);
+                c.insert("prev", &p.prev.map(|x| link(s.page(x))));
+                c.insert("next", &p.next.map(|x| link(s.page(x))));
+                (
+                    p.url.clone(),
+                    "lesson.html",
+                    "courses",
+                    p.title().to_string(),
+                )
+            }
+            Job::Schedule => {
+                let now = s.now;
+                let (mut upcoming, mut past) = (Vec::new(), Vec::new());
+                for &i in &s.lectures {
+                    if lecture_end(s.page(i)).is_some_and(|e| e >= now) {
+                        upcoming.push(i);
+                    } else {
+                        past.push(i);
+                    }
+                }
+                let mut months: Vec<(String, String, Vec<Value>)> = Vec::new();
+                for &i in past.iter().rev() {
+                    let Meta::Lecture(m) = &s.page(i).src.meta else {
+                        continue;
+                    };
+                    let key = month_key(m.start.date());
+                    if months.last().is_none_or(|(k, _, _)| *k != key) {
+                        months.push((key, month_zh(m.start.date()), Vec::new()));
+                    }
+                    if let Some(last) = months.last_mut() {
+                        last.2.push(self.lecture_card(i));
+                    }
+                }
+                upcoming.truncate(upcoming.len());
+                c.insert(
+                    "upcoming",
+                    &upcoming
+                        .iter()
+                        .map(|&i| self.lecture_card(i))
+                        .collect::<Vec<_>>(),
+                );
+                c.insert(
+                    "past_months",
+                    &months
+                        .into_iter()
+                        .map(|(m, z, l)| json!({"month": m, "month_zh": z, "lectures": l}))
+                        .collect::<Vec<_>>(),
+                );
+                c.insert("series", &self.facet("series"));
+                c.insert("calendar_url", "/lectures/calendar.ics");
+                self.intro(&mut c, "lectures");
+                (
+                    "/lectures/".into(),
+                    "lectures.html",
+                    "lectures",
+                    self.ui("nav_lectures", "讲座安排"),
+                )
+            }
+            Job::Lecture(i) => {
+                let p = s.page(i);
+                let mut v = self.lecture_card(i);
+                merge(&mut v, self.page_value(p));
+                merge(
+                    &mut v,
+                    json!({
+                        "course": p.course.map(|x| link(s.page(x))),
+                        "materials": self.attachments(p),
+                        "ics_url": format!("{}event.ics", p.url),
+                    }),
+                );
+                c.insert("lecture", &v);
+                (
+                    p.url.clone(),
+                    "lecture.html",
+                    "lectures",
+                    p.title().to_string(),
+                )
+            }
+            Job::Cases => {
+                c.insert(
+                    "cases",
+                    &s.cases
+                        .iter()
+                        .map(|&i| self.case_card(i))
+                        .collect::<Vec<_>>(),
+                );
+                c.insert(
+                    "facets",
+                    &json!({"unit": self.facet("unit_cases"), "domain": self.facet("domain_cases"), "topics": self.facet("topics_cases")}),
+                );
+                self.intro(&mut c, "cases");
+                (
+                    "/cases/".into(),
+                    "cases.html",
+                    "cases",
+                    self.ui("nav_cases", "案例"),
+                )
+            }
+            Job::Case(i) => {
+                let p = s.page(i);
+                let mut v = self.case_card(i);
+                merge(&mut v, self.page_value(p));
+                if let Meta::Case(m) = &p.src.meta {
+                    merge(&mut v, json!({"outcomes": m.outcomes}));
+                }
+                c.insert("case", &v);
+                (p.url.clone(), "case.html", "cases", p.title().to_string())
+            }
+            Job::Plain(i) => {
+                let p = s.page(i);
+                c.insert("page", &self.page_value(p));
+                let section = if p.url == "/about/" { "about" } else { "" };
+                (p.url.clone(), "page.html", section, p.title().to_string())
+            }
+            Job::Taxonomy(t) => {
+                let tax = &s.taxonomies[t];
+                let terms: Vec<Value> = tax
+                    .terms
+                    .iter()
+                    .map(|x| json!({"name": x.name, "url": x.url, "count": x.pages.len()}))
+                    .collect();
+                c.insert(
+                    "taxonomy",
+                    &json!({"key": tax.key, "title": tax.title, "url": tax.url, "terms": terms}),
+                );
+                (tax.url.clone(), "taxonomy.html", "", tax.title.clone())
+            }
+            Job::Term(t, k) => {
+                let tax = &s.taxonomies[t];
+                let term = &tax.terms[k];
+                c.insert(
+                    "taxonomy",
+                    &json!({"key": tax.key, "title": tax.title, "url": tax.url}),
+                );
+                c.insert(
+                    "term",
+                    &json!({"name": term.name, "url": term.url, "count": term.pages.len()}),
+                );
+                let of = |kind: Kind| {
+                    term.pages
+                        .iter()
+                        .copied()
+                        .filter(move |&i| s.page(i).kind == kind)
+                };
+                c.insert(
+                    "courses",
+                    &of(Kind::Course)
+                        .map(|i| self.course_card(i))
+                        .collect::<Vec<_>>(),
+                );
+                c.insert(
+                    "lectures",
+                    &of(Kind::Lecture)
+                        .map(|i| self.lecture_card(i))
+                        .collect::<Vec<_>>(),
+                );
+                c.insert(
+                    "cases",
+                    &of(Kind::Case)
+                        .map(|i| self.case_card(i))
+                        .collect::<Vec<_>>(),
+                );
+                c.insert(
+                    "lessons",
+                    &of(Kind::Lesson)
+                        .map(|i| link(s.page(i)))
+                        .collect::<Vec<_>>(),
+                );
+                c.insert(
+                    "pages",
+                    &of(Kind::Page).map(|i| link(s.page(i))).collect::<Vec<_>>(),
+                );
+                (
+                    term.url.clone(),
+                    "term.html",
+                    "",
+                    format!("{}：{}", tax.title, term.name),
+                )
+            }
+            Job::Search => (
+                "/search/".into(),
+                "search.html",
+                "search",
+                self.ui("nav_search", "搜索"),
+            ),
+            Job::Study => {
+                let courses: Vec<Value> = s
+                    .courses
+                    .iter()
+                    .map(|&i| {
+                        let mut v = self.course_card(i);
+                        merge(&mut v, json!({"lessons": self.lesson_cards(i)}));
+                        v
+                    })
+                    .collect();
+                c.insert("courses", &courses);
+                (
+                    "/study/".into(),
+                    "study.html",
+                    "study",
+                    self.ui("nav_study", "我的学习"),
+                )
+            }
+            Job::NotFound => (
+                "/404.html".into(),
+                "404.html",
+                "",
+                self.ui("not_found_title", "页面不存在"),
+            ),
+            Job::Atom => {
+                let mut entries: Vec<usize> = s
+                    .pages
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| {
+                        matches!(
+                            p.kind,
+                            Kind::Course | Kind::Lesson | Kind::Lecture | Kind::Case | Kind::Page
+                        )
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                entries.sort_by(|&a, &b| {
+                    (updated(s.page(b)), &s.page(a).url).cmp(&(updated(s.page(a)), &s.page(b).url))
+                });
+                entries.truncate(50);
+                let list: Vec<Value> = entries
+                    .iter()
+                    .map(|&i| {
+                        let p = s.page(i);
+                        json!({"title": p.title(), "url": self.abs(&p.url), "updated": rfc3339(updated(p)), "summary": p.src.common.summary})
+                    })
+                    .collect();
+                let latest = entries
+                    .first()
+                    .map(|&i| rfc3339(updated(s.page(i))))
+                    .unwrap_or_else(|| rfc3339(None));
+                c.insert("entries", &list);
+                c.insert("updated", &latest);
+                c.insert("feed_url", &self.abs("/atom.xml"));
+                c.insert("site_url", &self.abs("/"));
+                ("/atom.xml".into(), "atom.xml", "", String::new())
+            }
+            Job::Sitemap => {
+                let mut list: Vec<Value> = jobs(s)
+                    .into_iter()
+                    .filter(|j| !matches!(j, Job::Atom | Job::Sitemap | Job::NotFound))
+                    .map(|j| {
+                        let (url, date) = self.url_and_date(j);
+                        json!({"url": self.abs(&url), "updated": date.map(iso_date).unwrap_or_default()})
+                    })
+                    .collect();
+                list.sort_by(|a, b| a["url"].as_str().cmp(&b["url"].as_str()));
+                c.insert("entries", &list);
+                c.insert("site_url", &self.abs("/"));
+                ("/sitemap.xml".into(), "sitemap.xml", "", String::new())
+            }
+        };
+        c.insert("section", section);
+        c.insert("page_title", &title);
+        c.insert("canonical", &url);
+        (url, template, c)
+    }
+
+    fn url_and_date(&self, job: Job) -> (String, Option<jiff::civil::Date>) {
+        let s = self.site;
+        match job {
+            Job::Course(i) | Job::Lesson(i) | Job::Lecture(i) | Job::Case(i) | Job::Plain(i) => {
+                (s.page(i).url.clone(), updated(s.page(i)))
+            }
+            Job::Home => ("/".into(), None),
+            Job::Catalogue => ("/courses/".into(), None),
+            Job::Schedule => ("/lectures/".into(), None),
+            Job::Cases => ("/cases/".into(), None),
+            Job::Search => ("/search/".into(), None),
+            Job::Study => ("/study/".into(), None),
+            Job::Taxonomy(t) => (s.taxonomies[t].url.clone(), None),
+            Job::Term(t, k) => (s.taxonomies[t].terms[k].url.clone(), None),
+            Job::NotFound | Job::Atom | Job::Sitemap => (String::new(), None),
+        }
+    }
+
+    /// Absolute URL when the site has an origin, else the base-path URL.
+    fn abs(&self, path: &str) -> String {
+        self.site
+            .config
+            .absolute(path)
+            .unwrap_or_else(|| self.site.config.url(path))
+    }
+
+    fn ui(&self, key: &str, fallback: &str) -> String {
+        self.ui
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| fallback.to_string())
+    }
+
+    fn intro(&self, c: &mut Context, section: &str) {
+        let page = self.site.sections.get(section).map(|&i| self.site.page(i));
+        c.insert(
+            "intro_html",
+            &page.map(|p| p.md.html.clone()).unwrap_or_default(),
+        );
+        if let Some(p) = page {
+            c.insert("section_title", p.title());
+        }
+    }
+
+    fn term(&self, key: &'static str, name: &str) -> Value {
+        self.terms
+            .get(&(key, name.to_string()))
+            .cloned()
+            .unwrap_or_else(|| json!({"name": name, "url": "", "count": 0}))
+    }
+
+    fn terms_of(&self, key: &'static str, names: &[String]) -> Vec<Value> {
+        names.iter().map(|n| self.term(key, n)).collect()
+    }
+
+    /// Terms of a taxonomy with counts, for filters. `<key>_cases` counts case studies only.
+    fn facet(&self, key: &str) -> Vec<Value> {
+        let s = self.site;
+        let (tax_key, only) = match key.strip_suffix("_cases") {
+            Some(k) => (k, Some(Kind::Case)),
+            None if matches!(key, "action" | "level" | "domain" | "topics") => {
+                (key, Some(Kind::Course))
+            }
+            None => (key, None),
+        };
+        let Some(tax) = s.taxonomies.iter().find(|t| t.key == tax_key) else {
+            return Vec::new();
+        };
+        tax.terms
+            .iter()
+            .filter_map(|t| {
+                let count = t
+                    .pages
+                    .iter()
+                    .filter(|&&i| only.is_none_or(|k| s.page(i).kind == k))
+                    .count();
+                (count > 0).then(|| json!({"name": t.name, "url": t.url, "count": count}))
+            })
+            .collect()
+    }
+
+    fn page_value(&self, p: &Page) -> Value {
+        let c = &p.src.common;
+        json!({
+            "id": p.id,
+            "title": c.title,
+            "url": p.url,
+            "summary": c.summary,
+            "content_html": p.md.html,
+            "toc": p.md.toc,
+            "date": c.date.map(iso_date).unwrap_or_default(),
+            "date_zh": c.date.map(date_zh_short).unwrap_or_default(),
+            "updated": c.updated.map(iso_date).unwrap_or_default(),
+            "updated_zh": c.updated.map(date_zh_short).unwrap_or_default(),
+            "reading_minutes": p.reading_minutes,
+            "tags": self.terms_of("tags", &c.tags),
+        })
+    }
+
+    fn course_card(&self, i: usize) -> Value {
+        let p = self.site.page(i);
+        let Meta::Course(m) = &p.src.meta else {
+            return Value::Null;
+        };
+        let minutes: u32 = p
+            .lessons
+            .iter()
+            .map(|&l| lesson_minutes(self.site.page(l)))
+            .sum();
+        json!({
+            "id": p.id,
+            "title": p.title(),
+            "url": p.url,
+            "summary": p.src.common.summary,
+            "action": self.term("action", &m.action),
+            "levels": self.terms_of("level", &m.levels),
+            "domains": self.terms_of("domain", &m.domains),
+            "topics": self.terms_of("topics", &m.topics),
+            "hours": format::hours(m.hours),
+            "hours_value": m.hours,
+            "required": m.required,
+            "unit": m.unit.as_ref().map(|u| self.term("unit", u)),
+            "lesson_count": p.lessons.len(),
+            "minutes": minutes,
+            "date": p.src.common.date.map(iso_date).unwrap_or_default(),
+            "date_zh": p.src.common.date.map(date_zh_short).unwrap_or_default(),
+        })
+    }
+
+    fn course_full(&self, i: usize) -> Value {
+        let s = self.site;
+        let p = s.page(i);
+        let Meta::Course(m) = &p.src.meta else {
+            return Value::Null;
+        };
+        let mut v = self.course_card(i);
+        merge(&mut v, self.page_value(p));
+        let related_lectures: Vec<Value> = s
+            .lectures
+            .iter()
+            .filter(|&&l| s.page(l).course == Some(i))
+            .map(|&l| self.lecture_card(l))
+            .collect();
+        let related_cases: Vec<Value> = s
+            .cases
+            .iter()
+            .filter(|&&k| {
+                let Meta::Case(cm) = &s.page(k).src.meta else {
+                    return false;
+                };
+                cm.topics.iter().any(|t| m.topics.contains(t))
+                    || cm.domains.iter().any(|d| m.domains.contains(d))
+            })
+            .take(6)
+            .map(|&k| self.case_card(k))
+            .collect();
+        merge(
+            &mut v,
+            json!({
+                "objectives": m.objectives,
+                "prerequisites": p.prerequisites.iter().map(|&x| link(s.page(x))).collect::<Vec<_>>(),
+                "instructors": self.terms_of("speaker", &m.instructors),
+                "lessons": self.lesson_cards(i),
+                "related_lectures": related_lectures,
+                "related_cases": related_cases,
+            }),
+        );
+        v
+    }
+
+    fn lesson_cards(&self, course: usize) -> Vec<Value> {
+        self.site
+            .page(course)
+            .lessons
+            .iter()
+            .enumerate()
+            .map(|(n, &l)| self.lesson_card(l, n))
+            .collect()
+    }
+
+    fn lesson_card(&self, i: usize, index: usize) -> Value {
+        let p = self.site.page(i);
+        json!({
+            "id": p.id,
+            "title": p.title(),
+            "url": p.url,
+            "summary": p.src.common.summary,
+            "duration": lesson_minutes(p),
+            "weight": p.src.common.weight.unwrap_or(0),
+            "index": index + 1,
+        })
+    }
+
+    fn lecture_card(&self, i: usize) -> Value {
+        let s = self.site;
+        let p = s.page(i);
+        let Meta::Lecture(m) = &p.src.meta else {
+            return Value::Null;
+        };
+        let now = s.now;
+        let week_start = now.date().saturating_sub(
+            jiff::Span::new().days(i64::from(now.date().weekday().to_monday_zero_offset())),
+        );
+        let week_end = week_start.saturating_add(jiff::Span::new().days(7));
+        let this_week = m.start.date() >= week_start && m.start.date() < week_end;
+        let status_zh = match m.status {
+            Status::Scheduled => "",
+            Status::Postponed => "已延期",
+            Status::Cancelled => "已取消",
+        };
+        json!({
+            "id": p.id,
+            "title": p.title(),
+            "url": p.url,
+            "summary": p.src.common.summary,
+            "series": if m.series.is_empty() { Value::Null } else { self.term("series", &m.series) },
+            "start": iso_local(m.start),
+            "end": iso_local(m.end),
+            "date_zh": date_zh(m.start.date()),
+            "time_zh": time_range_zh(m.start, m.end),
+            "month": month_key(m.start.date()),
+            "month_zh": month_zh(m.start.date()),
+            "location": m.location,
+            "speaker": m.speaker.as_ref().map(|x| self.term("speaker", x)),
+            "speaker_title": m.speaker_title,
+            "unit": m.unit.as_ref().map(|u| self.term("unit", u)),
+            "audience": m.audience,
+            "status": m.status.key(),
+            "status_zh": status_zh,
+            "upcoming": m.end >= now,
+            "this_week": this_week,
+        })
+    }
+
+    fn case_card(&self, i: usize) -> Value {
+        let p = self.site.page(i);
+        let Meta::Case(m) = &p.src.meta else {
+            return Value::Null;
+        };
+        json!({
+            "id": p.id,
+            "title": p.title(),
+            "url": p.url,
+            "summary": p.src.common.summary,
+            "unit": self.term("unit", &m.unit),
+            "author": m.author,
+            "domains": self.terms_of("domain", &m.domains),
+            "region": m.region,
+            "date": p.src.common.date.map(iso_date).unwrap_or_default(),
+            "date_zh": p.src.common.date.map(date_zh_short).unwrap_or_default(),
+            "topics": self.terms_of("topics", &m.topics),
+            "reading_minutes": p.reading_minutes,
+        })
+    }
+
+    fn attachments(&self, p: &Page) -> Vec<Value> {
+        p.attachments
+            .iter()
+            .map(|a| json!({"name": a.name, "url": a.url, "ext": a.ext, "size": format::size_human(a.size)}))
+            .collect()
+    }
+}
+
+fn lecture_end(p: &Page) -> Option<jiff::civil::DateTime> {
+    match &p.src.meta {
+        Meta::Lecture(m) => Some(m.end),
+        _ => None,
+    }
+}
+
+fn lesson_minutes(p: &Page) -> u32 {
+    match &p.src.meta {
+        Meta::Lesson(m) => m.duration.unwrap_or(0),
+        _ => 0,
+    }
+}
+
+fn total_hours(site: &Site, courses: &[usize]) -> f64 {
+    courses
+        .iter()
+        .map(|&i| match &site.page(i).src.meta {
+            Meta::Course(m) => m.hours,
+            _ => 0.0,
+        })
+        .sum()
+}
+
+fn updated(p: &Page) -> Option<jiff::civil::Date> {
+    let c = &p.src.common;
+    c.updated.or(c.date).or(match &p.src.meta {
+        Meta::Lecture(m) => Some(m.start.date()),
+        _ => None,
+    })
+}
+
+/// RFC 3339 at midnight UTC+8 of a date, for feeds. Without a date: a fixed epoch, so
+/// output never depends on the clock.
+fn rfc3339(d: Option<jiff::civil::Date>) -> String {
+    match d {
+        Some(d) => format!("{}T00:00:00+08:00", iso_date(d)),
+        None => "2000-01-01T00:00:00+08:00".into(),
+    }
+}
+
+fn link(p: &Page) -> Value {
+    json!({"title": p.title(), "url": p.url})
+}
+
+fn merge(into: &mut Value, from: Value) {
+    if let (Value::Object(a), Value::Object(b)) = (into, from) {
+        for (k, v) in b {
+            a.insert(k, v);
+        }
+    }
+}
+
+fn join_base(base: &str, path: &str) -> String {
+    if path.starts_with("http://") || path.starts_with("https://") || path.starts_with('#') {
+        return path.to_string();
+    }
+    format!("{base}{}", path.trim_start_matches('/'))
+}
+
+/// `css/site.css` → `css/site.3f9a1c2b.css`, for CSS and JS only.
+fn fingerprinted(rel: &str, bytes: &[u8]) -> String {
+    let (stem, ext) = match rel.rsplit_once('.') {
+        Some((s, e)) if matches!(e, "css" | "js") => (s, e),
+        _ => return rel.to_string(),
+    };
+    let hash = xxhash_rust::xxh3::xxh3_64(bytes);
+    format!("{stem}.{:08x}.{ext}", hash >> 32)
+}
+
+fn site_value(site: &Site) -> Value {
+    let c = &site.config;
+    json!({
+        "title": c.title,
+        "description": c.description,
+        "language": c.language,
+        "base": c.base_path,
+        "base_url": c.base_url,
+        "actions": c.actions,
+        "series": c.series,
+        "taxonomies": c.taxonomies,
+        "footer": c.footer,
+        "timezone": c.timezone,
+        "today": iso_date(site.now.date()),
+    })
+}
+
+fn nav(site: &Site, ui: &BTreeMap<String, String>) -> Value {
+    let t = |k: &str, d: &str| ui.get(k).cloned().unwrap_or_else(|| d.to_string());
+    let mut items = vec![
+        json!({"key": "home", "title": t("nav_home", "首页"), "url": "/"}),
+        json!({"key": "courses", "title": t("nav_courses", "课程"), "url": "/courses/"}),
+        json!({"key": "lectures", "title": t("nav_lectures", "讲座安排"), "url": "/lectures/"}),
+        json!({"key": "cases", "title": t("nav_cases", "案例"), "url": "/cases/"}),
+        json!({"key": "study", "title": t("nav_study", "我的学习"), "url": "/study/"}),
+    ];
+    if site.pages.iter().any(|p| p.url == "/about/") {
+        items.push(json!({"key": "about", "title": t("nav_about", "关于"), "url": "/about/"}));
+    }
+    Value::Array(items)
+}
+
+fn template_error(origin: &str, e: &tera::Error) -> Diagnostic {
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    Diagnostic::error(
+        origin,
+        0,
+        0,
+        Text::new(format!("模板错误：{msg}"), format!("template error: {msg}")),
+    )
+    .with_hint(Text::new(
+        "这是主题模板的问题，不是内容的问题：请检查该模板，或删除站点 templates/ 中的同名文件以使用默认模板",
+        "this is a problem in a theme template, not in the content: fix the template or remove the site's override",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_map_to_index_files() {
+        assert_eq!(url_to_path("/"), "index.html");
+        assert_eq!(url_to_path("/courses/x/"), "courses/x/index.html");
+        assert_eq!(url_to_path("/atom.xml"), "atom.xml");
+    }
+
+    #[test]
+    fn only_css_and_js_are_fingerprinted() {
+        let a = fingerprinted("css/site.css", b"body{}");
+        assert!(
+            a.starts_with("css/site.")
+                && a.ends_with(".css")
+                && a.len() == "css/site.12345678.css".len()
+        );
+        assert_eq!(fingerprinted("img/logo.png", b"x"), "img/logo.png");
+        assert_ne!(
+            fingerprinted("js/a.js", b"1"),
+            fingerprinted("js/a.js", b"2")
+        );
+    }
+}

@@ -1,0 +1,80 @@
+/*
+ * progress.js — "标记为已学" on lesson pages and the progress bar on course pages.
+ *
+ *  - .study-toggle[data-page-id] buttons (hidden in the HTML) are shown and toggle the
+ *    page's studied flag (aria-pressed reflects the state; a status line shows the date).
+ *  - [data-lesson-id] items (course syllabus, lesson sidebar) get an "已学" mark.
+ *  - [data-course-progress] shows "已学 3/5" and a <progress> over the syllabus items.
+ * Everything is stored by store.js in this browser only. Without JavaScript the
+ * buttons stay hidden and the pages read normally.
+ */
+(function () {
+  "use strict";
+
+  var J = window.Jiangtang;
+  if (!J || !J.read) return;
+
+  function all(selector) {
+    return Array.prototype.slice.call(document.querySelectorAll(selector));
+  }
+
+  function render() {
+    var data = J.read();
+    var studied = data.studied;
+
+    all(".study-toggle[data-page-id]").forEach(function (button) {
+      var on = Object.prototype.hasOwnProperty.call(studied, button.getAttribute("data-page-id"));
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+    });
+
+    all("[data-study-status]").forEach(function (el) {
+      var id = el.getAttribute("data-study-status");
+      if (!J.available) {
+        el.textContent = J.t("storage_unavailable");
+      } else if (Object.prototype.hasOwnProperty.call(studied, id)) {
+        el.textContent = J.t("studied_on", { date: J.formatDate(studied[id]) });
+      } else {
+        el.textContent = "";
+      }
+    });
+
+    var items = all("[data-lesson-id]");
+    items.forEach(function (li) {
+      var on = Object.prototype.hasOwnProperty.call(studied, li.getAttribute("data-lesson-id"));
+      li.classList.toggle("is-studied", on);
+      var mark = li.querySelector(".studied-mark");
+      if (mark) mark.hidden = !on;
+    });
+
+    all("[data-course-progress]").forEach(function (box) {
+      // Count the course syllabus only (the lesson sidebar repeats the same ids).
+      var lessons = all(".course .syllabus [data-lesson-id]");
+      var done = lessons.filter(function (li) { return li.classList.contains("is-studied"); }).length;
+      var text = box.querySelector("[data-progress-text]");
+      var bar = box.querySelector("progress");
+      if (text) text.textContent = J.t("progress_of", { done: done, total: lessons.length });
+      if (bar) {
+        bar.max = lessons.length || 1;
+        bar.value = done;
+      }
+      box.hidden = !J.available;
+    });
+  }
+
+  all(".study-toggle[data-page-id]").forEach(function (button) {
+    if (!J.available) return; // nothing can be saved: keep the button hidden
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var id = button.getAttribute("data-page-id");
+      J.setStudied(id, button.getAttribute("aria-pressed") !== "true");
+      render();
+    });
+  });
+
+  // Another tab (or the study page) changed the record: refresh.
+  window.addEventListener("storage", function (event) {
+    if (event.key === J.key || event.key === null) render();
+  });
+
+  render();
+})();

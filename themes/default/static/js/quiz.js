@@ -1,0 +1,143 @@
+/*
+ * quiz.js — self-check quizzes (```quiz blocks rendered by the engine).
+ *
+ * Markup: section.quiz[data-quiz-id] > form.quiz-form > fieldset.quiz-q[data-type][data-answer]
+ * with radio/checkbox inputs, a <details class="quiz-answer"> (answer + explanation),
+ * p.quiz-feedback, hidden button.quiz-check / button.quiz-retry and p.quiz-score.
+ *
+ * Without JavaScript readers open "查看答案" themselves. With it: the answers stay
+ * folded until "检查答案"; each question is graded (text + mark, not colour alone), the
+ * explanation is opened, the score is shown and saved in this browser (store.js) under
+ * "<page id>#<quiz id>"; "重做" resets the form.
+ */
+(function () {
+  "use strict";
+
+  var J = window.Jiangtang;
+  if (!J || !J.t) return;
+
+  function all(root, selector) {
+    return Array.prototype.slice.call(root.querySelectorAll(selector));
+  }
+
+  function pageId(section) {
+    var holder = section.closest("[data-page-id]");
+    return holder ? holder.getAttribute("data-page-id") : window.location.pathname;
+  }
+
+  /* The expected answer of a question as a sorted list of input values. */
+  function expected(q) {
+    return (q.getAttribute("data-answer") || "")
+      .split(",")
+      .map(function (s) { return s.trim(); })
+      .filter(function (s) { return s !== ""; })
+      .sort();
+  }
+
+  function chosen(q) {
+    return all(q, "input:checked").map(function (input) { return input.value; }).sort();
+  }
+
+  function sameList(a, b) {
+    if (a.length !== b.length) return false;
+    for (var i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+
+  function resetQuestion(q) {
+    q.classList.remove("is-correct", "is-wrong");
+    all(q, ".quiz-opt.is-answer").forEach(function (opt) { opt.classList.remove("is-answer"); });
+    all(q, ".quiz-mark").forEach(function (mark) { mark.parentNode.removeChild(mark); });
+    var feedback = q.querySelector(".quiz-feedback");
+    if (feedback) feedback.textContent = "";
+    var answer = q.querySelector(".quiz-answer");
+    if (answer) {
+      answer.open = false;
+      answer.hidden = true; // no peeking before checking
+    }
+  }
+
+  /* Grades one question; returns true when right. */
+  function grade(q) {
+    var want = expected(q);
+    var got = chosen(q);
+    var right = got.length > 0 && sameList(want, got);
+    q.classList.add(right ? "is-correct" : "is-wrong");
+
+    all(q, ".quiz-opt").forEach(function (opt) {
+      var input = opt.querySelector("input");
+      if (input && want.indexOf(input.value) !== -1) {
+        opt.classList.add("is-answer");
+        var mark = document.createElement("span");
+        mark.className = "quiz-mark";
+        mark.textContent = "✓ " + J.t("quiz_right_answer");
+        opt.appendChild(mark);
+      }
+    });
+
+    var feedback = q.querySelector(".quiz-feedback");
+    if (feedback) {
+      feedback.textContent = right ? J.t("quiz_correct") : J.t(got.length ? "quiz_wrong" : "quiz_unanswered");
+    }
+    var answer = q.querySelector(".quiz-answer");
+    if (answer) {
+      answer.hidden = false;
+      answer.open = true;
+    }
+    return right;
+  }
+
+  function showLast(section, scoreEl) {
+    if (!J.quizResult) return;
+    var last = J.quizResult(pageId(section), section.getAttribute("data-quiz-id"));
+    if (last) {
+      scoreEl.textContent = J.t("quiz_last_score", {
+        score: last.score, total: last.total, date: J.formatDate(last.at)
+      });
+    }
+  }
+
+  all(document, "section.quiz").forEach(function (section) {
+    var form = section.querySelector(".quiz-form");
+    if (!form) return;
+    var questions = all(form, ".quiz-q");
+    var check = form.querySelector(".quiz-check");
+    var retry = form.querySelector(".quiz-retry");
+    var scoreEl = form.querySelector(".quiz-score");
+    if (!check || !questions.length) return;
+
+    questions.forEach(resetQuestion);
+    check.hidden = false;
+    if (scoreEl) showLast(section, scoreEl);
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var score = 0;
+      questions.forEach(function (q) {
+        resetQuestion(q);
+        if (grade(q)) score += 1;
+      });
+      if (scoreEl) scoreEl.textContent = J.t("quiz_score", { score: score, total: questions.length });
+      if (J.saveQuiz && J.available) {
+        J.saveQuiz(pageId(section), section.getAttribute("data-quiz-id"), score, questions.length);
+      }
+      check.hidden = true;
+      if (retry) {
+        retry.hidden = false;
+        retry.focus();
+      }
+    });
+
+    if (retry) {
+      retry.addEventListener("click", function () {
+        form.reset();
+        questions.forEach(resetQuestion);
+        if (scoreEl) scoreEl.textContent = "";
+        retry.hidden = true;
+        check.hidden = false;
+        var first = form.querySelector("input");
+        if (first) first.focus();
+      });
+    }
+  });
+})();

@@ -1,0 +1,218 @@
+/*
+ * schedule.js — keeps the lecture schedule right after the site was built.
+ *
+ * The build decides "upcoming", "past" and "本周" on the day it runs. Every lecture card
+ * (.lecture-card) and lecture page (article[data-lecture]) carries data-start / data-end
+ * as local times of the site timezone (UTC+8, "2026-03-15T09:00"); this script compares
+ * them with the reader's clock so a site published last week still reads correctly:
+ *  - lectures.html: cards are moved between "即将开始" (soonest first, grouped by month)
+ *    and "往期讲座" (newest month first, folded); the series filter (?series=周周学)
+ *    narrows both lists.
+ *  - home page ([data-schedule-home]): lectures that are over are hidden.
+ *  - everywhere: the "本周" badge and highlight; on a lecture page "进行中" / "已结束".
+ * Without JavaScript the build-time lists show unchanged.
+ */
+(function () {
+  "use strict";
+
+  var J = window.Jiangtang || {};
+  var t = J.t || function (key) { return key; };
+  var OFFSET = 8 * 3600 * 1000; // the site timezone, Asia/Shanghai (no daylight saving)
+  var DAY = 24 * 3600 * 1000;
+  var now = Date.now();
+
+  function all(root, selector) {
+    return Array.prototype.slice.call(root.querySelectorAll(selector));
+  }
+
+  /* "2026-03-15T09:00" (UTC+8) -> epoch milliseconds; NaN when unreadable */
+  function parseLocal(s) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(s || "");
+    if (!m) return NaN;
+    return Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] || 0), +(m[5] || 0), +(m[6] || 0)) - OFFSET;
+  }
+
+  /* Monday 00:00 of the current week in UTC+8, as epoch milliseconds */
+  function weekStart(time) {
+    var local = new Date(time + OFFSET); // its UTC fields are the UTC+8 wall clock
+    var sinceMonday = (local.getUTCDay() + 6) % 7;
+    return Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() - sinceMonday) - OFFSET;
+  }
+
+  var monday = weekStart(now);
+
+  /* Decides the state of one card or lecture page from its data attributes. */
+  function state(el) {
+    var start = parseLocal(el.getAttribute("data-start"));
+    var end = parseLocal(el.getAttribute("data-end"));
+    if (isNaN(end) || end < start) end = start;
+    if (isNaN(start)) return null;
+    var upcoming = end > now; // a lecture under way still counts as upcoming
+    return {
+      start: start,
+      upcoming: upcoming,
+      running: start <= now && now < end,
+      thisWeek: upcoming && start >= monday && start < monday + 7 * DAY
+    };
+  }
+
+  function mark(el, s) {
+    el.classList.toggle("is-this-week", s.thisWeek);
+    el.classList.toggle("is-past", !s.upcoming);
+    var badge = el.querySelector("[data-week-badge]");
+    if (badge) badge.hidden = !s.thisWeek;
+  }
+
+  /* ---- every lecture card and the lecture page ---- */
+  var cards = all(document, ".lecture-card[data-start]");
+  var states = cards.map(function (card) {
+    var s = state(card);
+    if (s) mark(card, s);
+    return s;
+  });
+
+  all(document, "article[data-lecture]").forEach(function (article) {
+    var s = state(article);
+    if (!s) return;
+    mark(article, s);
+    var badge = article.querySelector("[data-time-badge]");
+    if (badge) {
+      badge.textContent = s.running ? t("lecture_running") : s.upcoming ? "" : t("lecture_over");
+      badge.hidden = badge.textContent === "";
+    }
+  });
+
+  /* ---- home page: hide what is already over ---- */
+  all(document, "[data-schedule-home]").forEach(function (list) {
+    var visible = 0;
+    cards.forEach(function (card, i) {
+      if (!list.contains(card) || !states[i]) return;
+      card.hidden = !states[i].upcoming;
+      if (!card.hidden) visible += 1;
+    });
+    var empty = document.querySelector("[data-schedule-empty=home]");
+    if (empty) empty.hidden = visible > 0;
+  });
+
+  /* ---- schedule page: re-split upcoming / past, series filter ---- */
+  var upBox = document.querySelector("[data-schedule-upcoming]");
+  var pastBox = document.querySelector("[data-schedule-past]");
+  if (!upBox || !pastBox) return;
+
+  var items = [];
+  cards.forEach(function (card, i) {
+    if (states[i] && (upBox.contains(card) || pastBox.contains(card))) {
+      items.push({ card: card, s: states[i] });
+    }
+  });
+  var moved = items.some(function (it) {
+    return it.s.upcoming !== upBox.contains(it.card);
+  });
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  /* Groups items by month: [{month, label, items}] in the order of `list`. */
+  function byMonth(list) {
+    var groups = [];
+    list.forEach(function (it) {
+      var month = it.card.getAttribute("data-month");
+      var last = groups[groups.length - 1];
+      if (!last || last.month !== month) {
+        last = { month: month, label: it.card.getAttribute("data-month-label") || month, items: [] };
+        groups.push(last);
+      }
+      last.items.push(it);
+    });
+    return groups;
+  }
+
+  function rebuild() {
+    var openMonths = all(pastBox, "details[open]").map(function (d) { return d.getAttribute("data-month"); });
+    var upcoming = items.filter(function (it) { return it.s.upcoming; })
+      .sort(function (a, b) { return a.s.start - b.s.start; });
+    var past = items.filter(function (it) { return !it.s.upcoming; })
+      .sort(function (a, b) { return b.s.start - a.s.start; });
+
+    upBox.textContent = "";
+    byMonth(upcoming).forEach(function (g) {
+      var section = el("section", "month-group");
+      section.setAttribute("data-month", g.month);
+      section.appendChild(el("h3", "month-title", g.label));
+      var ol = el("ol", "card-list lecture-list");
+      g.items.forEach(function (it) { ol.appendChild(it.card); });
+      section.appendChild(ol);
+      upBox.appendChild(section);
+    });
+
+    pastBox.textContent = "";
+    byMonth(past).forEach(function (g) {
+      var details = el("details", "month-group");
+      details.setAttribute("data-month", g.month);
+      details.open = openMonths.indexOf(g.month) !== -1;
+      var summary = el("summary");
+      summary.appendChild(el("span", "month-title", g.label));
+      summary.appendChild(document.createTextNode(" "));
+      summary.appendChild(el("span", "count"));
+      details.appendChild(summary);
+      var ol = el("ol", "card-list lecture-list");
+      g.items.forEach(function (it) { ol.appendChild(it.card); });
+      details.appendChild(ol);
+      pastBox.appendChild(details);
+    });
+  }
+
+  if (moved) rebuild();
+
+  var form = document.querySelector("form[data-schedule-filter]");
+  var select = form ? form.querySelector("select[name=series]") : null;
+  var status = form ? form.querySelector("[data-filter-status]") : null;
+
+  /* Shows the cards of the chosen series; updates month counts, empty notes, status. */
+  function filter() {
+    var series = select ? select.value : "";
+    var shown = 0;
+    items.forEach(function (it) {
+      it.card.hidden = series !== "" && it.card.getAttribute("data-series") !== series;
+      if (!it.card.hidden) shown += 1;
+    });
+    all(document, "[data-schedule-upcoming] .month-group, [data-schedule-past] .month-group").forEach(function (group) {
+      var visible = all(group, ".lecture-card").filter(function (c) { return !c.hidden; }).length;
+      group.hidden = visible === 0;
+      var count = group.querySelector("summary .count");
+      if (count) count.textContent = t("lecture_count", { count: visible });
+    });
+    [["upcoming", upBox], ["past", pastBox]].forEach(function (pair) {
+      var note = document.querySelector("[data-schedule-empty=" + pair[0] + "]");
+      var any = all(pair[1], ".lecture-card").some(function (c) { return !c.hidden; });
+      if (note) note.hidden = any;
+    });
+    if (status) {
+      status.textContent = series ? t("filter_status_lectures", { count: shown, total: items.length }) : "";
+    }
+  }
+
+  if (select) {
+    var wanted = new URLSearchParams(window.location.search).get("series");
+    if (wanted && all(select, "option").some(function (o) { return o.value === wanted; })) {
+      select.value = wanted;
+    }
+    select.addEventListener("change", function () {
+      filter();
+      var params = new URLSearchParams(window.location.search);
+      if (select.value) params.set("series", select.value);
+      else params.delete("series");
+      var query = params.toString();
+      try {
+        window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+      } catch (e) { /* ignore: filtering still works */ }
+    });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.hidden = false;
+  }
+  filter();
+})();

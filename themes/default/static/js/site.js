@@ -1,0 +1,46 @@
+/*
+ * site.js — loaded (deferred) on every page before the other theme scripts.
+ *  - window.Jiangtang.t(key, values): user-interface strings. They live in the
+ *    i18n file and reach the page as data-<key> attributes of #ui-strings.
+ *  - formatDate / formatNumber helpers.
+ *  - "打印" buttons ([data-print]) are shown and call window.print().
+ * Plain ES2019, no dependencies; the page works without it.
+ */
+(function () {
+  "use strict";
+
+  var J = window.Jiangtang = window.Jiangtang || {};
+  var strings = document.getElementById("ui-strings");
+
+  /* t("progress_of", {done: 3, total: 5}) -> "已学 3/5" */
+  J.t = function (key, values) {
+    var s = strings ? strings.getAttribute("data-" + key) : null;
+    if (s === null) s = key;
+    if (values) {
+      s = s.replace(/\{(\w+)\}/g, function (m, name) {
+        return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : m;
+      });
+    }
+    return s;
+  };
+
+  /* ISO timestamp -> "2026年3月15日" in the reader's local time */
+  J.formatDate = function (iso) {
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) return "";
+    return J.t("date_format", { year: d.getFullYear(), month: d.getMonth() + 1, day: d.getDate() });
+  };
+
+  /* 3 -> "3", 2.5 -> "2.5", 0.1 + 0.2 -> "0.3" */
+  J.formatNumber = function (n) {
+    return String(Math.round(n * 10) / 10);
+  };
+
+  var printButtons = document.querySelectorAll("[data-print]");
+  for (var i = 0; i < printButtons.length; i++) {
+    printButtons[i].hidden = false;
+    printButtons[i].addEventListener("click", function () {
+      window.print();
+    });
+  }
+})();

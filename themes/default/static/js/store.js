@@ -1,0 +1,176 @@
+/*
+ * store.js — the personal study record, kept in this browser only.
+ *
+ * One localStorage key per site: "jiangtang:" + site base path, holding
+ *   {version: 1, studied: {<page id>: ISO date}, quiz: {"<page id>#<quiz id>": {score, total, at}}}
+ * Nothing is ever sent anywhere. Used by progress.js, quiz.js and study.js, which
+ * reach it as window.Jiangtang (site.js, loaded first, adds the string helpers).
+ * Plain ES2019, no dependencies.
+ */
+(function () {
+  "use strict";
+
+  var root = document.documentElement;
+  var base = root.getAttribute("data-site-base") || "/";
+  var KEY = "jiangtang:" + base;
+
+  function empty() {
+    return { version: 1, studied: {}, quiz: {} };
+  }
+
+  function isObject(x) {
+    return x !== null && typeof x === "object" && !Array.isArray(x);
+  }
+
+  function validDate(s) {
+    return typeof s === "string" && s.length <= 40 && !isNaN(Date.parse(s));
+  }
+
+  function validQuiz(q) {
+    return isObject(q) &&
+      typeof q.score === "number" && typeof q.total === "number" &&
+      isFinite(q.score) && isFinite(q.total) &&
+      q.total >= 0 && q.score >= 0 && q.score <= q.total &&
+      validDate(q.at);
+  }
+
+  /* Returns a clean copy of a record, or null when `data` is not a version-1 record.
+     Invalid single entries are dropped rather than rejecting the whole record. */
+  function clean(data) {
+    if (!isObject(data) || data.version !== 1) return null;
+    if (data.studied !== undefined && !isObject(data.studied)) return null;
+    if (data.quiz !== undefined && !isObject(data.quiz)) return null;
+    var out = empty();
+    var k;
+    var studied = data.studied || {};
+    for (k in studied) {
+      if (Object.prototype.hasOwnProperty.call(studied, k) && k.length <= 300 && validDate(studied[k])) {
+        out.studied[k] = studied[k];
+      }
+    }
+    var quiz = data.quiz || {};
+    for (k in quiz) {
+      if (Object.prototype.hasOwnProperty.call(quiz, k) && k.length <= 300 && validQuiz(quiz[k])) {
+        out.quiz[k] = { score: quiz[k].score, total: quiz[k].total, at: quiz[k].at };
+      }
+    }
+    return out;
+  }
+
+  var available = (function () {
+    try {
+      var probe = KEY + ":probe";
+      window.localStorage.setItem(probe, "1");
+      window.localStorage.removeItem(probe);
+      return true;
+    } catch (e) {
+      return false;
+    }
+  })();
+
+  function read() {
+    if (!available) return empty();
+    try {
+      var raw = window.localStorage.getItem(KEY);
+      return (raw && clean(JSON.parse(raw))) || empty();
+    } catch (e) {
+      return empty();
+    }
+  }
+
+  function write(data) {
+    if (!available) return false;
+    try {
+      window.localStorage.setItem(KEY, JSON.stringify(data));
+      return true;
+    } catch (e) {
+      return false;
+    }
+  }
+
+  function isStudied(id) {
+    return Object.prototype.hasOwnProperty.call(read().studied, id);
+  }
+
+  function studiedAt(id) {
+    var s = read().studied;
+    return Object.prototype.hasOwnProperty.call(s, id) ? s[id] : null;
+  }
+
+  function setStudied(id, on) {
+    var data = read();
+    if (on) {
+      data.studied[id] = new Date().toISOString();
+    } else {
+      delete data.studied[id];
+    }
+    return write(data);
+  }
+
+  function quizResult(pageId, quizId) {
+    var q = read().quiz;
+    var key = pageId + "#" + quizId;
+    return Object.prototype.hasOwnProperty.call(q, key) ? q[key] : null;
+  }
+
+  function saveQuiz(pageId, quizId, score, total) {
+    var data = read();
+    data.quiz[pageId + "#" + quizId] = { score: score, total: total, at: new Date().toISOString() };
+    return write(data);
+  }
+
+  /* Merges another record into this one. A studied entry keeps the earliest date; a quiz
+     entry keeps the most recent attempt. Returns counts of new/changed entries, or null
+     when `incoming` is not a valid record. */
+  function merge(incoming) {
+    var other = clean(incoming);
+    if (!other) return null;
+    var data = read();
+    var added = { studied: 0, quiz: 0 };
+    var k;
+    for (k in other.studied) {
+      if (!Object.prototype.hasOwnProperty.call(data.studied, k)) {
+        data.studied[k] = other.studied[k];
+        added.studied += 1;
+      } else if (Date.parse(other.studied[k]) < Date.parse(data.studied[k])) {
+        data.studied[k] = other.studied[k];
+      }
+    }
+    for (k in other.quiz) {
+      if (!Object.prototype.hasOwnProperty.call(data.quiz, k) ||
+          Date.parse(other.quiz[k].at) > Date.parse(data.quiz[k].at)) {
+        data.quiz[k] = other.quiz[k];
+        added.quiz += 1;
+      }
+    }
+    if (!write(data)) return null;
+    return added;
+  }
+
+  function clear() {
+    if (!available) return false;
+    try {
+      window.localStorage.removeItem(KEY);
+      return true;
+    } catch (e) {
+      return false;
+    }
+  }
+
+  var J = window.Jiangtang = window.Jiangtang || {};
+  var api = {
+    key: KEY,
+    available: available,
+    read: read,
+    write: write,
+    clean: clean,
+    isStudied: isStudied,
+    studiedAt: studiedAt,
+    setStudied: setStudied,
+    quizResult: quizResult,
+    saveQuiz: saveQuiz,
+    merge: merge,
+    clear: clear
+  };
+  for (var name in api) J[name] = api[name];
+})();

@@ -1,0 +1,269 @@
+/*
+ * study.js — the "我的学习" page, built from the record kept by store.js.
+ *
+ * The HTML lists every course (li.study-course with data-course-id, data-hours,
+ * data-action and its lessons as [data-lesson-id]). This script:
+ *  - sorts the courses into 学习中 / 已完成 / 未开始 and shows "已学 3/5" per course;
+ *  - sums the 学时 of finished courses, overall and by action (a small inline SVG bar
+ *    chart with a text equivalent for screen readers);
+ *  - exports the record to a JSON file (Blob download) and imports one (validated by
+ *    store.js, merged with what is already here); can clear the record.
+ * A course without lessons counts as finished when the course page itself was marked.
+ * This is a personal note kept in this browser on this device, not an official record.
+ */
+(function () {
+  "use strict";
+
+  var J = window.Jiangtang;
+  if (!J || !J.read) return;
+  var SVG = "http://www.w3.org/2000/svg";
+  var has = function (obj, key) { return Object.prototype.hasOwnProperty.call(obj, key); };
+
+  function all(root, selector) {
+    return Array.prototype.slice.call(root.querySelectorAll(selector));
+  }
+
+  function group(name) {
+    var section = document.querySelector("[data-study-group=" + name + "]");
+    return section ? { section: section, list: section.querySelector(".study-list") } : null;
+  }
+
+  var groups = { progress: group("progress"), done: group("done"), todo: group("todo") };
+  if (!groups.todo || !groups.todo.list) return;
+  var courses = all(document, ".study-course[data-course-id]");
+  var summary = document.querySelector("[data-study-summary]");
+  var chartBox = document.querySelector("[data-study-chart]");
+  var tools = document.querySelector("[data-study-tools]");
+  var message = document.querySelector("[data-study-message]");
+
+  function say(text) {
+    if (message) message.textContent = text;
+  }
+
+  /* "自测 3/4" for the quizzes saved under "<lesson id>#..." */
+  function quizText(quiz, lessonId) {
+    var parts = [];
+    for (var key in quiz) {
+      if (has(quiz, key) && key.indexOf(lessonId + "#") === 0) {
+        parts.push(J.t("study_quiz_result", { score: quiz[key].score, total: quiz[key].total }));
+      }
+    }
+    return parts.join(" ");
+  }
+
+  function render() {
+    var data = J.read();
+    var studied = data.studied;
+    var count = { done: 0, progress: 0, lessons: 0 };
+    var hoursDone = 0;
+    var byAction = {};
+
+    courses.forEach(function (li) {
+      var lessons = all(li, "[data-lesson-id]");
+      var ids = lessons.length
+        ? lessons.map(function (l) { return l.getAttribute("data-lesson-id"); })
+        : [li.getAttribute("data-course-id")];
+      var done = 0;
+      lessons.forEach(function (l) {
+        var id = l.getAttribute("data-lesson-id");
+        var on = has(studied, id);
+        l.classList.toggle("is-studied", on);
+        var tick = l.querySelector(".studied-mark");
+        if (tick) tick.hidden = !on;
+        var result = l.querySelector(".quiz-result");
+        if (result) {
+          result.textContent = quizText(data.quiz, id);
+          result.hidden = result.textContent === "";
+        }
+      });
+      ids.forEach(function (id) { if (has(studied, id)) done += 1; });
+      if (lessons.length) count.lessons += done;
+
+      var text = li.querySelector("[data-course-progress-text]");
+      var bar = li.querySelector("progress");
+      if (text) {
+        text.textContent = J.t("progress_of", { done: done, total: ids.length });
+        text.hidden = done === 0;
+      }
+      if (bar) {
+        bar.max = ids.length;
+        bar.value = done;
+        bar.hidden = done === 0;
+      }
+
+      var state = done === 0 ? "todo" : done === ids.length ? "done" : "progress";
+      if (state !== "todo") count[state] += 1;
+      if (state === "done") {
+        var hours = parseFloat(li.getAttribute("data-hours")) || 0;
+        var action = li.getAttribute("data-action") || "";
+        hoursDone += hours;
+        byAction[action] = (byAction[action] || 0) + hours;
+      }
+      var target = groups[state] || groups.todo;
+      target.list.appendChild(li); // appending in page order keeps each list in page order
+    });
+
+    ["progress", "done"].forEach(function (name) {
+      var g = groups[name];
+      if (g) g.section.hidden = !g.list.children.length;
+    });
+    var todoTitle = groups.todo.section.querySelector("[data-js-title]");
+    if (todoTitle) todoTitle.textContent = todoTitle.getAttribute("data-js-title");
+    groups.todo.section.hidden = !groups.todo.list.children.length;
+
+    setStat("done", count.done);
+    setStat("progress", count.progress);
+    setStat("lessons", count.lessons);
+    setStat("hours", J.formatNumber(hoursDone));
+    drawChart(byAction, hoursDone);
+    if (summary) summary.hidden = false;
+  }
+
+  function setStat(name, value) {
+    var el = document.querySelector("[data-stat=" + name + "]");
+    if (el) el.textContent = String(value);
+  }
+
+  /* Horizontal bars, one per action (site order first, then any other action). */
+  function drawChart(byAction, total) {
+    if (!chartBox) return;
+    chartBox.textContent = "";
+    if (!total) {
+      var p = document.createElement("p");
+      p.className = "hint";
+      p.textContent = J.t("study_chart_empty");
+      chartBox.appendChild(p);
+      return;
+    }
+    var order = (chartBox.getAttribute("data-actions") || "").split("|").filter(Boolean);
+    Object.keys(byAction).forEach(function (a) { if (order.indexOf(a) === -1) order.push(a); });
+    var max = 0;
+    order.forEach(function (a) { max = Math.max(max, byAction[a] || 0); });
+
+    var rowH = 34, labelW = 120, valueW = 90, width = 600;
+    var barW = width - labelW - valueW;
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", "0 0 " + width + " " + (order.length * rowH + 4));
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var textList = document.createElement("ul");
+    textList.className = "visually-hidden";
+
+    order.forEach(function (action, i) {
+      var hours = byAction[action] || 0;
+      var y = i * rowH + 4;
+      var label = document.createElementNS(SVG, "text");
+      label.setAttribute("x", "0");
+      label.setAttribute("y", String(y + 18));
+      label.textContent = action;
+      var bg = document.createElementNS(SVG, "rect");
+      bg.setAttribute("class", "bar-bg");
+      bg.setAttribute("x", String(labelW));
+      bg.setAttribute("y", String(y + 4));
+      bg.setAttribute("width", String(barW));
+      bg.setAttribute("height", "20");
+      var bar = document.createElementNS(SVG, "rect");
+      bar.setAttribute("class", "bar");
+      bar.setAttribute("x", String(labelW));
+      bar.setAttribute("y", String(y + 4));
+      bar.setAttribute("width", String(max ? Math.max(hours ? 2 : 0, (hours / max) * barW) : 0));
+      bar.setAttribute("height", "20");
+      var value = document.createElementNS(SVG, "text");
+      value.setAttribute("x", String(labelW + barW + 8));
+      value.setAttribute("y", String(y + 18));
+      value.textContent = J.formatNumber(hours) + " " + J.t("study_hours_unit");
+      svg.appendChild(label);
+      svg.appendChild(bg);
+      svg.appendChild(bar);
+      svg.appendChild(value);
+
+      var item = document.createElement("li");
+      item.textContent = J.t("study_chart_label", { action: action, hours: J.formatNumber(hours) });
+      textList.appendChild(item);
+    });
+    chartBox.appendChild(svg);
+    chartBox.appendChild(textList);
+  }
+
+  /* ---- export / import / clear ---- */
+  function today() {
+    var d = new Date();
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
+  }
+
+  function exportRecord() {
+    var data = J.read();
+    var file = {
+      version: 1,
+      site: window.location.origin + (document.documentElement.getAttribute("data-site-base") || "/"),
+      exported: new Date().toISOString(),
+      studied: data.studied,
+      quiz: data.quiz
+    };
+    var blob = new Blob([JSON.stringify(file, null, 2)], { type: "application/json" });
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = J.t("study_file_name") + "-" + today() + ".json";
+    document.body.appendChild(link);
+    link.click();
+    document.body.removeChild(link);
+    window.setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+    say(J.t("study_exported"));
+  }
+
+  function importFile(input) {
+    var file = input.files && input.files[0];
+    if (!file) return;
+    if (file.size > 2 * 1024 * 1024) {
+      say(J.t("study_import_error"));
+      input.value = "";
+      return;
+    }
+    var reader = new FileReader();
+    reader.onload = function () {
+      var result = null;
+      try {
+        result = J.merge(JSON.parse(String(reader.result)));
+      } catch (e) {
+        result = null;
+      }
+      say(result ? J.t("study_imported", result) : J.t("study_import_error"));
+      input.value = "";
+      render();
+    };
+    reader.onerror = function () {
+      say(J.t("study_import_error"));
+      input.value = "";
+    };
+    reader.readAsText(file);
+  }
+
+  if (tools) {
+    tools.hidden = false;
+    var exportButton = tools.querySelector("[data-study-export]");
+    var importInput = tools.querySelector("[data-study-import]");
+    var clearButton = tools.querySelector("[data-study-clear]");
+    if (!J.available) {
+      all(tools, "button, input, label, .file-field").forEach(function (el) { el.hidden = true; });
+      say(J.t("storage_unavailable"));
+    }
+    if (exportButton) exportButton.addEventListener("click", exportRecord);
+    if (importInput) importInput.addEventListener("change", function () { importFile(importInput); });
+    if (clearButton) {
+      clearButton.addEventListener("click", function () {
+        if (window.confirm(J.t("study_clear_confirm"))) {
+          J.clear();
+          render();
+          say(J.t("study_cleared"));
+        }
+      });
+    }
+  }
+
+  window.addEventListener("storage", function (event) {
+    if (event.key === J.key || event.key === null) render();
+  });
+
+  render();
+})();
