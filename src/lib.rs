@@ -113,6 +113,9 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>
     if !diags.is_empty() {
         return Err(diags);
     }
+    for (path, text) in render::ics::calendars(site) {
+        out.add(path, text);
+    }
     for (asset, url) in &site.files {
         out.copies
             .insert(render::url_to_path(url), asset.abs.clone());

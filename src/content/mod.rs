@@ -9,7 +9,6 @@ pub mod quiz;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::{Date, DateTime};
-use serde_yaml_ng::Value;
 use walkdir::WalkDir;
 
 use crate::config::Config;
@@ -260,8 +259,8 @@ pub struct LectureMeta {
     pub status: Status,
     pub course: Option<Ref>,
     pub materials: Vec<Ref>,
-    /// The raw `repeat` rule and its position, read by the schedule.
-    pub repeat: Option<(Value, usize, usize)>,
+    /// The `repeat` rule, when the lecture is a series (周周学 every week…).
+    pub repeat: Option<crate::recurrence::Recurrence>,
 }
 
 #[derive(Debug, Clone)]
@@ -590,10 +589,20 @@ fn read_lecture(fm: &mut FrontMatter, config: &Config) -> Option<LectureMeta> {
             column,
         }
     });
-    let repeat = fm.get("repeat").cloned().map(|v| {
-        let (l, c) = fm.value_pos("repeat");
-        (v, l, c)
-    });
+    let repeat = match fm.get("repeat").cloned() {
+        None => None,
+        Some(v) => match crate::recurrence::parse_repeat(&v, start) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                let pos = match &e.key {
+                    Some(k) => fm.item_pos("repeat", &format!("{k}:")),
+                    None => fm.value_pos("repeat"),
+                };
+                fm.error_at(pos, Text::new(e.zh, e.en), Text::new(e.hint_zh, e.hint_en));
+                return None;
+            }
+        },
+    };
     Some(LectureMeta {
         series,
         start,

@@ -3,6 +3,7 @@
 //! the fingerprinted static files, co-located attachments, feed and sitemap.
 
 pub mod format;
+pub mod ics;
 pub mod theme;
 
 use std::collections::{BTreeMap, HashMap};
@@ -199,14 +200,19 @@ impl<'a> Renderer<'a> {
         let (url, template, section, title): (String, &'static str, &str, String) = match job {
             Job::Home => {
                 let home = s.home.map(|h| s.page(h));
-                c.insert("page", &home.map(|p| self.page_value(p)));
+                // A site without content/_index.md still gets a home page.
+                let page = home.map(|p| self.page_value(p)).unwrap_or_else(|| {
+                    json!({"id": "home", "title": s.config.title, "url": "/", "summary": "", "content_html": "",
+                           "toc": [], "date": "", "date_zh": "", "updated": "", "updated_zh": "", "reading_minutes": 0, "tags": []})
+                });
+                c.insert("page", &page);
                 let now = s.now;
                 let upcoming: Vec<Value> = s
-                    .lectures
+                    .schedule
                     .iter()
-                    .filter(|&&i| lecture_end(s.page(i)).is_some_and(|e| e >= now))
+                    .filter(|o| o.end >= now)
                     .take(6)
-                    .map(|&i| self.lecture_card(i))
+                    .map(|o| self.lecture_card_at(o.page, o.start, o.end))
                     .collect();
                 let mut newest = s.courses.clone();
                 newest.sort_by_key(|&a| std::cmp::Reverse(s.page(a).src.common.date));
@@ -301,33 +307,23 @@ impl<'a> Renderer<'a> {
             }
             Job::Schedule => {
                 let now = s.now;
-                let (mut upcoming, mut past) = (Vec::new(), Vec::new());
-                for &i in &s.lectures {
-                    if lecture_end(s.page(i)).is_some_and(|e| e >= now) {
-                        upcoming.push(i);
-                    } else {
-                        past.push(i);
-                    }
-                }
+                let (upcoming, past): (Vec<&crate::site::Occurrence>, Vec<_>) =
+                    s.schedule.iter().partition(|o| o.end >= now);
                 let mut months: Vec<(String, String, Vec<Value>)> = Vec::new();
-                for &i in past.iter().rev() {
-                    let Meta::Lecture(m) = &s.page(i).src.meta else {
-                        continue;
-                    };
-                    let key = month_key(m.start.date());
+                for o in past.iter().rev() {
+                    let key = month_key(o.start.date());
                     if months.last().is_none_or(|(k, _, _)| *k != key) {
-                        months.push((key, month_zh(m.start.date()), Vec::new()));
+                        months.push((key, month_zh(o.start.date()), Vec::new()));
                     }
                     if let Some(last) = months.last_mut() {
-                        last.2.push(self.lecture_card(i));
+                        last.2.push(self.lecture_card_at(o.page, o.start, o.end));
                     }
                 }
-                upcoming.truncate(upcoming.len());
                 c.insert(
                     "upcoming",
                     &upcoming
                         .iter()
-                        .map(|&i| self.lecture_card(i))
+                        .map(|o| self.lecture_card_at(o.page, o.start, o.end))
                         .collect::<Vec<_>>(),
                 );
                 c.insert(
@@ -338,7 +334,7 @@ impl<'a> Renderer<'a> {
                         .collect::<Vec<_>>(),
                 );
                 c.insert("series", &self.facet("series"));
-                c.insert("calendar_url", "/lectures/calendar.ics");
+                c.insert("calendar_url", ics::ALL);
                 self.intro(&mut c, "lectures");
                 (
                     "/lectures/".into(),
@@ -356,7 +352,9 @@ impl<'a> Renderer<'a> {
                     json!({
                         "course": p.course.map(|x| link(s.page(x))),
                         "materials": self.attachments(p),
-                        "ics_url": format!("{}event.ics", p.url),
+                        "ics_url": ics::event_url(&p.url),
+                        "sessions": self.sessions(i),
+                        "repeat_zh": repeat_zh(p),
                     }),
                 );
                 c.insert("lecture", &v);
@@ -746,7 +744,43 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// A lecture as listed: a series shows its next session (or its last one when over).
     fn lecture_card(&self, i: usize) -> Value {
+        let s = self.site;
+        let mine = s.schedule.iter().filter(|o| o.page == i);
+        let pick = mine
+            .clone()
+            .find(|o| o.end >= s.now)
+            .or_else(|| mine.clone().next_back());
+        match pick {
+            Some(o) => self.lecture_card_at(i, o.start, o.end),
+            None => Value::Null,
+        }
+    }
+
+    /// Every session of a lecture with its date, for the lecture page.
+    fn sessions(&self, i: usize) -> Vec<Value> {
+        let now = self.site.now;
+        self.site
+            .schedule
+            .iter()
+            .filter(|o| o.page == i)
+            .map(|o| {
+                json!({
+                    "start": iso_local(o.start), "end": iso_local(o.end),
+                    "date_zh": date_zh(o.start.date()), "time_zh": time_range_zh(o.start, o.end),
+                    "upcoming": o.end >= now,
+                })
+            })
+            .collect()
+    }
+
+    fn lecture_card_at(
+        &self,
+        i: usize,
+        start: jiff::civil::DateTime,
+        end: jiff::civil::DateTime,
+    ) -> Value {
         let s = self.site;
         let p = s.page(i);
         let Meta::Lecture(m) = &p.src.meta else {
@@ -757,7 +791,7 @@ impl<'a> Renderer<'a> {
             jiff::Span::new().days(i64::from(now.date().weekday().to_monday_zero_offset())),
         );
         let week_end = week_start.saturating_add(jiff::Span::new().days(7));
-        let this_week = m.start.date() >= week_start && m.start.date() < week_end;
+        let this_week = start.date() >= week_start && start.date() < week_end;
         let status_zh = match m.status {
             Status::Scheduled => "",
             Status::Postponed => "已延期",
@@ -769,12 +803,13 @@ impl<'a> Renderer<'a> {
             "url": p.url,
             "summary": p.src.common.summary,
             "series": if m.series.is_empty() { Value::Null } else { self.term("series", &m.series) },
-            "start": iso_local(m.start),
-            "end": iso_local(m.end),
-            "date_zh": date_zh(m.start.date()),
-            "time_zh": time_range_zh(m.start, m.end),
-            "month": month_key(m.start.date()),
-            "month_zh": month_zh(m.start.date()),
+            "start": iso_local(start),
+            "end": iso_local(end),
+            "date_zh": date_zh(start.date()),
+            "time_zh": time_range_zh(start, end),
+            "month": month_key(start.date()),
+            "month_zh": month_zh(start.date()),
+            "repeats": m.repeat.is_some(),
             "location": m.location,
             "speaker": m.speaker.as_ref().map(|x| self.term("speaker", x)),
             "speaker_title": m.speaker_title,
@@ -782,7 +817,7 @@ impl<'a> Renderer<'a> {
             "audience": m.audience,
             "status": m.status.key(),
             "status_zh": status_zh,
-            "upcoming": m.end >= now,
+            "upcoming": end >= now,
             "this_week": this_week,
         })
     }
@@ -816,11 +851,32 @@ impl<'a> Renderer<'a> {
     }
 }
 
-fn lecture_end(p: &Page) -> Option<jiff::civil::DateTime> {
-    match &p.src.meta {
-        Meta::Lecture(m) => Some(m.end),
-        _ => None,
-    }
+/// 每周五 / 每月第三个周四 …, how a series repeats, in words.
+fn repeat_zh(p: &Page) -> String {
+    use crate::recurrence::{DayRule, Frequency};
+    let Meta::Lecture(m) = &p.src.meta else {
+        return String::new();
+    };
+    let Some(r) = &m.repeat else {
+        return String::new();
+    };
+    let every = match (r.frequency, r.interval) {
+        (Frequency::Weekly, 1) => "每周".to_string(),
+        (Frequency::Weekly, n) => format!("每 {n} 周"),
+        (Frequency::Monthly, 1) => "每月".to_string(),
+        (Frequency::Monthly, n) => format!("每 {n} 个月"),
+    };
+    let day = match r.day {
+        DayRule::Weekday(w) => format::weekday_zh(w).to_string(),
+        DayRule::MonthDay(d) => format!("{d} 日"),
+        DayRule::NthWeekday { nth: -1, weekday } => {
+            format!("最后一个{}", format::weekday_zh(weekday))
+        }
+        DayRule::NthWeekday { nth, weekday } => {
+            format!("第 {nth} 个{}", format::weekday_zh(weekday))
+        }
+    };
+    format!("{every}{day} {}", format::hhmm(m.start))
 }
 
 fn lesson_minutes(p: &Page) -> u32 {

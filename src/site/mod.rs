@@ -57,6 +57,14 @@ impl Page {
     }
 }
 
+/// One session of a lecture: a single lecture has one, a series one per date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Occurrence {
+    pub page: usize,
+    pub start: DateTime,
+    pub end: DateTime,
+}
+
 #[derive(Debug)]
 pub struct Site {
     pub config: Config,
@@ -70,6 +78,8 @@ pub struct Site {
     pub cases: Vec<usize>,
     pub plain: Vec<usize>,
     pub taxonomies: Vec<Taxonomy>,
+    /// Every lecture session in time order; a repeating lecture has one per date.
+    pub schedule: Vec<Occurrence>,
     /// Co-located files to copy: source on disk → URL.
     pub files: Vec<(AssetFile, String)>,
 }
@@ -184,11 +194,12 @@ impl Site {
                 .cloned()
                 .unwrap_or_else(|| folder_url(dir));
             let url = format!("{folder}{name}");
-            targets.files.insert(a.rel.clone(), url.clone());
+            targets.files.insert(a.rel.clone(), config.url(&url));
             files.push((a, url));
         }
         for p in &pages {
-            targets.pages.insert(p.src.rel.clone(), p.url.clone());
+            // Links written in Markdown are final HTML: they carry the base path.
+            targets.pages.insert(p.src.rel.clone(), config.url(&p.url));
         }
 
         // Markdown, in parallel.
@@ -264,18 +275,48 @@ impl Site {
             cases: Vec::new(),
             plain: Vec::new(),
             taxonomies: Vec::new(),
+            schedule: Vec::new(),
             files,
             pages,
         };
         let by_rel = by_rel_owned(&site);
         link_structure(&mut site, &by_rel, &mut diags);
         site.taxonomies = taxonomy::build(&site);
+        site.schedule = schedule(&site);
         if diags.iter().any(Diagnostic::is_error) {
             crate::diagnostic::sort(&mut diags);
             return Err(diags);
         }
         crate::diagnostic::sort(&mut diags);
         Ok((site, diags))
+    }
+}
+
+/// Every session of every lecture, in time order.
+pub fn schedule(site: &Site) -> Vec<Occurrence> {
+    let mut out = Vec::new();
+    for &i in &site.lectures {
+        if let Meta::Lecture(m) = &site.pages[i].src.meta {
+            out.extend(sessions(m).into_iter().map(|(start, end)| Occurrence {
+                page: i,
+                start,
+                end,
+            }));
+        }
+    }
+    out.sort_by_key(|o| (o.start, o.page));
+    out
+}
+
+/// The (start, end) of each session of one lecture.
+pub fn sessions(m: &content::LectureMeta) -> Vec<(DateTime, DateTime)> {
+    let length = m.end.duration_since(m.start);
+    match &m.repeat {
+        None => vec![(m.start, m.end)],
+        Some(rule) => crate::recurrence::occurrences(rule, m.start)
+            .into_iter()
+            .filter_map(|s| s.checked_add(length).ok().map(|e| (s, e)))
+            .collect(),
     }
 }
 

@@ -1,0 +1,148 @@
+//! Lectures → iCalendar files: one calendar for the whole schedule, one per series and one
+//! per lecture. Everything in them comes from the content (UIDs from source paths,
+//! DTSTAMP and SEQUENCE from `updated`), so two builds of the same content are identical.
+
+use jiff::civil::{Date, DateTime};
+
+use crate::calendar::{Event, EventStatus, write_calendar};
+use crate::content::{Meta, Status};
+use crate::recurrence;
+use crate::site::{Page, Site};
+
+/// Where the whole schedule's calendar is published.
+pub const ALL: &str = "/lectures/calendar.ics";
+
+/// The calendar URL of a lecture page.
+pub fn event_url(page_url: &str) -> String {
+    format!("{page_url}event.ics")
+}
+
+/// The calendar URL of a series' term page.
+pub fn series_url(term_url: &str) -> String {
+    format!("{term_url}calendar.ics")
+}
+
+/// Every calendar file of the site: (output path, text).
+pub fn calendars(site: &Site) -> Vec<(String, String)> {
+    let tz = &site.config.timezone;
+    let event_of = |i: usize| event(site, i);
+    let mut out = Vec::new();
+    let all: Vec<Event> = site.lectures.iter().filter_map(|&i| event_of(i)).collect();
+    out.push((path(ALL), write_calendar(&site.config.title, tz, &all)));
+    if let Some(series) = site.taxonomies.iter().find(|t| t.key == "series") {
+        for term in &series.terms {
+            let events: Vec<Event> = term.pages.iter().filter_map(|&i| event_of(i)).collect();
+            let name = format!("{} · {}", site.config.title, term.name);
+            out.push((
+                path(&series_url(&term.url)),
+                write_calendar(&name, tz, &events),
+            ));
+        }
+    }
+    for &i in &site.lectures {
+        if let Some(e) = event_of(i) {
+            let p = site.page(i);
+            out.push((
+                path(&event_url(&p.url)),
+                write_calendar(p.title(), tz, &[e]),
+            ));
+        }
+    }
+    out
+}
+
+fn path(url: &str) -> String {
+    url.trim_start_matches('/').to_string()
+}
+
+fn event(site: &Site, i: usize) -> Option<Event> {
+    let p = site.page(i);
+    let Meta::Lecture(m) = &p.src.meta else {
+        return None;
+    };
+    let host = site
+        .config
+        .origin
+        .as_deref()
+        .and_then(|o| o.split("://").nth(1))
+        .unwrap_or("jiangtang");
+    let uid = format!("{}@{host}", p.src.rel.trim_end_matches(".md"));
+    let (start, end, recurrence) = match &m.repeat {
+        None => (m.start, m.end, None),
+        Some(rule) => {
+            let first = recurrence::first_occurrence(rule, m.start).unwrap_or(m.start);
+            let end = first
+                .checked_add(m.end.duration_since(m.start))
+                .unwrap_or(m.end);
+            let rrule = recurrence::to_rrule_in(rule, &site.config.timezone);
+            (
+                first,
+                end,
+                Some((rrule, recurrence::exdates(rule, m.start))),
+            )
+        }
+    };
+    let mut description = p.src.common.summary.clone();
+    let mut line = |label: &str, value: &str| {
+        if !value.is_empty() {
+            if !description.is_empty() {
+                description.push('\n');
+            }
+            description.push_str(&format!("{label}：{value}"));
+        }
+    };
+    let speaker = match (&m.speaker, m.speaker_title.as_str()) {
+        (Some(s), "") => s.clone(),
+        (Some(s), t) => format!("{s}（{t}）"),
+        (None, _) => String::new(),
+    };
+    line("主讲", &speaker);
+    line("主办单位", m.unit.as_deref().unwrap_or(""));
+    line("参加对象", &m.audience);
+    let url = site.config.absolute(&p.url);
+    line("详情", url.as_deref().unwrap_or(""));
+    let summary = match m.status {
+        Status::Cancelled => format!("【已取消】{}", p.title()),
+        Status::Postponed => format!("【已延期】{}", p.title()),
+        Status::Scheduled => p.title().to_string(),
+    };
+    Some(Event {
+        uid,
+        summary,
+        description,
+        location: m.location.clone(),
+        url,
+        start,
+        end,
+        status: match m.status {
+            Status::Scheduled => EventStatus::Confirmed,
+            Status::Postponed => EventStatus::Tentative,
+            Status::Cancelled => EventStatus::Cancelled,
+        },
+        categories: if m.series.is_empty() {
+            Vec::new()
+        } else {
+            vec![m.series.clone()]
+        },
+        stamp: stamp(p),
+        sequence: sequence(p),
+        recurrence,
+    })
+}
+
+/// DTSTAMP: the last content change (`updated`, else `date`), never the clock.
+fn stamp(p: &Page) -> DateTime {
+    let c = &p.src.common;
+    let day = c.updated.or(c.date).unwrap_or(Date::constant(2020, 1, 1));
+    day.to_datetime(jiff::civil::Time::midnight())
+}
+
+/// SEQUENCE grows with `updated`: days from `date` (or 2020-01-01) to `updated`.
+fn sequence(p: &Page) -> u32 {
+    let c = &p.src.common;
+    let (Some(updated), created) = (c.updated, c.date.unwrap_or(Date::constant(2020, 1, 1))) else {
+        return 0;
+    };
+    let days = updated.since(created).map(|s| s.get_days()).unwrap_or(0);
+    u32::try_from(days).unwrap_or(0)
+}

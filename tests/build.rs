@@ -1,0 +1,295 @@
+//! `jiangtang build` end to end: the sample portal, base paths, escaping, and the
+//! guarantee that a failed build leaves the previous output untouched.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{BIN, Site, links, repo, resolve, snapshot, stderr};
+
+fn build_sample(out: &Path, base: &str) {
+    let o = Command::new(BIN)
+        .args(["build", "--root"])
+        .arg(repo())
+        .arg("--output")
+        .arg(out)
+        .args(["--base-url", base, "--now", "2026-11-28 10:00"])
+        .output()
+        .expect("run");
+    assert!(
+        o.status.success(),
+        "sample site failed to build:\n{}",
+        stderr(&o)
+    );
+}
+
+fn html_files(public: &Path) -> Vec<std::path::PathBuf> {
+    walkdir::WalkDir::new(public)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| e.into_path())
+        .collect()
+}
+
+#[test]
+fn sample_site_has_every_page_and_every_link_resolves() {
+    let tmp = tempfile::tempdir().unwrap();
+    let public = tmp.path().join("public");
+    build_sample(&public, "/");
+    for page in [
+        "index.html",
+        "404.html",
+        "atom.xml",
+        "sitemap.xml",
+        "courses/index.html",
+        "lectures/index.html",
+        "cases/index.html",
+        "search/index.html",
+        "study/index.html",
+        "about/index.html",
+        "units/index.html",
+        "speakers/index.html",
+        "actions/index.html",
+        "tags/index.html",
+        "lectures/calendar.ics",
+    ] {
+        assert!(public.join(page).is_file(), "missing {page}");
+    }
+    let pages = html_files(&public);
+    assert!(pages.len() > 100, "only {} pages", pages.len());
+    let mut broken = Vec::new();
+    for page in &pages {
+        let html = std::fs::read_to_string(page).unwrap();
+        assert!(
+            html.contains("<html lang=\"zh-CN\""),
+            "{} lacks lang",
+            page.display()
+        );
+        for link in links(&html) {
+            let lower = link.to_ascii_lowercase();
+            assert!(
+                !(lower.starts_with("http://")
+                    || lower.starts_with("https://")
+                    || lower.starts_with("//")),
+                "{} links to another host: {link}",
+                page.display()
+            );
+            if let Some(target) = resolve(&public, page, &link, "/")
+                && !target.is_file()
+            {
+                broken.push(format!(
+                    "{} → {link}",
+                    page.strip_prefix(&public).unwrap().display()
+                ));
+            }
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "{} broken links:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
+}
+
+#[test]
+fn lesson_titles_appear_in_their_course_syllabus() {
+    let tmp = tempfile::tempdir().unwrap();
+    let public = tmp.path().join("public");
+    build_sample(&public, "/");
+    let courses = repo().join("content/courses");
+    let mut checked = 0;
+    for course in std::fs::read_dir(&courses)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+    {
+        let slug = course.file_name().to_string_lossy().to_string();
+        let page =
+            std::fs::read_to_string(public.join("courses").join(&slug).join("index.html")).unwrap();
+        for lesson in std::fs::read_dir(course.path()).unwrap().flatten() {
+            let name = lesson.file_name().to_string_lossy().to_string();
+            if name == "index.md" || !name.ends_with(".md") {
+                continue;
+            }
+            let text = std::fs::read_to_string(lesson.path()).unwrap();
+            if text.contains("\ndraft: true") {
+                assert!(
+                    !page.contains(&title_of(&text)),
+                    "draft lesson {name} listed"
+                );
+                continue;
+            }
+            let title = title_of(&text);
+            assert!(page.contains(&title), "{slug}: syllabus lacks {title}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "only {checked} lessons checked");
+}
+
+fn title_of(md: &str) -> String {
+    let line = md.lines().find(|l| l.starts_with("title:")).unwrap();
+    let t = line["title:".len()..].trim().trim_matches('"');
+    t.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[test]
+fn base_url_prefixes_every_root_relative_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    let public = tmp.path().join("public");
+    build_sample(&public, "/training/");
+    let mut bad = Vec::new();
+    for page in html_files(&public) {
+        let html = std::fs::read_to_string(&page).unwrap();
+        for link in links(&html) {
+            if link.starts_with('/') && !link.starts_with("/training/") {
+                bad.push(format!("{}: {link}", page.display()));
+            }
+            if let Some(target) = resolve(&public, &page, &link, "/training/")
+                && !target.is_file()
+            {
+                bad.push(format!("{}: {link} does not resolve", page.display()));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    let feed = std::fs::read_to_string(public.join("atom.xml")).unwrap();
+    assert!(feed.contains("/training/"), "feed without base path");
+}
+
+#[test]
+fn script_in_front_matter_is_text_and_raw_script_in_markdown_is_removed() {
+    let evil = "<script>alert(1)</script>";
+    let course = format!(
+        "---\ntitle: \"课程{evil}\"\nsummary: \"简介{evil}\"\naction: 专业训练\nhours: 1\nunit: \"单位{evil}\"\n---\n\n<script>alert(2)</script>\n\n<p onclick=\"steal()\">点我</p>\n\n<a href=\"javascript:alert(3)\">链接</a>\n"
+    );
+    let lecture = format!(
+        "---\ntitle: 讲座\nseries: 周周学\nstart: \"2026-03-15 09:00\"\nspeaker: \"张三{evil}\"\n---\n\n正文\n"
+    );
+    let site = Site::new(&[
+        ("content/_index.md", "---\ntitle: 首页\n---\n"),
+        ("content/courses/x/index.md", &course),
+        ("content/lectures/l.md", &lecture),
+    ]);
+    let o = site.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut seen_escaped = 0;
+    for (path, bytes) in snapshot(&site.public()) {
+        let text = String::from_utf8_lossy(&bytes);
+        if !(path.ends_with(".html") || path.ends_with(".xml")) {
+            continue;
+        }
+        assert!(
+            !text.contains("<script>alert"),
+            "{path} contains a live script"
+        );
+        assert!(
+            !text.contains("onclick"),
+            "{path} contains an event handler"
+        );
+        assert!(
+            !text.contains("javascript:"),
+            "{path} contains a javascript: URL"
+        );
+        if text.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;")
+            || text.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+        {
+            seen_escaped += 1;
+        }
+    }
+    assert!(
+        seen_escaped >= 3,
+        "escaped text shown on only {seen_escaped} pages"
+    );
+    let course_page = std::fs::read_to_string(site.public().join("courses/x/index.html")).unwrap();
+    assert!(
+        course_page.contains("点我"),
+        "the text of sanitised HTML is kept"
+    );
+}
+
+#[test]
+fn bom_and_crlf_files_build() {
+    let site = Site::good();
+    site.write(
+        "content/cases/bom.md",
+        b"\xEF\xBB\xBF---\ntitle: BOM \xE6\xA1\x88\xE4\xBE\x8B\nunit: x\n---\n\nbody\n",
+    );
+    site.write(
+        "content/cases/crlf.md",
+        b"---\r\ntitle: CRLF\r\nunit: x\r\n---\r\n\r\n## \xE6\xA0\x87\xE9\xA2\x98\r\n\r\nbody\r\n",
+    );
+    let o = site.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bom = std::fs::read_to_string(site.public().join("cases/bom/index.html")).unwrap();
+    assert!(bom.contains("BOM 案例"));
+    let crlf = std::fs::read_to_string(site.public().join("cases/crlf/index.html")).unwrap();
+    assert!(crlf.contains("id=\"标题\""));
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = Site::good();
+    site.write(
+        "content/cases/cao-gao.md",
+        "---\ntitle: 草稿\nunit: x\ndraft: true\n---\n".as_bytes(),
+    );
+    site.write(
+        "content/cases/wei-lai.md",
+        "---\ntitle: 未来\nunit: x\npublish_date: 2030-01-01\n---\n".as_bytes(),
+    );
+    assert!(site.build(&[]).status.success());
+    assert!(!site.public().join("cases/cao-gao/index.html").exists());
+    assert!(!site.public().join("cases/wei-lai/index.html").exists());
+    assert!(site.build(&["--drafts"]).status.success());
+    assert!(site.public().join("cases/cao-gao/index.html").exists());
+    assert!(site.public().join("cases/wei-lai/index.html").exists());
+}
+
+#[test]
+fn init_creates_a_site_that_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("new-site");
+    let o = Command::new(BIN).arg("init").arg(&dir).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = Command::new(BIN)
+        .args(["build", "--root"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.join("public/courses/ru-men/index.html").is_file());
+    let again = Command::new(BIN).arg("init").arg(&dir).output().unwrap();
+    assert!(!again.status.success(), "init must refuse an existing site");
+}
+
+#[test]
+fn output_folder_cannot_be_the_site_itself() {
+    let site = Site::good();
+    let o = Command::new(BIN)
+        .args(["build", "--root"])
+        .arg(site.root())
+        .arg("--output")
+        .arg(site.root())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(site.root().join("content/_index.md").exists());
+}
+
+#[test]
+fn summary_line_counts_pages_by_kind() {
+    let site = Site::good();
+    let o = site.build(&["--lang", "en"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("1 courses, 2 lessons, 1 lectures, 1 cases"),
+        "{out}"
+    );
+}

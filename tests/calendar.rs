@@ -1,0 +1,140 @@
+//! The lecture calendars as a real iCalendar parser sees them (Python's `icalendar`, via
+//! tests/ics/check_ics.py): every file parses, events match the content, output is
+//! reproducible.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{BIN, Site, repo, snapshot, stderr};
+
+/// Runs the checker on one file; `None` when Python's icalendar is not installed
+/// (outside CI only: under CI that is a failure).
+fn check(ics: &Path) -> Option<serde_json::Value> {
+    let o = Command::new("python3")
+        .arg(repo().join("tests/ics/check_ics.py"))
+        .arg(ics)
+        .output()
+        .expect("python3");
+    if o.status.code() == Some(3) {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install Python's icalendar (pip install icalendar)"
+        );
+        eprintln!("SKIPPED: Python's icalendar is not installed");
+        return None;
+    }
+    assert!(
+        o.status.success(),
+        "{} is not valid iCalendar:\n{}",
+        ics.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    Some(serde_json::from_slice(&o.stdout).expect("checker prints JSON"))
+}
+
+fn build_sample(out: &Path) {
+    let o = Command::new(BIN)
+        .args(["build", "--root"])
+        .arg(repo())
+        .arg("--output")
+        .arg(out)
+        .args(["--now", "2026-11-28 10:00"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn every_calendar_of_the_sample_site_parses_and_matches_the_content() {
+    let tmp = tempfile::tempdir().unwrap();
+    let public = tmp.path().join("public");
+    build_sample(&public);
+    let lectures = std::fs::read_dir(repo().join("content/lectures"))
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name().to_string_lossy().ends_with(".md") && e.file_name() != "_index.md"
+        })
+        .count();
+    let Some(all) = check(&public.join("lectures/calendar.ics")) else {
+        return;
+    };
+    let events = all["events"].as_array().unwrap();
+    assert_eq!(events.len(), lectures, "one VEVENT per lecture file");
+    assert!(
+        events
+            .iter()
+            .all(|e| e["dtstart"]["tzid"] == "Asia/Shanghai")
+    );
+    assert!(
+        events.iter().any(|e| e["status"] == "CANCELLED"),
+        "cancelled lectures stay, marked CANCELLED"
+    );
+    let series: Vec<_> = events.iter().filter(|e| !e["rrule"].is_null()).collect();
+    assert!(
+        series.len() >= 2,
+        "the weekly and monthly series carry RRULEs"
+    );
+    for e in &series {
+        let occ = e["occurrences"].as_u64().unwrap_or(0);
+        assert!(occ > 1, "series {} expands to {occ}", e["summary"]);
+    }
+    let mut files = 0;
+    for (path, _) in snapshot(&public) {
+        if path.ends_with(".ics") {
+            check(&public.join(&path));
+            files += 1;
+        }
+    }
+    assert!(
+        files > lectures,
+        "per-lecture and per-series calendars exist ({files} files)"
+    );
+}
+
+#[test]
+fn weekly_series_expands_with_its_exceptions() {
+    let site = Site::new(&[(
+        "content/lectures/zhou-zhou-xue.md",
+        "---\ntitle: 周周学\nseries: 周周学\nstart: \"2026-03-06 15:00\"\nduration: 90\nlocation: 市民之家三楼会议室，东侧第二间（请提前十分钟到场签到，携带笔记本）\nrepeat: {every: week, until: \"2026-04-24\", except: [\"2026-04-03\"]}\n---\n",
+    )]);
+    let o = site.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let Some(cal) = check(&site.public().join("lectures/zhou-zhou-xue/event.ics")) else {
+        return;
+    };
+    let e = &cal["events"][0];
+    assert!(e["rrule"].as_str().unwrap().contains("FREQ=WEEKLY"));
+    assert_eq!(e["exdates"].as_array().unwrap().len(), 1);
+    if let Some(n) = e["occurrences"].as_u64() {
+        assert_eq!(n, 7, "8 Fridays from 6 March to 24 April, less one");
+    }
+    // The long Chinese location is folded without splitting a character (the checker
+    // rejects lines over 75 octets and broken UTF-8), and lines end in CRLF.
+    let raw = std::fs::read(site.public().join("lectures/zhou-zhou-xue/event.ics")).unwrap();
+    assert!(
+        raw.windows(3).any(|w| w == b"\r\n "),
+        "long lines are folded"
+    );
+    // The schedule lists every session.
+    let schedule = std::fs::read_to_string(site.public().join("lectures/index.html")).unwrap();
+    let sessions = schedule
+        .matches("href=\"/lectures/zhou-zhou-xue/\"")
+        .count();
+    assert!(sessions >= 7, "{sessions} sessions listed");
+}
+
+#[test]
+fn two_builds_of_the_same_content_are_byte_identical() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    build_sample(&a.path().join("p"));
+    build_sample(&b.path().join("p"));
+    let (sa, sb) = (snapshot(&a.path().join("p")), snapshot(&b.path().join("p")));
+    assert_eq!(sa.keys().collect::<Vec<_>>(), sb.keys().collect::<Vec<_>>());
+    for (k, v) in &sa {
+        assert!(sb[k] == *v, "{k} differs between two builds");
+    }
+}

@@ -1,0 +1,200 @@
+//! Helpers shared by the integration tests: small sites in temporary folders, running the
+//! real binary, snapshots of an output folder, and the links a built page contains.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_jiangtang");
+
+/// The repository root, which is also the sample site.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub const SITE_YAML: &str = "title: 测试站点\nbase_url: /\nlanguage: zh-CN\ntimezone: Asia/Shanghai\nactions: [思想淬炼, 政治历练, 实践锻炼, 专业训练]\nseries: [随州大讲堂, 周周学]\n";
+
+/// A small valid site: one course with two lessons, a lecture, a case and a page.
+pub const GOOD_FILES: &[(&str, &str)] = &[
+    ("content/_index.md", "---\ntitle: 首页\n---\n\n欢迎。\n"),
+    (
+        "content/courses/ke-cheng/index.md",
+        "---\ntitle: 测试课程\naction: 专业训练\nhours: 2\nrequired: true\nunit: 市委组织部\n---\n\n## 课程简介\n\n简介。\n",
+    ),
+    (
+        "content/courses/ke-cheng/01-di-yi-ke.md",
+        "---\ntitle: 第一课\nduration: 30\n---\n\n## 一、总体要求\n\n正文。\n",
+    ),
+    (
+        "content/courses/ke-cheng/02-di-er-ke.md",
+        "---\ntitle: 第二课\nduration: 40\n---\n\n见[第一课](01-di-yi-ke.md#一总体要求)。\n",
+    ),
+    (
+        "content/lectures/jiang-zuo.md",
+        "---\ntitle: 测试讲座\nseries: 周周学\nstart: \"2026-03-15 09:00\"\nend: \"2026-03-15 11:30\"\nspeaker: 张三\nunit: 市发改委\n---\n\n讲座。\n",
+    ),
+    (
+        "content/cases/an-li.md",
+        "---\ntitle: 测试案例\nunit: 市发改委\ndate: 2026-01-01\n---\n\n案例。\n",
+    ),
+    ("content/about.md", "---\ntitle: 关于\n---\n\n关于本站。\n"),
+];
+
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+impl Site {
+    pub fn new(files: &[(&str, &str)]) -> Site {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let site = Site { dir };
+        site.write("site.yaml", SITE_YAML.as_bytes());
+        for (p, t) in files {
+            site.write(p, t.as_bytes());
+        }
+        site
+    }
+
+    pub fn good() -> Site {
+        Site::new(GOOD_FILES)
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn public(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    pub fn write(&self, rel: &str, bytes: &[u8]) {
+        let p = self.root().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, bytes).expect("write");
+    }
+
+    pub fn build(&self, extra: &[&str]) -> Output {
+        let mut cmd = Command::new(BIN);
+        cmd.arg("build")
+            .arg("--root")
+            .arg(self.root())
+            .args(["--now", "2026-03-10 10:00"])
+            .args(extra);
+        cmd.output().expect("run jiangtang")
+    }
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+/// Every file under `dir` with its bytes.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if e.file_type().is_file() {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("prefix")
+                .to_string_lossy()
+                .to_string();
+            out.insert(rel, std::fs::read(e.path()).expect("read"));
+        }
+    }
+    out
+}
+
+/// Values of `href="…"`, `src="…"` and `action="…"` attributes in an HTML text.
+pub fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\"", "action=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            let before = rest[..i].chars().last();
+            rest = &rest[i + attr.len()..];
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '-') {
+                continue;
+            }
+            if let Some(end) = rest.find('"') {
+                out.push(html_unescape(&rest[..end]));
+                rest = &rest[end..];
+            }
+        }
+    }
+    out
+}
+
+pub fn html_unescape(s: &str) -> String {
+    s.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+}
+
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(b) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).to_string()
+}
+
+/// The file a link on page `from` (a path under `public`) points at, if it is internal.
+/// `base` is the base path the site was built with.
+pub fn resolve(public: &Path, from: &Path, link: &str, base: &str) -> Option<PathBuf> {
+    let lower = link.to_ascii_lowercase();
+    if link.is_empty()
+        || link.starts_with('#')
+        || [
+            "http:",
+            "https:",
+            "mailto:",
+            "tel:",
+            "webcal:",
+            "data:",
+            "javascript:",
+            "//",
+        ]
+        .iter()
+        .any(|p| lower.starts_with(p))
+    {
+        return None;
+    }
+    let path = link.split(['#', '?']).next().unwrap_or("");
+    let path = percent_decode(path);
+    let target = if let Some(rest) = path.strip_prefix(base) {
+        public.join(rest)
+    } else if path.starts_with('/') {
+        // A root-relative link outside the base path: report it as missing.
+        return Some(
+            public
+                .join("__outside_base__")
+                .join(path.trim_start_matches('/')),
+        );
+    } else {
+        from.parent().expect("dir").join(&path)
+    };
+    Some(if path.ends_with('/') || target.is_dir() {
+        target.join("index.html")
+    } else {
+        target
+    })
+}
