@@ -19,13 +19,14 @@ pub mod render;
 pub mod site;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::civil::DateTime;
 
 pub use config::Config;
 pub use diagnostic::{Diagnostic, Lang, Text};
 pub use output::Output;
-use render::{Renderer, Theme};
+use render::{Job, Renderer, Theme};
 pub use site::Site;
 
 /// What to build and how.
@@ -42,11 +43,14 @@ pub struct Options {
     pub now: Option<DateTime>,
 }
 
-/// A finished build held in memory.
+/// A finished build held in memory, with what the next incremental build reuses.
 pub struct Built {
     pub site: Site,
     pub output: Output,
     pub warnings: Vec<Diagnostic>,
+    pub theme: Theme,
+    sources: Vec<Arc<content::SourceFile>>,
+    assets: Vec<content::AssetFile>,
 }
 
 /// Reads `site.yaml` and applies command-line overrides.
@@ -89,27 +93,48 @@ pub fn now_in(config: &Config) -> DateTime {
 
 /// Loads and checks the whole site: the model and the theme, or every error found.
 pub fn load(opts: &Options) -> Result<(Site, Theme, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let (site, theme, warnings, _, _) = load_all(opts)?;
+    Ok((site, theme, warnings))
+}
+
+type Loaded = (
+    Site,
+    Theme,
+    Vec<Diagnostic>,
+    Vec<Arc<content::SourceFile>>,
+    Vec<content::AssetFile>,
+);
+
+fn load_all(opts: &Options) -> Result<Loaded, Vec<Diagnostic>> {
     let config = load_config(opts)?;
     let theme = Theme::load(&opts.root, &config)?;
     let (sources, assets) = content::walk(&opts.root).map_err(|e| vec![io_diag("content", &e)])?;
+    let sources: Vec<Arc<content::SourceFile>> = sources.into_iter().map(Arc::new).collect();
     let now = opts.now.unwrap_or_else(|| now_in(&config));
-    let (site, warnings) = Site::build(
-        config,
-        &sources,
-        assets,
-        &site::BuildOptions {
-            drafts: opts.drafts,
-            now,
-        },
-    )?;
-    Ok((site, theme, warnings))
+    let bopts = site::BuildOptions {
+        drafts: opts.drafts,
+        now,
+    };
+    let (site, warnings) = Site::build(config, &sources, assets.clone(), &bopts)?;
+    Ok((site, theme, warnings, sources, assets))
 }
 
 /// Renders a loaded site into memory.
 pub fn render_site(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>> {
-    let (renderer, mut out) = Renderer::new(site, theme)?;
-    let jobs = render::jobs(site);
-    let diags = renderer.render_all(&jobs, &mut out);
+    render_jobs(site, theme, &render::jobs(site), Output::default())
+}
+
+/// Renders `jobs` on top of `out` (which holds the previous build's files when only part
+/// of the site is rendered again).
+fn render_jobs(
+    site: &Site,
+    theme: &Theme,
+    jobs: &[Job],
+    mut out: Output,
+) -> Result<Output, Vec<Diagnostic>> {
+    let (renderer, statics) = Renderer::new(site, theme)?;
+    out.files.extend(statics.files);
+    let diags = renderer.render_all(jobs, &mut out);
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -125,12 +150,75 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>
 
 /// Loads and renders: the complete site in memory.
 pub fn build(opts: &Options) -> Result<Built, Vec<Diagnostic>> {
-    let (site, theme, warnings) = load(opts)?;
+    let (site, theme, warnings, sources, assets) = load_all(opts)?;
     let output = render_site(&site, &theme)?;
     Ok(Built {
         site,
         output,
         warnings,
+        theme,
+        sources,
+        assets,
+    })
+}
+
+/// Builds again after the files `changed` (paths relative to the site root) were
+/// written, created or deleted. Edits to Markdown files re-parse those files and render
+/// only the pages that show what changed; anything else (site.yaml, templates, static
+/// files, attachments) rebuilds everything. The result equals a full build.
+pub fn rebuild(
+    prev: &Built,
+    opts: &Options,
+    changed: &[PathBuf],
+) -> Result<Built, Vec<Diagnostic>> {
+    let content_md =
+        |p: &PathBuf| p.starts_with("content") && p.extension().is_some_and(|e| e == "md");
+    if changed.is_empty() || !changed.iter().all(content_md) {
+        return build(opts);
+    }
+    let mut sources = prev.sources.clone();
+    for path in changed {
+        let rel = path
+            .strip_prefix("content")
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        sources.retain(|s| s.rel != rel);
+        match std::fs::read(opts.root.join(path)) {
+            Ok(bytes) => sources.push(Arc::new(content::SourceFile {
+                path: path.clone(),
+                rel,
+                bytes,
+            })),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(vec![io_diag(path, &e)]),
+        }
+    }
+    sources.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let config = prev.site.config.clone();
+    let now = opts.now.unwrap_or_else(|| now_in(&config));
+    let bopts = site::BuildOptions {
+        drafts: opts.drafts,
+        now,
+    };
+    let (site, warnings) = Site::build_with(
+        config,
+        &sources,
+        prev.assets.clone(),
+        &bopts,
+        &prev.site.cache,
+    )?;
+    let output = match render::affected_jobs(&prev.site, &site) {
+        Some(jobs) => render_jobs(&site, &prev.theme, &jobs, prev.output.clone())?,
+        None => render_site(&site, &prev.theme)?,
+    };
+    Ok(Built {
+        site,
+        output,
+        warnings,
+        theme: prev.theme.clone(),
+        sources,
+        assets: prev.assets.clone(),
     })
 }
 

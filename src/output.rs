@@ -6,18 +6,20 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(Debug, Default, Clone)]
 pub struct Output {
-    /// Output path relative to the site root (`courses/x/index.html`) → bytes.
-    pub files: BTreeMap<String, Vec<u8>>,
+    /// Output path relative to the site root (`courses/x/index.html`) → bytes. Shared,
+    /// so the dev server can keep serving one build while the next reuses most of it.
+    pub files: BTreeMap<String, Arc<[u8]>>,
     /// Output path → source file copied as is (attachments, images).
     pub copies: BTreeMap<String, PathBuf>,
 }
 
 impl Output {
     pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
-        self.files.insert(path.into(), bytes.into());
+        self.files.insert(path.into(), Arc::from(bytes.into()));
     }
 
     /// The bytes served for `path`, reading copied files from disk.

@@ -84,6 +84,77 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     jobs
 }
 
+/// The jobs to render again after an edit, comparing the previous model with the new
+/// one page by page; `None` when pages were added, removed or moved (render everything).
+/// A change to a page's body alone touches only that page; a change to its front matter
+/// touches every list, term and course page, and the pages that show it beside them
+/// (the other lessons of its course, lectures of a course).
+pub fn affected_jobs(prev: &Site, next: &Site) -> Option<Vec<Job>> {
+    if prev.pages.len() != next.pages.len() {
+        return None;
+    }
+    let mut own: Vec<usize> = Vec::new();
+    let mut structural = false;
+    let mut extra: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    for (i, (a, b)) in prev.pages.iter().zip(&next.pages).enumerate() {
+        if a.src.rel != b.src.rel || a.url != b.url {
+            return None;
+        }
+        if std::sync::Arc::ptr_eq(&a.src, &b.src) {
+            continue;
+        }
+        own.push(i);
+        let front_matter_same = format!("{:?}{:?}", a.src.common, a.src.meta)
+            == format!("{:?}{:?}", b.src.common, b.src.meta);
+        if !front_matter_same {
+            structural = true;
+            for course in [a.course, b.course]
+                .into_iter()
+                .flatten()
+                .chain(std::iter::once(i))
+            {
+                extra.extend(next.pages[course].lessons.iter().copied());
+                extra.extend(
+                    next.lectures
+                        .iter()
+                        .copied()
+                        .filter(|&l| next.pages[l].course == Some(course)),
+                );
+            }
+        }
+    }
+    let mut out: Vec<Job> = Vec::new();
+    if structural {
+        out = jobs(next)
+            .into_iter()
+            .filter(|j| match *j {
+                Job::Lesson(i) | Job::Lecture(i) | Job::Case(i) | Job::Plain(i) => {
+                    extra.contains(&i) || own.contains(&i)
+                }
+                _ => true,
+            })
+            .collect();
+    } else {
+        for i in own {
+            let job = match next.pages[i].kind {
+                Kind::Home => Job::Home,
+                Kind::Section => match next.pages[i].url.as_str() {
+                    "/courses/" => Job::Catalogue,
+                    "/lectures/" => Job::Schedule,
+                    _ => Job::Cases,
+                },
+                Kind::Course => Job::Course(i),
+                Kind::Lesson => Job::Lesson(i),
+                Kind::Lecture => Job::Lecture(i),
+                Kind::Case => Job::Case(i),
+                Kind::Page => Job::Plain(i),
+            };
+            out.push(job);
+        }
+    }
+    Some(out)
+}
+
 /// The templates compiled once, with the site-wide values every page shares.
 pub struct Renderer<'a> {
     site: &'a Site,
@@ -839,7 +910,6 @@ impl<'a> Renderer<'a> {
             "date": p.src.common.date.map(iso_date).unwrap_or_default(),
             "date_zh": p.src.common.date.map(date_zh_short).unwrap_or_default(),
             "topics": self.terms_of("topics", &m.topics),
-            "reading_minutes": p.reading_minutes,
         })
     }
 

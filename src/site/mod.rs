@@ -6,6 +6,7 @@
 pub mod taxonomy;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use jiff::civil::{Date, DateTime};
 use rayon::prelude::*;
@@ -34,12 +35,12 @@ pub struct Attachment {
 #[derive(Debug)]
 pub struct Page {
     pub kind: Kind,
-    pub src: Parsed,
+    pub src: Arc<Parsed>,
     /// Root-relative URL without the base path: `/courses/x/`.
     pub url: String,
     /// Stable id for scripts (localStorage keys): the URL without slashes at the ends.
     pub id: String,
-    pub md: Rendered,
+    pub md: Arc<Rendered>,
     pub reading_minutes: u32,
     /// Lesson → its course; lecture → its related course.
     pub course: Option<usize>,
@@ -55,6 +56,33 @@ impl Page {
     pub fn title(&self) -> &str {
         &self.src.common.title
     }
+}
+
+type ParseResult = (Option<Arc<Parsed>>, Arc<Vec<Diagnostic>>);
+
+/// Results of one build that the next one can reuse when inputs are unchanged.
+#[derive(Debug, Default, Clone)]
+pub struct Cache {
+    /// Source path → (hash of the file's bytes, its parse result).
+    parsed: HashMap<String, (u64, ParseResult)>,
+    /// Source path → (the parse it was rendered from, the rendered Markdown).
+    rendered: HashMap<String, (Arc<Parsed>, Arc<Rendered>)>,
+    /// Hash of all link targets and of the HTML policy.
+    targets: u64,
+}
+
+fn targets_hash(t: &LinkTargets, unsafe_html: bool) -> u64 {
+    let mut pairs: Vec<(&String, &String)> = t.pages.iter().chain(t.files.iter()).collect();
+    pairs.sort_unstable();
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for (k, v) in pairs {
+        h.update(k.as_bytes());
+        h.update(&[0]);
+        h.update(v.as_bytes());
+        h.update(&[1]);
+    }
+    h.update(&[u8::from(unsafe_html)]);
+    h.digest()
 }
 
 /// One session of a lecture: a single lecture has one, a series one per date.
@@ -80,6 +108,8 @@ pub struct Site {
     pub taxonomies: Vec<Taxonomy>,
     /// Every lecture session in time order; a repeating lecture has one per date.
     pub schedule: Vec<Occurrence>,
+    /// What the next build may reuse (see [`Site::build_with`]).
+    pub cache: Cache,
     /// Co-located files to copy: source on disk → URL.
     pub files: Vec<(AssetFile, String)>,
 }
@@ -102,21 +132,46 @@ impl Site {
     /// Builds the model. Returns the site and its warnings, or every error found.
     pub fn build(
         config: Config,
-        sources: &[SourceFile],
+        sources: &[Arc<SourceFile>],
         assets: Vec<AssetFile>,
         opts: &BuildOptions,
     ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+        Site::build_with(config, sources, assets, opts, &Cache::default())
+    }
+
+    /// Builds the model, reusing from `cache` the front matter of files whose bytes are
+    /// unchanged and the Markdown of pages whose body and link targets are unchanged.
+    /// The dev server passes the previous build's cache; the result is the same as
+    /// without it.
+    pub fn build_with(
+        config: Config,
+        sources: &[Arc<SourceFile>],
+        assets: Vec<AssetFile>,
+        opts: &BuildOptions,
+        cache: &Cache,
+    ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
         let mut diags = Vec::new();
-        let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> = sources
+        let mut next_cache = Cache::default();
+        let parsed: Vec<(u64, ParseResult)> = sources
             .par_iter()
-            .map(|s| content::parse(s, &config))
+            .map(|s| {
+                let hash = xxhash_rust::xxh3::xxh3_64(&s.bytes);
+                match cache.parsed.get(&s.rel) {
+                    Some((h, r)) if *h == hash => (hash, r.clone()),
+                    _ => {
+                        let (p, d) = content::parse(s, &config);
+                        (hash, (p.map(Arc::new), Arc::new(d)))
+                    }
+                }
+            })
             .collect();
-        let mut pages_src = Vec::new();
-        for (p, d) in parsed {
-            diags.extend(d);
-            if let Some(p) = p {
-                pages_src.push(p);
+        let mut pages_src: Vec<Arc<Parsed>> = Vec::new();
+        for (src, (hash, (p, d))) in sources.iter().zip(parsed) {
+            diags.extend(d.iter().cloned());
+            if let Some(p) = &p {
+                pages_src.push(Arc::clone(p));
             }
+            next_cache.parsed.insert(src.rel.clone(), (hash, (p, d)));
         }
         let today = opts.now.date();
         pages_src.retain(|p| is_published(p, opts.drafts, today));
@@ -172,7 +227,7 @@ impl Site {
                 src,
                 url,
                 id: if id.is_empty() { "home".into() } else { id },
-                md: Rendered::default(),
+                md: Arc::default(),
                 reading_minutes: 1,
                 course: None,
                 lessons: Vec::new(),
@@ -202,19 +257,34 @@ impl Site {
             targets.pages.insert(p.src.rel.clone(), config.url(&p.url));
         }
 
-        // Markdown, in parallel.
+        // Markdown, in parallel; a page's HTML depends on its body and on where every
+        // other page and file lives, so the cache holds while neither changes.
         let unsafe_html = config.unsafe_html;
+        next_cache.targets = targets_hash(&targets, unsafe_html);
+        let reuse = cache.targets == next_cache.targets;
         pages.par_iter_mut().for_each(|p| {
-            let input = markdown::Input {
-                path: &p.src.path,
-                source: &p.src.rel,
-                body: &p.src.body,
-                body_line: p.src.body_line,
-                unsafe_html,
-            };
-            p.md = markdown::render(&input, &targets);
+            if reuse
+                && let Some(md) = cache.rendered.get(&p.src.rel)
+                && Arc::ptr_eq(&md.0, &p.src)
+            {
+                p.md = Arc::clone(&md.1);
+            } else {
+                let input = markdown::Input {
+                    path: &p.src.path,
+                    source: &p.src.rel,
+                    body: &p.src.body,
+                    body_line: p.src.body_line,
+                    unsafe_html,
+                };
+                p.md = Arc::new(markdown::render(&input, &targets));
+            }
             p.reading_minutes = reading_minutes(&p.md.text);
         });
+        for p in &pages {
+            next_cache
+                .rendered
+                .insert(p.src.rel.clone(), (Arc::clone(&p.src), Arc::clone(&p.md)));
+        }
         let by_rel: HashMap<&str, usize> = pages
             .iter()
             .enumerate()
@@ -276,6 +346,7 @@ impl Site {
             plain: Vec::new(),
             taxonomies: Vec::new(),
             schedule: Vec::new(),
+            cache: next_cache,
             files,
             pages,
         };
