@@ -1,0 +1,46 @@
+// At a 375×740 phone viewport, one page of every kind scrolls only vertically:
+// document.documentElement.scrollWidth <= innerWidth. On failure the message names
+// the elements that stick out past the right edge.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, openPage, onePerKind, label, PHONE } from './lib/harness.mjs';
+
+let env;
+before(async () => {
+  env = await setup();
+});
+after(async () => {
+  await env?.close();
+});
+
+test('no horizontal scrolling on a phone', async (t) => {
+  const { site, server, browser } = env;
+  for (const p of onePerKind(site.pages)) {
+    await t.test(label(p), async () => {
+      const { context, page } = await openPage(browser, server.origin + p.url, { viewport: PHONE });
+      try {
+        const result = await page.evaluate(() => {
+          const width = window.innerWidth;
+          // The outermost elements whose right edge passes the viewport.
+          const wide = [];
+          for (const el of document.body.querySelectorAll('*')) {
+            const r = el.getBoundingClientRect();
+            if (r.right > width + 0.5 && !(el.parentElement && el.parentElement.getBoundingClientRect().right > width + 0.5)) {
+              const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+                (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : '');
+              wide.push(`${name} (right edge ${Math.round(r.right)}px)`);
+            }
+          }
+          return { scrollWidth: document.documentElement.scrollWidth, width, wide: wide.slice(0, 10) };
+        });
+        assert.ok(
+          result.scrollWidth <= result.width,
+          `scrollWidth ${result.scrollWidth} > innerWidth ${result.width}; too wide: ${result.wide.join(', ') || '(none found)'}`,
+        );
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
