@@ -209,6 +209,15 @@ pub fn render(input: &Input, targets: &LinkTargets) -> Rendered {
                 has_raw_html = true;
                 event
             }
+            // Task-list boxes get a label, so screen readers say what the mark means.
+            Event::TaskListMarker(done) => Event::InlineHtml(
+                if done {
+                    "<input type=\"checkbox\" disabled checked aria-label=\"已完成\"> "
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"未完成\"> "
+                }
+                .into(),
+            ),
             Event::Text(ref t) | Event::Code(ref t) => {
                 if let Some((_, _, _, text)) = heading.as_mut() {
                     text.push_str(t);
@@ -271,7 +280,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
     b.add_generic_attributes(["id", "class"])
         .add_tags(["div", "input", "details", "summary", "section"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("input", ["type", "checked", "disabled", "aria-label"])
         .add_tag_attributes("ol", ["start"])
         .link_rel(Some("noopener"));
     b
