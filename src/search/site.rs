@@ -1,0 +1,67 @@
+//! The site model → the documents the index is built from: one per course, lesson,
+//! lecture, case and plain page, with the breadcrumb and filters the results show.
+
+use crate::content::{Kind, Meta};
+use crate::site::Site;
+
+use super::{DocKind, SearchDoc};
+
+/// Every searchable page of the site, in site order.
+pub fn docs(site: &Site) -> Vec<SearchDoc> {
+    site.pages
+        .iter()
+        .filter_map(|p| {
+            let kind = match p.kind {
+                Kind::Course => DocKind::Course,
+                Kind::Lesson => DocKind::Lesson,
+                Kind::Lecture => DocKind::Lecture,
+                Kind::Case => DocKind::Case,
+                Kind::Page => DocKind::Page,
+                Kind::Home | Kind::Section => return None,
+            };
+            let course = match (&p.src.meta, p.course) {
+                (Meta::Course(m), _) => Some(m),
+                (Meta::Lesson(_), Some(c)) => match &site.pages[c].src.meta {
+                    Meta::Course(m) => Some(m),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let mut breadcrumb = vec![
+                match kind {
+                    DocKind::Course | DocKind::Lesson => "课程",
+                    DocKind::Lecture => "讲座",
+                    DocKind::Case => "案例",
+                    DocKind::Page => "页面",
+                }
+                .to_string(),
+            ];
+            if let (Kind::Lesson, Some(c)) = (p.kind, p.course) {
+                breadcrumb.push(site.pages[c].title().to_string());
+            }
+            let mut body = String::new();
+            if !p.src.common.summary.is_empty() {
+                body.push_str(&p.src.common.summary);
+                body.push_str("\n\n");
+            }
+            body.push_str(&p.md.text);
+            let domains = match (&p.src.meta, course) {
+                (Meta::Case(m), _) => m.domains.clone(),
+                (_, Some(c)) => c.domains.clone(),
+                _ => Vec::new(),
+            };
+            Some(SearchDoc {
+                url: p.url.clone(),
+                title: p.title().to_string(),
+                kind,
+                breadcrumb,
+                headings: p.md.headings.clone(),
+                body,
+                action: course.map(|c| c.action.clone()),
+                levels: course.map(|c| c.levels.clone()).unwrap_or_default(),
+                domains,
+                date: p.src.common.date.map(|d| d.to_string()),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,396 @@
+//! Tests of the index writer, and the small fixture site whose index the Node
+//! tests of `search.js` read from `tests/js/search/fixture/` (kept up to date by
+//! `fixture_index_is_up_to_date`; regenerate with `JT_UPDATE_SEARCH_FIXTURE=1`).
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::PathBuf;
+
+use super::{DocKind, SearchDoc, build_index, recall_docs_json, tokenize};
+
+fn doc(url: &str, title: &str, kind: DocKind, body: &str) -> SearchDoc {
+    SearchDoc {
+        url: url.to_string(),
+        title: title.to_string(),
+        kind,
+        breadcrumb: Vec::new(),
+        headings: Vec::new(),
+        body: body.to_string(),
+        action: None,
+        levels: Vec::new(),
+        domains: Vec::new(),
+        date: None,
+    }
+}
+
+/// The fixture site: programme pages, Pagefind's regression texts (issues 1237
+/// and 987), traditional and simplified pages, mixed scripts and dates.
+pub(super) fn fixture_docs() -> Vec<SearchDoc> {
+    let mut docs = Vec::new();
+    let course = "新时代党的创新理论";
+    let mut c = doc(
+        "/courses/xin-shi-dai/",
+        course,
+        DocKind::Course,
+        "本课程面向全市党员干部，系统学习新时代党的创新理论。\n\n\
+         课程分为理论学习、专题研讨和实践锻炼三个部分，共十二学时。",
+    );
+    c.breadcrumb = vec!["课程".into()];
+    c.headings = vec!["课程目标".into(), "学习安排".into()];
+    c.action = Some("思想淬炼".into());
+    c.levels = vec!["县处级".into(), "乡科级".into()];
+    c.domains = vec!["党的建设".into()];
+    docs.push(c);
+    for (i, (slug, title, body)) in [
+        (
+            "01-li-lun",
+            "第1课：党员干部的理论武装",
+            "理论武装是党员干部提高能力的基础。周周学安排每周一次集中学习，\
+             第一议题制度要求把学习放在会议的第一项。",
+        ),
+        (
+            "02-shi-jian",
+            "第2课：在实践中锻炼",
+            "选派年轻干部到乡村振兴一线、信访接待窗口和项目建设一线\n挂职锻炼，\
+             在岗位大练兵和擂台比武中提升本领。",
+        ),
+        (
+            "03-yan-tao",
+            "第3课：专题研讨",
+            "专题研讨围绕产业发展、基层治理、乡村振兴等主题展开，每组提交一份调研报告。",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut l = doc(
+            &format!("/courses/xin-shi-dai/{slug}/"),
+            title,
+            DocKind::Lesson,
+            body,
+        );
+        l.breadcrumb = vec!["课程".into(), course.into()];
+        l.action = Some("思想淬炼".into());
+        l.levels = vec!["县处级".into()];
+        l.domains = vec!["党的建设".into()];
+        l.headings = vec![format!("第{}部分", i + 1)];
+        docs.push(l);
+    }
+    let mut r = doc(
+        "/courses/rust-ru-men/",
+        "Rust 所有权与借用",
+        DocKind::Course,
+        "Rust 的所有权（ownership）规则让内存安全在编译期得到保证。\
+         本课程适合信息化岗位的干部，配合 HTML5 与 CSS3 的网页开发课程学习。",
+    );
+    r.action = Some("专业训练".into());
+    r.domains = vec!["数字政府".into()];
+    r.breadcrumb = vec!["课程".into()];
+    docs.push(r);
+    let mut lec = doc(
+        "/lectures/2026-03-da-jiang-tang/",
+        "随州大讲堂：乡村振兴的随州实践",
+        DocKind::Lecture,
+        "时间：2026年3月15日 周日 09:00–11:30。地点：市委党校报告厅。\
+         本期随州大讲堂由市农业农村局主要负责同志主讲，介绍香菇、茶叶等特色产业的发展经验。",
+    );
+    lec.date = Some("2026-03-15".into());
+    lec.breadcrumb = vec!["讲座".into()];
+    docs.push(lec);
+    let mut lec2 = doc(
+        "/lectures/2025-11-zhou-zhou-xue/",
+        "周周学：基层治理中的群众工作方法",
+        DocKind::Lecture,
+        "时间：2025年11月7日。周周学面向机关干部，本期讨论基层治理和网格化管理。",
+    );
+    lec2.date = Some("2025-11-07".into());
+    lec2.breadcrumb = vec!["讲座".into()];
+    docs.push(lec2);
+    let mut case = doc(
+        "/cases/dang-yuan-xia-ji-ceng/",
+        "黨員幹部下基層",
+        DocKind::Case,
+        "本案例以繁體中文記錄：某鎮組織黨員幹部下基層，走訪農戶，解決群眾反映的問題。",
+    );
+    case.breadcrumb = vec!["案例".into()];
+    case.domains = vec!["基层治理".into()];
+    case.date = Some("2025-06-01".into());
+    docs.push(case);
+    let mut case2 = doc(
+        "/cases/xiang-cun-zhen-xing/",
+        "乡村振兴",
+        DocKind::Case,
+        "某村依托香菇产业推进乡村振兴，村集体经济收入三年翻了一番。",
+    );
+    case2.breadcrumb = vec!["案例".into()];
+    case2.domains = vec!["乡村振兴".into()];
+    docs.push(case2);
+    let mut case3 = doc(
+        "/cases/chan-ye-fa-zhan/",
+        "产业发展带动乡村振兴的三点做法",
+        DocKind::Case,
+        "一是培育龙头企业；二是完善利益联结机制；三是加强技能培训。乡村振兴离不开人才。",
+    );
+    case3.breadcrumb = vec!["案例".into()];
+    docs.push(case3);
+    // Pagefind issue 987: substrings across jieba's word boundaries.
+    docs.push(doc(
+        "/about/jian-ti/",
+        "关于本站文字",
+        DocKind::Page,
+        "这是一段简体中文的说明文字，用来检查任意子串都能被搜索到。",
+    ));
+    // Pagefind issue 1237: eight zh-TW pages that all contain 迴圈.
+    let loops = [
+        (
+            "for",
+            "for 迴圈",
+            "for 迴圈會重複執行程式區塊，直到條件不成立為止。",
+        ),
+        ("while", "while 迴圈", "while迴圈在每次執行前先檢查條件。"),
+        (
+            "nested",
+            "巢狀迴圈",
+            "在迴圈之中再放一個迴圈，稱為巢狀迴圈。",
+        ),
+        ("break", "跳出迴圈", "使用 break 可以提前結束迴圈。"),
+        (
+            "infinite",
+            "無窮迴圈",
+            "條件永遠成立時，程式會陷入無窮迴圈。",
+        ),
+        ("array", "用迴圈走訪陣列", "走訪陣列時常用迴圈搭配索引。"),
+        ("speed", "迴圈的效能", "減少迴圈內的運算可以提升效能。"),
+        (
+            "intro",
+            "程式設計入門",
+            "迴圈是程式設計的基本概念，與條件判斷同樣重要。",
+        ),
+    ];
+    for (slug, title, body) in loops {
+        docs.push(doc(
+            &format!("/about/xun-huan/{slug}/"),
+            title,
+            DocKind::Page,
+            body,
+        ));
+    }
+    docs.push(doc(
+        "/about/",
+        "关于学习平台",
+        DocKind::Page,
+        "随州市干部能力提升学习平台汇集课程、讲座和案例。学习进度只保存在本机浏览器中，\
+         是个人学习记录，不作为正式学时登记。",
+    ));
+    docs
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let _ = flate2::read::GzDecoder::new(bytes).read_to_end(&mut out);
+    out
+}
+
+fn files() -> BTreeMap<String, Vec<u8>> {
+    build_index(&fixture_docs()).into_iter().collect()
+}
+
+fn varint(b: &[u8], p: &mut usize) -> u64 {
+    let mut v = 0u64;
+    let mut shift = 0;
+    while let Some(&x) = b.get(*p) {
+        *p += 1;
+        v |= u64::from(x & 0x7F) << shift;
+        if x < 0x80 {
+            break;
+        }
+        shift += 7;
+    }
+    v
+}
+
+/// A term with its postings: (page, positions).
+type Decoded = (String, Vec<(u64, Vec<u64>)>);
+
+/// Decodes every term chunk.
+fn decode_terms(files: &BTreeMap<String, Vec<u8>>) -> Vec<Decoded> {
+    let entry: serde_json::Value =
+        serde_json::from_slice(&gunzip(&files["search/index.json.gz"])).unwrap_or_default();
+    let chunks = entry["chunks"].as_u64().unwrap_or(0);
+    let mut out = Vec::new();
+    for i in 0..chunks {
+        let raw = gunzip(&files[&format!("search/t/{i}.bin.gz")]);
+        let mut p = 0;
+        let n = varint(&raw, &mut p);
+        for _ in 0..n {
+            let len = varint(&raw, &mut p) as usize;
+            let term = String::from_utf8_lossy(&raw[p..p + len]).to_string();
+            p += len;
+            let df = varint(&raw, &mut p);
+            let _bytes = varint(&raw, &mut p);
+            let mut doc = 0;
+            let mut postings = Vec::new();
+            for _ in 0..df {
+                doc += varint(&raw, &mut p);
+                let m = varint(&raw, &mut p);
+                let mut pos = 0;
+                let mut list = Vec::new();
+                for _ in 0..m {
+                    pos += varint(&raw, &mut p);
+                    list.push(pos);
+                }
+                postings.push((doc, list));
+            }
+            out.push((term, postings));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_file_is_gzip_and_the_entry_describes_them() {
+    let files = files();
+    for (path, bytes) in &files {
+        assert!(path.starts_with("search/"), "{path}");
+        assert_eq!(&bytes[..2], &[0x1f, 0x8b], "{path} is not gzip");
+    }
+    let entry: serde_json::Value =
+        serde_json::from_slice(&gunzip(&files["search/index.json.gz"])).unwrap_or_default();
+    assert_eq!(entry["format"], 1);
+    assert_eq!(entry["docs"].as_u64(), Some(fixture_docs().len() as u64));
+    let chunks = entry["chunks"].as_u64().unwrap_or(0);
+    assert!(chunks >= 1);
+    for i in 0..chunks {
+        assert!(files.contains_key(&format!("search/t/{i}.bin.gz")));
+    }
+    assert!(files.contains_key("search/docs.bin.gz"));
+    assert!(files.contains_key("search/fold.txt.gz"));
+    assert_eq!(entry["kinds"]["values"][0], "course");
+}
+
+#[test]
+fn terms_are_sorted_and_traditional_text_is_folded() {
+    let files = files();
+    let terms = decode_terms(&files);
+    for pair in terms.windows(2) {
+        assert!(pair[0].0 < pair[1].0, "{} !< {}", pair[0].0, pair[1].0);
+    }
+    let find = |t: &str| {
+        terms
+            .iter()
+            .find(|(term, _)| term == t)
+            .map(|(_, p)| p.len())
+    };
+    assert_eq!(find("回圈"), Some(8), "every zh-TW page has 迴圈 → 回圈");
+    assert_eq!(find("迴圈"), None);
+    assert!(find("段简").is_some());
+    assert!(find("党员").unwrap_or(0) >= 3);
+}
+
+#[test]
+fn positions_put_the_title_first_and_the_body_after_1024() {
+    let files = files();
+    let terms = decode_terms(&files);
+    let (_, postings) = terms
+        .iter()
+        .find(|(t, _)| t == "乡村")
+        .cloned()
+        .unwrap_or_default();
+    // The case titled 乡村振兴 has 乡村 at position 0, and again in its body.
+    let mut sorted: Vec<&SearchDoc> = Vec::new();
+    let docs = fixture_docs();
+    sorted.extend(docs.iter());
+    sorted.sort_by(|a, b| a.url.cmp(&b.url));
+    let id = sorted
+        .iter()
+        .position(|d| d.url == "/cases/xiang-cun-zhen-xing/")
+        .unwrap_or(usize::MAX) as u64;
+    let (_, pos) = postings
+        .iter()
+        .find(|(d, _)| *d == id)
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(pos.first(), Some(&0));
+    assert!(pos.iter().any(|&p| p >= 1024));
+}
+
+#[test]
+fn the_index_is_reproducible() {
+    assert_eq!(files(), files());
+}
+
+#[test]
+fn an_empty_site_gives_a_valid_index() {
+    let files: BTreeMap<String, Vec<u8>> = build_index(&[]).into_iter().collect();
+    let entry: serde_json::Value =
+        serde_json::from_slice(&gunzip(&files["search/index.json.gz"])).unwrap_or_default();
+    assert_eq!(entry["docs"], 0);
+    assert_eq!(entry["chunks"], 0);
+}
+
+#[test]
+fn large_text_and_odd_input_do_not_panic() {
+    let mut d = doc("/x/", "", DocKind::Page, "");
+    d.body = "测".repeat(20_000) + &"a".repeat(5_000) + "\u{0}\u{FFFF}\u{10FFFF}";
+    d.headings = vec!["标".repeat(2000)];
+    d.title = "题".repeat(500);
+    let files = build_index(&[d]);
+    assert!(!files.is_empty());
+    assert!(tokenize("\u{0}\u{FFFF}").is_empty());
+}
+
+fn fixture_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/js/search/fixture")
+}
+
+/// The Node tests read this index; it must match what the writer produces now.
+/// `JT_UPDATE_SEARCH_FIXTURE=1 cargo test fixture_index_is_up_to_date` rewrites it.
+#[test]
+fn fixture_index_is_up_to_date() {
+    let dir = fixture_dir();
+    let mut expected = files();
+    expected.insert(
+        "docs.json".to_string(),
+        recall_docs_json(&fixture_docs()).into_bytes(),
+    );
+    if std::env::var_os("JT_UPDATE_SEARCH_FIXTURE").is_some() {
+        let _ = std::fs::remove_dir_all(&dir);
+        for (path, bytes) in &expected {
+            let full = dir.join(path);
+            if let Some(parent) = full.parent() {
+                std::fs::create_dir_all(parent).unwrap_or_default();
+            }
+            std::fs::write(&full, bytes).unwrap_or_default();
+        }
+    }
+    // Compared after un-gzipping (and without the build id, a hash of the gzip
+    // bytes), so that any deflate implementation of flate2 gives the same answer.
+    let content = |path: &str, bytes: &[u8]| -> Vec<u8> {
+        if !path.ends_with(".gz") {
+            return bytes.to_vec();
+        }
+        let raw = gunzip(bytes);
+        if path == "search/index.json.gz" {
+            let mut v: serde_json::Value = serde_json::from_slice(&raw).unwrap_or_default();
+            if let Some(o) = v.as_object_mut() {
+                o.remove("build");
+            }
+            return v.to_string().into_bytes();
+        }
+        raw
+    };
+    let mut stale = Vec::new();
+    for (path, bytes) in &expected {
+        let on_disk = std::fs::read(dir.join(path)).unwrap_or_default();
+        if content(path, &on_disk) != content(path, bytes) {
+            stale.push(path.clone());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "tests/js/search/fixture is out of date ({} files differ, e.g. {}); \
+         run `JT_UPDATE_SEARCH_FIXTURE=1 cargo test fixture_index_is_up_to_date`",
+        stale.len(),
+        stale[0]
+    );
+}

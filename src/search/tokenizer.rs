@@ -1,0 +1,289 @@
+//! The one tokeniser of jiangtang search, used to build the index and (ported
+//! line for line to `search.js`) to read queries in the browser. It splits by
+//! script, never by page language: runs of Han/kana become overlapping character
+//! bigrams, letters and digits become words. `tests/search_cases.json` pins it.
+
+use super::normalize::{nfc, normalize_char};
+
+/// Longest word kept, in characters; longer words are cut (queries the same way,
+/// and words are matched by prefix, so nothing is lost for shorter queries).
+pub const MAX_WORD_CHARS: usize = 32;
+
+/// What a token stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TokenKind {
+    /// Two adjacent characters of a Han/kana run.
+    Bigram,
+    /// The last character of a Han/kana run of two or more characters, so that
+    /// every character of a run starts some token (one-character queries are
+    /// prefix lookups).
+    Tail,
+    /// A Han/kana run of exactly one character.
+    Single,
+    /// A run of letters and digits (any script but Han/kana).
+    Word,
+}
+
+impl TokenKind {
+    /// One-letter code used by `tests/search_cases.json`.
+    pub fn code(self) -> &'static str {
+        match self {
+            TokenKind::Bigram => "b",
+            TokenKind::Tail => "t",
+            TokenKind::Single => "s",
+            TokenKind::Word => "w",
+        }
+    }
+}
+
+/// One token: the normalised term, its position (tokens are numbered 0, 1, 2 …
+/// in order; separators take no position) and where it came from in the
+/// NFC-normalised input (byte offsets).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub text: String,
+    pub pos: u32,
+    pub kind: TokenKind,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Han ideographs, kana and the ideographic marks that behave like them.
+/// The browser client uses exactly these ranges.
+#[inline]
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3005..=0x3007
+        | 0x3021..=0x3029
+        | 0x3038..=0x303B
+        | 0x3041..=0x3096
+        | 0x309D..=0x309F
+        | 0x30A1..=0x30FA
+        | 0x30FC..=0x30FF
+        | 0x31F0..=0x31FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xF900..=0xFAFF
+        | 0x20000..=0x3FFFF)
+}
+
+/// Letters and digits of every other script (Unicode Alphabetic or Number).
+#[inline]
+pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric() && !is_cjk(c)
+    }
+}
+
+/// Normalised character with the byte range of the input character it came from.
+#[derive(Clone, Copy)]
+struct NChar {
+    c: char,
+    start: usize,
+    end: usize,
+}
+
+struct Builder<F: FnMut(&str, u32, TokenKind, usize, usize)> {
+    emit: F,
+    scratch: String,
+    pos: u32,
+    run: Vec<NChar>,
+    word: String,
+    word_chars: usize,
+    word_start: usize,
+    word_end: usize,
+}
+
+impl<F: FnMut(&str, u32, TokenKind, usize, usize)> Builder<F> {
+    fn push_chars(&mut self, chars: &[char], kind: TokenKind, start: usize, end: usize) {
+        self.scratch.clear();
+        self.scratch.extend(chars);
+        (self.emit)(&self.scratch, self.pos, kind, start, end);
+        self.pos += 1;
+    }
+
+    fn flush_run(&mut self) {
+        let run = std::mem::take(&mut self.run);
+        match run.as_slice() {
+            [] => {}
+            [only] => self.push_chars(&[only.c], TokenKind::Single, only.start, only.end),
+            _ => {
+                for pair in run.windows(2) {
+                    self.push_chars(
+                        &[pair[0].c, pair[1].c],
+                        TokenKind::Bigram,
+                        pair[0].start,
+                        pair[1].end,
+                    );
+                }
+                if let Some(last) = run.last() {
+                    self.push_chars(&[last.c], TokenKind::Tail, last.start, last.end);
+                }
+            }
+        }
+        self.run = run;
+        self.run.clear();
+    }
+
+    fn flush_word(&mut self) {
+        if self.word_chars > 0 {
+            (self.emit)(
+                &self.word,
+                self.pos,
+                TokenKind::Word,
+                self.word_start,
+                self.word_end,
+            );
+            self.pos += 1;
+            self.word.clear();
+            self.word_chars = 0;
+        }
+    }
+
+    fn feed(&mut self, n: NChar) {
+        if is_cjk(n.c) {
+            self.flush_word();
+            self.run.push(n);
+        } else if is_word_char(n.c) {
+            self.flush_run();
+            if self.word_chars == 0 {
+                self.word_start = n.start;
+            }
+            if self.word_chars < MAX_WORD_CHARS {
+                self.word.push(n.c);
+                self.word_chars += 1;
+            }
+            self.word_end = n.end;
+        } else {
+            self.flush_run();
+            self.flush_word();
+        }
+    }
+}
+
+/// Tokenises `text`: NFC, then per character NFKC + lowercase + traditional →
+/// simplified folding, then script runs (see the module comment). Offsets refer to
+/// the NFC form of `text` (the same as `text` for ordinary input).
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    tokenize_with(text, |t, pos, kind, start, end| {
+        tokens.push(Token {
+            text: t.to_string(),
+            pos,
+            kind,
+            start,
+            end,
+        })
+    });
+    tokens
+}
+
+/// [`tokenize`] without allocating: calls `emit(text, pos, kind, start, end)` for
+/// every token in order.
+pub(crate) fn tokenize_with(text: &str, emit: impl FnMut(&str, u32, TokenKind, usize, usize)) {
+    let text = nfc(text);
+    let mut b = Builder {
+        emit,
+        scratch: String::new(),
+        pos: 0,
+        run: Vec::new(),
+        word: String::new(),
+        word_chars: 0,
+        word_start: 0,
+        word_end: 0,
+    };
+    for (start, c) in text.char_indices() {
+        let end = start + c.len_utf8();
+        normalize_char(c, &mut |n| b.feed(NChar { c: n, start, end }));
+    }
+    b.flush_run();
+    b.flush_word();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(text: &str) -> Vec<String> {
+        tokenize(text)
+            .into_iter()
+            .map(|t| format!("{}{}", t.text, t.kind.code()))
+            .collect()
+    }
+
+    #[test]
+    fn han_runs_become_bigrams_with_a_tail() {
+        assert_eq!(terms("党员干部"), ["党员b", "员干b", "干部b", "部t"]);
+        assert_eq!(terms("年"), ["年s"]);
+    }
+
+    #[test]
+    fn scripts_split_without_spaces() {
+        assert_eq!(terms("Rust所有权"), ["rustw", "所有b", "有权b", "权t"]);
+        assert_eq!(terms("2026年3月"), ["2026w", "年s", "3w", "月s"]);
+    }
+
+    #[test]
+    fn positions_are_consecutive_and_offsets_point_into_the_input() {
+        let text = "学习 Rust，所有权";
+        let toks = tokenize(text);
+        for (i, t) in toks.iter().enumerate() {
+            assert_eq!(t.pos as usize, i);
+        }
+        assert_eq!(&text[toks[2].start..toks[2].end], "Rust");
+        assert_eq!(&text[toks[3].start..toks[3].end], "所有");
+    }
+
+    #[test]
+    fn punctuation_only_gives_nothing() {
+        assert!(tokenize("，。！？……——  ").is_empty());
+    }
+
+    /// `tests/search_cases.json` is read by this test and by the Node test of
+    /// `search.js`: both tokenisers must give exactly the listed tokens.
+    #[test]
+    fn shared_cases_agree() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/search_cases.json");
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        let cases = doc["cases"].as_array().cloned().unwrap_or_default();
+        assert!(cases.len() >= 20, "too few cases in {path}");
+        for case in cases {
+            let input = case["input"].as_str().unwrap_or_default();
+            let expected: Vec<(String, u64, String)> = case["tokens"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|t| {
+                    (
+                        t[0].as_str().unwrap_or_default().to_string(),
+                        t[1].as_u64().unwrap_or(u64::MAX),
+                        t[2].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect();
+            let got: Vec<(String, u64, String)> = tokenize(input)
+                .into_iter()
+                .map(|t| (t.text, u64::from(t.pos), t.kind.code().to_string()))
+                .collect();
+            assert_eq!(got, expected, "case {:?}", case["name"]);
+            assert_eq!(
+                super::super::normalize::normalize(input),
+                case["normalized"].as_str().unwrap_or_default(),
+                "normalised form of {:?}",
+                case["name"]
+            );
+        }
+    }
+
+    #[test]
+    fn long_words_are_cut() {
+        let long = "a".repeat(100);
+        let toks = tokenize(&long);
+        assert_eq!(toks.len(), 1);
+        assert_eq!(toks[0].text.chars().count(), MAX_WORD_CHARS);
+        assert_eq!(toks[0].end, 100);
+    }
+}
