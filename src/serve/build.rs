@@ -1,0 +1,410 @@
+//! The builder thread of `jiangtang serve`: the first build, then one rebuild per batch
+//! of changes, the snapshot swap, the event to the browsers and the terminal lines.
+//!
+//! Rebuilds go through `crate::rebuild` (incremental: an edited page is re-parsed and
+//! only what shows it is rendered again; templates, themes and site.yaml rebuild all).
+//! Batches that arrive while a build runs are merged into the next one. The paths passed
+//! to the rebuild are every change since the last good build (a failed build produced
+//! nothing, so its changes are still pending). A failed build is reported only when no
+//! further change arrives within [`ERROR_GRACE`]: an editor that writes a file in two
+//! steps does not flash an error in every tab.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use serde_json::{Map, Value};
+
+use super::watch::Change;
+use super::{Shared, Snapshot, clock, ms, pick, say, show};
+use crate::diagnostic::{Diagnostic, Lang, Text};
+use crate::{Built, Options, Output};
+
+/// How long a failed build waits for a follow-up save before it is reported.
+const ERROR_GRACE: Duration = Duration::from_millis(150);
+
+/// The first build, before the server answers. Returns the warnings it printed.
+pub(crate) fn initial(shared: &Shared, opts: &Options) -> HashSet<String> {
+    let started = Instant::now();
+    shared.stats.builds.fetch_add(1, Ordering::SeqCst);
+    match crate::build(opts) {
+        Ok(built) => {
+            let pages = built
+                .output
+                .files
+                .keys()
+                .filter(|k| k.ends_with(".html"))
+                .count();
+            let mut seen = HashSet::new();
+            print_new_warnings(&built.warnings, &mut seen, shared.lang);
+            let secs = started.elapsed().as_secs_f64();
+            say(pick(
+                shared.lang,
+                &format!("已生成 {pages} 个页面，用时 {secs:.2} 秒（只在内存中，不写入 public/）"),
+                &format!("built {pages} pages in {secs:.2} s (in memory; public/ is not written)"),
+            ));
+            publish(shared, built, false, None);
+            seen
+        }
+        Err(diags) => {
+            fail(shared, opts, &diags);
+            HashSet::new()
+        }
+    }
+}
+
+/// Rebuilds on every batch from the watcher until the watcher goes away.
+pub(crate) fn run(
+    shared: &Shared,
+    opts: &Options,
+    rx: Receiver<Change>,
+    mut seen_warnings: HashSet<String>,
+) {
+    let mut pending: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut carry: Option<Change> = None;
+    let mut full_next = false;
+    loop {
+        let first = match carry.take() {
+            Some(c) => c,
+            None => match rx.recv() {
+                Ok(c) => c,
+                Err(_) => return,
+            },
+        };
+        let mut fresh = BTreeSet::new();
+        absorb(first, &mut fresh, shared.lang);
+        while let Ok(c) = rx.try_recv() {
+            absorb(c, &mut fresh, shared.lang);
+        }
+        if fresh.is_empty() {
+            continue;
+        }
+        pending.extend(fresh.iter().cloned());
+        let changed: Vec<PathBuf> = pending.iter().cloned().collect();
+        let started = Instant::now();
+        shared.stats.builds.fetch_add(1, Ordering::SeqCst);
+        let snap = shared.snapshot();
+        let result = guarded(|| match &snap.built {
+            Some(prev) if !full_next => crate::rebuild(prev, opts, &changed),
+            _ => crate::build(opts),
+        });
+        // After an internal error the incremental state is not trusted again.
+        full_next = matches!(&result, Err(d) if d.iter().any(is_internal));
+        match result {
+            Ok(built) => {
+                let css_only = snap.built.is_some() && only_styles(&opts.root, &changed);
+                let base_before = snap.base_path.clone();
+                let css = css_only.then(|| {
+                    let old = snap.built.as_ref().map(|b| &b.output);
+                    old.map_or(Value::Object(Map::new()), |old| {
+                        css_swap(old, &built.output, &built.site.config.base_path)
+                    })
+                });
+                drop(snap);
+                let base_after = built.site.config.base_path.clone();
+                let built = publish(shared, built, css_only, css);
+                pending.clear();
+                print_new_warnings(&built.warnings, &mut seen_warnings, shared.lang);
+                let what = describe(&fresh, shared.lang);
+                let took = ms(started);
+                say(&format!(
+                    "{}{}",
+                    clock(),
+                    match (shared.lang, css_only) {
+                        (Lang::Zh, false) => format!("已更新：{what}（{took} 毫秒）"),
+                        (Lang::Zh, true) => {
+                            format!("已更新样式：{what}（{took} 毫秒，页面不刷新）")
+                        }
+                        (Lang::En, false) => format!("rebuilt: {what} ({took} ms)"),
+                        (Lang::En, true) => {
+                            format!("restyled: {what} ({took} ms, no reload)")
+                        }
+                    }
+                ));
+                if base_after != base_before {
+                    say(pick(
+                        shared.lang,
+                        &format!("站点路径已改为 {base_after}，请在浏览器中打开新地址"),
+                        &format!("the site now lives under {base_after}; open the new address"),
+                    ));
+                }
+            }
+            Err(diags) => {
+                drop(snap);
+                match rx.recv_timeout(ERROR_GRACE) {
+                    Ok(c) => carry = Some(c), // more is being saved: build again first
+                    Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {
+                        fail(shared, opts, &diags)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Runs a build; a panic in it (a bug, never the content's fault) becomes a diagnostic,
+/// so the server keeps serving the last good build.
+fn guarded(
+    build: impl FnOnce() -> Result<Built, Vec<Diagnostic>>,
+) -> Result<Built, Vec<Diagnostic>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(build)).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(vec![
+            Diagnostic::error(
+                INTERNAL,
+                0,
+                0,
+                Text::new(
+                    format!("jiangtang 内部错误：{what}"),
+                    format!("internal error in jiangtang: {what}"),
+                ),
+            )
+            .with_hint(Text::new(
+                "这不是内容的问题。请把终端中的信息报告给维护者；再次保存文件会完整重新生成",
+                "not a problem in the content: please report the terminal output; saving again rebuilds everything",
+            )),
+        ])
+    })
+}
+
+/// The path of diagnostics about our own bugs.
+const INTERNAL: &str = "jiangtang";
+
+fn is_internal(d: &Diagnostic) -> bool {
+    d.path.as_os_str() == INTERNAL && d.line == 0
+}
+
+fn absorb(change: Change, into: &mut BTreeSet<PathBuf>, lang: Lang) {
+    match change {
+        Change::Paths(p) => into.extend(p),
+        // Lost events: build everything (a site.yaml change rebuilds all).
+        Change::Rescan => {
+            into.insert(PathBuf::from(super::watch::SITE_YAML));
+        }
+        Change::Problem(e) => eprintln!(
+            "{}{}",
+            clock(),
+            pick(
+                lang,
+                &format!("监视文件时出错：{e}（网络盘或 WSL 上请用 --poll）"),
+                &format!("file watching problem: {e} (on network drives or WSL use --poll)"),
+            )
+        ),
+    }
+}
+
+/// Swaps in a good build, then tells the browsers. The outgoing build is freed only
+/// after that, off the path from the save to the reload.
+fn publish(shared: &Shared, built: Built, css_only: bool, css: Option<Value>) -> Arc<Built> {
+    let (number, id) = shared.next_build_id();
+    let base_path = built.site.config.base_path.clone();
+    let retired = retire(&shared.snapshot(), &built.output, number);
+    let built = Arc::new(built);
+    let outgoing = shared.set(Snapshot {
+        built: Some(Arc::clone(&built)),
+        build_id: id.clone(),
+        base_path,
+        failure: Vec::new(),
+        retired: Arc::new(retired),
+    });
+    match css {
+        Some(swap) if css_only => shared.hub.css(&id, &swap, &built.warnings),
+        _ => shared.hub.reload(&id, &built.warnings),
+    }
+    drop(outgoing);
+    built
+}
+
+/// Reports a failed build: terminal, every open tab, and the page itself while there
+/// is no good build to show.
+fn fail(shared: &Shared, opts: &Options, diags: &[Diagnostic]) {
+    shared.stats.failed.fetch_add(1, Ordering::SeqCst);
+    let mut sorted = diags.to_vec();
+    crate::diagnostic::sort(&mut sorted);
+    print_diags(&sorted, shared.lang);
+    let errors = sorted.iter().filter(|d| d.is_error()).count();
+    let snap = shared.snapshot();
+    if snap.built.is_none() {
+        let base_path = crate::load_config(opts)
+            .map(|c| c.base_path)
+            .unwrap_or_else(|_| snap.base_path.clone());
+        shared.set(Snapshot {
+            built: None,
+            build_id: String::new(),
+            base_path,
+            failure: sorted.clone(),
+            retired: Arc::default(),
+        });
+    }
+    eprintln!(
+        "{}{}",
+        clock(),
+        match (shared.lang, snap.built.is_some()) {
+            (Lang::Zh, true) => format!(
+                "生成失败：{errors} 个错误。浏览器中已显示这些错误，页面仍是上一次成功生成的版本。"
+            ),
+            (Lang::Zh, false) => {
+                format!("生成失败：{errors} 个错误。改正后保存，预览会自动出现。")
+            }
+            (Lang::En, true) => format!(
+                "build failed: {errors} error(s), shown in the browser; pages stay at the last good build."
+            ),
+            (Lang::En, false) => format!(
+                "build failed: {errors} error(s). Fix and save; the preview appears by itself."
+            ),
+        }
+    );
+    shared.hub.error(&sorted);
+}
+
+fn print_diags(diags: &[Diagnostic], lang: Lang) {
+    for d in diags {
+        eprintln!("{}", d.display(lang));
+    }
+}
+
+/// Prints the warnings not printed after the previous build, and how many were left
+/// out; `seen` becomes this build's warnings.
+fn print_new_warnings(warnings: &[Diagnostic], seen: &mut HashSet<String>, lang: Lang) {
+    let mut sorted = warnings.to_vec();
+    crate::diagnostic::sort(&mut sorted);
+    let mut now = HashSet::with_capacity(sorted.len());
+    let mut repeated = 0;
+    for d in &sorted {
+        let text = d.display(lang).to_string();
+        if seen.contains(&text) {
+            repeated += 1;
+        } else {
+            eprintln!("{text}");
+        }
+        now.insert(text);
+    }
+    if repeated > 0 {
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("（另有 {repeated} 个警告和上次相同，不再重复显示）"),
+                Lang::En => format!("({repeated} warning(s) as before, not repeated)"),
+            }
+        );
+    }
+    *seen = now;
+}
+
+/// `content/a.md` or `content/a.md 等 3 个文件`.
+fn describe(paths: &BTreeSet<PathBuf>, lang: Lang) -> String {
+    let first = paths.iter().next().map(|p| show(p)).unwrap_or_default();
+    match (paths.len(), lang) {
+        (0 | 1, _) => first,
+        (n, Lang::Zh) => format!("{first} 等 {n} 个文件"),
+        (n, Lang::En) => format!("{first} and {} more", n - 1),
+    }
+}
+
+/// Whether the changes are stylesheets only (folders that hold them aside), so that
+/// tabs can swap them instead of reloading.
+fn only_styles(root: &std::path::Path, changed: &[PathBuf]) -> bool {
+    let is_css = |p: &PathBuf| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("css"));
+    changed.iter().any(is_css) && changed.iter().all(|p| is_css(p) || root.join(p).is_dir())
+}
+
+/// How many builds a retired stylesheet or script is kept for.
+const KEEP_RETIRED: u64 = 20;
+
+/// `css/site` of `css/site.0123abcd.css` (CSS and JS carry a content fingerprint).
+fn fingerprint_stem(key: &str) -> Option<&str> {
+    let rest = key
+        .strip_suffix(".css")
+        .or_else(|| key.strip_suffix(".js"))?;
+    let (stem, hash) = rest.rsplit_once('.')?;
+    (hash.len() == 8 && hash.bytes().all(|b| b.is_ascii_hexdigit())).then_some(stem)
+}
+
+/// The fingerprinted files of the outgoing build and recent ones that build `number`
+/// (`new`) no longer has.
+fn retire(prev: &Snapshot, new: &Output, number: u64) -> BTreeMap<String, (u64, Vec<u8>)> {
+    let mut kept: BTreeMap<String, (u64, Vec<u8>)> = prev
+        .retired
+        .iter()
+        .filter(|(k, (n, _))| number.saturating_sub(*n) <= KEEP_RETIRED && !new.contains(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if let Some(old) = &prev.built {
+        for key in old.output.files.keys() {
+            if fingerprint_stem(key).is_some()
+                && !new.contains(key)
+                && let Some(bytes) = old.output.get(key)
+            {
+                kept.insert(key.clone(), (number, bytes.into_owned()));
+            }
+        }
+    }
+    kept
+}
+
+/// Stylesheets renamed by their fingerprint between two builds: old URL path → new.
+fn css_swap(old: &Output, new: &Output, base: &str) -> Value {
+    fn stem(key: &str) -> Option<&str> {
+        key.ends_with(".css")
+            .then(|| fingerprint_stem(key))
+            .flatten()
+    }
+    let added: Vec<&String> = new
+        .files
+        .keys()
+        .filter(|k| k.ends_with(".css") && !old.contains(k))
+        .collect();
+    let mut map = Map::new();
+    for gone in old
+        .files
+        .keys()
+        .filter(|k| k.ends_with(".css") && !new.contains(k))
+    {
+        let Some(s) = stem(gone) else { continue };
+        if let Some(to) = added.iter().find(|a| stem(a) == Some(s)) {
+            map.insert(
+                format!("{base}{gone}"),
+                Value::String(format!("{base}{to}")),
+            );
+        }
+    }
+    Value::Object(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renamed_stylesheets_are_paired_by_name() {
+        let mut old = Output::default();
+        old.add("css/site.0123abcd.css", "a");
+        old.add("css/print.11112222.css", "p");
+        old.add("js/site.0123abcd.js", "j");
+        let mut new = Output::default();
+        new.add("css/site.99998888.css", "b");
+        new.add("css/print.11112222.css", "p");
+        new.add("js/site.0123abcd.js", "j");
+        let swap = css_swap(&old, &new, "/training/");
+        assert_eq!(
+            swap,
+            serde_json::json!({"/training/css/site.0123abcd.css": "/training/css/site.99998888.css"})
+        );
+    }
+
+    #[test]
+    fn describing_changes() {
+        let one: BTreeSet<PathBuf> = [PathBuf::from("content/a.md")].into();
+        assert_eq!(describe(&one, Lang::Zh), "content/a.md");
+        let two: BTreeSet<PathBuf> =
+            [PathBuf::from("content/a.md"), PathBuf::from("site.yaml")].into();
+        assert_eq!(describe(&two, Lang::Zh), "content/a.md 等 2 个文件");
+    }
+}

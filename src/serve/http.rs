@@ -1,0 +1,264 @@
+//! Answering requests of `jiangtang serve` from the in-memory build (tiny_http).
+//!
+//! Only GET and HEAD (anything else: 405). The site is mounted under its base path;
+//! everything else, and every target `paths::target` refuses, gets the site's 404 page.
+//! HTML answers carry the live-reload script. The dev server's own files live under
+//! `<base>__jiangtang/`: `live.js`, `worker.js`, `events` (the event stream) and
+//! `status` (JSON counters for tests and scripts).
+//!
+//! Answers are written by hand with `Connection: close`: tiny_http (0.12) keeps one
+//! pool thread blocked on every idle keep-alive connection, and its pool can leave a
+//! new connection queued behind them (a lost wake-up when connections arrive in a
+//! burst). Closed connections free their thread at once; see also `kick`.
+
+use std::borrow::Cow;
+use std::sync::atomic::Ordering;
+
+use std::io::Write;
+use std::net::SocketAddr;
+
+use tiny_http::{Method, Request};
+
+use super::paths::{self, Target};
+use super::{Shared, Snapshot};
+use crate::diagnostic::escape_html;
+
+/// The reserved folder under the base path. Slugs cannot start with `_`, so no page
+/// can live there.
+pub const RESERVED: &str = "__jiangtang/";
+
+const LIVE_JS: &str = include_str!("live.js");
+const WORKER_JS: &str = include_str!("worker.js");
+
+/// Answers requests until the server goes away.
+pub(crate) fn worker(server: &tiny_http::Server, shared: &Shared) {
+    loop {
+        match server.recv() {
+            // A bug answering one request must not take a worker with it.
+            Ok(rq) => {
+                let _ =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(rq, shared)));
+            }
+            Err(_) => std::thread::sleep(std::time::Duration::from_millis(50)),
+        }
+    }
+}
+
+fn handle(rq: Request, shared: &Shared) {
+    if !matches!(rq.method(), Method::Get | Method::Head) {
+        respond(
+            rq,
+            405,
+            &[
+                ("Allow", "GET, HEAD"),
+                ("Content-Type", "text/plain; charset=utf-8"),
+            ],
+            b"405 Method Not Allowed: only GET and HEAD\n",
+        );
+        return;
+    }
+    let snap = shared.snapshot();
+    let url = rq.url().to_string();
+    match paths::target(&url, &snap.base_path) {
+        Target::Refused => not_found(rq, &snap, &url),
+        Target::BaseWithoutSlash => {
+            let to = format!("{}{}", snap.base_path, paths::raw_query(&url));
+            redirect(rq, &to);
+        }
+        Target::Site(rel) => match rel.strip_prefix(RESERVED) {
+            Some(name) => reserved(rq, shared, &snap, name),
+            None => file(rq, &snap, &rel, &url),
+        },
+    }
+}
+
+fn file(rq: Request, snap: &Snapshot, rel: &str, url: &str) {
+    let Some(built) = &snap.built else {
+        return failure_page(rq, snap);
+    };
+    let key = paths::output_key(rel);
+    if let Some(bytes) = built.output.get(&key) {
+        return send(rq, snap, 200, &key, bytes);
+    }
+    if let Some((_, bytes)) = snap.retired.get(&key) {
+        return send(rq, snap, 200, &key, Cow::Borrowed(bytes));
+    }
+    if !rel.is_empty() && !rel.ends_with('/') && built.output.contains(&format!("{rel}/index.html"))
+    {
+        let to = format!("{}/{}", paths::raw_path(url), paths::raw_query(url));
+        return redirect(rq, &to);
+    }
+    not_found(rq, snap, url)
+}
+
+/// The site's own 404 page (live script included: it reloads once the page exists).
+fn not_found(rq: Request, snap: &Snapshot, url: &str) {
+    let Some(built) = &snap.built else {
+        return failure_page(rq, snap);
+    };
+    if paths::raw_path(url) == "/" && snap.base_path != "/" {
+        // The server root of a site published under a sub-path: point the way.
+        let base = escape_html(&snap.base_path);
+        let body = format!(
+            "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1><p>本站点发布在 <a href=\"{base}\">{base}</a> 下，和正式发布的地址一致。</p><p>This site is published under <a href=\"{base}\">{base}</a>.</p></body></html>\n"
+        );
+        return send(rq, snap, 404, "index.html", Cow::Owned(body.into_bytes()));
+    }
+    match built.output.get("404.html") {
+        Some(page) => send(rq, snap, 404, "404.html", page),
+        None => send(rq, snap, 404, "404.txt", Cow::Borrowed(b"404 Not Found\n")),
+    }
+}
+
+/// While no build has succeeded yet: the diagnostics as the page, for every path.
+fn failure_page(rq: Request, snap: &Snapshot) {
+    let mut items = String::new();
+    for d in &snap.failure {
+        items.push_str(&format!(
+            "<li><p><code>{}</code> {}</p>",
+            escape_html(&d.location()),
+            escape_html(&d.message.zh)
+        ));
+        if !d.hint.is_empty() {
+            items.push_str(&format!("<p>修改方法：{}</p>", escape_html(&d.hint.zh)));
+        }
+        items.push_str("</li>\n");
+    }
+    let body = format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>站点生成失败 – jiangtang</title></head><body><main><h1>站点生成失败</h1><p>改正下列问题并保存文件，页面会自动刷新。</p><ol>\n{items}</ol></main></body></html>\n"
+    );
+    send(rq, snap, 503, "index.html", Cow::Owned(body.into_bytes()));
+}
+
+fn reserved(rq: Request, shared: &Shared, snap: &Snapshot, name: &str) {
+    match name {
+        "live.js" => send_plain(rq, 200, "live.js", LIVE_JS.as_bytes().to_vec()),
+        "worker.js" => send_plain(rq, 200, "worker.js", WORKER_JS.as_bytes().to_vec()),
+        "events" => {
+            if *rq.method() == Method::Head {
+                respond(
+                    rq,
+                    200,
+                    &[
+                        ("Content-Type", "text/event-stream; charset=utf-8"),
+                        ("Cache-Control", "no-cache"),
+                    ],
+                    b"",
+                );
+                return;
+            }
+            let http10 = rq.http_version().0 == 1 && rq.http_version().1 == 0;
+            shared.hub.attach(rq.into_writer(), http10);
+            kick(shared.kick_addr);
+        }
+        "status" => {
+            let body = serde_json::json!({
+                "build": snap.build_id,
+                "base": snap.base_path,
+                "builds": shared.stats.builds.load(Ordering::SeqCst),
+                "failed": shared.stats.failed.load(Ordering::SeqCst),
+                "live_connections": shared.hub.connected(),
+                "serving": snap.built.is_some(),
+            })
+            .to_string();
+            send_plain(rq, 200, "status.json", body.into_bytes());
+        }
+        _ => not_found(rq, snap, ""),
+    }
+}
+
+/// An answer from the build; HTML gets the live-reload script.
+fn send(rq: Request, snap: &Snapshot, status: u16, key: &str, bytes: Cow<'_, [u8]>) {
+    let ctype = paths::content_type(key);
+    let body = if ctype.starts_with("text/html") {
+        paths::inject(&bytes, &script_tag(snap))
+    } else {
+        bytes.into_owned()
+    };
+    send_plain(rq, status, key, body);
+}
+
+fn send_plain(rq: Request, status: u16, key: &str, body: Vec<u8>) {
+    respond(
+        rq,
+        status,
+        &[
+            ("Content-Type", paths::content_type(key)),
+            ("Cache-Control", "no-store"),
+            ("X-Content-Type-Options", "nosniff"),
+        ],
+        &body,
+    );
+}
+
+fn redirect(rq: Request, to: &str) {
+    respond(
+        rq,
+        301,
+        &[
+            ("Location", &encode_location(to)),
+            ("Cache-Control", "no-store"),
+        ],
+        b"",
+    );
+}
+
+/// Writes a complete answer and asks the client to close the connection. HEAD gets the
+/// same head without the body. Header values are ours: no CR or LF in them.
+fn respond(rq: Request, status: u16, headers: &[(&str, &str)], body: &[u8]) {
+    let head_only = *rq.method() == Method::Head;
+    let mut head = format!(
+        "HTTP/1.1 {status} {}\r\nServer: jiangtang\r\nConnection: close\r\nContent-Length: {}\r\n",
+        reason(status),
+        body.len()
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    let mut w = rq.into_writer();
+    let _ = w
+        .write_all(head.as_bytes())
+        .and_then(|()| if head_only { Ok(()) } else { w.write_all(body) })
+        .and_then(|()| w.flush());
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        503 => "Service Unavailable",
+        _ => "",
+    }
+}
+
+/// Opens and closes a connection to ourselves. tiny_http's pool starts a thread for it
+/// when none is idle, and that thread then takes any connection left queued behind
+/// threads held by event streams (see the module comment).
+pub(crate) fn kick(addr: SocketAddr) {
+    let _ = std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(1));
+}
+
+/// `<script src="/training/__jiangtang/live.js" data-build="…"></script>`
+pub fn script_tag(snap: &Snapshot) -> String {
+    format!(
+        "<script src=\"{}{RESERVED}live.js\" data-build=\"{}\"></script>\n",
+        escape_html(&snap.base_path),
+        escape_html(&snap.build_id)
+    )
+}
+
+/// Percent-encodes what may not stand in a header (non-ASCII base paths).
+fn encode_location(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_graphic() {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
