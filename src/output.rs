@@ -47,10 +47,29 @@ impl Output {
 const STAGING: &str = ".jt-staging-";
 const OLD: &str = ".jt-old-";
 
-/// Writes `out` to `dest` atomically. The staging folder is a sibling of `dest` (same
-/// file system), so the final step is a rename: on Linux an atomic exchange of the two
-/// folders, elsewhere two renames in quick succession.
+/// How the site is written.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WriteOptions {
+    /// Also write a `.gz` beside every text file over 1 KiB (nginx `gzip_static`).
+    pub precompress: bool,
+}
+
+/// Writes `out` to `dest` atomically; see [`write_atomic_with`].
 pub fn write_atomic(out: &Output, dest: &Path) -> io::Result<()> {
+    write_atomic_with(out, dest, WriteOptions::default())
+}
+
+/// Writes `out` to `dest` atomically. The new tree is written into a staging folder beside
+/// `dest` (so on the same file system) and swapped in with one rename: on Linux an atomic
+/// exchange of the two folders, elsewhere two renames in quick succession. A build killed
+/// at any moment leaves `dest` either the complete old or the complete new site; the
+/// staging folders of killed builds are removed by the next build.
+///
+/// When the folder beside `dest` is on another file system (`dest` is a mount point) or
+/// cannot be written, the new tree is staged inside `dest` and swapped in entry by entry
+/// (each entry atomically, the home page last) instead.
+pub fn write_atomic_with(out: &Output, dest: &Path, opts: WriteOptions) -> io::Result<()> {
+    let dest = follow_symlink(dest)?;
     let parent = match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -66,39 +85,100 @@ pub fn write_atomic(out: &Output, dest: &Path) -> io::Result<()> {
         })?
         .to_string_lossy()
         .to_string();
-    clean_leftovers(&parent, &name);
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}{STAGING}{pid}"));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging)?;
+    clean_leftovers(
+        &parent,
+        &[format!(".{name}{STAGING}"), format!(".{name}{OLD}")],
+    );
+    if dest.is_dir() {
+        clean_leftovers(&dest, &[STAGING.to_string(), OLD.to_string()]);
     }
-    let result = write_tree(out, &staging).and_then(|()| swap_in(&staging, dest, &parent, &name));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
+    if !is_mount_point(&dest, &parent) {
+        let pid = std::process::id();
+        let staging = parent.join(format!(".{name}{STAGING}{pid}"));
+        let prepared = if staging.exists() {
+            std::fs::remove_dir_all(&staging)
+        } else {
+            Ok(())
+        }
+        .and_then(|()| std::fs::create_dir(&staging));
+        match prepared {
+            Ok(()) => {
+                let result = write_tree(out, &staging, opts)
+                    .and_then(|()| swap_in(&staging, &dest, &parent, &name));
+                match result {
+                    Ok(()) => return Ok(()),
+                    Err(e) => {
+                        let _ = std::fs::remove_dir_all(&staging);
+                        if !cannot_stage_beside(&e) {
+                            return Err(e);
+                        }
+                    }
+                }
+            }
+            Err(e) if cannot_stage_beside(&e) => {}
+            Err(e) => return Err(e),
+        }
     }
-    result
+    write_in_place(out, &dest, opts)
 }
 
-fn write_tree(out: &Output, root: &Path) -> io::Result<()> {
-    std::fs::create_dir_all(root)?;
-    let mut made: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
-    let mut ensure_dir = |p: &Path| -> io::Result<()> {
-        if let Some(d) = p.parent()
-            && made.insert(d.to_path_buf())
-        {
-            std::fs::create_dir_all(d)?;
-        }
-        Ok(())
-    };
-    for (rel, bytes) in &out.files {
-        let p = root.join(safe_rel(rel)?);
-        ensure_dir(&p)?;
-        std::fs::write(&p, bytes)?;
+/// Errors after which staging inside the output folder may still work: the folder
+/// beside it is read-only or on another file system.
+fn cannot_stage_beside(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::PermissionDenied
+            | io::ErrorKind::ReadOnlyFilesystem
+            | io::ErrorKind::CrossesDevices
+            | io::ErrorKind::ResourceBusy
+    )
+}
+
+/// An output folder given as a symbolic link is written where the link points, so the
+/// link itself stays.
+fn follow_symlink(dest: &Path) -> io::Result<PathBuf> {
+    match std::fs::symlink_metadata(dest) {
+        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(dest),
+        _ => Ok(dest.to_path_buf()),
     }
-    for (rel, src) in &out.copies {
-        let p = root.join(safe_rel(rel)?);
-        ensure_dir(&p)?;
-        std::fs::copy(src, &p)?;
+}
+
+#[cfg(unix)]
+fn is_mount_point(dest: &Path, parent: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(dest), std::fs::metadata(parent)) {
+        (Ok(d), Ok(p)) => d.is_dir() && d.dev() != p.dev(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn is_mount_point(_: &Path, _: &Path) -> bool {
+    false
+}
+
+fn write_tree(out: &Output, root: &Path, opts: WriteOptions) -> io::Result<()> {
+    use rayon::prelude::*;
+    std::fs::create_dir_all(root)?;
+    let mut dirs = std::collections::BTreeSet::new();
+    for rel in out.files.keys().chain(out.copies.keys()) {
+        if let Some(d) = root.join(safe_rel(rel)?).parent() {
+            dirs.insert(d.to_path_buf());
+        }
+    }
+    for d in &dirs {
+        std::fs::create_dir_all(d)?;
+    }
+    out.files
+        .par_iter()
+        .map(|(rel, bytes)| std::fs::write(root.join(rel), &bytes[..]))
+        .collect::<io::Result<Vec<()>>>()?;
+    out.copies
+        .par_iter()
+        .map(|(rel, src)| std::fs::copy(src, root.join(rel)).map(drop))
+        .collect::<io::Result<Vec<()>>>()?;
+    if opts.precompress {
+        crate::publish::precompress::precompress_tree(root)?;
     }
     // Make the new tree durable before it becomes visible.
     if let Ok(f) = std::fs::File::open(root) {
@@ -139,6 +219,7 @@ fn swap_in(staging: &Path, dest: &Path, parent: &Path, name: &str) -> io::Result
             let _ = std::fs::remove_dir_all(staging);
             Ok(())
         }
+        Err(e) if cannot_stage_beside(&e) => Err(e),
         Err(_) => {
             let old = parent.join(format!(".{name}{OLD}{}", std::process::id()));
             std::fs::rename(dest, &old)?;
@@ -150,6 +231,56 @@ fn swap_in(staging: &Path, dest: &Path, parent: &Path, name: &str) -> io::Result
             Ok(())
         }
     }
+}
+
+/// The fallback: the new tree is staged inside `dest` (so on its file system) and each
+/// top-level entry is swapped in on its own, folders and assets first and the top-level
+/// pages last, so a page never appears before what it links to. Entries of the old site
+/// that the new one lacks are removed at the end.
+fn write_in_place(out: &Output, dest: &Path, opts: WriteOptions) -> io::Result<()> {
+    std::fs::create_dir_all(dest)?;
+    let staging = dest.join(format!("{STAGING}{}", std::process::id()));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging)?;
+    }
+    let result = write_tree(out, &staging, opts).and_then(|()| swap_entries(&staging, dest));
+    let _ = std::fs::remove_dir_all(&staging);
+    result
+}
+
+fn swap_entries(staging: &Path, dest: &Path) -> io::Result<()> {
+    let mut names: Vec<std::ffi::OsString> = std::fs::read_dir(staging)?
+        .map(|e| e.map(|e| e.file_name()))
+        .collect::<io::Result<_>>()?;
+    let is_page = |n: &std::ffi::OsString| {
+        let n = n.to_string_lossy();
+        n.ends_with(".html") || n.ends_with(".html.gz")
+    };
+    names.sort_by_key(|n| (is_page(n), n.to_string_lossy() == "index.html", n.clone()));
+    for n in &names {
+        let (from, to) = (staging.join(n), dest.join(n));
+        if std::fs::symlink_metadata(&to).is_err() {
+            std::fs::rename(&from, &to)?;
+        } else if exchange(&from, &to).is_err() {
+            let aside = staging.join(format!("{OLD}{}", n.to_string_lossy()));
+            std::fs::rename(&to, &aside)?;
+            std::fs::rename(&from, &to)?;
+        }
+    }
+    let staging_name = staging.file_name().unwrap_or_default();
+    for e in std::fs::read_dir(dest)?.flatten() {
+        let n = e.file_name();
+        if n == staging_name || names.contains(&n) {
+            continue;
+        }
+        let p = e.path();
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            std::fs::remove_dir_all(&p)?;
+        } else {
+            std::fs::remove_file(&p)?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(target_os = "linux")]
@@ -166,13 +297,13 @@ fn exchange(_: &Path, _: &Path) -> io::Result<()> {
     ))
 }
 
-/// Removes staging folders of builds that were killed. A folder whose process is still
-/// running is left alone.
-fn clean_leftovers(parent: &Path, name: &str) {
-    let Ok(entries) = std::fs::read_dir(parent) else {
+/// Removes the staging folders (names starting with one of `prefixes` and ending with a
+/// process id) of builds that were killed. A folder whose process is still running is
+/// left alone.
+fn clean_leftovers(dir: &Path, prefixes: &[String]) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    let prefixes = [format!(".{name}{STAGING}"), format!(".{name}{OLD}")];
     for e in entries.flatten() {
         let file = e.file_name().to_string_lossy().to_string();
         let Some(pid) = prefixes.iter().find_map(|p| file.strip_prefix(p.as_str())) else {
@@ -230,5 +361,62 @@ mod tests {
             "one"
         );
         assert!(!dir.path().join("escape.html").exists());
+    }
+
+    #[test]
+    fn staging_inside_the_output_folder_replaces_every_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("public");
+        let mut a = Output::default();
+        a.add("index.html", "one");
+        a.add("old/index.html", "gone");
+        a.add("css/a.css", "a");
+        write_in_place(&a, &dest, WriteOptions::default()).unwrap();
+        let mut b = Output::default();
+        b.add("index.html", "two");
+        b.add("css/b.css", "b");
+        b.add("new/index.html", "new");
+        write_in_place(&b, &dest, WriteOptions::default()).unwrap();
+        let mut names: Vec<String> = walkdir::WalkDir::new(&dest)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                e.path()
+                    .strip_prefix(&dest)
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_string()
+            })
+            .collect();
+        names.sort();
+        assert_eq!(names, ["css/b.css", "index.html", "new/index.html"]);
+        assert_eq!(
+            std::fs::read_to_string(dest.join("index.html")).unwrap(),
+            "two"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_output_folder_stays_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        std::fs::create_dir(&real).unwrap();
+        let link = dir.path().join("public");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let mut a = Output::default();
+        a.add("index.html", "one");
+        write_atomic(&a, &link).unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(
+            std::fs::read_to_string(real.join("index.html")).unwrap(),
+            "one"
+        );
     }
 }
