@@ -20,10 +20,89 @@ pub struct Split<'a> {
     pub body_line: usize,
 }
 
+/// Lists of names (taxonomy values, site.yaml's actions and series), where a single
+/// text with commas is read as several values.
+const TERM_LISTS: &[&str] = &[
+    "tags",
+    "level",
+    "domain",
+    "topics",
+    "instructors",
+    "actions",
+    "series",
+];
+
+/// Keys editors write in Chinese, with the key meant.
+const KEY_ALIASES: &[(&str, &str)] = &[
+    ("标题", "title"),
+    ("题目", "title"),
+    ("名称", "title"),
+    ("摘要", "summary"),
+    ("简介", "summary"),
+    ("日期", "date"),
+    ("更新日期", "updated"),
+    ("草稿", "draft"),
+    ("排序", "weight"),
+    ("权重", "weight"),
+    ("标签", "tags"),
+    ("发布日期", "publish_date"),
+    ("截止日期", "expiry_date"),
+    ("网址", "slug"),
+    ("培训行动", "action"),
+    ("行动", "action"),
+    ("层级", "level"),
+    ("领域", "domain"),
+    ("专题", "topics"),
+    ("学时", "hours"),
+    ("必修", "required"),
+    ("单位", "unit"),
+    ("主办单位", "unit"),
+    ("授课人", "instructors"),
+    ("讲师", "instructors"),
+    ("教师", "instructors"),
+    ("学习目标", "objectives"),
+    ("目标", "objectives"),
+    ("先修课程", "prerequisites"),
+    ("时长", "duration"),
+    ("附件", "attachments"),
+    ("系列", "series"),
+    ("开始时间", "start"),
+    ("时间", "start"),
+    ("结束时间", "end"),
+    ("地点", "location"),
+    ("主讲人", "speaker"),
+    ("主讲", "speaker"),
+    ("职务", "speaker_title"),
+    ("对象", "audience"),
+    ("参加对象", "audience"),
+    ("状态", "status"),
+    ("课程", "course"),
+    ("材料", "materials"),
+    ("重复", "repeat"),
+    ("作者", "author"),
+    ("地区", "region"),
+    ("成效", "outcomes"),
+];
+
 /// Turns raw bytes into text: UTF-8 only, a byte-order mark dropped, CRLF and lone CR
 /// line ends normalised to LF (line numbers stay the same).
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(Diagnostic::error(
+            path,
+            1,
+            1,
+            Text::new(
+                "文件是 UTF-16 编码（记事本“另存为”时选了“Unicode”），需要 UTF-8",
+                "the file is UTF-16 (\"Unicode\" in Notepad's Save as); it must be UTF-8",
+            ),
+        )
+        .with_hint(Text::new(
+            "用记事本打开，“另存为”，编码选“UTF-8”后保存",
+            "open it, \"Save as\", choose the encoding UTF-8 and save",
+        )));
+    }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(normalise_newlines(text)),
         Err(e) => {
@@ -34,8 +113,8 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
             let gbk = looks_like_gbk(bytes);
             let (zh, en) = if gbk {
                 (
-                    "文件不是 UTF-8 编码，看起来是 GBK/GB18030（Windows 中文版记事本等的默认编码）",
-                    "the file is not UTF-8; it looks like GBK/GB18030 (the default of many Chinese Windows editors)",
+                    "文件不是 UTF-8 编码，看起来是 GBK/GB18030（Windows 中文版记事本、WPS 等常用的“ANSI”编码），讲堂只能读 UTF-8",
+                    "the file is not UTF-8; it looks like GBK/GB18030 (the \"ANSI\" encoding of Chinese Windows editors); only UTF-8 can be read",
                 )
             } else {
                 ("文件不是 UTF-8 编码", "the file is not valid UTF-8")
@@ -79,8 +158,45 @@ fn looks_like_gbk(bytes: &[u8]) -> bool {
     pairs > 0 && bad * 10 <= pairs
 }
 
-/// Splits `---` front matter from the body. A file must start with `---`; a block that
-/// is opened and never closed is an error, as is an empty file.
+/// A line of dashes that is not `---`: `——` typed with a Chinese input method, `- - -`,
+/// `－－－`, two or four hyphens.
+fn fake_fence(line: &str) -> bool {
+    let t: String = line.trim().chars().filter(|c| !c.is_whitespace()).collect();
+    t != "---"
+        && t.chars().count() >= 2
+        && t.chars()
+            .all(|c| matches!(c, '-' | '—' | '－' | '─' | '–' | '‐' | '━' | '一'))
+        && t.chars().any(|c| c != '一')
+}
+
+fn fence_error(path: &Path, line: usize, text: &str, opening: bool) -> Diagnostic {
+    let written = text.trim();
+    let (zh, en) = if opening {
+        (
+            format!("front matter 的开头一行写成了“{written}”，要写成三个英文减号 ---"),
+            format!(
+                "the front matter's first line is `{written}`; it must be three ASCII hyphens ---"
+            ),
+        )
+    } else {
+        (
+            format!("front matter 的结束行写成了“{written}”，要写成三个英文减号 ---"),
+            format!(
+                "the line closing the front matter is `{written}`; it must be three ASCII hyphens ---"
+            ),
+        )
+    };
+    Diagnostic::error(path, line, 1, Text::new(zh, en))
+        .with_len(text.trim_end().chars().count().max(1))
+        .with_hint(Text::new(
+            "切换到英文输入法，把这一行改成 ---（中文输入法打出的“——”是破折号，不是减号）",
+            "switch to an English keyboard and write --- (a Chinese input method types a dash `——` instead)",
+        ))
+}
+
+/// Splits `---` front matter from the body. A file must start with `---` (blank lines
+/// before it are skipped); a block that is opened and never closed is an error, as is an
+/// empty file.
 pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     if text.trim().is_empty() {
         return Err(
@@ -92,8 +208,22 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
             ),
         );
     }
-    let first_line = text.lines().next().unwrap_or("");
-    if first_line.trim_end() != "---" {
+    // Blank lines before the opening `---` are forgiven.
+    let mut start = 0;
+    let mut first_no = 1;
+    for line in text.split_inclusive('\n') {
+        if !line.trim().is_empty() {
+            break;
+        }
+        start += line.len();
+        first_no += 1;
+    }
+    let rest = &text[start..];
+    let first_line = rest.lines().next().unwrap_or("");
+    if first_line.trim() != "---" {
+        if fake_fence(first_line) {
+            return Err(fence_error(path, first_no, first_line, true));
+        }
         return Ok(Split {
             yaml: None,
             yaml_line: 1,
@@ -101,34 +231,67 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
             body_line: 1,
         });
     }
-    let yaml_start = first_line.len() + 1;
+    let yaml_start = start + first_line.len() + 1;
     let mut offset = yaml_start;
-    for (line_no, line) in (2..).zip(text.get(yaml_start..).unwrap_or("").split_inclusive('\n')) {
-        if line.trim_end() == "---" || line.trim_end() == "..." {
+    let mut body_like: Option<usize> = None;
+    for (line_no, line) in
+        (first_no + 1..).zip(text.get(yaml_start..).unwrap_or("").split_inclusive('\n'))
+    {
+        let t = line.trim_end();
+        if t.trim_start() == "---" || t == "..." {
             let yaml = &text[yaml_start..offset];
             let body_start = (offset + line.len()).min(text.len());
             return Ok(Split {
                 yaml: Some(yaml),
-                yaml_line: 2,
+                yaml_line: first_no + 1,
                 body: &text[body_start..],
                 body_line: line_no + 1,
             });
         }
+        if fake_fence(line) && body_like.is_none() {
+            return Err(fence_error(path, line_no, line, false));
+        }
+        if body_like.is_none() && looks_like_body(line) {
+            body_like = Some(line_no);
+        }
         offset += line.len();
     }
-    Err(Diagnostic::error(
+    let d = Diagnostic::error(
         path,
-        1,
+        first_no,
         1,
         Text::new(
             "文件开头的 --- 没有对应的结束行 ---（front matter 没有闭合）",
-            "the front matter opened by --- on line 1 is never closed",
+            format!("the front matter opened by --- on line {first_no} is never closed"),
         ),
     )
-    .with_hint(Text::new(
-        "在最后一个设置项（如 title: …）下面单独写一行 ---，再写正文",
-        "add a line containing only --- after the last front-matter key, before the text",
-    )))
+    .with_len(3);
+    Err(match body_like {
+        Some(l) => d
+            .with_related(
+                l,
+                1,
+                0,
+                Text::new("正文好像从这里开始", "the text seems to start here"),
+            )
+            .with_hint(Text::new(
+                format!("在第 {l} 行上面单独写一行 ---，把设置项和正文分开"),
+                format!("add a line containing only --- above line {l}, between the settings and the text"),
+            )),
+        None => d.with_hint(Text::new(
+            "在最后一个设置项（如 title: …）下面单独写一行 ---，再写正文",
+            "add a line containing only --- after the last front-matter key, before the text",
+        )),
+    })
+}
+
+/// A line that cannot be front matter: a Markdown heading, or text with no `key:`.
+fn looks_like_body(line: &str) -> bool {
+    let t = line.trim_end();
+    if t.is_empty() || t.starts_with([' ', '\t', '-', '#', '[', '{', '"', '\'', '}', ']']) {
+        return t.starts_with("# ") || t.starts_with("## ");
+    }
+    !t.contains(':') && !t.contains('：')
 }
 
 /// The parsed front matter of one file with the positions of its top-level keys, and the
@@ -154,7 +317,7 @@ impl FrontMatter {
         let value: Value = if yaml.trim().is_empty() {
             Value::Mapping(Mapping::new())
         } else {
-            serde_yaml_ng::from_str(yaml).map_err(|e| yaml_error(path, &e, yaml_line))?
+            serde_yaml_ng::from_str(yaml).map_err(|e| yaml_error_in(path, &e, yaml_line, yaml))?
         };
         let map = match value {
             Value::Mapping(m) => m,
@@ -237,6 +400,15 @@ impl FrontMatter {
         self.value_pos(key)
     }
 
+    /// The plain (unquoted) value of a top-level key as written on its line.
+    fn raw_value(&self, key: &str) -> Option<String> {
+        let &(line, _, col) = self.positions.get(key)?;
+        let text = self.lines.get(line.checked_sub(self.yaml_line)?)?;
+        let value: String = text.chars().skip(col - 1).collect();
+        let value = value.split(" #").next().unwrap_or("").trim().to_string();
+        (!value.is_empty() && !value.starts_with(['"', '\'', '[', '{'])).then_some(value)
+    }
+
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.map.keys().filter_map(Value::as_str)
     }
@@ -271,12 +443,32 @@ impl FrontMatter {
             .collect();
         for key in unknown {
             let pos = self.key_pos(&key);
-            let hint = suggestion(&key, allowed.iter().copied()).unwrap_or_else(|| {
-                Text::new(
-                    format!("{kind_zh}可以使用的设置项：{}", allowed.join("、")),
-                    format!("{kind_en} may use: {}", allowed.join(", ")),
-                )
-            });
+            let alias = KEY_ALIASES
+                .iter()
+                .find(|(zh, en)| *zh == key && allowed.contains(en))
+                .map(|&(_, en)| {
+                    Text::new(
+                        format!("设置项的名字要用英文：把“{key}”改成 {en}"),
+                        format!("keys are written in English: write `{en}` instead of `{key}`"),
+                    )
+                });
+            let lower = key.to_lowercase();
+            let hint = alias
+                .or_else(|| {
+                    (lower != key && allowed.contains(&lower.as_str())).then(|| {
+                        Text::new(
+                            format!("设置项的名字要用小写字母：写成 {lower}"),
+                            format!("keys are lowercase: write `{lower}`"),
+                        )
+                    })
+                })
+                .or_else(|| suggestion(&key, allowed.iter().copied()))
+                .unwrap_or_else(|| {
+                    Text::new(
+                        format!("{kind_zh}可以使用的设置项：{}", allowed.join("、")),
+                        format!("{kind_en} may use: {}", allowed.join(", ")),
+                    )
+                });
             self.error_at(
                 pos,
                 Text::new(
@@ -308,7 +500,8 @@ impl FrontMatter {
     pub fn string(&mut self, key: &str) -> Option<String> {
         match self.get(key)? {
             Value::String(s) => Some(s.trim().to_string()),
-            Value::Number(n) => Some(n.to_string()),
+            // YAML reads `1.50` as 1.5 and `0x10` as 16: keep what the editor wrote.
+            Value::Number(n) => Some(self.raw_value(key).unwrap_or_else(|| n.to_string())),
             Value::Bool(b) => {
                 let b = *b;
                 let pos = self.value_pos(key);
@@ -336,6 +529,30 @@ impl FrontMatter {
 
     /// A required text value; reports its absence.
     pub fn required_string(&mut self, key: &str, example: &str) -> Option<String> {
+        if self.get(key).is_none() && self.positions.contains_key(key) {
+            let pos = self.key_pos(key);
+            self.error_at(
+                pos,
+                Text::new(
+                    format!("必填项“{key}”后面没有填写内容"),
+                    format!("the required key `{key}` has no value"),
+                ),
+                Text::new(
+                    format!("在冒号后面写上内容，例如 {key}: {example}"),
+                    format!("write a value after the colon, e.g. {key}: {example}"),
+                ),
+            );
+            return None;
+        }
+        // `Title:` or `标题:` is reported as an unknown key that names this one.
+        let variant = self.keys().any(|k| {
+            k != key
+                && (k.to_lowercase() == key
+                    || KEY_ALIASES.iter().any(|&(zh, en)| zh == k && en == key))
+        });
+        if self.get(key).is_none() && variant {
+            return None;
+        }
         if self.get(key).is_none() {
             let pos = (self.yaml_line.saturating_sub(1).max(1), 1);
             self.error_at(
@@ -376,6 +593,12 @@ impl FrontMatter {
             return Vec::new();
         };
         match value {
+            // `tags: 党建, 学习` means two tags: YAML reads it as one text.
+            Value::String(s) if TERM_LISTS.contains(&key) => s
+                .split([',', '，', '、'])
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect(),
             Value::String(s) => vec![s.trim().to_string()],
             Value::Number(n) => vec![n.to_string()],
             Value::Sequence(items) => {
@@ -402,15 +625,35 @@ impl FrontMatter {
     }
 
     pub fn bool(&mut self, key: &str) -> Option<bool> {
-        match self.get(key)? {
-            Value::Bool(b) => Some(*b),
-            Value::String(s) if matches!(s.trim(), "是" | "true" | "True") => Some(true),
-            Value::String(s) if matches!(s.trim(), "否" | "false" | "False") => Some(false),
-            _ => {
-                self.wrong_type(key, "true 或 false", "true or false", "true");
-                None
+        let value = self.get(key)?.clone();
+        if let Value::Bool(b) = value {
+            return Some(b);
+        }
+        if let Value::String(s) = &value {
+            let t = s.trim().to_lowercase();
+            match t.as_str() {
+                "true" | "yes" | "是" | "对" => return Some(true),
+                "false" | "no" | "否" | "不" | "不是" => return Some(false),
+                _ => {}
+            }
+            if let Some(g) = crate::diagnostic::did_you_mean(&t, ["true", "false"]) {
+                let pos = self.value_pos(key);
+                self.error_at(
+                    pos,
+                    Text::new(
+                        format!("“{key}”只能写 true 或 false，这里写的是“{}”", s.trim()),
+                        format!("`{key}` must be true or false, found `{}`", s.trim()),
+                    ),
+                    Text::new(
+                        format!("是不是要写 {key}: {g}？（true 表示“是”，false 表示“否”）"),
+                        format!("did you mean `{key}: {g}`?"),
+                    ),
+                );
+                return None;
             }
         }
+        self.wrong_type(key, "true 或 false", "true or false", "true");
+        None
     }
 
     /// A number ≥ 0.
@@ -423,7 +666,9 @@ impl FrontMatter {
         match n {
             Some(n) if n.is_finite() && n >= 0.0 => Some(n),
             _ => {
-                self.wrong_type(key, "不小于 0 的数字", "a number ≥ 0", "2");
+                if !self.number_with_unit(key) {
+                    self.wrong_type(key, "不小于 0 的数字", "a number ≥ 0", "2");
+                }
                 None
             }
         }
@@ -434,29 +679,71 @@ impl FrontMatter {
             Value::Number(n) if n.as_i64().is_some() => n.as_i64(),
             Value::String(s) if s.trim().parse::<i64>().is_ok() => s.trim().parse().ok(),
             _ => {
-                self.wrong_type(key, "整数", "a whole number", "10");
+                if !self.number_with_unit(key) {
+                    self.wrong_type(key, "整数", "a whole number", "10");
+                }
                 None
             }
         }
     }
 
+    /// `hours: 4学时`, `duration: 45分钟`: a number followed by a unit. Reports it and
+    /// returns true when the value is one.
+    fn number_with_unit(&mut self, key: &str) -> bool {
+        let Some(Value::String(s)) = self.get(key) else {
+            return false;
+        };
+        let s = s.trim().to_string();
+        let digits: String = s
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        let unit = s[digits.len()..].trim().to_string();
+        if digits.is_empty() || unit.is_empty() || digits.parse::<f64>().is_err() {
+            return false;
+        }
+        let pos = self.value_pos(key);
+        self.diags.push(
+            Diagnostic::error(
+                &self.path,
+                pos.0,
+                pos.1,
+                Text::new(
+                    format!("“{key}”只能写数字，这里多了单位“{unit}”"),
+                    format!("`{key}` takes a bare number; remove the unit `{unit}`"),
+                ),
+            )
+            .with_len(s.chars().count())
+            .with_hint(Text::new(
+                format!("去掉单位，写成 {key}: {digits}"),
+                format!("write {key}: {digits}"),
+            )),
+        );
+        true
+    }
+
     /// A calendar date: 2026-03-05, 2026/3/5 or 2026年3月5日.
     pub fn date(&mut self, key: &str) -> Option<Date> {
         let raw = self.string(key)?;
-        match parse_date(&raw) {
+        // A date and a time where only a date is wanted: the date is unambiguous.
+        let parsed = parse_date(&raw).or_else(|| parse_datetime(&raw).map(|t| t.date()));
+        match parsed {
             Some(d) => Some(d),
             None => {
                 let pos = self.value_pos(key);
-                self.error_at(
-                    pos,
-                    Text::new(
-                        format!("“{key}”的日期“{raw}”无法识别"),
-                        format!("`{key}`: `{raw}` is not a valid date"),
-                    ),
-                    Text::new(
-                        format!("写成 年-月-日，例如 {key}: 2026-03-15"),
-                        format!("write year-month-day, e.g. {key}: 2026-03-15"),
-                    ),
+                let (why_zh, why_en, hint_zh, hint_en) = explain_date(key, &raw);
+                self.diags.push(
+                    Diagnostic::error(
+                        &self.path,
+                        pos.0,
+                        pos.1,
+                        Text::new(
+                            format!("“{key}”的日期“{raw}”无法识别{why_zh}"),
+                            format!("`{key}`: `{raw}` is not a valid date{why_en}"),
+                        ),
+                    )
+                    .with_len(self.raw_len(key, &raw))
+                    .with_hint(Text::new(hint_zh, hint_en)),
                 );
                 None
             }
@@ -465,28 +752,170 @@ impl FrontMatter {
 
     /// A local date and time in the site timezone: `2026-03-15 09:00`.
     pub fn datetime(&mut self, key: &str) -> Option<DateTime> {
+        self.datetime_on(key, None)
+    }
+
+    /// A local date and time; with `day`, a time alone (`end: "17:00"`) is taken on that
+    /// day.
+    pub fn datetime_on(&mut self, key: &str, day: Option<Date>) -> Option<DateTime> {
         let raw = self.string(key)?;
-        match parse_datetime(&raw) {
-            Some(d) => Some(d),
-            None => {
+        let time_only = parse_time(&raw);
+        match (parse_datetime(&raw), time_only, day) {
+            (Some(d), _, _) => Some(d),
+            (None, Some((h, m)), Some(day)) => {
+                day.at(h, m, 0, 0).checked_add(jiff::Span::new()).ok()
+            }
+            _ => {
                 let pos = self.value_pos(key);
-                self.error_at(
-                    pos,
-                    Text::new(
-                        format!("“{key}”的时间“{raw}”无法识别"),
-                        format!("`{key}`: `{raw}` is not a valid date and time"),
-                    ),
-                    Text::new(
-                        format!("写成 年-月-日 时:分 并加引号，例如 {key}: \"2026-03-15 09:00\""),
-                        format!(
-                            "write \"year-month-day hour:minute\", e.g. {key}: \"2026-03-15 09:00\""
+                let (why_zh, why_en) = if time_only.is_some() {
+                    (
+                        "：只写了时间，没有日期".to_string(),
+                        ": a time without a date".to_string(),
+                    )
+                } else if parse_date(&raw).is_some() {
+                    (
+                        "：只写了日期，没有时间".to_string(),
+                        ": a date without a time".to_string(),
+                    )
+                } else {
+                    let (z, e, _, _) =
+                        explain_date(key, raw.split([' ', 'T']).next().unwrap_or(""));
+                    (z, e)
+                };
+                self.diags.push(
+                    Diagnostic::error(
+                        &self.path,
+                        pos.0,
+                        pos.1,
+                        Text::new(
+                            format!("“{key}”的时间“{raw}”无法识别{why_zh}"),
+                            format!("`{key}`: `{raw}` is not a valid date and time{why_en}"),
                         ),
-                    ),
+                    )
+                    .with_len(self.raw_len(key, &raw))
+                    .with_hint(Text::new(
+                        format!("写成 年-月-日 时:分（24 小时制）并加英文引号，例如 {key}: \"2026-03-15 09:00\""),
+                        format!(
+                            "write \"year-month-day hour:minute\" (24-hour clock) in quotes, e.g. {key}: \"2026-03-15 09:00\""
+                        ),
+                    )),
                 );
                 None
             }
         }
     }
+
+    /// Characters the value of `key` takes on its line (quotes included), for underlining.
+    fn raw_len(&self, key: &str, value: &str) -> usize {
+        let Some(&(line, _, col)) = self.positions.get(key) else {
+            return 0;
+        };
+        let Some(text) = line
+            .checked_sub(self.yaml_line)
+            .and_then(|i| self.lines.get(i))
+        else {
+            return 0;
+        };
+        let rest: String = text.chars().skip(col - 1).collect();
+        let rest = rest.split(" #").next().unwrap_or("").trim_end();
+        if rest.contains(value) {
+            rest.chars().count()
+        } else {
+            0
+        }
+    }
+}
+
+/// Why a date cannot be read, as ("：…" zh, ": …" en, hint zh, hint en).
+pub fn explain_date(key: &str, raw: &str) -> (String, String, String, String) {
+    let norm = normalise_digits(raw.trim());
+    let nums: Vec<&str> = norm
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let default_hint = (
+        format!("写成 年-月-日，例如 {key}: 2026-03-15（也可以写 2026/3/15 或 2026年3月15日）"),
+        format!("write year-month-day, e.g. {key}: 2026-03-15"),
+    );
+    let nums_i: Vec<i64> = nums.iter().filter_map(|n| n.parse().ok()).collect();
+    match nums_i.as_slice() {
+        // 3/5/2026: day and month order unknown.
+        [a, b, y] if nums[2].len() == 4 && nums[0].len() <= 2 && nums[1].len() <= 2 => {
+            let (a, b, y) = (*a, *b, *y);
+            let opts = [(a, b), (b, a)]
+                .into_iter()
+                .filter(|&(m, d)| {
+                    Date::new(
+                        i16::try_from(y).unwrap_or(0),
+                        i8::try_from(m).unwrap_or(0),
+                        i8::try_from(d).unwrap_or(0),
+                    )
+                    .is_ok()
+                })
+                .map(|(m, d)| format!("{y}-{m:02}-{d:02}"))
+                .collect::<Vec<_>>();
+            let (hz, he) = match opts.as_slice() {
+                [one] => (
+                    format!("年份要写在最前面：写成 {key}: {one}"),
+                    format!("put the year first: {key}: {one}"),
+                ),
+                [x, y] if x != y => (
+                    format!("年份要写在最前面；请确认是 {x} 还是 {y}，写成例如 {key}: {x}"),
+                    format!("put the year first; {x} or {y}? e.g. {key}: {x}"),
+                ),
+                [x, ..] => (
+                    format!("年份要写在最前面：写成 {key}: {x}"),
+                    format!("put the year first: {key}: {x}"),
+                ),
+                [] => default_hint.clone(),
+            };
+            (
+                "：年份写在了最后，分不清月和日".into(),
+                ": the year is last, so month and day are ambiguous".into(),
+                hz,
+                he,
+            )
+        }
+        [y, _, _] if nums[0].len() == 2 => (
+            "：年份要写全四位".into(),
+            ": the year needs four digits".into(),
+            format!("例如 {key}: 20{y:02}-{}-{}", nums[1], nums[2]),
+            format!("e.g. {key}: 20{y:02}-{}-{}", nums[1], nums[2]),
+        ),
+        [y, m, d] if nums[0].len() == 4 => {
+            let (zh, en) = if !(1..=12).contains(m) {
+                (format!("：没有 {m} 月"), format!(": there is no month {m}"))
+            } else {
+                (
+                    format!("：{y}年{m}月没有{d}日"),
+                    format!(": {y}-{m:02} has no day {d}"),
+                )
+            };
+            (zh, en, default_hint.0, default_hint.1)
+        }
+        [_, _] if nums[0].len() == 4 => (
+            "：缺少日".into(),
+            ": the day is missing".into(),
+            default_hint.0,
+            default_hint.1,
+        ),
+        _ => (String::new(), String::new(), default_hint.0, default_hint.1),
+    }
+}
+
+/// Full-width digits and separators (２０２６－０３－０５) → ASCII.
+fn normalise_digits(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '－' | '—' => '-',
+            '／' => '/',
+            '．' | '。' => '.',
+            '：' => ':',
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect()
 }
 
 /// What a YAML value is, for "found …" messages.
@@ -501,14 +930,23 @@ fn describe(v: Option<&Value>) -> (String, String) {
     }
 }
 
-/// Dates editors write: ISO, with slashes or dots, or the Chinese 年月日 form.
+/// Dates editors write: ISO, with slashes or dots, or the Chinese 年月日 form (日 or 号),
+/// in ASCII or full-width digits. Only forms with the year first are accepted: 3/5/2026
+/// could be March or May.
 pub fn parse_date(raw: &str) -> Option<Date> {
-    let s = raw.trim().trim_end_matches('日');
+    let norm = normalise_digits(raw.trim());
+    let s = norm.trim().trim_end_matches(['日', '号']).trim();
     let parts: Vec<&str> = s
         .split(['-', '/', '.', '年', '月'])
         .map(str::trim)
         .collect();
     if parts.len() != 3 || parts[0].len() != 4 {
+        return None;
+    }
+    if parts
+        .iter()
+        .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     let y: i16 = parts[0].parse().ok()?;
@@ -517,23 +955,52 @@ pub fn parse_date(raw: &str) -> Option<Date> {
     Date::new(y, m, d).ok()
 }
 
-/// `2026-03-15 09:00`, `2026-03-15T09:00:00`, `2026/3/15 9:00`.
-pub fn parse_datetime(raw: &str) -> Option<DateTime> {
-    let s = raw.trim();
-    let (date, time) = s.split_once(['T', ' '])?;
-    let date = parse_date(date)?;
-    let time = time.trim();
-    let mut it = time.split(':');
-    let h: i8 = it.next()?.trim().parse().ok()?;
-    let m: i8 = it.next()?.trim().parse().ok()?;
-    let sec: i8 = match it.next() {
-        Some(x) => x.trim().parse().ok()?,
-        None => 0,
+/// `09:00`, `9:30`, `15：00`, `9点`, `9点30分`, `15时`: hour and minute.
+pub fn parse_time(raw: &str) -> Option<(i8, i8)> {
+    let t = normalise_digits(raw.trim());
+    let t = t.trim();
+    let (h, m) = if let Some((h, m)) = t.split_once(':') {
+        let (m, sec) = m.split_once(':').unwrap_or((m, "0"));
+        if sec.trim().parse::<u8>().ok()? != 0 {
+            return None;
+        }
+        (h, m)
+    } else if let Some((h, m)) = t.split_once(['点', '时']) {
+        let m = m.trim().trim_end_matches('分');
+        let m = match m {
+            "" | "整" => "0",
+            "半" => "30",
+            m => m,
+        };
+        (h, m)
+    } else {
+        return None;
     };
-    if it.next().is_some() {
+    let (h, m) = (h.trim(), m.trim());
+    if h.is_empty() || m.is_empty() || h.len() > 2 || m.len() > 2 {
         return None;
     }
-    DateTime::new(date.year(), date.month(), date.day(), h, m, sec, 0).ok()
+    let h: i8 = h.parse().ok()?;
+    let m: i8 = m.parse().ok()?;
+    ((0..24).contains(&h) && (0..60).contains(&m)).then_some((h, m))
+}
+
+/// `2026-03-15 09:00`, `2026-03-15T09:00:00`, `2026/3/15 9:00`, `2026年3月15日 15:00`
+/// (the space after 日 may be left out).
+pub fn parse_datetime(raw: &str) -> Option<DateTime> {
+    let s = normalise_digits(raw.trim());
+    let s = s.trim();
+    let (date, time) = match s.split_once(['T', ' ']) {
+        Some(pair) => pair,
+        None => {
+            let i = s.find(['日', '号'])?;
+            let end = i + s[i..].chars().next()?.len_utf8();
+            (&s[..end], &s[end..])
+        }
+    };
+    let date = parse_date(date)?;
+    let (h, m) = parse_time(time)?;
+    DateTime::new(date.year(), date.month(), date.day(), h, m, 0, 0).ok()
 }
 
 /// Positions of the top-level keys of a YAML block.
@@ -558,26 +1025,86 @@ fn key_positions(lines: &[String], yaml_line: usize) -> HashMap<String, (usize, 
 /// Mistakes YAML reports badly or not at all: tabs, full-width colons and spaces, and a
 /// missing space after the colon.
 fn precheck(path: &Path, lines: &[String], yaml_line: usize) -> Option<Diagnostic> {
+    // The line of the last top-level `key: value` whose value is complete on its line.
+    let mut prev_top: Option<usize> = None;
     for (i, line) in lines.iter().enumerate() {
         let n = yaml_line + i;
         let content = line.split(" #").next().unwrap_or(line);
         if let Some(col) = line.find('\t') {
             let c = line[..col].chars().count() + 1;
+            let leading = line[..col].trim().is_empty();
+            let (zh, en, hzh, hen) = if leading {
+                (
+                    "YAML 中不能用制表符（Tab）缩进",
+                    "tabs are not allowed in YAML indentation",
+                    "把行首的 Tab 换成空格（每一层两个空格）；编辑器里可以设置“按 Tab 键插入空格”",
+                    "replace the tab at the start of the line with spaces (two per level)",
+                )
+            } else {
+                (
+                    "这里有一个制表符（Tab），YAML 不认它作分隔",
+                    "a tab is used here; YAML does not accept it as a separator",
+                    "把 Tab 换成一个空格",
+                    "replace the tab with a space",
+                )
+            };
+            return Some(
+                Diagnostic::error(path, n, c, Text::new(zh, en))
+                    .with_len(1)
+                    .with_hint(Text::new(hzh, hen)),
+            );
+        }
+        if line.starts_with('\u{3000}') {
             return Some(
                 Diagnostic::error(
                     path,
                     n,
-                    c,
+                    1,
                     Text::new(
-                        "YAML 中不能使用制表符（Tab）缩进",
-                        "tabs are not allowed in YAML",
+                        "行首是全角空格（中文输入法下的空格），YAML 不认",
+                        "the line starts with a full-width space, which YAML does not accept",
                     ),
                 )
+                .with_len(line.chars().take_while(|&c| c == '\u{3000}' || c == ' ').count())
                 .with_hint(Text::new(
-                    "把 Tab 换成空格（两个空格一层）",
-                    "replace the tab with spaces",
+                    "切换到英文输入法，把行首的全角空格换成普通空格（顶层设置项要顶格写）",
+                    "replace the full-width spaces with normal spaces (top-level keys start at the first column)",
                 )),
             );
+        }
+        // An indented `key: value` under a finished `key: value` line: a stray space.
+        if line.starts_with(' ')
+            && let Some(prev) = prev_top
+            && is_key_line(line.trim_start())
+        {
+            let c = line.len() - line.trim_start().len();
+            return Some(
+                Diagnostic::error(
+                    path,
+                    n,
+                    1,
+                    Text::new(
+                        "这一行前面多了空格：设置项要顶格写，和上一行对齐",
+                        "this line is indented: keys start at the first column, aligned with the line above",
+                    ),
+                )
+                .with_len(c.max(1))
+                .with_related(
+                    prev,
+                    1,
+                    0,
+                    Text::new("上一个设置项在这里", "the key above"),
+                )
+                .with_hint(Text::new(
+                    "删除行首的空格。只有列表项（- ……）和下一层的设置才需要缩进",
+                    "delete the spaces at the start; only list items and nested keys are indented",
+                )),
+            );
+        }
+        if !line.starts_with([' ', '#', '-']) && !line.trim().is_empty() {
+            prev_top = top_value_done(line).then_some(n);
+        } else if !line.trim().is_empty() && !line.trim_start().starts_with('#') {
+            prev_top = None;
         }
         if line.starts_with([' ', '#', '-']) || line.trim().is_empty() {
             continue;
@@ -624,6 +1151,25 @@ fn precheck(path: &Path, lines: &[String], yaml_line: usize) -> Option<Diagnosti
                     )),
                 );
             }
+            if after.starts_with('\u{3000}') {
+                let c = content[..colon].chars().count() + 2;
+                return Some(
+                    Diagnostic::error(
+                        path,
+                        n,
+                        c,
+                        Text::new(
+                            "冒号后面是全角空格（中文输入法下的空格），YAML 不认",
+                            "a full-width space follows the colon; YAML needs a normal space",
+                        ),
+                    )
+                    .with_len(1)
+                    .with_hint(Text::new(
+                        "切换到英文输入法，把它换成普通空格",
+                        "replace it with a normal space",
+                    )),
+                );
+            }
             let quoted_key = key.starts_with(['"', '\'']);
             if !quoted_key
                 && !after.is_empty()
@@ -647,65 +1193,225 @@ fn precheck(path: &Path, lines: &[String], yaml_line: usize) -> Option<Diagnosti
                     );
                 }
             }
-            if after.starts_with('\u{3000}') {
-                let c = content[..colon].chars().count() + 2;
-                return Some(
-                    Diagnostic::error(
-                        path,
-                        n,
-                        c,
-                        Text::new("冒号后面是全角空格", "a full-width space follows the colon"),
-                    )
-                    .with_hint(Text::new(
-                        "把全角空格换成普通空格",
-                        "use a normal space instead",
-                    )),
-                );
-            }
         }
     }
     None
 }
 
-fn yaml_error(path: &Path, e: &serde_yaml_ng::Error, yaml_line: usize) -> Diagnostic {
+/// `key: …` or `key:` with a plain ASCII key.
+fn is_key_line(t: &str) -> bool {
+    let Some((key, rest)) = t.split_once(':') else {
+        return false;
+    };
+    !key.is_empty()
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && (rest.is_empty() || rest.starts_with(' '))
+}
+
+/// A top-level `key: value` line whose value is complete: not empty (a block follows),
+/// not `|`/`>`, not an open flow collection or quote.
+fn top_value_done(line: &str) -> bool {
+    let Some((_, rest)) = line.split_once(':') else {
+        return false;
+    };
+    let v = rest.split(" #").next().unwrap_or("").trim();
+    if v.is_empty() || v.starts_with(['|', '>']) {
+        return false;
+    }
+    let opens = v.matches(['[', '{']).count();
+    let closes = v.matches([']', '}']).count();
+    let quoted_open = (v.starts_with('"') && (v.len() == 1 || !v.ends_with('"')))
+        || (v.starts_with('\'') && (v.len() == 1 || !v.ends_with('\'')));
+    opens == closes && !quoted_open
+}
+
+/// `… at line L column C` in a libyaml message → (L, C).
+fn mark(text: &str) -> Option<(usize, usize)> {
+    let rest = text.split(" at line ").nth(1)?;
+    let (l, rest) = rest.split_once(" column ")?;
+    let c: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((l.trim().parse().ok()?, c.parse().ok()?))
+}
+
+/// A YAML syntax error of a block whose first line is file line `yaml_line`; `yaml` is
+/// the block's text when known, to point at duplicate keys.
+pub fn yaml_error_in(
+    path: &Path,
+    e: &serde_yaml_ng::Error,
+    yaml_line: usize,
+    yaml: &str,
+) -> Diagnostic {
     let (line, column) = e
         .location()
         .map_or((yaml_line, 1), |l| (yaml_line + l.line() - 1, l.column()));
-    let raw = e.to_string();
-    let raw = raw.split(" at line ").next().unwrap_or(&raw).to_string();
-    let (zh, hint_zh) = if raw.contains("mapping values are not allowed") {
-        (
-            "YAML 格式错误：这一行的值里有冒号",
-            "值里含有“: ”时，给整个值加上英文引号，例如 title: \"专题：乡村振兴\"",
-        )
-    } else if raw.contains("did not find expected key") || raw.contains("block mapping") {
-        (
-            "YAML 格式错误：缩进不一致或少了一个键",
-            "检查这一行和上一行的缩进（用空格，同一层对齐），列表项以“- ”开头",
-        )
-    } else if raw.contains("found character that cannot start any token") {
-        (
-            "YAML 格式错误：这里有无法识别的字符",
-            "值以 @、` 等特殊字符开头时，给值加上英文引号",
-        )
-    } else if raw.contains("duplicate") {
-        ("YAML 格式错误：同一个设置项写了两次", "删除重复的那一行")
-    } else {
-        (
-            "YAML 格式错误",
-            "检查这一行的写法：每行“键: 值”，冒号为英文冒号且后面有空格，含特殊字符的值加引号",
-        )
-    };
-    Diagnostic::error(
-        path,
-        line,
-        column,
-        Text::new(format!("{zh}（{raw}）"), format!("invalid YAML: {raw}")),
-    )
-    .with_hint(Text::new(
-        hint_zh,
+    let full = e.to_string();
+    let raw = full.split(" at line ").next().unwrap_or(&full).to_string();
+    let context = full.split_once(", while ").map(|(_, c)| c.to_string());
+    let context_mark = context
+        .as_deref()
+        .and_then(mark)
+        .map(|(l, c)| (yaml_line + l - 1, c));
+    let generic_hint = Text::new(
+        "检查这一行的写法：每行“键: 值”，冒号为英文冒号且后面有空格，含特殊字符的值加英文引号",
         "check this line: `key: value` with an ASCII colon and a space; quote values containing `: ` or starting with special characters",
-    ))
+    );
+    let base = |zh: String, en: String, hint: Text| {
+        Diagnostic::error(path, line, column, Text::new(zh, en)).with_hint(hint)
+    };
+    let ctx = context.as_deref().unwrap_or("");
+    if raw.contains("while scanning a quoted scalar") || ctx.starts_with("scanning a quoted scalar")
+    {
+        // An unclosed quote is found at the end of the block: point at the quote.
+        let (l, c) = context_mark.unwrap_or((line, column));
+        return Diagnostic::error(
+            path,
+            l,
+            c,
+            Text::new(
+                "引号没有闭合：这里开始的引号后面找不到配对的引号",
+                "unclosed quote: the quote opened here has no closing quote",
+            ),
+        )
+        .with_len(1)
+        .with_hint(Text::new(
+            "在值的末尾补上同样的英文引号（\" 或 '），注意不要用中文引号“”",
+            "add the same ASCII quote (\" or ') at the end of the value",
+        ));
+    }
+    if ctx.starts_with("parsing a flow sequence") || ctx.starts_with("parsing a flow mapping") {
+        let (open, close) = if ctx.contains("sequence") {
+            ('[', ']')
+        } else {
+            ('{', '}')
+        };
+        let mut d = base(
+            format!("YAML 格式错误：{open} 没有对应的 {close}，或列表中缺少英文逗号"),
+            format!(
+                "invalid YAML: `{open}` is not closed with `{close}`, or a comma is missing ({raw})"
+            ),
+            Text::new(
+                format!("在列表末尾补上 {close}；各项之间用英文逗号“,”分开（不是中文逗号“，”）"),
+                format!("close the list with `{close}`; separate items with ASCII commas"),
+            ),
+        );
+        if let Some((l, c)) = context_mark {
+            d = d.with_related(
+                l,
+                c,
+                1,
+                Text::new(
+                    format!("{open} 从这里开始"),
+                    format!("`{open}` opened here"),
+                ),
+            );
+        }
+        return d;
+    }
+    if raw.contains("duplicate entry with key") {
+        let key = raw
+            .split('"')
+            .nth(1)
+            .map(str::to_string)
+            .unwrap_or_default();
+        let lines: Vec<&str> = yaml.lines().collect();
+        let found: Vec<usize> = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| {
+                l.split_once(':')
+                    .is_some_and(|(k, _)| k.trim().trim_matches(['"', '\'']) == key)
+                    && !l.starts_with([' ', '-'])
+            })
+            .map(|(i, _)| yaml_line + i)
+            .collect();
+        let mut d = Diagnostic::error(
+            path,
+            found.get(1).copied().unwrap_or(line),
+            1,
+            Text::new(
+                format!("设置项“{key}”写了两次"),
+                format!("the key `{key}` is written twice"),
+            ),
+        )
+        .with_hint(Text::new(
+            "删除其中一行，只保留正确的那个值",
+            "delete one of the two lines",
+        ));
+        if let Some(&first) = found.first()
+            && found.len() > 1
+        {
+            d = d.with_related(
+                first,
+                1,
+                key.chars().count(),
+                Text::new("第一次在这里", "first written here"),
+            );
+        }
+        return d;
+    }
+    if raw.contains("could not find expected ':'") {
+        let (l, c) = context_mark.unwrap_or((line, column));
+        return Diagnostic::error(
+            path,
+            l,
+            c,
+            Text::new(
+                "这一行不是“键: 值”的形式（找不到英文冒号）",
+                "this line is not `key: value` (no ASCII colon found)",
+            ),
+        )
+        .with_hint(Text::new(
+            "front matter 里每行都要写成 键: 值（英文冒号加空格）；正文要写在结束的 --- 下面",
+            "every front-matter line is `key: value`; the text goes below the closing ---",
+        ));
+    }
+    if raw.contains("mapping values are not allowed") {
+        return base(
+            "YAML 格式错误：这一行的值里有“: ”（英文冒号加空格）".into(),
+            format!("invalid YAML: the value contains `: ` ({raw})"),
+            Text::new(
+                "给整个值加上英文引号，例如 title: \"专题: 乡村振兴\"；或把值里的冒号换成中文冒号“：”",
+                "put the whole value in quotes, e.g. title: \"Topic: rural revitalisation\"",
+            ),
+        );
+    }
+    if raw.contains("did not find expected key") || raw.contains("block mapping") {
+        return base(
+            "YAML 格式错误：缩进不一致".into(),
+            format!("invalid YAML: inconsistent indentation ({raw})"),
+            Text::new(
+                "检查这一行和上一行的缩进：用空格，同一层对齐；列表项以“- ”开头并比上一层多缩进两个空格",
+                "check the indentation of this line and the one above: spaces, same level aligned; list items start with `- `",
+            ),
+        );
+    }
+    if raw.contains("found character that cannot start any token") {
+        return base(
+            "YAML 格式错误：值不能以这个字符开头".into(),
+            format!("invalid YAML: a value cannot start with this character ({raw})"),
+            Text::new(
+                "值以 @、`、%、| 等特殊字符开头时，给整个值加上英文引号，例如 course: \"@/courses/x/index.md\"",
+                "quote values starting with @, `, % and similar, e.g. course: \"@/courses/x/index.md\"",
+            ),
+        );
+    }
+    if raw.contains("did not find expected '-' indicator")
+        || raw.contains("did not find expected node content")
+    {
+        return base(
+            "YAML 格式错误：列表写法不对".into(),
+            format!("invalid YAML: malformed list ({raw})"),
+            Text::new(
+                "列表的每一项单独一行，以“- ”（减号加空格）开头，各项缩进相同；或写成 [甲, 乙]",
+                "write one item per line starting with `- ` at the same indentation, or [a, b]",
+            ),
+        );
+    }
+    base(
+        format!("YAML 格式错误（解析器的原文：{raw}）"),
+        format!("invalid YAML: {raw}"),
+        generic_hint,
+    )
 }
 
 #[cfg(test)]
@@ -730,6 +1436,124 @@ mod tests {
         let d = split(p(), "---\ntitle: a\nbody\n").unwrap_err();
         assert_eq!((d.line, d.column), (1, 1));
         assert!(d.message.en.contains("never closed"));
+        // Where the text seems to start is shown beside it.
+        assert_eq!(d.related[0].line, 3);
+    }
+
+    #[test]
+    fn dashes_typed_with_a_chinese_input_method_are_explained() {
+        let d = split(p(), "---\ntitle: a\n——\nbody\n").unwrap_err();
+        assert_eq!(d.line, 3);
+        assert!(d.message.zh.contains("——"));
+        let d = split(p(), "－－－\ntitle: a\n---\n").unwrap_err();
+        assert_eq!(d.line, 1);
+        // Blank lines before the opening line are forgiven.
+        let s = split(p(), "\n\n---\ntitle: a\n---\nbody\n").unwrap();
+        assert_eq!(
+            (s.yaml, s.yaml_line, s.body_line),
+            (Some("title: a\n"), 4, 6)
+        );
+    }
+
+    #[test]
+    fn utf16_is_recognised() {
+        let bytes: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("---".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let d = decode(p(), &bytes).unwrap_err();
+        assert!(d.message.zh.contains("UTF-16"));
+    }
+
+    #[test]
+    fn lenient_dates_and_times() {
+        let d = Date::new(2026, 3, 5).unwrap();
+        assert_eq!(parse_date("2026年3月5号"), Some(d));
+        assert_eq!(parse_date("２０２６－０３－０５"), Some(d));
+        assert_eq!(parse_date("2026 年 3 月 5 日"), Some(d));
+        assert_eq!(parse_date("2026-3-"), None);
+        assert_eq!(parse_time("9点半"), Some((9, 30)));
+        assert_eq!(parse_time("15：00"), Some((15, 0)));
+        assert_eq!(parse_time("24:00"), None);
+        assert_eq!(
+            parse_datetime("2026年3月5日15:00"),
+            DateTime::new(2026, 3, 5, 15, 0, 0, 0).ok()
+        );
+        assert_eq!(
+            parse_datetime("2026-03-05T09:30:00"),
+            DateTime::new(2026, 3, 5, 9, 30, 0, 0).ok()
+        );
+    }
+
+    #[test]
+    fn unreadable_dates_are_explained() {
+        let (zh, _, hint, _) = explain_date("date", "3/5/2026");
+        assert!(zh.contains("分不清"), "{zh}");
+        assert!(
+            hint.contains("2026-03-05") && hint.contains("2026-05-03"),
+            "{hint}"
+        );
+        let (_, _, hint, _) = explain_date("date", "3/25/2026");
+        assert!(hint.contains("2026-03-25"), "{hint}");
+        let (zh, ..) = explain_date("date", "2026-02-30");
+        assert!(zh.contains("2月没有30日"), "{zh}");
+        let (zh, ..) = explain_date("date", "26/3/5");
+        assert!(zh.contains("四位"), "{zh}");
+    }
+
+    #[test]
+    fn values_yaml_would_change_keep_their_form() {
+        let mut fm = FrontMatter::parse(p(), "title: 1.50\nsummary: 0x10\n", 2).unwrap();
+        assert_eq!(fm.string("title").as_deref(), Some("1.50"));
+        assert_eq!(fm.string("summary").as_deref(), Some("0x10"));
+        let mut fm =
+            FrontMatter::parse(p(), "tags: 党建，学习、理论\nobjectives: 甲，乙\n", 2).unwrap();
+        assert_eq!(fm.string_list("tags"), ["党建", "学习", "理论"]);
+        assert_eq!(fm.string_list("objectives"), ["甲，乙"]);
+    }
+
+    #[test]
+    fn booleans_with_typos_get_a_suggestion() {
+        let mut fm = FrontMatter::parse(p(), "draft: ture\nrequired: 是\n", 2).unwrap();
+        assert_eq!(fm.bool("draft"), None);
+        assert!(fm.diags[0].hint.en.contains("draft: true"));
+        assert_eq!(fm.bool("required"), Some(true));
+    }
+
+    #[test]
+    fn an_end_time_alone_is_on_the_start_day() {
+        let mut fm = FrontMatter::parse(p(), "end: \"17:00\"\n", 2).unwrap();
+        let day = Date::new(2026, 3, 5).unwrap();
+        assert_eq!(
+            fm.datetime_on("end", Some(day)),
+            DateTime::new(2026, 3, 5, 17, 0, 0, 0).ok()
+        );
+        assert_eq!(fm.datetime("end"), None);
+        assert!(fm.diags[0].message.zh.contains("只写了时间"));
+    }
+
+    #[test]
+    fn yaml_errors_point_at_their_cause() {
+        let d = FrontMatter::parse(p(), "title: \"a\nunit: b\n", 2).unwrap_err();
+        assert_eq!((d.line, d.column), (2, 8));
+        assert!(d.message.zh.contains("引号"));
+        let d = FrontMatter::parse(p(), "title: a\nunit: b\ntitle: c\n", 2).unwrap_err();
+        assert_eq!(d.line, 4);
+        assert_eq!(d.related[0].line, 2);
+        let d = FrontMatter::parse(p(), "title: a\n  unit: b\n", 2).unwrap_err();
+        assert_eq!(d.line, 3);
+        let d = FrontMatter::parse(p(), "title: [a\nunit: b\n", 2).unwrap_err();
+        assert_eq!(d.related[0].line, 2);
+    }
+
+    #[test]
+    fn chinese_and_capitalised_keys_name_the_right_one() {
+        let mut fm = FrontMatter::parse(p(), "标题: a\nSummary: b\n", 2).unwrap();
+        fm.check_keys(&["title", "summary"], "页面", "a page");
+        assert!(fm.diags[0].hint.zh.contains("title"));
+        assert!(fm.diags[1].hint.zh.contains("小写"));
+        assert_eq!(fm.required_string("title", "x"), None);
+        assert_eq!(fm.diags.len(), 2, "no second error for the missing title");
     }
 
     #[test]
