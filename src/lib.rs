@@ -14,8 +14,12 @@ pub mod content;
 pub mod diagnostic;
 pub mod init;
 pub mod output;
+pub mod publish;
 pub mod recurrence;
 pub mod render;
+pub mod scaffold;
+pub mod search;
+pub mod serve;
 pub mod site;
 
 use std::path::{Path, PathBuf};
@@ -115,13 +119,25 @@ fn load_all(opts: &Options) -> Result<Loaded, Vec<Diagnostic>> {
         drafts: opts.drafts,
         now,
     };
-    let (site, warnings) = Site::build(config, &sources, assets.clone(), &bopts)?;
+    let (site, mut warnings) = Site::build(config, &sources, assets.clone(), &bopts)?;
+    warnings.extend(publish::links::root_absolute_links(&site));
     Ok((site, theme, warnings, sources, assets))
 }
 
-/// Renders a loaded site into memory.
+/// Renders a loaded site into memory, search index included.
 pub fn render_site(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>> {
-    render_jobs(site, theme, &render::jobs(site), Output::default())
+    let mut out = render_jobs(site, theme, &render::jobs(site), Output::default(), true)?;
+    add_search_index(site, &mut out);
+    Ok(out)
+}
+
+/// Writes the search index (`search/…`) of `site` into `out`, replacing the old one.
+pub fn add_search_index(site: &Site, out: &mut Output) {
+    out.files
+        .retain(|path, _| !path.starts_with("search/") || path == "search/index.html");
+    for (path, bytes) in search::build_index(&search::site::docs(site)) {
+        out.add(path, bytes);
+    }
 }
 
 /// Renders `jobs` on top of `out` (which holds the previous build's files when only part
@@ -131,6 +147,7 @@ fn render_jobs(
     theme: &Theme,
     jobs: &[Job],
     mut out: Output,
+    calendars: bool,
 ) -> Result<Output, Vec<Diagnostic>> {
     let (renderer, statics) = Renderer::new(site, theme)?;
     out.files.extend(statics.files);
@@ -138,12 +155,18 @@ fn render_jobs(
     if !diags.is_empty() {
         return Err(diags);
     }
-    for (path, text) in render::ics::calendars(site) {
-        out.add(path, text);
+    if calendars {
+        for (path, text) in render::ics::calendars(site) {
+            out.add(path, text);
+        }
     }
     for (asset, url) in &site.files {
         out.copies
             .insert(render::url_to_path(url), asset.abs.clone());
+    }
+    // Last, so that it sees every file: relative mode rewrites the links of all of them.
+    if site.config.relative {
+        publish::links::relativize(&mut out);
     }
     Ok(out)
 }
@@ -165,7 +188,8 @@ pub fn build(opts: &Options) -> Result<Built, Vec<Diagnostic>> {
 /// Builds again after the files `changed` (paths relative to the site root) were
 /// written, created or deleted. Edits to Markdown files re-parse those files and render
 /// only the pages that show what changed; anything else (site.yaml, templates, static
-/// files, attachments) rebuilds everything. The result equals a full build.
+/// files, attachments) rebuilds everything. The result equals a full build, except for
+/// the search index after a partial rebuild (see [`add_search_index`]).
 pub fn rebuild(
     prev: &Built,
     opts: &Options,
@@ -208,8 +232,17 @@ pub fn rebuild(
         &bopts,
         &prev.site.cache,
     )?;
+    // Calendars show lectures only; the search index stays as it was until the caller
+    // refreshes it with `add_search_index` (the dev server does so after the reload).
+    let lectures_changed = changed.iter().any(|p| p.starts_with("content/lectures"));
     let output = match render::affected_jobs(&prev.site, &site) {
-        Some(jobs) => render_jobs(&site, &prev.theme, &jobs, prev.output.clone())?,
+        Some(jobs) => render_jobs(
+            &site,
+            &prev.theme,
+            &jobs,
+            prev.output.clone(),
+            lectures_changed,
+        )?,
         None => render_site(&site, &prev.theme)?,
     };
     Ok(Built {
@@ -220,6 +253,21 @@ pub fn rebuild(
         sources,
         assets: prev.assets.clone(),
     })
+}
+
+/// Every check of `build` without writing anything: loads the site and renders it in
+/// memory, so template errors count too. Returns every problem found (errors and
+/// warnings) and the number of pages the site would publish.
+pub fn check(opts: &Options) -> (Vec<Diagnostic>, usize) {
+    match load(opts) {
+        Err(diags) => (diags, 0),
+        Ok((site, theme, mut diags)) => {
+            if let Err(errors) = render_site(&site, &theme) {
+                diags.extend(errors);
+            }
+            (diags, site.pages.len())
+        }
+    }
 }
 
 /// Refuses output folders whose replacement would destroy the site's sources.

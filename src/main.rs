@@ -2,7 +2,7 @@
 //! and a summary. Exit codes: 0 success, 1 content errors, 2 usage or file-system errors.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -51,9 +51,83 @@ enum Command {
         /// Build as if it were this local date and time ("2026-03-15" or "2026-03-15 09:00"), for reproducible output.
         #[arg(long)]
         now: Option<String>,
+        /// Also write a .gz beside every text file over 1 KiB, for nginx `gzip_static on`.
+        #[arg(long)]
+        precompress: bool,
     },
     /// Create a working starter site in DIR.
     Init { dir: PathBuf },
+    /// Preview the site with live reload: built in memory (public/ is not written),
+    /// served under its base path, rebuilt on every saved change.
+    Serve {
+        /// The site folder (holding site.yaml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Address to listen on. The default keeps the preview on this computer.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Port (0: any free port).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the preview in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Include drafts and pages scheduled for later.
+        #[arg(long)]
+        drafts: bool,
+        /// Poll for changes instead of relying on file-system notifications (network drives, WSL).
+        #[arg(long)]
+        poll: bool,
+        /// Serve under this base URL instead of the one in site.yaml.
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Check the site without writing anything: front matter, links and anchors,
+    /// attachments, taxonomy values, schedule rules, templates. Exit 0 when clean, 1 on errors.
+    Check {
+        /// The site folder (holding site.yaml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// human: messages with the source line; json: one JSON object on stdout for editors' tools.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Also check what a build with --drafts would publish.
+        #[arg(long)]
+        drafts: bool,
+        /// Check as if it were this local date and time (as for build).
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// Create a content file with every field of its kind filled with an example:
+    /// `jiangtang new course courses/dang-shi`, `new lesson courses/dang-shi --title "第一课"`.
+    New {
+        /// course, lesson, lecture, case or page.
+        #[arg(value_enum)]
+        kind: NewKindArg,
+        /// Path inside content/ (a leading content/ is accepted): a file, or a folder with --title.
+        path: String,
+        /// The site folder (holding site.yaml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The title; names the file (as an ASCII slug) when PATH is a folder.
+        #[arg(long)]
+        title: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum NewKindArg {
+    Course,
+    Lesson,
+    Lecture,
+    Case,
+    Page,
 }
 
 fn main() -> ExitCode {
@@ -69,7 +143,44 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             now,
-        } => build(lang, root, output, base_url, drafts, now),
+            precompress,
+        } => build(lang, root, output, base_url, drafts, now, precompress),
+        Command::Serve {
+            root,
+            bind,
+            port,
+            open,
+            drafts,
+            poll,
+            base_url,
+        } => serve(
+            lang,
+            jiangtang::serve::ServeOptions {
+                site: Options {
+                    root,
+                    base_url,
+                    drafts,
+                    now: None,
+                },
+                bind,
+                port,
+                poll,
+                open,
+                lang,
+            },
+        ),
+        Command::Check {
+            root,
+            format,
+            drafts,
+            now,
+        } => check(lang, root, format, drafts, now),
+        Command::New {
+            kind,
+            path,
+            root,
+            title,
+        } => new_file(lang, kind, &path, root, title),
         Command::Init { dir } => match jiangtang::init::create(&dir) {
             Ok(()) => {
                 let msg = match lang {
@@ -95,6 +206,17 @@ fn main() -> ExitCode {
     }
 }
 
+/// Runs the preview server; returns only when it cannot start (exit code 2).
+fn serve(lang: Lang, opts: jiangtang::serve::ServeOptions) -> ExitCode {
+    match jiangtang::serve::run(opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(d) => {
+            print_diags(&[d], lang);
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn parse_now(raw: &str) -> Option<jiff::civil::DateTime> {
     jiangtang::content::frontmatter::parse_datetime(raw).or_else(|| {
         jiangtang::content::frontmatter::parse_date(raw)
@@ -109,6 +231,7 @@ fn build(
     base_url: Option<String>,
     drafts: bool,
     now: Option<String>,
+    precompress: bool,
 ) -> ExitCode {
     let started = Instant::now();
     let now = match now.as_deref().map(|raw| (raw, parse_now(raw))) {
@@ -136,17 +259,17 @@ fn build(
     let done = Arc::new(AtomicBool::new(false));
     let progress = progress_line(Arc::clone(&done), lang);
     let result = jiangtang::build(&opts);
-    let written = result
-        .as_ref()
-        .ok()
-        .map(|b| jiangtang::output::write_atomic(&b.output, &out_dir));
+    let written = result.as_ref().ok().map(|b| {
+        let opts = jiangtang::output::WriteOptions { precompress };
+        jiangtang::output::write_atomic_with(&b.output, &out_dir, opts)
+    });
     done.store(true, Ordering::SeqCst);
     if let Some(h) = progress {
         let _ = h.join();
     }
     match (result, written) {
         (Err(diags), _) => {
-            print_diags(&diags, lang);
+            print_report(&diags, lang, Some(&root));
             let errors = diags.iter().filter(|d| d.is_error()).count();
             eprintln!(
                 "{}",
@@ -168,7 +291,7 @@ fn build(
             ExitCode::from(2)
         }
         (Ok(built), _) => {
-            print_diags(&built.warnings, lang);
+            print_report(&built.warnings, lang, Some(&root));
             let count = |k: Kind| built.site.pages.iter().filter(|p| p.kind == k).count();
             let html = built
                 .output
@@ -237,7 +360,126 @@ fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
 }
 
 fn print_diags(diags: &[Diagnostic], lang: Lang) {
-    for d in diags {
-        eprintln!("{}", d.display(lang));
+    print_report(diags, lang, None);
+}
+
+/// Prints diagnostics on stderr with the source lines read from the site folder `root`:
+/// coloured on a terminal (unless NO_COLOR is set), plain when piped.
+fn print_report(diags: &[Diagnostic], lang: Lang, root: Option<&Path>) {
+    if diags.is_empty() {
+        return;
+    }
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let report = jiangtang::diagnostic::Report { lang, color, root };
+    eprint!("{}", report.render(diags));
+}
+
+/// `jiangtang check`: every validation of `build` without writing anything.
+fn check(lang: Lang, root: PathBuf, format: Format, drafts: bool, now: Option<String>) -> ExitCode {
+    let now = match now.as_deref().map(|raw| (raw, parse_now(raw))) {
+        None => None,
+        Some((_, Some(t))) => Some(t),
+        Some((raw, None)) => {
+            eprintln!(
+                "--now: {raw}: {}",
+                pick(lang, "无法识别的日期时间", "not a date and time")
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let opts = Options {
+        root: root.clone(),
+        base_url: None,
+        drafts,
+        now,
+    };
+    let (diags, pages) = jiangtang::check(&opts);
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    match format {
+        Format::Json => {
+            let json = jiangtang::diagnostic::to_json(&diags, lang, Some(&root));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            );
+        }
+        Format::Human => {
+            print_report(&diags, lang, Some(&root));
+            let counts = jiangtang::diagnostic::counts(&diags, lang);
+            if errors > 0 {
+                eprintln!(
+                    "{}",
+                    match lang {
+                        Lang::Zh => format!("检查未通过：{counts}。"),
+                        Lang::En => format!("check failed: {counts}."),
+                    }
+                );
+            } else {
+                println!(
+                    "{}",
+                    match lang {
+                        Lang::Zh => format!("检查通过：{pages} 个页面，{counts}。"),
+                        Lang::En => format!("check passed: {pages} pages, {counts}."),
+                    }
+                );
+            }
+        }
+    }
+    if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `jiangtang new KIND PATH`: a content file filled with examples, never overwriting.
+fn new_file(
+    lang: Lang,
+    kind: NewKindArg,
+    path: &str,
+    root: PathBuf,
+    title: Option<String>,
+) -> ExitCode {
+    use jiangtang::scaffold::NewKind;
+    let kind = match kind {
+        NewKindArg::Course => NewKind::Course,
+        NewKindArg::Lesson => NewKind::Lesson,
+        NewKindArg::Lecture => NewKind::Lecture,
+        NewKindArg::Case => NewKind::Case,
+        NewKindArg::Page => NewKind::Page,
+    };
+    let opts = Options {
+        root: root.clone(),
+        ..Options::default()
+    };
+    let config = match jiangtang::load_config(&opts) {
+        Ok(c) => c,
+        Err(diags) => {
+            print_report(&diags, lang, Some(&root));
+            return ExitCode::from(2);
+        }
+    };
+    let today = jiangtang::now_in(&config).date();
+    match jiangtang::scaffold::create(&root, kind, path, title.as_deref(), &config, today) {
+        Ok(created) => {
+            let shown = created.path.to_string_lossy().replace('\\', "/");
+            let (zh, en) = kind.name();
+            println!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!(
+                        "已创建{zh}：{shown}\n  打开它，把示例内容改成实际内容；预览：jiangtang serve；检查：jiangtang check"
+                    ),
+                    Lang::En => format!(
+                        "created a {en}: {shown}\n  open it and replace the examples; preview: jiangtang serve; check: jiangtang check"
+                    ),
+                }
+            );
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            print_report(&[d], lang, Some(&root));
+            ExitCode::from(2)
+        }
     }
 }

@@ -94,6 +94,26 @@ pub fn render(input: &Input, targets: &LinkTargets) -> Rendered {
                 Event::Text(t) => yaml.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
                     let (first_line, yaml) = quiz_block.take().unwrap_or_default();
+                    // A fence never closed runs to the end of the file, text and all.
+                    let block = input.body.get(range.clone()).unwrap_or("").trim_end();
+                    if !block.ends_with("```") && !block.ends_with("~~~") {
+                        out.diags.push(
+                            Diagnostic::error(
+                                input.path,
+                                first_line.saturating_sub(1),
+                                1,
+                                Text::new(
+                                    "自测题代码块没有结束的 ```，后面的正文都被当成了题目",
+                                    "the quiz block is never closed with ```, so the text after it is read as questions",
+                                ),
+                            )
+                            .with_hint(Text::new(
+                                "在最后一道题的下面单独写一行 ```",
+                                "add a line with ``` after the last question",
+                            )),
+                        );
+                        continue;
+                    }
                     match quiz::parse(input.path, &yaml, first_line) {
                         Ok(questions) => {
                             quizzes.push(quiz::render(&questions, quizzes.len() + 1));
@@ -120,6 +140,7 @@ pub fn render(input: &Input, targets: &LinkTargets) -> Rendered {
             }
             Event::End(TagEnd::CodeBlock) => {
                 in_code = false;
+                out.text.push_str("\n\n");
                 event
             }
             Event::Start(Tag::Heading { level, id, .. }) => {
@@ -142,7 +163,7 @@ pub fn render(input: &Input, targets: &LinkTargets) -> Rendered {
                         out.headings.push(text.trim().to_string());
                     }
                     out.text.push_str(text.trim());
-                    out.text.push('\n');
+                    out.text.push_str("\n\n");
                     events.push(Event::Html(
                         format!("<h{n} id=\"{}\">{inner_html}</h{n}>\n", attr(&id)).into(),
                     ));
@@ -230,8 +251,10 @@ pub fn render(input: &Input, targets: &LinkTargets) -> Rendered {
                 out.text.push('\n');
                 event
             }
+            // Blocks are separated by a blank line in the text, soft breaks by one newline,
+            // so search can tell a hard-wrapped sentence from two paragraphs.
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
-                out.text.push('\n');
+                out.text.push_str("\n\n");
                 event
             }
             other => other,
@@ -336,7 +359,10 @@ fn resolve(
         normalise(&format!("{dir}/{decoded}"))
     };
     let Some(source) = source else {
-        out.diags.push(broken(input, line, column, dest, None));
+        out.diags.push(broken(input, line, column, dest, None).with_hint(Text::new(
+            "这个链接指到了 content/ 文件夹外面（../ 太多）；链接只能指向 content/ 里的文件，可以从 content/ 算起写成 @/路径",
+            "the link leaves the content/ folder (too many ../); link to files inside content/, e.g. with an @/ path",
+        )));
         return Resolved::Internal(dest.to_string());
     };
     let is_page = source.ends_with(".md");
@@ -366,9 +392,18 @@ fn resolve(
                 .keys()
                 .find(|k| k.to_lowercase() == source.to_lowercase())
                 .cloned();
-            let guess = same_but_case.or_else(|| {
-                did_you_mean(&source, table.keys().map(String::as_str)).map(str::to_string)
-            });
+            if let Some(twin) = &same_but_case {
+                // Windows does not mind the letter case; the web server does.
+                let name = twin.rsplit('/').next().unwrap_or(twin);
+                out.diags.push(
+                    broken(input, line, column, dest, None).with_hint(Text::new(
+                        format!("文件名的大小写不一致：实际文件是 {name}（网站服务器区分大小写），链接里也写成 {name}"),
+                        format!("the letter case differs: the file is {name} (web servers are case-sensitive); write {name} in the link"),
+                    )),
+                );
+                return Resolved::Internal(dest.to_string());
+            }
+            let guess = did_you_mean(&source, table.keys().map(String::as_str)).map(str::to_string);
             out.diags.push(broken(input, line, column, dest, guess));
             Resolved::Internal(dest.to_string())
         }
@@ -382,10 +417,15 @@ fn broken(
     dest: &str,
     guess: Option<String>,
 ) -> Diagnostic {
-    let hint = match guess {
+    // Suggest in the form the editor used: a file beside this one by its name.
+    let dir = input.source.rsplit_once('/').map_or("", |(d, _)| d);
+    let hint = match guess.map(|g| match g.strip_prefix(&format!("{dir}/")) {
+        Some(name) if !dest.starts_with("@/") && !name.contains('/') => name.to_string(),
+        _ => format!("@/{g}"),
+    }) {
         Some(g) => Text::new(
-            format!("是不是要链接到 @/{g}？文件改名或移动后，请同时修改链接"),
-            format!("did you mean @/{g}? When a file is renamed or moved, update links to it"),
+            format!("是不是要链接到 {g}？文件改名或移动后，请同时修改链接"),
+            format!("did you mean {g}? When a file is renamed or moved, update links to it"),
         ),
         None => Text::new(
             "检查文件名和路径：@/ 开头的路径从 content/ 算起，例如 @/courses/党史/index.md；相对路径从本文件所在目录算起",

@@ -250,6 +250,8 @@ impl Status {
 pub struct LectureMeta {
     pub series: String,
     pub start: DateTime,
+    /// Where `start` is written, for problems found with the whole schedule.
+    pub start_pos: (usize, usize),
     pub end: DateTime,
     pub location: String,
     pub speaker: Option<String>,
@@ -356,7 +358,7 @@ pub fn parse(src: &SourceFile, config: &Config) -> (Option<Parsed>, Vec<Diagnost
 }
 
 fn read_common(fm: &mut FrontMatter) -> Option<Common> {
-    let title = fm.required_string("title", "课程名称");
+    let title = fm.required_string("title", "标题");
     let slug = fm.string("slug");
     if let Some(s) = &slug
         && !is_safe_slug(s)
@@ -526,9 +528,34 @@ fn read_lecture(fm: &mut FrontMatter, config: &Config) -> Option<LectureMeta> {
         fm.required_string("start", "\"2026-03-15 09:00\"");
         return None;
     }
+    if let Some(raw) = fm.string("start")
+        && frontmatter::parse_datetime(&raw).is_none()
+        && frontmatter::parse_date(&raw).is_some()
+    {
+        let pos = fm.value_pos("start");
+        fm.error_at(
+            pos,
+            Text::new(
+                format!("讲座的开始时间“{raw}”只有日期，缺少几点几分"),
+                format!("lecture start `{raw}` has a date but no time"),
+            ),
+            Text::new(
+                format!(
+                    "写上开始时刻（站点时区 {}），例如 start: \"{raw} 09:00\"",
+                    config.timezone
+                ),
+                format!(
+                    "add the time of day (site timezone {}), e.g. start: \"{raw} 09:00\"",
+                    config.timezone
+                ),
+            ),
+        );
+        return None;
+    }
+    let start_pos = fm.value_pos("start");
     let start = fm.datetime("start")?;
     let end = match (fm.get("end").is_some(), fm.get("duration").is_some()) {
-        (true, _) => fm.datetime("end")?,
+        (true, _) => fm.datetime_on("end", Some(start.date()))?,
         (false, true) => {
             let minutes = fm.integer("duration")?;
             start.checked_add(jiff::Span::new().minutes(minutes)).ok()?
@@ -606,6 +633,7 @@ fn read_lecture(fm: &mut FrontMatter, config: &Config) -> Option<LectureMeta> {
     Some(LectureMeta {
         series,
         start,
+        start_pos,
         end,
         location: fm.string("location").unwrap_or_default(),
         speaker: fm.string("speaker").filter(|s| !s.is_empty()),

@@ -36,6 +36,8 @@ pub enum Job {
     Term(usize, usize),
     Search,
     Study,
+    /// The month grid of the schedule: (year, month).
+    Month(i16, i8),
     NotFound,
     Atom,
     Sitemap,
@@ -79,6 +81,7 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         jobs.push(Job::Taxonomy(t));
         jobs.extend((0..tax.terms.len()).map(|k| Job::Term(t, k)));
     }
+    jobs.extend(months(site).into_iter().map(|(y, m)| Job::Month(y, m)));
     jobs.push(Job::Atom);
     jobs.push(Job::Sitemap);
     jobs
@@ -168,14 +171,13 @@ pub struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, theme: &Theme) -> Result<(Renderer<'a>, Output), Vec<Diagnostic>> {
         let mut out = Output::default();
-        // Static files; CSS and JS get a content fingerprint in their name.
-        let mut assets = BTreeMap::new();
-        for (rel, bytes) in &theme.statics {
-            let name = fingerprinted(rel, bytes);
-            assets.insert(rel.clone(), format!("/{name}"));
-            out.add(name, bytes.clone());
+        // Static files; CSS and JS get a content fingerprint in their name, CSS `url()`s
+        // point at the published names (`publish::assets`).
+        let published = crate::publish::assets::publish(&theme.statics);
+        for (name, bytes) in published.files {
+            out.add(name, bytes);
         }
-        let assets = Arc::new(assets);
+        let assets = Arc::new(published.urls);
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml", ".htm"]);
         let base = site.config.base_path.clone();
@@ -404,7 +406,18 @@ impl<'a> Renderer<'a> {
                         .map(|(m, z, l)| json!({"month": m, "month_zh": z, "lectures": l}))
                         .collect::<Vec<_>>(),
                 );
-                c.insert("series", &self.facet("series"));
+                let series: Vec<Value> = self
+                    .facet("series")
+                    .into_iter()
+                    .map(|mut t| {
+                        let ics = t["url"].as_str().map(ics::series_url);
+                        merge(&mut t, json!({ "ics_url": ics }));
+                        t
+                    })
+                    .collect();
+                c.insert("series", &series);
+                let (y, m) = (s.now.date().year(), s.now.date().month());
+                c.insert("month_url", &month_url(y, m));
                 c.insert("calendar_url", ics::ALL);
                 self.intro(&mut c, "lectures");
                 (
@@ -492,9 +505,10 @@ impl<'a> Renderer<'a> {
                     "taxonomy",
                     &json!({"key": tax.key, "title": tax.title, "url": tax.url}),
                 );
+                let ics_url = (tax.key == "series").then(|| ics::series_url(&term.url));
                 c.insert(
                     "term",
-                    &json!({"name": term.name, "url": term.url, "count": term.pages.len()}),
+                    &json!({"name": term.name, "url": term.url, "count": term.pages.len(), "ics_url": ics_url}),
                 );
                 let of = |kind: Kind| {
                     term.pages
@@ -536,6 +550,11 @@ impl<'a> Renderer<'a> {
                     "",
                     format!("{}：{}", tax.title, term.name),
                 )
+            }
+            Job::Month(y, m) => {
+                c.insert("month", &self.month_grid(y, m));
+                let title = format!("{}年{}月", y, m);
+                (month_url(y, m), "month.html", "lectures", title)
             }
             Job::Search => (
                 "/search/".into(),
@@ -633,6 +652,7 @@ impl<'a> Renderer<'a> {
             Job::Schedule => ("/lectures/".into(), None),
             Job::Cases => ("/cases/".into(), None),
             Job::Search => ("/search/".into(), None),
+            Job::Month(y, m) => (month_url(y, m), None),
             Job::Study => ("/study/".into(), None),
             Job::Taxonomy(t) => (s.taxonomies[t].url.clone(), None),
             Job::Term(t, k) => (s.taxonomies[t].terms[k].url.clone(), None),
@@ -829,6 +849,57 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// One month of the schedule as weeks of days (Monday first), each day with its
+    /// sessions, and links to the neighbouring months that have pages.
+    fn month_grid(&self, y: i16, m: i8) -> Value {
+        use jiff::civil::Date;
+        let s = self.site;
+        let Ok(first) = Date::new(y, m, 1) else {
+            return Value::Null;
+        };
+        let offset = i64::from(first.weekday().to_monday_zero_offset());
+        let start = first.saturating_sub(jiff::Span::new().days(offset));
+        let today = s.now.date();
+        let mut weeks = Vec::new();
+        let mut day = start;
+        loop {
+            let mut week = Vec::new();
+            for _ in 0..7 {
+                let lectures: Vec<Value> = s
+                    .schedule
+                    .iter()
+                    .filter(|o| o.start.date() == day)
+                    .map(|o| self.lecture_card_at(o.page, o.start, o.end))
+                    .collect();
+                week.push(json!({
+                    "day": day.day(), "date": iso_date(day), "date_zh": date_zh(day),
+                    "in_month": day.month() == m, "today": day == today, "lectures": lectures,
+                }));
+                day = day.saturating_add(jiff::Span::new().days(1));
+            }
+            weeks.push(Value::Array(week));
+            if day.month() != m || day.year() != y {
+                break;
+            }
+        }
+        let all = months(s);
+        let pos = all.iter().position(|&x| x == (y, m));
+        let link = |i: Option<usize>| {
+            i.and_then(|i| all.get(i)).map(
+                |&(yy, mm)| json!({"url": month_url(yy, mm), "title": format!("{yy}年{mm}月")}),
+            )
+        };
+        json!({
+            "key": format!("{y}-{m:02}"),
+            "title": format!("{y}年{m}月"),
+            "weeks": weeks,
+            "weekdays": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
+            "prev": link(pos.and_then(|p| p.checked_sub(1))),
+            "next": link(pos.map(|p| p + 1)),
+            "count": s.schedule.iter().filter(|o| o.start.date().year() == y && o.start.date().month() == m).count(),
+        })
+    }
+
     /// Every session of a lecture with its date, for the lecture page.
     fn sessions(&self, i: usize) -> Vec<Value> {
         let now = self.site.now;
@@ -921,6 +992,31 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// `/lectures/2026-11/`
+pub fn month_url(y: i16, m: i8) -> String {
+    format!("/lectures/{y}-{m:02}/")
+}
+
+/// Every month from the first session to the last, and the current month.
+pub fn months(site: &Site) -> Vec<(i16, i8)> {
+    let now = site.now.date();
+    let dates = site
+        .schedule
+        .iter()
+        .map(|o| o.start.date())
+        .chain(std::iter::once(now));
+    let (Some(first), Some(last)) = (dates.clone().min(), dates.max()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let (mut y, mut m) = (first.year(), first.month());
+    while (y, m) <= (last.year(), last.month()) {
+        out.push((y, m));
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    out
+}
+
 /// 每周五 / 每月第三个周四 …, how a series repeats, in words.
 fn repeat_zh(p: &Page) -> String {
     use crate::recurrence::{DayRule, Frequency};
@@ -996,14 +1092,17 @@ fn merge(into: &mut Value, from: Value) {
 }
 
 fn join_base(base: &str, path: &str) -> String {
-    if path.starts_with("http://") || path.starts_with("https://") || path.starts_with('#') {
+    let has_scheme = path
+        .split_once(':')
+        .is_some_and(|(s, _)| !s.is_empty() && !s.contains(['/', '?', '#']));
+    if has_scheme || path.starts_with("//") || path.starts_with('#') {
         return path.to_string();
     }
     format!("{base}{}", path.trim_start_matches('/'))
 }
 
 /// `css/site.css` → `css/site.3f9a1c2b.css`, for CSS and JS only.
-fn fingerprinted(rel: &str, bytes: &[u8]) -> String {
+pub(crate) fn fingerprinted(rel: &str, bytes: &[u8]) -> String {
     let (stem, ext) = match rel.rsplit_once('.') {
         Some((s, e)) if matches!(e, "css" | "js") => (s, e),
         _ => return rel.to_string(),

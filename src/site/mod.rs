@@ -203,20 +203,37 @@ impl Site {
                 } else {
                     (other.clone(), other.clone())
                 };
+                let seg = url.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+                let file = src.rel.rsplit('/').next().unwrap_or(&src.rel);
+                let hint = match &src.common.slug {
+                    Some(slug) => Text::new(
+                        format!(
+                            "这个文件写了 slug: {slug}，与 {zh_other} 的网址相同；换一个 slug，例如 slug: {slug}-2"
+                        ),
+                        format!(
+                            "this file sets slug: {slug}, the address of {en_other}; choose another slug, e.g. slug: {slug}-2"
+                        ),
+                    ),
+                    None => Text::new(
+                        format!(
+                            "网址由文件名“{file}”生成（中文转成拼音）为 {seg}，与 {zh_other} 相同；给这个文件改名，或写 slug: {seg}-2"
+                        ),
+                        format!(
+                            "the address comes from the file name `{file}` as {seg}, the same as {en_other}; rename the file or add slug: {seg}-2"
+                        ),
+                    ),
+                };
                 diags.push(
                     Diagnostic::error(
                         &src.path,
                         1,
                         1,
                         Text::new(
-                            format!("网址 {url} 与 {zh_other} 重复"),
+                            format!("网址 {url} 与 {zh_other} 重复：两个文件不能发布到同一个网址"),
                             format!("the URL {url} is also claimed by {en_other}"),
                         ),
                     )
-                    .with_hint(Text::new(
-                        "给其中一个文件换个文件名，或在 front matter 中写不同的 slug",
-                        "rename one of the files or give it a different `slug`",
-                    )),
+                    .with_hint(hint),
                 );
                 continue;
             }
@@ -354,6 +371,8 @@ impl Site {
         link_structure(&mut site, &by_rel, &mut diags);
         site.taxonomies = taxonomy::build(&site);
         site.schedule = schedule(&site);
+        diags.extend(overlaps(&site));
+        diags.extend(taxonomy::near_duplicates(&site, sources));
         if diags.iter().any(Diagnostic::is_error) {
             crate::diagnostic::sort(&mut diags);
             return Err(diags);
@@ -376,6 +395,60 @@ pub fn schedule(site: &Site) -> Vec<Occurrence> {
         }
     }
     out.sort_by_key(|o| (o.start, o.page));
+    out
+}
+
+/// Two sessions at the same place and time: a warning on the later file (a room cannot
+/// hold two lectures; usually one of them has a wrong date or place).
+fn overlaps(site: &Site) -> Vec<Diagnostic> {
+    let mut by_place: HashMap<&str, Vec<&Occurrence>> = HashMap::new();
+    for o in &site.schedule {
+        if let Meta::Lecture(m) = &site.pages[o.page].src.meta
+            && !m.location.trim().is_empty()
+            && m.status != content::Status::Cancelled
+        {
+            by_place.entry(m.location.trim()).or_default().push(o);
+        }
+    }
+    let mut out = Vec::new();
+    let mut reported = std::collections::HashSet::new();
+    for (place, list) in by_place {
+        for (i, a) in list.iter().enumerate() {
+            for b in &list[i + 1..] {
+                if b.start >= a.end {
+                    break;
+                }
+                if a.page == b.page || !reported.insert((a.page.min(b.page), a.page.max(b.page))) {
+                    continue;
+                }
+                let (pa, pb) = (&site.pages[a.page], &site.pages[b.page]);
+                let later = if pa.src.rel > pb.src.rel { pa } else { pb };
+                let other = if std::ptr::eq(later, pa) { pb } else { pa };
+                let Meta::Lecture(m) = &later.src.meta else {
+                    continue;
+                };
+                let when = b.start.strftime("%Y-%m-%d %H:%M").to_string();
+                out.push(
+                    Diagnostic::warning(
+                        &later.src.path,
+                        m.start_pos.0,
+                        m.start_pos.1,
+                        Text::new(
+                            format!("{when} 在“{place}”与 {} 时间重叠", other.src.path.display()),
+                            format!(
+                                "at {when} this overlaps {} in the same place ({place})",
+                                other.src.path.display()
+                            ),
+                        ),
+                    )
+                    .with_hint(Text::new(
+                        "检查两场讲座的日期、时间和地点",
+                        "check the dates, times and places of both lectures",
+                    )),
+                );
+            }
+        }
+    }
     out
 }
 

@@ -144,3 +144,143 @@ pub fn build(site: &Site) -> Vec<Taxonomy> {
         })
         .collect()
 }
+
+/// Taxonomy values one character away from a value used elsewhere (`市发该委` beside
+/// `市发改委`): probably a typo that would split one unit or topic into two pages. A
+/// warning on the less used spelling, at its place in the front matter. Values that
+/// differ only in a numeral (`第一支部`, `第二支部`) are left alone.
+pub fn near_duplicates(
+    site: &Site,
+    sources: &[std::sync::Arc<crate::content::SourceFile>],
+) -> Vec<crate::Diagnostic> {
+    use crate::diagnostic::{Diagnostic, Text};
+    let numeral = |c: char| c.is_ascii_digit() || "〇零一二三四五六七八九十百".contains(c);
+    let mut out = Vec::new();
+    for tax in &site.taxonomies {
+        if matches!(tax.key, "action" | "series") {
+            continue;
+        }
+        // Same length and one character apart ⇔ the two share a key with that character
+        // replaced by a wildcard: bucket by those keys instead of comparing all pairs
+        // (thousands of speakers and units on a large site).
+        let mut buckets: std::collections::HashMap<String, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (i, t) in tax.terms.iter().enumerate() {
+            let chars: Vec<char> = t.name.chars().collect();
+            if chars.len() < 4 {
+                continue;
+            }
+            for k in 0..chars.len() {
+                let mut key = chars.clone();
+                key[k] = '\u{FFFF}';
+                buckets
+                    .entry(key.into_iter().collect())
+                    .or_default()
+                    .push(i);
+            }
+        }
+        let mut pairs: Vec<(usize, usize)> = buckets
+            .values()
+            .filter(|v| v.len() > 1)
+            .flat_map(|v| v.iter().flat_map(move |&x| v.iter().map(move |&y| (x, y))))
+            .filter(|(x, y)| x != y)
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        for (a, b) in pairs
+            .into_iter()
+            .map(|(x, y)| (&tax.terms[x], &tax.terms[y]))
+        {
+            {
+                // One character typed wrong (a homophone picked by the input method):
+                // same length, four characters or more. Longer and shorter forms
+                // (岗位练兵, 岗位大练兵) are usually deliberate.
+                let (la, lb) = (a.name.chars().count(), b.name.chars().count());
+                if a.name == b.name || la != lb || la < 4 {
+                    continue;
+                }
+                if strsim::hamming(&a.name, &b.name) != Ok(1) {
+                    continue;
+                }
+                // Warn on `a` when it is the rarer spelling (ties: the later name).
+                if (a.pages.len(), &b.name) > (b.pages.len(), &a.name) {
+                    continue;
+                }
+                let differs: Vec<(char, char)> = a
+                    .name
+                    .chars()
+                    .zip(b.name.chars())
+                    .filter(|(x, y)| x != y)
+                    .collect();
+                if la == lb && differs.iter().all(|&(x, y)| numeral(x) && numeral(y)) {
+                    continue;
+                }
+                for &p in &a.pages {
+                    let page = &site.pages[p];
+                    let (line, column) = sources
+                        .iter()
+                        .find(|s| s.rel == page.src.rel)
+                        .map_or((1, 1), |s| locate(&s.bytes, tax.key, &a.name));
+                    out.push(
+                        Diagnostic::warning(
+                            &page.src.path,
+                            line,
+                            column,
+                            Text::new(
+                                format!(
+                                    "{}“{}”与其他页面写的“{}”只差一个字，是不是写错了？",
+                                    tax.title, a.name, b.name
+                                ),
+                                format!(
+                                    "{} `{}` differs by one character from `{}` used elsewhere: a typo?",
+                                    tax.key, a.name, b.name
+                                ),
+                            ),
+                        )
+                        .with_len(a.name.chars().count())
+                        .with_hint(Text::new(
+                            format!("同一个就统一写成“{}”，否则会生成两个不同的页面；确实不同可以不改", b.name),
+                            format!("if they are the same, write `{}` everywhere (otherwise they get two pages); if not, ignore this", b.name),
+                        )),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Line and column of `needle` in a file's front matter: under the taxonomy's key (or
+/// `instructors` for speakers) when it is there, else its first occurrence.
+fn locate(bytes: &[u8], key: &str, needle: &str) -> (usize, usize) {
+    let text = crate::diagnostic::source_text(bytes);
+    let lines: Vec<&str> = text.lines().collect();
+    let end = lines
+        .iter()
+        .skip(1)
+        .position(|l| l.trim_end() == "---")
+        .map_or(lines.len(), |i| i + 1);
+    let front = &lines[..end];
+    let keys: &[&str] = if key == "speaker" {
+        &["speaker", "instructors"]
+    } else {
+        &[key]
+    };
+    let mut under_key = false;
+    let mut first = None;
+    for (i, line) in front.iter().enumerate().skip(1) {
+        if !line.starts_with([' ', '-']) {
+            under_key = keys
+                .iter()
+                .any(|k| line.split(':').next().is_some_and(|x| x.trim() == *k));
+        }
+        if let Some(at) = line.find(needle) {
+            let pos = (i + 1, line[..at].chars().count() + 1);
+            if under_key {
+                return pos;
+            }
+            first.get_or_insert(pos);
+        }
+    }
+    first.unwrap_or((1, 1))
+}

@@ -70,7 +70,7 @@
         opt.classList.add("is-answer");
         var mark = document.createElement("span");
         mark.className = "quiz-mark";
-        mark.textContent = "✓ " + J.t("quiz_right_answer");
+        mark.textContent = "√ " + J.t("quiz_right_answer"); // √ is in every Chinese font
         opt.appendChild(mark);
       }
     });

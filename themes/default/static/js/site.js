@@ -4,6 +4,7 @@
  *    i18n file and reach the page as data-<key> attributes of #ui-strings.
  *  - formatDate / formatNumber helpers.
  *  - "打印" buttons ([data-print]) are shown and call window.print().
+ *  - wide tables get keyboard scrolling; task-list checkboxes get a label.
  * Plain ES2019, no dependencies; the page works without it.
  */
 (function () {
@@ -35,6 +36,40 @@
   J.formatNumber = function (n) {
     return String(Math.round(n * 10) / 10);
   };
+
+  /* Wide tables scroll sideways inside their wrapper (CSS). When one actually
+     overflows, make the scrolling box focusable so the arrow keys can scroll it. */
+  function markScrollableTables() {
+    var tables = document.querySelectorAll(".content .table-wrap, .content table");
+    for (var i = 0; i < tables.length; i++) {
+      var table = tables[i];
+      if (table.parentNode.classList && table.parentNode.classList.contains("table-wrap")) continue;
+      if (table.scrollWidth > table.clientWidth + 1) {
+        table.setAttribute("tabindex", "0");
+        table.setAttribute("role", "region");
+        table.setAttribute("aria-label", J.t("table_scroll"));
+      } else if (table.getAttribute("role") === "region") {
+        table.removeAttribute("tabindex");
+        table.removeAttribute("role");
+        table.removeAttribute("aria-label");
+      }
+    }
+  }
+  markScrollableTables();
+  var resizeTimer = 0;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizeTimer);
+    resizeTimer = window.setTimeout(markScrollableTables, 200);
+  });
+
+  /* Markdown task lists ("- [x] …") come as bare disabled checkboxes; name their
+     state for screen readers (the item's text follows the box). */
+  var boxes = document.querySelectorAll('.content li > input[type="checkbox"][disabled]');
+  for (var b = 0; b < boxes.length; b++) {
+    if (!boxes[b].hasAttribute("aria-label")) {
+      boxes[b].setAttribute("aria-label", J.t(boxes[b].checked ? "task_done" : "task_todo"));
+    }
+  }
 
   var printButtons = document.querySelectorAll("[data-print]");
   for (var i = 0; i < printButtons.length; i++) {

@@ -11,7 +11,7 @@
   "use strict";
 
   var root = document.documentElement;
-  var base = root.getAttribute("data-site-base") || "/";
+  var base = new URL(root.getAttribute("data-site-base") || "/", window.location.href).pathname;
   var KEY = "jiangtang:" + base;
 
   function empty() {

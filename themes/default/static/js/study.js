@@ -196,7 +196,7 @@
     var data = J.read();
     var file = {
       version: 1,
-      site: window.location.origin + (document.documentElement.getAttribute("data-site-base") || "/"),
+      site: new URL(document.documentElement.getAttribute("data-site-base") || "/", window.location.href).href,
       exported: new Date().toISOString(),
       studied: data.studied,
       quiz: data.quiz
