@@ -151,3 +151,23 @@ fn a_lecture_without_series_and_a_weekly_series_render() {
         "every session listed"
     );
 }
+
+#[test]
+fn subscribe_links_are_offered_only_with_an_absolute_base_url() {
+    let site = site();
+    assert!(
+        site.build(&["--base-url", "https://edu.example.gov.cn/training/"])
+            .status
+            .success()
+    );
+    let html = std::fs::read_to_string(site.public().join("lectures/index.html")).unwrap();
+    assert!(html.contains("href=\"webcal://edu.example.gov.cn/training/lectures/calendar.ics\""));
+    assert!(html.contains("https://edu.example.gov.cn/training/lectures/calendar.ics"));
+    assert!(site.build(&[]).status.success());
+    let html = std::fs::read_to_string(site.public().join("lectures/index.html")).unwrap();
+    assert!(!html.contains("webcal://"));
+    assert!(
+        html.contains("需要完整网址"),
+        "explains what to do without an absolute base_url"
+    );
+}

@@ -419,6 +419,17 @@ impl<'a> Renderer<'a> {
                 let (y, m) = (s.now.date().year(), s.now.date().month());
                 c.insert("month_url", &month_url(y, m));
                 c.insert("calendar_url", ics::ALL);
+                // Calendar apps subscribe to an absolute address only: offer webcal:// and
+                // https:// when base_url is absolute, else the template explains.
+                let absolute = s.config.absolute(ics::ALL);
+                let webcal = absolute.as_ref().map(|u| {
+                    let rest = u.split_once("://").map_or(u.as_str(), |(_, r)| r);
+                    format!("webcal://{rest}")
+                });
+                c.insert(
+                    "subscribe",
+                    &json!({"absolute": absolute, "webcal": webcal}),
+                );
                 self.intro(&mut c, "lectures");
                 (
                     "/lectures/".into(),
