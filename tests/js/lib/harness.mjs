@@ -89,7 +89,8 @@ export function buildSite(root, base = BASE_PATH) {
 /**
  * Every HTML page of the built site, classified by kind from its path:
  *   home · 404 · catalogue (/courses/) · course (/courses/x/) · lesson (/courses/x/y/)
- *   schedule (/lectures/) · lecture (/lectures/x/) · cases (/cases/) · case (/cases/x/)
+ *   schedule (/lectures/) · lecture (/lectures/x/) · month (/lectures/2026-11/)
+ *   cases (/cases/) · case (/cases/x/)
  *   search · study · taxonomy (/units/, /tags/ …) · term (/units/x/ …) · page (anything else)
  * Each entry is `{ file, rel, url, kind, section }`; `rel` is the path below the base
  * ("courses/x/"), `url` the path to request ("/training/courses/x/").
@@ -121,6 +122,10 @@ export function classify(rel, taxonomyDirs = taxonomyDirNames()) {
     lectures: ['schedule', 'lecture'],
     cases: ['cases', 'case'],
   };
+  // The schedule's month grid: /lectures/2026-11/
+  if (top === 'lectures' && depth === 2 && /^\d{4}-\d{2}$/.test(parts[1])) {
+    return { kind: 'month', section: top };
+  }
   if (sections[top] && depth <= sections[top].length) {
     return { kind: sections[top][depth - 1], section: top };
   }
