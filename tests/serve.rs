@@ -2,9 +2,10 @@
 //! spoken to over plain TCP (so request targets reach the server exactly as written).
 //!
 //! Pages under the base path, content types, methods; live reload after an edit, one
-//! rebuild per atomic save, none for editor scratch files; errors shown while the last
-//! good build keeps being served; stylesheet swaps; traversal in every form refused; 50
-//! live-reload connections beside 200 page requests, and their cleanup.
+//! rebuild per atomic save, none for editor scratch files, also with `--poll`; errors
+//! shown while the last good build keeps being served; stylesheet swaps; the search
+//! index refreshed after a rebuild; traversal in every form refused; 50 live-reload
+//! connections beside 200 page requests, and their cleanup.
 //!
 //! `bench_edit_to_reload` (ignored) measures edit → reload on a big generated site.
 
@@ -653,6 +654,33 @@ fn an_atomic_save_rebuilds_exactly_once() {
 }
 
 #[test]
+fn the_search_index_follows_edits() {
+    let site = TestSite::new();
+    let server = Server::start(&site);
+    let sse = server.events();
+    sse.expect("hello");
+    let docs = "/training/search/docs.bin.gz";
+    let before = server.get(docs);
+    assert_eq!(before.status, 200);
+    assert_eq!(before.header("content-type"), "application/gzip");
+    site.write(
+        LESSON,
+        &site
+            .read(LESSON)
+            .replace("title: 第一课", "title: 改名后的第一课"),
+    );
+    sse.expect("reload");
+    // Rebuilt in the background after the reload.
+    let start = Instant::now();
+    while server.get(docs).body == before.body {
+        assert!(start.elapsed() < WAIT, "the search index never changed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(server.get("/training/search/").status, 200);
+    assert_eq!(server.get("/training/search/index.json.gz").status, 200);
+}
+
+#[test]
 fn editor_scratch_files_rebuild_nothing() {
     let site = TestSite::new();
     let server = Server::start(&site);
@@ -697,6 +725,16 @@ fn polling_sees_edits_and_ignores_scratch_files() {
     );
     sse.expect("reload");
     assert!(server.get(LESSON_URL).text().contains("轮询看到的正文。"));
+    // A second save right after the first one is seen (notify 8's poller misses saves
+    // within the same second).
+    site.write(
+        LESSON,
+        &site
+            .read(LESSON)
+            .replace("轮询看到的正文。", "马上又改了。"),
+    );
+    sse.expect("reload");
+    assert!(server.get(LESSON_URL).text().contains("马上又改了。"));
     let before = server.builds();
     site.write("content/courses/ke-cheng/.01-di-yi-ke.md.swp", "scratch");
     site.write("content/courses/ke-cheng/01-di-yi-ke.md~", "backup");

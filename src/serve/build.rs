@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
@@ -62,6 +62,7 @@ pub(crate) fn run(
     opts: &Options,
     rx: Receiver<Change>,
     mut seen_warnings: HashSet<String>,
+    search: &Sender<(String, Arc<Built>)>,
 ) {
     let mut pending: BTreeSet<PathBuf> = BTreeSet::new();
     let mut carry: Option<Change> = None;
@@ -105,7 +106,8 @@ pub(crate) fn run(
                 });
                 drop(snap);
                 let base_after = built.site.config.base_path.clone();
-                let built = publish(shared, built, css_only, css);
+                let (built, id) = publish(shared, built, css_only, css);
+                let _ = search.send((id, Arc::clone(&built)));
                 pending.clear();
                 print_new_warnings(&built.warnings, &mut seen_warnings, shared.lang);
                 let what = describe(&fresh, shared.lang);
@@ -202,10 +204,19 @@ fn absorb(change: Change, into: &mut BTreeSet<PathBuf>, lang: Lang) {
 
 /// Swaps in a good build, then tells the browsers. The outgoing build is freed only
 /// after that, off the path from the save to the reload.
-fn publish(shared: &Shared, built: Built, css_only: bool, css: Option<Value>) -> Arc<Built> {
+fn publish(
+    shared: &Shared,
+    built: Built,
+    css_only: bool,
+    css: Option<Value>,
+) -> (Arc<Built>, String) {
     let (number, id) = shared.next_build_id();
     let base_path = built.site.config.base_path.clone();
-    let retired = retire(&shared.snapshot(), &built.output, number);
+    let prev = shared.snapshot();
+    let retired = retire(&prev, &built.output, number);
+    // Until the index of this build is ready, the last refreshed one is the freshest.
+    let search = prev.search.clone();
+    drop(prev);
     let built = Arc::new(built);
     let outgoing = shared.set(Snapshot {
         built: Some(Arc::clone(&built)),
@@ -213,13 +224,43 @@ fn publish(shared: &Shared, built: Built, css_only: bool, css: Option<Value>) ->
         base_path,
         failure: Vec::new(),
         retired: Arc::new(retired),
+        search,
     });
     match css {
         Some(swap) if css_only => shared.hub.css(&id, &swap, &built.warnings),
         _ => shared.hub.reload(&id, &built.warnings),
     }
     drop(outgoing);
-    built
+    (built, id)
+}
+
+/// Builds the search index of each rebuild after its reload went out (the rebuild
+/// leaves the index as it was) and serves it with that build, unless a newer build
+/// came first. Only the latest waiting build is indexed.
+pub(crate) fn refresh_search(shared: &Shared, rx: &Receiver<(String, Arc<Built>)>) {
+    while let Ok(mut job) = rx.recv() {
+        while let Ok(newer) = rx.try_recv() {
+            job = newer;
+        }
+        let (id, built) = job;
+        let mut index = Output::default();
+        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::add_search_index(&built.site, &mut index);
+        }))
+        .is_ok();
+        if !ok {
+            continue;
+        }
+        let index = Arc::new(index);
+        shared.replace_if(&id, |snap| Snapshot {
+            built: snap.built.clone(),
+            build_id: snap.build_id.clone(),
+            base_path: snap.base_path.clone(),
+            failure: snap.failure.clone(),
+            retired: Arc::clone(&snap.retired),
+            search: Some(index),
+        });
+    }
 }
 
 /// Reports a failed build: terminal, every open tab, and the page itself while there
@@ -241,6 +282,7 @@ fn fail(shared: &Shared, opts: &Options, diags: &[Diagnostic]) {
             base_path,
             failure: sorted.clone(),
             retired: Arc::default(),
+            search: None,
         });
     }
     eprintln!(

@@ -12,10 +12,9 @@
 //! burst). Closed connections free their thread at once; see also `kick`.
 
 use std::borrow::Cow;
-use std::sync::atomic::Ordering;
-
 use std::io::Write;
 use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
 
 use tiny_http::{Method, Request};
 
@@ -77,6 +76,15 @@ fn file(rq: Request, snap: &Snapshot, rel: &str, url: &str) {
         return failure_page(rq, snap);
     };
     let key = paths::output_key(rel);
+    if let Some(index) = &snap.search
+        && key.starts_with("search/")
+        && key != "search/index.html"
+    {
+        return match index.get(&key) {
+            Some(bytes) => send(rq, snap, 200, &key, bytes),
+            None => not_found(rq, snap, url),
+        };
+    }
     if let Some(bytes) = built.output.get(&key) {
         return send(rq, snap, 200, &key, bytes);
     }

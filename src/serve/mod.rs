@@ -6,8 +6,8 @@
 //! - HTTP workers (`http`) answer GET/HEAD from the snapshot's in-memory output, mounted
 //!   under the base path exactly like the published site, with a live-reload script
 //!   injected into every HTML answer. Nothing is written to `public/`.
-//! - The watcher (`watch`, notify + its full debouncer) turns saves into batches of
-//!   changed paths.
+//! - The watcher (`watch`, notify + its full debouncer; `poll` with `--poll`) turns
+//!   saves into batches of changed paths.
 //! - The builder (`build`) rebuilds after each batch, swaps the snapshot in one step (a
 //!   request sees the complete old or the complete new build, never half of one) and
 //!   only then tells the browsers (`live`, Server-Sent Events on the same port): reload,
@@ -27,6 +27,7 @@ mod build;
 mod http;
 pub mod live;
 pub mod paths;
+mod poll;
 pub mod watch;
 
 use std::collections::BTreeMap;
@@ -70,6 +71,10 @@ pub(crate) struct Snapshot {
     /// path → (build number, bytes): a page loaded just before a swap still gets its
     /// stylesheet and scripts.
     pub retired: Arc<BTreeMap<String, (u64, Vec<u8>)>>,
+    /// The search index (`search/…` but `search/index.html`) when it is fresher than the
+    /// build's own: an incremental rebuild leaves the index as it was, and it is built
+    /// again in the background after the reload.
+    pub search: Option<Arc<crate::Output>>,
 }
 
 /// Counters shown at `<base>__jiangtang/status` (tests read them).
@@ -103,6 +108,17 @@ impl Shared {
     fn set(&self, snap: Snapshot) -> Arc<Snapshot> {
         let mut slot = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
         std::mem::replace(&mut *slot, Arc::new(snap))
+    }
+
+    /// Replaces the snapshot with `f(current)` only while it is still build `id`;
+    /// false when a newer build came first.
+    fn replace_if(&self, id: &str, f: impl FnOnce(&Snapshot) -> Snapshot) -> bool {
+        let mut slot = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
+        if slot.build_id != id {
+            return false;
+        }
+        *slot = Arc::new(f(&slot));
+        true
     }
 
     /// The number and the id of the next good build.
@@ -145,6 +161,7 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
             base_path: "/".into(),
             failure: Vec::new(),
             retired: Arc::default(),
+            search: None,
         })),
         hub: Arc::new(live::Hub::new(heartbeat, lang)),
         stats: Stats::default(),
@@ -185,6 +202,15 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
 
     say(pick(lang, "正在生成站点……", "building the site…"));
     let seen_warnings = build::initial(&shared, &site_opts);
+    let search_tx = {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let shared = Arc::clone(&shared);
+        std::thread::Builder::new()
+            .name("jiangtang-search".into())
+            .spawn(move || build::refresh_search(&shared, &rx))
+            .map_err(|e| crate::io_diag("serve", &e))?;
+        tx
+    };
 
     let snap = shared.snapshot();
     let url = format!("http://{}{}", host_for_url(&addr), snap.base_path);
@@ -217,7 +243,7 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
         let shared = Arc::clone(&shared);
         std::thread::Builder::new()
             .name("jiangtang-build".into())
-            .spawn(move || build::run(&shared, &site_opts, rx, seen_warnings))
+            .spawn(move || build::run(&shared, &site_opts, rx, seen_warnings, &search_tx))
             .map_err(|e| crate::io_diag("serve", &e))?;
     }
     if opts.open {

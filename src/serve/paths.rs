@@ -145,6 +145,7 @@ pub fn content_type(path: &str) -> &'static str {
         "ogg" => "audio/ogg",
         "wav" => "audio/wav",
         "zip" => "application/zip",
+        "gz" => "application/gzip",
         _ => "application/octet-stream",
     }
 }

@@ -6,7 +6,7 @@
 //! count once; renames count both names; deletes and new files count. Reads (`open`)
 //! are never changes, which is what keeps a build from triggering the next one. Editor
 //! temp and backup files and the output folder are ignored. `--poll` swaps the native
-//! watcher for notify's polling one (network drives, WSL's /mnt).
+//! watcher for the poller of `super::poll` (network drives, WSL's /mnt).
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
@@ -15,10 +15,8 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use notify::event::ModifyKind;
-use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
-use notify_debouncer_full::{
-    DebounceEventResult, Debouncer, FileIdCache, NoCache, new_debouncer_opt,
-};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, FileIdCache, new_debouncer_opt};
 
 /// Folders of the site whose changes rebuild it, watched recursively.
 pub const WATCHED_DIRS: [&str; 5] = ["content", "themes", "templates", "static", "i18n"];
@@ -31,8 +29,8 @@ pub const SITE_YAML: &str = "site.yaml";
 /// takes everything that arrived while it was building in one go.
 pub const DEBOUNCE: Duration = Duration::from_millis(12);
 const TICK: Duration = Duration::from_millis(3);
-/// Poll interval of `--poll`.
-pub const POLL_INTERVAL: Duration = Duration::from_millis(400);
+/// Poll interval of `--poll` (longer when walking the site takes long).
+pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
 /// What the watcher tells the builder.
 #[derive(Debug)]
@@ -47,7 +45,7 @@ pub enum Change {
 
 /// A running watcher; dropping it stops watching.
 pub struct Watch {
-    _inner: Arc<Shared>,
+    _inner: Box<dyn Send>,
 }
 
 /// The running debouncer, reachable from its own event handler without keeping it alive.
@@ -66,6 +64,12 @@ impl<T: Watcher + Send, C: FileIdCache + Send> Roots for Debouncer<T, C> {
 
 /// Starts watching the site at `root` (absolute), sending batches to `tx`.
 pub fn start(root: &Path, output: &Path, poll: bool, tx: Sender<Change>) -> notify::Result<Watch> {
+    if poll {
+        let poller = super::poll::start(root, POLL_INTERVAL, tx)?;
+        return Ok(Watch {
+            _inner: Box::new(poller),
+        });
+    }
     let filter = Filter {
         root: root.to_path_buf(),
         output: output.to_path_buf(),
@@ -95,8 +99,8 @@ pub fn start(root: &Path, output: &Path, poll: bool, tx: Sender<Change>) -> noti
             if matches!(event.kind, EventKind::Access(_) | EventKind::Other) {
                 continue;
             }
-            // A folder's own time stamp changes with its entries (the polling watcher
-            // reports that); the entries have their own events, scratch files included.
+            // A folder's own time stamp changes with its entries; the entries have their
+            // own events, and scratch files must not count through their folder.
             let folder_touched = matches!(event.kind, EventKind::Modify(m) if !matches!(m, ModifyKind::Name(_)))
                 && event.paths.iter().all(|p| p.is_dir());
             if folder_touched {
@@ -117,24 +121,13 @@ pub fn start(root: &Path, output: &Path, poll: bool, tx: Sender<Change>) -> noti
             let _ = tx.send(Change::Paths(changed));
         }
     };
-    let roots: Box<dyn Roots> = if poll {
-        let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
-        Box::new(new_debouncer_opt::<_, PollWatcher, NoCache>(
-            DEBOUNCE,
-            Some(TICK),
-            handler,
-            NoCache,
-            config,
-        )?)
-    } else {
-        Box::new(new_debouncer_opt::<_, RecommendedWatcher, _>(
-            DEBOUNCE,
-            Some(TICK),
-            handler,
-            notify_debouncer_full::RecommendedCache::new(),
-            notify::Config::default(),
-        )?)
-    };
+    let roots: Box<dyn Roots> = Box::new(new_debouncer_opt::<_, RecommendedWatcher, _>(
+        DEBOUNCE,
+        Some(TICK),
+        handler,
+        notify_debouncer_full::RecommendedCache::new(),
+        notify::Config::default(),
+    )?);
     let roots = Arc::new(Mutex::new(roots));
     {
         let mut r = roots.lock().unwrap_or_else(|e| e.into_inner());
@@ -149,7 +142,9 @@ pub fn start(root: &Path, output: &Path, poll: bool, tx: Sender<Change>) -> noti
         }
     }
     *slot.lock().unwrap_or_else(|e| e.into_inner()) = Arc::downgrade(&roots);
-    Ok(Watch { _inner: roots })
+    Ok(Watch {
+        _inner: Box::new(roots),
+    })
 }
 
 fn add_root(slot: &Mutex<Weak<Shared>>, path: &Path) {
