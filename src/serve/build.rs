@@ -46,7 +46,7 @@ pub(crate) fn initial(shared: &Shared, opts: &Options) -> HashSet<String> {
                 &format!("已生成 {pages} 个页面，用时 {secs:.2} 秒（只在内存中，不写入 public/）"),
                 &format!("built {pages} pages in {secs:.2} s (in memory; public/ is not written)"),
             ));
-            publish(shared, built, false, None);
+            publish(shared, built, false, None, true);
             seen
         }
         Err(diags) => {
@@ -106,7 +106,7 @@ pub(crate) fn run(
                 });
                 drop(snap);
                 let base_after = built.site.config.base_path.clone();
-                let (built, id) = publish(shared, built, css_only, css);
+                let (built, id) = publish(shared, built, css_only, css, false);
                 let _ = search.send((id, Arc::clone(&built)));
                 pending.clear();
                 print_new_warnings(&built.warnings, &mut seen_warnings, shared.lang);
@@ -209,6 +209,7 @@ fn publish(
     built: Built,
     css_only: bool,
     css: Option<Value>,
+    search_fresh: bool,
 ) -> (Arc<Built>, String) {
     let (number, id) = shared.next_build_id();
     let base_path = built.site.config.base_path.clone();
@@ -224,7 +225,8 @@ fn publish(
         base_path,
         failure: Vec::new(),
         retired: Arc::new(retired),
-        search,
+        search: if search_fresh { None } else { search },
+        search_fresh,
     });
     match css {
         Some(swap) if css_only => shared.hub.css(&id, &swap, &built.warnings),
@@ -234,12 +236,17 @@ fn publish(
     (built, id)
 }
 
+/// How long the builder must have been quiet before the search index is built again:
+/// indexing a big site takes seconds, and the next save's rebuild should not share the
+/// processor with it.
+const SEARCH_QUIET: Duration = Duration::from_millis(500);
+
 /// Builds the search index of each rebuild after its reload went out (the rebuild
 /// leaves the index as it was) and serves it with that build, unless a newer build
-/// came first. Only the latest waiting build is indexed.
+/// came first. Waits for a quiet moment and indexes only the latest build.
 pub(crate) fn refresh_search(shared: &Shared, rx: &Receiver<(String, Arc<Built>)>) {
     while let Ok(mut job) = rx.recv() {
-        while let Ok(newer) = rx.try_recv() {
+        while let Ok(newer) = rx.recv_timeout(SEARCH_QUIET) {
             job = newer;
         }
         let (id, built) = job;
@@ -259,6 +266,7 @@ pub(crate) fn refresh_search(shared: &Shared, rx: &Receiver<(String, Arc<Built>)
             failure: snap.failure.clone(),
             retired: Arc::clone(&snap.retired),
             search: Some(index),
+            search_fresh: true,
         });
     }
 }
@@ -283,6 +291,7 @@ fn fail(shared: &Shared, opts: &Options, diags: &[Diagnostic]) {
             failure: sorted.clone(),
             retired: Arc::default(),
             search: None,
+            search_fresh: false,
         });
     }
     eprintln!(

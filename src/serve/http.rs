@@ -167,6 +167,7 @@ fn reserved(rq: Request, shared: &Shared, snap: &Snapshot, name: &str) {
                 "failed": shared.stats.failed.load(Ordering::SeqCst),
                 "live_connections": shared.hub.connected(),
                 "serving": snap.built.is_some(),
+                "search_fresh": snap.search_fresh,
             })
             .to_string();
             send_plain(rq, 200, "status.json", body.into_bytes());

@@ -75,6 +75,8 @@ pub(crate) struct Snapshot {
     /// build's own: an incremental rebuild leaves the index as it was, and it is built
     /// again in the background after the reload.
     pub search: Option<Arc<crate::Output>>,
+    /// Whether the search index served is this build's (not yet, right after a rebuild).
+    pub search_fresh: bool,
 }
 
 /// Counters shown at `<base>__jiangtang/status` (tests read them).
@@ -162,6 +164,7 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
             failure: Vec::new(),
             retired: Arc::default(),
             search: None,
+            search_fresh: false,
         })),
         hub: Arc::new(live::Hub::new(heartbeat, lang)),
         stats: Stats::default(),
