@@ -239,20 +239,28 @@ fn publish(
 /// How long the builder must have been quiet before the search index is built again:
 /// indexing a big site takes seconds, and the next save's rebuild should not share the
 /// processor with it.
-const SEARCH_QUIET: Duration = Duration::from_millis(500);
+const SEARCH_QUIET: Duration = Duration::from_millis(1000);
 
 /// Builds the search index of each rebuild after its reload went out (the rebuild
 /// leaves the index as it was) and serves it with that build, unless a newer build
 /// came first. Waits for a quiet moment and indexes only the latest build.
 pub(crate) fn refresh_search(shared: &Shared, rx: &Receiver<(String, Arc<Built>)>) {
+    // Indexing runs on a pool of its own with one thread: on the shared pool its tasks
+    // would queue in front of the next rebuild's pages.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .thread_name(|_| "jiangtang-index".into())
+        .build()
+        .ok();
     while let Ok(mut job) = rx.recv() {
         while let Ok(newer) = rx.recv_timeout(SEARCH_QUIET) {
             job = newer;
         }
         let (id, built) = job;
         let mut index = Output::default();
-        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            crate::add_search_index(&built.site, &mut index);
+        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &pool {
+            Some(pool) => pool.install(|| crate::add_search_index(&built.site, &mut index)),
+            None => crate::add_search_index(&built.site, &mut index),
         }))
         .is_ok();
         if !ok {
