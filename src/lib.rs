@@ -55,6 +55,9 @@ pub struct Built {
     pub theme: Theme,
     sources: Vec<Arc<content::SourceFile>>,
     assets: Vec<content::AssetFile>,
+    /// The root-absolute link warnings among `warnings`, kept by a rebuild for the pages
+    /// it does not check again.
+    root_links: Vec<Diagnostic>,
 }
 
 /// Reads `site.yaml` and applies command-line overrides.
@@ -97,7 +100,7 @@ pub fn now_in(config: &Config) -> DateTime {
 
 /// Loads and checks the whole site: the model and the theme, or every error found.
 pub fn load(opts: &Options) -> Result<(Site, Theme, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let (site, theme, warnings, _, _) = load_all(opts)?;
+    let (site, theme, warnings, _, _, _) = load_all(opts)?;
     Ok((site, theme, warnings))
 }
 
@@ -107,28 +110,58 @@ type Loaded = (
     Vec<Diagnostic>,
     Vec<Arc<content::SourceFile>>,
     Vec<content::AssetFile>,
+    Vec<Diagnostic>,
 );
 
 fn load_all(opts: &Options) -> Result<Loaded, Vec<Diagnostic>> {
     let config = load_config(opts)?;
-    let theme = Theme::load(&opts.root, &config)?;
-    let (sources, assets) = content::walk(&opts.root).map_err(|e| vec![io_diag("content", &e)])?;
+    let theme = timed("theme", || Theme::load(&opts.root, &config))?;
+    let (sources, assets) =
+        timed("read", || content::walk(&opts.root)).map_err(|e| vec![io_diag("content", &e)])?;
     let sources: Vec<Arc<content::SourceFile>> = sources.into_iter().map(Arc::new).collect();
     let now = opts.now.unwrap_or_else(|| now_in(&config));
     let bopts = site::BuildOptions {
         drafts: opts.drafts,
         now,
     };
-    let (site, mut warnings) = Site::build(config, &sources, assets.clone(), &bopts)?;
-    warnings.extend(publish::links::root_absolute_links(&site));
-    Ok((site, theme, warnings, sources, assets))
+    let (site, mut warnings) = timed("model", || {
+        Site::build(config, &sources, assets.clone(), &bopts)
+    })?;
+    let root_links = timed("links", || publish::links::root_absolute_links(&site));
+    warnings.extend(root_links.iter().cloned());
+    Ok((site, theme, warnings, sources, assets, root_links))
 }
 
 /// Renders a loaded site into memory, search index included.
 pub fn render_site(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>> {
-    let mut out = render_jobs(site, theme, &render::jobs(site), Output::default(), true)?;
-    add_search_index(site, &mut out);
+    let mut out = timed("render", || {
+        render_jobs(site, theme, &render::jobs(site), Output::default(), true)
+    })?;
+    timed("search", || add_search_index(site, &mut out));
     Ok(out)
+}
+
+/// Runs `f`; when the environment variable `JIANGTANG_TIMINGS` is set, prints to stderr
+/// how long it took (wall clock) and the memory in use after it, to see where a build spends its time.
+pub fn timed<T>(phase: &str, f: impl FnOnce() -> T) -> T {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if !*ON.get_or_init(|| std::env::var_os("JIANGTANG_TIMINGS").is_some()) {
+        return f();
+    }
+    let started = std::time::Instant::now();
+    let value = f();
+    // Resident memory after the phase, where the system tells it (Linux).
+    let rss_mb = std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(String::new(), |pages| {
+            format!(", {} MB resident", (pages * 4096) >> 20)
+        });
+    eprintln!(
+        "{phase:>8}: {:7.1} ms{rss_mb}",
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    value
 }
 
 /// Writes the search index (`search/…`) of `site` into `out`, replacing the old one.
@@ -149,14 +182,14 @@ fn render_jobs(
     mut out: Output,
     calendars: bool,
 ) -> Result<Output, Vec<Diagnostic>> {
-    let (renderer, statics) = Renderer::new(site, theme)?;
+    let (renderer, statics) = timed("renderer", || Renderer::new(site, theme))?;
     out.files.extend(statics.files);
-    let diags = renderer.render_all(jobs, &mut out);
+    let diags = timed("pages", || renderer.render_all(jobs, &mut out));
     if !diags.is_empty() {
         return Err(diags);
     }
     if calendars {
-        for (path, text) in render::ics::calendars(site) {
+        for (path, text) in timed("ics", || render::ics::calendars(site)) {
             out.add(path, text);
         }
     }
@@ -173,7 +206,7 @@ fn render_jobs(
 
 /// Loads and renders: the complete site in memory.
 pub fn build(opts: &Options) -> Result<Built, Vec<Diagnostic>> {
-    let (site, theme, warnings, sources, assets) = load_all(opts)?;
+    let (site, theme, warnings, sources, assets, root_links) = load_all(opts)?;
     let output = render_site(&site, &theme)?;
     Ok(Built {
         site,
@@ -182,6 +215,7 @@ pub fn build(opts: &Options) -> Result<Built, Vec<Diagnostic>> {
         theme,
         sources,
         assets,
+        root_links,
     })
 }
 
@@ -225,13 +259,15 @@ pub fn rebuild(
         drafts: opts.drafts,
         now,
     };
-    let (site, warnings) = Site::build_with(
+    let (site, mut warnings) = Site::build_with(
         config,
         &sources,
         prev.assets.clone(),
         &bopts,
         &prev.site.cache,
     )?;
+    let root_links = root_links_after(prev, &site);
+    warnings.extend(root_links.iter().cloned());
     // Calendars show lectures only; the search index stays as it was until the caller
     // refreshes it with `add_search_index` (the dev server does so after the reload).
     let lectures_changed = changed.iter().any(|p| p.starts_with("content/lectures"));
@@ -252,7 +288,40 @@ pub fn rebuild(
         theme: prev.theme.clone(),
         sources,
         assets: prev.assets.clone(),
+        root_links,
     })
+}
+
+/// The root-absolute link warnings of `site`, rebuilt from `prev`: the pages whose file
+/// changed are checked again and the others keep their warnings. When a page came, went
+/// or moved, every page is checked again, since the hints name pages by their address.
+fn root_links_after(prev: &Built, site: &Site) -> Vec<Diagnostic> {
+    let (old, new) = (&prev.site.pages, &site.pages);
+    let same_urls = old.len() == new.len()
+        && old
+            .iter()
+            .zip(new)
+            .all(|(a, b)| a.src.rel == b.src.rel && a.url == b.url);
+    if !same_urls {
+        return publish::links::root_absolute_links(site);
+    }
+    let fresh: std::collections::HashSet<&Path> = old
+        .iter()
+        .zip(new)
+        .filter(|(a, b)| !Arc::ptr_eq(&a.src, &b.src))
+        .map(|(_, b)| b.src.path.as_path())
+        .collect();
+    let mut out: Vec<Diagnostic> = prev
+        .root_links
+        .iter()
+        .filter(|d| !fresh.contains(d.path.as_path()))
+        .cloned()
+        .collect();
+    out.extend(publish::links::root_absolute_links_in(site, |p| {
+        fresh.contains(p.src.path.as_path())
+    }));
+    publish::links::sort_by_position(&mut out);
+    out
 }
 
 /// Every check of `build` without writing anything: loads the site and renders it in

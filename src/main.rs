@@ -261,7 +261,9 @@ fn build(
     let result = jiangtang::build(&opts);
     let written = result.as_ref().ok().map(|b| {
         let opts = jiangtang::output::WriteOptions { precompress };
-        jiangtang::output::write_atomic_with(&b.output, &out_dir, opts)
+        jiangtang::timed("write", || {
+            jiangtang::output::write_atomic_with(&b.output, &out_dir, opts)
+        })
     });
     done.store(true, Ordering::SeqCst);
     if let Some(h) = progress {

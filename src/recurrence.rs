@@ -701,7 +701,7 @@ fn as_int(v: &Value) -> Option<i64> {
     }
 }
 
-/// A date written `2027-01-28` (also `2027-1-28`, `2027/1/28`, `2027年1月28日`).
+/// A date written `2027-01-28` (also `2027-1-28`, `2027/1/28`, `2027.1.28`, `2027年1月28日`).
 fn parse_date_value(v: &Value) -> Option<Date> {
     match v {
         Value::String(s) => parse_date(s),
@@ -709,26 +709,9 @@ fn parse_date_value(v: &Value) -> Option<Date> {
     }
 }
 
+/// The same forms as dates in front matter (`content::frontmatter::parse_date`).
 fn parse_date(s: &str) -> Option<Date> {
-    let s = s.trim();
-    let normalized: String = if let Some(rest) = s.strip_suffix('日') {
-        rest.replace(['年', '月'], "-")
-    } else {
-        s.replace('/', "-")
-    };
-    let mut parts = normalized.split('-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some()
-        || y.len() != 4
-        || !(1..=2).contains(&m.len())
-        || !(1..=2).contains(&d.len())
-        || ![y, m, d]
-            .iter()
-            .all(|p| p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return None;
-    }
-    Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
+    crate::content::frontmatter::parse_date(s)
 }
 
 fn bad_date(key: &str, v: &Value) -> RepeatError {
@@ -1020,6 +1003,8 @@ mod tests {
         assert_eq!(parse_date("2027-01-28"), Some(date(2027, 1, 28)));
         assert_eq!(parse_date("2027-1-8"), Some(date(2027, 1, 8)));
         assert_eq!(parse_date("2027/1/8"), Some(date(2027, 1, 8)));
+        assert_eq!(parse_date("2027.1.8"), Some(date(2027, 1, 8)));
+        assert_eq!(parse_date("2027年1月8号"), Some(date(2027, 1, 8)));
         assert_eq!(parse_date("2027年1月8日"), Some(date(2027, 1, 8)));
         assert_eq!(parse_date("2027-02-30"), None);
         assert_eq!(parse_date("27-01-28"), None);

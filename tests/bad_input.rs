@@ -204,6 +204,15 @@ const CASES: &[Case] = &[
         en: "every",
     },
     Case {
+        name: "link to a page made a draft",
+        file: "content/courses/ke-cheng/01-di-yi-ke.md",
+        bytes: "---\ntitle: 第一课\nduration: 30\ndraft: true\n---\n\n## 一、总体要求\n\n正文。\n"
+            .as_bytes(),
+        location: "content/courses/ke-cheng/02-di-er-ke.md:6:2",
+        zh: "是草稿（draft: true），本次生成不会发布它",
+        en: "is a draft (draft: true) and is not published in this build",
+    },
+    Case {
         name: "unknown prerequisite",
         file: "content/courses/b/index.md",
         bytes: "---\ntitle: 课程\naction: 专业训练\nhours: 2\nprerequisites: [\"@/courses/none/index.md\"]\n---\n".as_bytes(),
@@ -269,6 +278,32 @@ fn every_bad_input_is_reported_at_its_place_and_public_is_untouched() {
         failures.join("\n\n")
     );
     assert!(CASES.len() >= 15);
+}
+
+/// `--drafts` publishes drafts, so a link to one works there.
+#[test]
+fn a_link_to_a_draft_works_with_drafts() {
+    let site = Site::good();
+    site.write(
+        "content/courses/ke-cheng/01-di-yi-ke.md",
+        "---\ntitle: 第一课\nduration: 30\ndraft: true\n---\n\n## 一、总体要求\n\n正文。\n"
+            .as_bytes(),
+    );
+    assert_eq!(site.build(&[]).status.code(), Some(1));
+    let o = site.build(&["--drafts"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lesson =
+        std::fs::read_to_string(site.public().join("courses/ke-cheng/di-er-ke/index.html"))
+            .expect("the lesson that links to the draft");
+    assert!(
+        lesson.contains("href=\"/courses/ke-cheng/di-yi-ke/#"),
+        "{lesson}"
+    );
+    assert!(
+        site.public()
+            .join("courses/ke-cheng/di-yi-ke/index.html")
+            .exists()
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::Site;
-use jiangtang::{Options, build, rebuild};
+use jiangtang::{Diagnostic, Lang, Options, build, rebuild};
 
 fn opts(site: &Site) -> Options {
     Options {
@@ -81,4 +81,107 @@ fn a_broken_edit_fails_and_the_fix_rebuilds() {
     assert!(
         String::from_utf8_lossy(&fixed.output.files["cases/an-li/index.html"]).contains("修好了")
     );
+}
+
+const LESSON_1: &str = "content/courses/ke-cheng/01-di-yi-ke.md";
+
+fn lesson_1(extra: &str) -> String {
+    format!("---\ntitle: 第一课\nduration: 30\n{extra}---\n\n## 一、总体要求\n\n正文。\n")
+}
+
+fn messages(diags: &[Diagnostic]) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| d.display(Lang::En).to_string())
+        .collect()
+}
+
+/// Lesson 2 links to lesson 1. Lesson 2's Markdown, rendered once and reused while no
+/// link target moves, must be checked again when lesson 1 stops being published, and
+/// say why.
+#[test]
+fn a_link_target_leaving_the_build_is_reported_and_its_return_rebuilds() {
+    let site = Site::good();
+    let first = build(&opts(&site)).unwrap();
+    let changed = [PathBuf::from(LESSON_1)];
+    for (extra, why) in [
+        ("draft: true\n", "is a draft (draft: true)"),
+        ("publish_date: 2026-04-01\n", "is scheduled for 2026-04-01"),
+        (
+            "expiry_date: 2026-03-01\n",
+            "is past its expiry_date (2026-03-01)",
+        ),
+    ] {
+        site.write(LESSON_1, lesson_1(extra).as_bytes());
+        let err = rebuild(&first, &opts(&site), &changed)
+            .err()
+            .unwrap_or_else(|| panic!("a link to a page with {extra:?} passed"));
+        assert_eq!(err.len(), 1, "{:?}", messages(&err));
+        assert_eq!(
+            err[0].location(),
+            "content/courses/ke-cheng/02-di-er-ke.md:6:2"
+        );
+        assert!(err[0].message.en.contains(why), "{}", err[0].message.en);
+        // With --drafts the same edit builds, incrementally as in full.
+        let drafts = Options {
+            drafts: true,
+            ..opts(&site)
+        };
+        let inc = rebuild(&first, &drafts, &changed);
+        assert!(inc.is_ok(), "{:?}", inc.err().map(|e| messages(&e)));
+    }
+    // Published again: the lesson's link works as before.
+    site.write(LESSON_1, lesson_1("").as_bytes());
+    assert_same(&site, &[LESSON_1], &first);
+
+    // The dev server rebuilds from the last good build with every file changed since:
+    // a draft again, and the link removed from lesson 2.
+    site.write(LESSON_1, lesson_1("draft: true\n").as_bytes());
+    let lesson_2 = "content/courses/ke-cheng/02-di-er-ke.md";
+    site.write(
+        lesson_2,
+        "---\ntitle: 第二课\nduration: 40\n---\n\n正文。\n".as_bytes(),
+    );
+    assert_same(&site, &[LESSON_1, lesson_2], &first);
+}
+
+/// `build` and `check` warn about content links written as `/path`; so does the dev
+/// server's rebuild, for the pages it checks again, and it keeps the others' warnings.
+#[test]
+fn root_absolute_link_warnings_follow_incremental_rebuilds() {
+    let site = Site::good();
+    let first = build(&opts(&site)).unwrap();
+    assert!(first.warnings.is_empty(), "{:?}", messages(&first.warnings));
+    // Writes `file`, rebuilds from `prev` and compares the warnings with a full build's.
+    let step = |prev: &jiangtang::Built, file: &str, text: &str, count: usize| {
+        site.write(file, text.as_bytes());
+        let next = rebuild(prev, &opts(&site), &[PathBuf::from(file)]).unwrap();
+        let full = build(&opts(&site)).unwrap();
+        assert_eq!(messages(&next.warnings), messages(&full.warnings));
+        assert_eq!(next.warnings.len(), count, "{:?}", messages(&next.warnings));
+        next
+    };
+    let case = "content/cases/an-li.md";
+    let case_text =
+        |link: &str| format!("---\ntitle: 案例\nunit: 市发改委\n---\n\n见[课程]({link})。\n");
+    let second = step(&first, case, &case_text("/courses/ke-cheng/"), 1);
+    assert_eq!(second.warnings[0].location(), "content/cases/an-li.md:6:2");
+    let hint = &second.warnings[0].hint.en;
+    assert!(hint.contains("@/courses/ke-cheng/index.md"), "{hint}");
+    // Another page edited: the case is not read again and keeps its warning.
+    let third = step(
+        &second,
+        "content/about.md",
+        "---\ntitle: 关于\n---\n\n改过。\n",
+        1,
+    );
+    // A new page: every page is checked again.
+    let fourth = step(
+        &third,
+        "content/cases/xin.md",
+        "---\ntitle: 新\nunit: x\n---\n\n[首页](/)\n",
+        2,
+    );
+    // Fixed: the warning goes.
+    step(&fourth, case, &case_text("@/courses/ke-cheng/index.md"), 1);
 }

@@ -480,6 +480,38 @@ fn pages_and_files_are_served_under_the_base_path() {
     assert!(!site.path("public").exists());
 }
 
+/// With relative links (`base_url: ""`) the 404 page's links start from the site's top
+/// folder; the dev server shows it for misses at any depth, with a `<base>` there.
+#[test]
+fn the_relative_mode_404_page_works_at_any_depth() {
+    let site = TestSite::new();
+    site.write(
+        "site.yaml",
+        &SITE_YAML.replace("base_url: /\n", "base_url: \"\"\n"),
+    );
+    let server = Server::start(&site);
+    assert_eq!(server.base, "/");
+    let deep = server.get("/courses/ke-cheng/no-such-lesson/");
+    assert_eq!(deep.status, 404);
+    let html = deep.text();
+    assert!(html.contains("<base href=\"/\">"), "{html}");
+    let links: Vec<String> = common::links(&html)
+        .into_iter()
+        .filter(|l| !l.starts_with('#') && !l.contains("://"))
+        .collect();
+    assert!(links.iter().any(|l| l.starts_with("css/")), "{links:?}");
+    for link in &links {
+        let target = if link.starts_with('/') {
+            link.clone()
+        } else {
+            format!("/{link}")
+        };
+        assert_eq!(server.get(&target).status, 200, "{link} from the 404 page");
+    }
+    // The page itself, asked for by its name, is served as it was built.
+    assert!(!server.get("/404.html").text().contains("<base"));
+}
+
 #[test]
 fn traversal_in_any_form_is_refused() {
     let site = TestSite::new();
@@ -567,6 +599,16 @@ fn an_edit_reloads_and_the_new_text_is_served() {
         reload["build"].as_str().unwrap()
     )));
     server.wait_for_output("已更新：content/courses/ke-cheng/01-di-yi-ke.md");
+
+    // A link that bypasses the base path: warned about as by `build`, in the terminal
+    // and in the page.
+    site.write(
+        LESSON,
+        &text.replace("新内容甲。", "新内容甲，见[课程](/courses/ke-cheng/)。"),
+    );
+    let reload = sse.expect("reload");
+    assert_eq!(reload["warnings"]["total"], 1, "{reload}");
+    server.wait_for_output("绕过了站点的基础路径 /training/");
 
     // A new page, then its deletion.
     site.write(

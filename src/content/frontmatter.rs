@@ -777,6 +777,13 @@ impl FrontMatter {
                         "：只写了日期，没有时间".to_string(),
                         ": a date without a time".to_string(),
                     )
+                } else if parse_date(raw.split([' ', 'T']).next().unwrap_or("")).is_some() {
+                    // The date is fine: 下午3点, 3:00 PM, 09:00:30, a time zone.
+                    (
+                        "：时刻要写成 24 小时制的 时:分，例如下午3点写 15:00".to_string(),
+                        ": write the time of day as hour:minute on the 24-hour clock (3 pm is 15:00)"
+                            .to_string(),
+                    )
                 } else {
                     let (z, e, _, _) =
                         explain_date(key, raw.split([' ', 'T']).next().unwrap_or(""));
@@ -844,14 +851,7 @@ pub fn explain_date(key: &str, raw: &str) -> (String, String, String, String) {
             let (a, b, y) = (*a, *b, *y);
             let opts = [(a, b), (b, a)]
                 .into_iter()
-                .filter(|&(m, d)| {
-                    Date::new(
-                        i16::try_from(y).unwrap_or(0),
-                        i8::try_from(m).unwrap_or(0),
-                        i8::try_from(d).unwrap_or(0),
-                    )
-                    .is_ok()
-                })
+                .filter(|&(m, d)| date_of(y, m, d).is_some())
                 .map(|(m, d)| format!("{y}-{m:02}-{d:02}"))
                 .collect::<Vec<_>>();
             let (hz, he) = match opts.as_slice() {
@@ -883,7 +883,13 @@ pub fn explain_date(key: &str, raw: &str) -> (String, String, String, String) {
             format!("e.g. {key}: 20{y:02}-{}-{}", nums[1], nums[2]),
         ),
         [y, m, d] if nums[0].len() == 4 => {
-            let (zh, en) = if !(1..=12).contains(m) {
+            let (zh, en) = if date_of(*y, *m, *d).is_some() {
+                // A real date in a form not accepted (2026 3 5, 2026_3_5).
+                (
+                    "：年、月、日之间要用 - 或 / 分开".to_string(),
+                    ": separate year, month and day with - or /".to_string(),
+                )
+            } else if !(1..=12).contains(m) {
                 (format!("：没有 {m} 月"), format!(": there is no month {m}"))
             } else {
                 (
@@ -901,6 +907,15 @@ pub fn explain_date(key: &str, raw: &str) -> (String, String, String, String) {
         ),
         _ => (String::new(), String::new(), default_hint.0, default_hint.1),
     }
+}
+
+fn date_of(y: i64, m: i64, d: i64) -> Option<Date> {
+    Date::new(
+        i16::try_from(y).ok()?,
+        i8::try_from(m).ok()?,
+        i8::try_from(d).ok()?,
+    )
+    .ok()
 }
 
 /// Full-width digits and separators (２０２６－０３－０５) → ASCII.
@@ -1499,6 +1514,16 @@ mod tests {
         assert!(zh.contains("2月没有30日"), "{zh}");
         let (zh, ..) = explain_date("date", "26/3/5");
         assert!(zh.contains("四位"), "{zh}");
+        let (_, en, ..) = explain_date("date", "2026 3 5");
+        assert!(en.contains("separate"), "{en}");
+        // A readable date with an unreadable time blames the time.
+        let mut fm = FrontMatter::parse(p(), "start: \"2026-03-15 下午3点\"\n", 2).unwrap();
+        assert_eq!(fm.datetime("start"), None);
+        assert!(
+            fm.diags[0].message.en.contains("24-hour clock"),
+            "{:?}",
+            fm.diags[0].message
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::LazyLock;
 
+use jiff::civil::Date;
 use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
@@ -21,6 +22,20 @@ use crate::diagnostic::{Diagnostic, Text, did_you_mean};
 pub struct LinkTargets {
     pub pages: HashMap<String, String>,
     pub files: HashMap<String, String>,
+    /// Pages that exist but are left out of this build, by source path, so that a link
+    /// to one says why instead of "does not exist".
+    pub unpublished: HashMap<String, Unpublished>,
+}
+
+/// Why a page that exists is not published in this build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unpublished {
+    /// `draft: true`.
+    Draft,
+    /// `publish_date` is still to come.
+    Scheduled(Date),
+    /// `expiry_date` has passed.
+    Expired(Date),
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -388,6 +403,11 @@ fn resolve(
             Resolved::Internal(url)
         }
         None => {
+            if let Some(&why) = targets.unpublished.get(&source).filter(|_| is_page) {
+                out.diags
+                    .push(unpublished(input, line, column, dest, &source, why));
+                return Resolved::Internal(dest.to_string());
+            }
             let same_but_case = table
                 .keys()
                 .find(|k| k.to_lowercase() == source.to_lowercase())
@@ -442,6 +462,74 @@ fn broken(
         ),
     )
     .with_hint(hint)
+}
+
+/// A link to a page that exists but is not published in this build (`source` is its
+/// content-relative path).
+///
+/// An error, like a link to a missing file: published as it is, the link would lead
+/// readers to a "page not found". A warning would publish that dead link and be missed
+/// among the build's output; `--drafts` (`build` or `serve`) shows both pages while the
+/// target is being written.
+fn unpublished(
+    input: &Input,
+    line: usize,
+    column: usize,
+    dest: &str,
+    source: &str,
+    why: Unpublished,
+) -> Diagnostic {
+    let (message, hint) = match why {
+        Unpublished::Draft => (
+            Text::new(
+                format!("链接目标“{dest}”是草稿（draft: true），本次生成不会发布它"),
+                format!(
+                    "link target `{dest}` is a draft (draft: true) and is not published in this build"
+                ),
+            ),
+            Text::new(
+                format!(
+                    "要发布它，删去 content/{source} 里的 draft: true；否则删去这个链接。想连同草稿一起预览，生成或预览时加 --drafts"
+                ),
+                format!(
+                    "to publish it, remove `draft: true` from content/{source}; otherwise remove this link. To preview with drafts, build or serve with --drafts"
+                ),
+            ),
+        ),
+        Unpublished::Scheduled(date) => (
+            Text::new(
+                format!("链接目标“{dest}”定于 {date} 发布（publish_date），本次生成还不会发布它"),
+                format!(
+                    "link target `{dest}` is scheduled for {date} (publish_date) and is not published in this build"
+                ),
+            ),
+            Text::new(
+                format!(
+                    "等它发布后再加这个链接，或把 content/{source} 的 publish_date 改为今天或更早；想提前预览，生成或预览时加 --drafts"
+                ),
+                format!(
+                    "add the link once the target is published, or set the publish_date of content/{source} to today or earlier. To preview, build or serve with --drafts"
+                ),
+            ),
+        ),
+        Unpublished::Expired(date) => (
+            Text::new(
+                format!("链接目标“{dest}”已过下线日期 {date}（expiry_date），本次生成不再发布它"),
+                format!(
+                    "link target `{dest}` is past its expiry_date ({date}) and is not published in this build"
+                ),
+            ),
+            Text::new(
+                format!(
+                    "删去这个链接，或把 content/{source} 的 expiry_date 改晚；生成或预览时加 --drafts 仍会包含它"
+                ),
+                format!(
+                    "remove this link, or move the expiry_date of content/{source} later; builds with --drafts still include it"
+                ),
+            ),
+        ),
+    };
+    Diagnostic::error(input.path, line, column, message).with_hint(hint)
 }
 
 /// Resolves `.` and `..` in a content-relative path; `None` when it leaves `content/`.
@@ -601,6 +689,32 @@ mod tests {
         assert_eq!(r.diags.len(), 1);
         assert_eq!((r.diags[0].line, r.diags[0].column), (7, 5));
         assert!(r.diags[0].hint.en.contains("cases/b.md"));
+    }
+
+    #[test]
+    fn a_link_to_an_unpublished_page_says_why() {
+        let mut t = targets();
+        t.unpublished
+            .insert("cases/draft.md".into(), Unpublished::Draft);
+        let later = Date::new(2026, 4, 1).unwrap();
+        t.unpublished
+            .insert("cases/later.md".into(), Unpublished::Scheduled(later));
+        let input = Input {
+            path: Path::new("content/courses/a/01.md"),
+            source: "courses/a/01.md",
+            body: "[x](@/cases/draft.md#a) [y](../../cases/later.md)\n",
+            body_line: 5,
+            unsafe_html: false,
+        };
+        let r = render(&input, &t);
+        assert_eq!(r.diags.len(), 2);
+        assert!(r.diags[0].message.en.contains("is a draft"));
+        assert!(r.diags[0].hint.en.contains("content/cases/draft.md"));
+        assert!(r.diags[0].hint.zh.contains("--drafts"));
+        assert!(r.diags[1].message.zh.contains("定于 2026-04-01 发布"));
+        assert!(r.diags.iter().all(Diagnostic::is_error));
+        // No anchor check against a page that is not there.
+        assert!(r.anchors.is_empty());
     }
 
     #[test]

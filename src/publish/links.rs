@@ -299,13 +299,25 @@ fn percent_decode(s: &str) -> String {
 /// site is published under a sub-path or copied elsewhere. Warnings, since a link to
 /// another application on the same host is written that way on purpose.
 pub fn root_absolute_links(site: &Site) -> Vec<Diagnostic> {
+    root_absolute_links_in(site, |_| true)
+}
+
+/// [`root_absolute_links`] of the pages `pick` selects (an incremental rebuild checks
+/// the pages whose file changed).
+pub fn root_absolute_links_in(site: &Site, pick: impl Fn(&Page) -> bool + Sync) -> Vec<Diagnostic> {
     let mut diags: Vec<Diagnostic> = site
         .pages
         .par_iter()
+        .filter(|p| pick(p))
         .flat_map_iter(|p| page_root_links(site, p))
         .collect();
-    diags.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    sort_by_position(&mut diags);
     diags
+}
+
+/// The order [`root_absolute_links`] reports in: by file, line and column.
+pub fn sort_by_position(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
 }
 
 fn is_root_absolute(dest: &str) -> bool {

@@ -113,6 +113,12 @@ fn not_found(rq: Request, snap: &Snapshot, url: &str) {
         return send(rq, snap, 404, "index.html", Cow::Owned(body.into_bytes()));
     }
     match built.output.get("404.html") {
+        // With relative links (`base_url: ""`) the page works only at the site's top
+        // folder; answering a miss deeper down, the dev server knows where that is.
+        Some(page) if built.site.config.relative => {
+            let page = paths::with_base(&page, &snap.base_path);
+            send(rq, snap, 404, "404.html", Cow::Owned(page))
+        }
         Some(page) => send(rq, snap, 404, "404.html", page),
         None => send(rq, snap, 404, "404.txt", Cow::Borrowed(b"404 Not Found\n")),
     }

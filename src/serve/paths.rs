@@ -165,9 +165,37 @@ pub fn inject(html: &[u8], tag: &str) -> Vec<u8> {
     out
 }
 
+/// `html` with `<base href="{base}">` first in its `<head>`, so that its relative links
+/// resolve from `base` whatever address it is shown at; unchanged without a `<head>`.
+pub fn with_base(html: &[u8], base: &str) -> Vec<u8> {
+    let head = html.windows(6).position(|w| {
+        w[..5].eq_ignore_ascii_case(b"<head") && (w[5] == b'>' || w[5].is_ascii_whitespace())
+    });
+    let Some(at) = head.and_then(|s| html[s..].iter().position(|&b| b == b'>').map(|e| s + e + 1))
+    else {
+        return html.to_vec();
+    };
+    let tag = format!("<base href=\"{}\">", crate::diagnostic::escape_html(base));
+    let mut out = Vec::with_capacity(html.len() + tag.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(tag.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_base_opens_the_head() {
+        let page = b"<html><HEAD lang=x><title>t</title></head><body><header>h</header></body>";
+        assert_eq!(
+            String::from_utf8_lossy(&with_base(page, "/")),
+            "<html><HEAD lang=x><base href=\"/\"><title>t</title></head><body><header>h</header></body>"
+        );
+        assert_eq!(with_base(b"<header>x</header>", "/"), b"<header>x</header>");
+    }
 
     const BASE: &str = "/training/";
 

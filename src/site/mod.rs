@@ -12,7 +12,7 @@ use jiff::civil::{Date, DateTime};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::markdown::{self, LinkTargets, Rendered};
+use crate::content::markdown::{self, LinkTargets, Rendered, Unpublished};
 use crate::content::{self, AssetFile, Kind, Meta, Parsed, Ref, SourceFile};
 use crate::diagnostic::{Diagnostic, Text, did_you_mean};
 pub use taxonomy::{Taxonomy, Term};
@@ -67,7 +67,7 @@ pub struct Cache {
     parsed: HashMap<String, (u64, ParseResult)>,
     /// Source path → (the parse it was rendered from, the rendered Markdown).
     rendered: HashMap<String, (Arc<Parsed>, Arc<Rendered>)>,
-    /// Hash of all link targets and of the HTML policy.
+    /// Hash of all link targets (pages left out included) and of the HTML policy.
     targets: u64,
 }
 
@@ -80,6 +80,14 @@ fn targets_hash(t: &LinkTargets, unsafe_html: bool) -> u64 {
         h.update(&[0]);
         h.update(v.as_bytes());
         h.update(&[1]);
+    }
+    // A page left out for another reason changes what links to it report.
+    let mut hidden: Vec<(&String, &Unpublished)> = t.unpublished.iter().collect();
+    hidden.sort_unstable_by_key(|&(k, _)| k);
+    for (k, why) in hidden {
+        h.update(k.as_bytes());
+        h.update(format!("{why:?}").as_bytes());
+        h.update(&[2]);
     }
     h.update(&[u8::from(unsafe_html)]);
     h.digest()
@@ -174,7 +182,15 @@ impl Site {
             next_cache.parsed.insert(src.rel.clone(), (hash, (p, d)));
         }
         let today = opts.now.date();
-        pages_src.retain(|p| is_published(p, opts.drafts, today));
+        // Pages left out are remembered, so that links to them can say why.
+        let mut unpublished = HashMap::new();
+        pages_src.retain(|p| match unpublished_why(p, opts.drafts, today) {
+            None => true,
+            Some(why) => {
+                unpublished.insert(p.rel.clone(), why);
+                false
+            }
+        });
 
         // URLs: courses first, since lessons live under their course.
         let mut course_urls: HashMap<String, String> = HashMap::new();
@@ -257,7 +273,10 @@ impl Site {
 
         // Co-located files are copied beside their page's folder URL.
         let mut files = Vec::new();
-        let mut targets = LinkTargets::default();
+        let mut targets = LinkTargets {
+            unpublished,
+            ..LinkTargets::default()
+        };
         for a in assets {
             let dir = a.rel.rsplit_once('/').map_or("", |(d, _)| d);
             let name = a.rel.rsplit('/').next().unwrap_or(&a.rel);
@@ -472,14 +491,20 @@ fn by_rel_owned(site: &Site) -> HashMap<String, usize> {
         .collect()
 }
 
-fn is_published(p: &Parsed, drafts: bool, today: Date) -> bool {
-    if drafts {
-        return true;
-    }
+/// Why a page is left out of this build; `None` when it is published.
+fn unpublished_why(p: &Parsed, drafts: bool, today: Date) -> Option<Unpublished> {
     let c = &p.common;
-    !c.draft
-        && c.publish_date.is_none_or(|d| d <= today)
-        && c.expiry_date.is_none_or(|d| d >= today)
+    if drafts {
+        None
+    } else if c.draft {
+        Some(Unpublished::Draft)
+    } else if let Some(d) = c.publish_date.filter(|&d| d > today) {
+        Some(Unpublished::Scheduled(d))
+    } else {
+        c.expiry_date
+            .filter(|&d| d < today)
+            .map(Unpublished::Expired)
+    }
 }
 
 /// Where a page is published, by kind.
