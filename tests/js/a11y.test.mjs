@@ -1,12 +1,15 @@
 // Accessibility: axe-core finds no serious or critical violation on one page of every
-// kind, and a keyboard-only reader can search from the header and filter the course
-// catalogue. axe is injected from node_modules as script text (no network).
+// kind, nor in the states the scripts draw (我的学习 with a record, search results,
+// suggestions, a checked quiz, an empty filtered catalogue); a keyboard-only reader can
+// search from the header, filter the course catalogue and answer a lesson quiz.
+// axe is injected from node_modules as script text (no network).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { setup, openPage, onePerKind, byKind, settle, label, BASE_PATH } from './lib/harness.mjs';
+import { lessonSources, quizLessons } from './lib/content.mjs';
 
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -139,9 +142,176 @@ test('keyboard: a catalogue filter can be changed', async () => {
   }
 });
 
+/** The element that has focus, described, and whether it can be seen. */
+function focused(page) {
+  return page.evaluate(`(() => { const el = document.activeElement; const describe = ${DESCRIBE};
+    return { name: describe(el), visible: !!el && el !== document.body && el.getClientRects().length > 0,
+      inQuiz: !!el && !!el.closest('section.quiz'), text: el ? (el.textContent || '').trim() : '',
+      type: el ? el.type || '' : '', question: el && el.closest('fieldset') ?
+        [...document.querySelectorAll('section.quiz fieldset')].indexOf(el.closest('fieldset')) : -1 }; })()`);
+}
+
+test('keyboard: answer a lesson quiz without a mouse', async () => {
+  const lesson = quizLessons()[0];
+  const quiz = lesson.quiz;
+  const { context, page } = await openPage(env.browser, env.server.url(lesson.rel));
+  try {
+    await tabTo(
+      page,
+      `(() => { const el = document.activeElement; const describe = ${DESCRIBE};
+        return { ok: !!el && el.matches('section.quiz input'), name: describe(el) }; })()`,
+      'the first answer of the quiz',
+    );
+    // The first question answered wrong, the others right.
+    const picks = quiz.map((q, i) => (i === 0 ? [q.options.findIndex((_, k) => !q.answer.includes(k))] : q.answer));
+    for (let i = 0; i < quiz.length; i++) {
+      const here = await focused(page);
+      assert.equal(here.question, i, `Tab reached question ${i + 1} (focus: ${here.name})`);
+      if (here.type === 'radio') {
+        // Space picks the focused option, the arrow keys move the choice.
+        await page.keyboard.press('Space');
+        for (let k = 0; k < picks[i][0]; k++) await page.keyboard.press('ArrowDown');
+      } else {
+        for (let k = 0; k < quiz[i].options.length; k++) {
+          if (picks[i].includes(k)) await page.keyboard.press('Space');
+          if (k + 1 < quiz[i].options.length) await page.keyboard.press('Tab');
+        }
+      }
+      const checked = await page.$$eval(`section.quiz fieldset:nth-of-type(${i + 1}) input`, (inputs) =>
+        inputs.map((x, k) => (x.checked ? k : -1)).filter((k) => k >= 0),
+      );
+      assert.deepEqual(checked, picks[i], `question ${i + 1}: the keyboard chose the options`);
+      await page.keyboard.press('Tab');
+    }
+    let here = await focused(page);
+    assert.equal(here.text, '检查答案', `after the last question Tab reaches the check button (focus: ${here.name})`);
+    await page.keyboard.press('Enter');
+
+    // Feedback in live regions, the explanation shown, focus kept in the quiz.
+    await page.locator('section.quiz .quiz-score').filter({ hasText: /得分/ }).waitFor();
+    const feedback = await page.$$eval('section.quiz fieldset', (sets) =>
+      sets.map((f) => {
+        const live = [...f.querySelectorAll('*')].find((e) => e.textContent.trim() && /√|×/.test(e.textContent) && e.closest('[aria-live], [role=status], [role=alert]') && e.getClientRects().length > 0 && !e.closest('label'));
+        return live ? live.textContent.trim() : '';
+      }),
+    );
+    assert.deepEqual(
+      feedback,
+      quiz.map((_, i) => (i === 0 ? '× 回答错误' : '√ 回答正确')),
+      'each question says, in a live region, whether it was right',
+    );
+    for (const q of quiz) {
+      assert.ok(await page.getByText(q.explanation).isVisible(), `the explanation "${q.explanation}" is shown`);
+    }
+    const score = await page.$eval('section.quiz .quiz-score', (el) => ({
+      text: el.textContent.trim(),
+      live: !!el.closest('[aria-live], [role=status]'),
+    }));
+    assert.deepEqual(score, { text: `得分：${quiz.length - 1}/${quiz.length}`, live: true }, 'the score is announced');
+    here = await focused(page);
+    assert.ok(here.visible && here.inQuiz, `focus stays on something visible in the quiz, not lost: ${here.name}`);
+    assert.equal(here.text, '重做', 'focus lands on the retry button');
+
+    // Retry from the keyboard: a fresh form, focus on its first answer.
+    await page.keyboard.press('Enter');
+    here = await focused(page);
+    assert.ok(here.visible && here.question === 0, `after retry focus is on the first question: ${here.name}`);
+    assert.equal(await page.locator('section.quiz input:checked').count(), 0);
+  } finally {
+    await context.close();
+  }
+});
+
 // ---------------------------------------------------------------------------
-// Quiz walk (to be written by whoever finishes the quiz): on a lesson with a quiz,
-// Tab to the first question, pick an answer with the arrow keys / Space, submit with
-// Enter, and check the result and explanation are announced (aria-live) and focus
-// lands somewhere sensible. Replace this todo with the real test.
-test.todo('keyboard: answer a lesson quiz without a mouse');
+// The states scripts draw: axe again once the page shows what a reader produced.
+
+/** A study record with the first course finished, one lesson of the next, one quiz. */
+function sampleRecord() {
+  const byCourse = new Map();
+  for (const l of lessonSources()) {
+    const course = l.rel.split('/')[1];
+    if (!byCourse.has(course)) byCourse.set(course, []);
+    byCourse.get(course).push(l);
+  }
+  const [first, second] = [...byCourse.values()];
+  const at = new Date().toISOString();
+  const studied = {};
+  for (const l of [...first, second[0]]) studied[l.rel.replace(/\/$/, '')] = at;
+  const quizzed = quizLessons()[0];
+  return {
+    version: 1,
+    studied,
+    quiz: { [quizzed.rel.replace(/\/$/, '') + '#quiz-1']: { score: 1, total: quizzed.quiz.length, at } },
+  };
+}
+
+test('axe: no serious or critical violations in the states scripts draw', async (t) => {
+  const states = [
+    {
+      name: '我的学习 with courses finished and in progress',
+      rel: 'study/',
+      record: sampleRecord(),
+      ready: async (page) => {
+        await page.locator('main svg').first().waitFor();
+        assert.ok(await page.getByRole('heading', { name: '学习中' }).isVisible());
+        assert.ok(await page.getByRole('heading', { name: '已完成' }).isVisible());
+      },
+    },
+    {
+      name: 'search page with results and a kind filter',
+      rel: 'search/?q=' + encodeURIComponent('应急管理'),
+      ready: async (page) => {
+        await page.locator('.search-result mark').first().waitFor();
+        await page.getByRole('group', { name: '类型' }).getByLabel('课时').check();
+        await page.locator('[role=status]', { hasText: '找到' }).waitFor();
+        await page.locator('.search-result mark').first().waitFor();
+      },
+    },
+    {
+      name: 'header search with suggestions open',
+      rel: '',
+      ready: async (page) => {
+        await page.locator('#site-search-q').click();
+        await page.locator('#site-search-q').pressSequentially('党性', { delay: 20 });
+        await page.locator('[role=listbox] mark').first().waitFor();
+        await page.keyboard.press('ArrowDown');
+      },
+    },
+    {
+      name: 'lesson quiz after checking',
+      rel: quizLessons()[0].rel,
+      ready: async (page) => {
+        await page.locator('section.quiz input').first().check();
+        await page.getByRole('button', { name: '检查答案' }).click();
+        await page.locator('.quiz-score', { hasText: '得分' }).waitFor();
+      },
+    },
+    {
+      name: 'catalogue filtered to nothing',
+      rel: 'courses/?required=0&action=' + encodeURIComponent('思想淬炼'),
+      ready: (page) => page.locator('[data-filter-status]', { hasText: '0/' }).waitFor(),
+    },
+  ];
+  for (const s of states) {
+    await t.test(s.name, async () => {
+      const context = await env.browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+      try {
+        if (s.record) {
+          await context.addInitScript(
+            ([key, value]) => window.localStorage.setItem(key, value),
+            ['jiangtang:' + BASE_PATH, JSON.stringify(s.record)],
+          );
+        }
+        const page = await context.newPage();
+        page.setDefaultTimeout(15000);
+        await page.goto(env.server.url(s.rel));
+        await settle(page);
+        await s.ready(page);
+        const violations = await axeViolations(page);
+        assert.equal(violations.length, 0, `${violations.length} serious/critical violations (${s.name}):\n${violations.map(formatViolation).join('\n')}`);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});

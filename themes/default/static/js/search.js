@@ -1142,7 +1142,8 @@
     fileProtocol: '站内搜索需要通过网站地址访问（例如 http://…/search/）。直接双击打开本地文件时，浏览器不允许读取搜索索引。',
     failed: '搜索索引加载失败，请稍后刷新重试；如果问题持续存在，请联系网站管理员。',
     unsupported: '当前浏览器版本过旧，无法使用站内搜索，请升级浏览器（Chromium 80 或更新版本）。',
-    suggestAll: function (q) { return '查看“' + q + '”的全部搜索结果'; }
+    suggestAll: function (q) { return '查看“' + q + '”的全部搜索结果'; },
+    suggestLabel: '搜索建议'
   };
 
   var PAGE_SIZE = 10;
@@ -1362,6 +1363,11 @@
   SearchPage.prototype.renderFilters = function (result) {
     var self = this;
     var box = this.filterBox;
+    // A reader who just toggled a filter keeps the focus on it (or on the nearest
+    // control) although the controls are drawn anew.
+    var had = document.activeElement;
+    var focusKey = had && box.contains(had) ? had.getAttribute('data-filter') || 'clear' : null;
+    var toFocus = null;
     box.textContent = '';
     var groups = [
       ['kind', 'kinds', this.engine.entry.kinds.values],
@@ -1385,6 +1391,8 @@
         var box2 = document.createElement('input');
         box2.type = 'checkbox';
         box2.value = v;
+        box2.setAttribute('data-filter', g[0] + ':' + v);
+        if (focusKey === g[0] + ':' + v) toFocus = box2;
         box2.checked = chosen.indexOf(v) >= 0;
         box2.addEventListener('change', function () {
           var list = self.filters[g[1]];
@@ -1409,8 +1417,10 @@
         self.run();
       });
       box.appendChild(clear);
+      if (focusKey === 'clear') toFocus = clear;
     }
     box.hidden = !any && !active;
+    if (focusKey) (toFocus || box.querySelector('input') || this.input).focus();
   };
 
   /** Renders the next PAGE_SIZE results: titles first, excerpts as they arrive. */
@@ -1493,13 +1503,24 @@
     this.items = [];
     this.box = el('ul', 'search-suggest');
     this.box.setAttribute('role', 'listbox');
+    this.box.setAttribute('aria-label', UI.suggestLabel);
     this.box.id = 'search-suggest-' + Math.random().toString(36).slice(2);
     this.box.hidden = true;
+    // The ARIA 1.2 combobox: the box keeps focus, aria-activedescendant names the option.
+    input.setAttribute('role', 'combobox');
+    input.setAttribute('aria-expanded', 'false');
     input.setAttribute('autocomplete', 'off');
     input.setAttribute('aria-controls', this.box.id);
     input.setAttribute('aria-autocomplete', 'list');
     // Placed at the end of the form; the theme positions it (see .search-suggest).
     (input.form || input.parentNode).appendChild(this.box);
+    // Options are not links (nothing focusable may sit inside an option): a press
+    // keeps the focus in the box, a click opens the option's page.
+    this.box.addEventListener('mousedown', function (ev) { ev.preventDefault(); });
+    this.box.addEventListener('click', function (ev) {
+      var item = ev.target.closest('[data-href]');
+      if (item) location.href = item.getAttribute('data-href');
+    });
     var update = debounce(function () { self.update(); }, 200);
     input.addEventListener('input', update);
     input.addEventListener('keydown', function (ev) { self.onKey(ev); });
@@ -1510,6 +1531,7 @@
 
   Suggest.prototype.close = function () {
     this.box.hidden = true;
+    this.input.setAttribute('aria-expanded', 'false');
     this.active = -1;
     this.input.removeAttribute('aria-activedescendant');
   };
@@ -1540,12 +1562,11 @@
       var li = el('li', 'search-suggest__item');
       li.id = self.box.id + '-' + i;
       li.setAttribute('role', 'option');
+      li.setAttribute('data-href', pageUrl(self.base, m.u));
       li.appendChild(el('span', 'search-badge search-badge--' + m.k, UI.kinds[m.k] || m.k));
-      var a = el('a', 'search-suggest__link');
-      a.href = pageUrl(self.base, m.u);
-      a.tabIndex = -1;
-      appendParts(a, highlight(m.t, result.plan, 0));
-      li.appendChild(a);
+      var title = el('span', 'search-suggest__link');
+      appendParts(title, highlight(m.t, result.plan, 0));
+      li.appendChild(title);
       self.box.appendChild(li);
       self.items.push(li);
     });
@@ -1553,14 +1574,13 @@
       var all = el('li', 'search-suggest__item search-suggest__all');
       all.id = self.box.id + '-all';
       all.setAttribute('role', 'option');
-      var link = el('a', 'search-suggest__link', metas.length ? UI.suggestAll(q) : UI.none(q));
-      link.href = pageUrl(this.base, 'search/') + '?q=' + encodeURIComponent(q);
-      link.tabIndex = -1;
-      all.appendChild(link);
+      all.setAttribute('data-href', pageUrl(this.base, 'search/') + '?q=' + encodeURIComponent(q));
+      all.appendChild(el('span', 'search-suggest__link', metas.length ? UI.suggestAll(q) : UI.none(q)));
       this.box.appendChild(all);
       this.items.push(all);
     }
     this.box.hidden = this.items.length === 0;
+    this.input.setAttribute('aria-expanded', this.box.hidden ? 'false' : 'true');
   };
 
   Suggest.prototype.onKey = function (ev) {
@@ -1582,8 +1602,7 @@
       else this.input.removeAttribute('aria-activedescendant');
     } else if (ev.key === 'Enter' && this.active >= 0) {
       ev.preventDefault();
-      var link = this.items[this.active].querySelector('a');
-      if (link) location.href = link.href;
+      location.href = this.items[this.active].getAttribute('data-href');
     } else if (ev.key === 'Escape') {
       this.close();
     }
