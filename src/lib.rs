@@ -142,7 +142,8 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>
 }
 
 /// Runs `f`; when the environment variable `JIANGTANG_TIMINGS` is set, prints to stderr
-/// how long it took (wall clock) and the memory in use after it, to see where a build spends its time.
+/// how long it took (wall clock) and the memory in use after it, to see where a build
+/// spends its time.
 pub fn timed<T>(phase: &str, f: impl FnOnce() -> T) -> T {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     if !*ON.get_or_init(|| std::env::var_os("JIANGTANG_TIMINGS").is_some()) {
@@ -179,29 +180,123 @@ fn render_jobs(
     site: &Site,
     theme: &Theme,
     jobs: &[Job],
-    mut out: Output,
+    out: Output,
     calendars: bool,
 ) -> Result<Output, Vec<Diagnostic>> {
-    let (renderer, statics) = timed("renderer", || Renderer::new(site, theme))?;
-    out.files.extend(statics.files);
-    let diags = timed("pages", || renderer.render_all(jobs, &mut out));
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    if calendars {
-        for (path, text) in timed("ics", || render::ics::calendars(site)) {
-            out.add(path, text);
-        }
-    }
-    for (asset, url) in &site.files {
-        out.copies
-            .insert(render::url_to_path(url), asset.abs.clone());
-    }
+    let sink = std::sync::Mutex::new(out);
+    render_into(site, theme, jobs, &sink, calendars).map_err(|e| match e {
+        BuildError::Content(d) => d,
+        BuildError::Write(e) => vec![io_diag("", &e)],
+    })?;
+    let mut out = sink.into_inner().unwrap_or_else(|e| e.into_inner());
     // Last, so that it sees every file: relative mode rewrites the links of all of them.
     if site.config.relative {
         publish::links::relativize(&mut out);
     }
     Ok(out)
+}
+
+/// Renders `jobs` with the theme's static files, co-located files and (when `calendars`)
+/// the calendar files into `sink`.
+fn render_into(
+    site: &Site,
+    theme: &Theme,
+    jobs: &[Job],
+    sink: &dyn output::Sink,
+    calendars: bool,
+) -> Result<(), BuildError> {
+    use rayon::prelude::*;
+    let (renderer, statics) = timed("renderer", || Renderer::new(site, theme))?;
+    let diags = timed("pages", || renderer.render_all(jobs, sink))?;
+    if !diags.is_empty() {
+        return Err(BuildError::Content(diags));
+    }
+    for (path, bytes) in &statics.files {
+        sink.put(path, bytes.to_vec())?;
+    }
+    if calendars {
+        timed("ics", || {
+            render::ics::calendars(site)
+                .into_par_iter()
+                .try_for_each(|(path, text)| sink.put(&path, text.into_bytes()))
+        })?;
+    }
+    site.files
+        .par_iter()
+        .try_for_each(|(asset, url)| sink.copy(&render::url_to_path(url), &asset.abs))?;
+    Ok(())
+}
+
+/// Why a build that writes its output failed.
+#[derive(Debug)]
+pub enum BuildError {
+    /// Mistakes in the content or the templates; nothing was written.
+    Content(Vec<Diagnostic>),
+    /// The output could not be written; the output folder is as it was.
+    Write(std::io::Error),
+}
+
+impl From<Vec<Diagnostic>> for BuildError {
+    fn from(d: Vec<Diagnostic>) -> Self {
+        BuildError::Content(d)
+    }
+}
+
+impl From<std::io::Error> for BuildError {
+    fn from(e: std::io::Error) -> Self {
+        BuildError::Write(e)
+    }
+}
+
+/// What `build_into` published.
+pub struct Published {
+    pub site: Site,
+    pub warnings: Vec<Diagnostic>,
+    /// How many HTML pages were written.
+    pub html: usize,
+}
+
+/// Loads, renders and writes the site to `dest`, swapping it in atomically (see
+/// [`output::Staging`]). Pages are written as they are rendered, so the whole site is
+/// never held in memory. On any error `dest` stays as it was.
+pub fn build_into(
+    opts: &Options,
+    dest: &Path,
+    wopts: output::WriteOptions,
+) -> Result<Published, BuildError> {
+    let (site, theme, warnings, _, _, _) = load_all(opts)?;
+    if site.config.relative {
+        // Relative links are rewritten knowing every file: built in memory first.
+        let out = render_site(&site, &theme)?;
+        timed("write", || output::write_atomic_with(&out, dest, wopts))?;
+        let html = out.files.keys().filter(|k| k.ends_with(".html")).count();
+        return Ok(Published {
+            site,
+            warnings,
+            html,
+        });
+    }
+    let staging = output::Staging::open(dest, wopts)?;
+    let jobs = render::jobs(&site);
+    timed("render", || {
+        render_into(&site, &theme, &jobs, &staging, true)
+    })?;
+    timed("search", || {
+        use rayon::prelude::*;
+        search::build_index(&search::site::docs(&site))
+            .into_par_iter()
+            .try_for_each(|(path, bytes)| staging.put(&path, &bytes))
+    })?;
+    timed("write", || staging.commit())?;
+    let html = jobs
+        .iter()
+        .filter(|j| !matches!(j, Job::Atom | Job::Sitemap))
+        .count();
+    Ok(Published {
+        site,
+        warnings,
+        html,
+    })
 }
 
 /// Loads and renders: the complete site in memory.

@@ -258,19 +258,14 @@ fn build(
     }
     let done = Arc::new(AtomicBool::new(false));
     let progress = progress_line(Arc::clone(&done), lang);
-    let result = jiangtang::build(&opts);
-    let written = result.as_ref().ok().map(|b| {
-        let opts = jiangtang::output::WriteOptions { precompress };
-        jiangtang::timed("write", || {
-            jiangtang::output::write_atomic_with(&b.output, &out_dir, opts)
-        })
-    });
+    let wopts = jiangtang::output::WriteOptions { precompress };
+    let result = jiangtang::build_into(&opts, &out_dir, wopts);
     done.store(true, Ordering::SeqCst);
     if let Some(h) = progress {
         let _ = h.join();
     }
-    match (result, written) {
-        (Err(diags), _) => {
+    match result {
+        Err(jiangtang::BuildError::Content(diags)) => {
             print_report(&diags, lang, Some(&root));
             let errors = diags.iter().filter(|d| d.is_error()).count();
             eprintln!(
@@ -288,19 +283,14 @@ fn build(
             );
             ExitCode::from(1)
         }
-        (Ok(_), Some(Err(e))) => {
+        Err(jiangtang::BuildError::Write(e)) => {
             print_diags(&[jiangtang::io_diag(&out_dir, &e)], lang);
             ExitCode::from(2)
         }
-        (Ok(built), _) => {
+        Ok(built) => {
             print_report(&built.warnings, lang, Some(&root));
             let count = |k: Kind| built.site.pages.iter().filter(|p| p.kind == k).count();
-            let html = built
-                .output
-                .files
-                .keys()
-                .filter(|k| k.ends_with(".html"))
-                .count();
+            let html = built.html;
             let secs = started.elapsed().as_secs_f64();
             let line = match lang {
                 Lang::Zh => format!(

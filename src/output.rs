@@ -44,6 +44,43 @@ impl Output {
     }
 }
 
+/// Where rendered files go, from many threads at once: memory (the dev server, `check`)
+/// or a staging folder on disk (`build`).
+pub trait Sink: Sync {
+    /// Stores the file `rel` (its path in the site, `courses/x/index.html`).
+    fn put(&self, rel: &str, bytes: Vec<u8>) -> io::Result<()>;
+    /// Stores the file `rel` as a copy of `src`.
+    fn copy(&self, rel: &str, src: &Path) -> io::Result<()>;
+}
+
+impl Sink for std::sync::Mutex<Output> {
+    fn put(&self, rel: &str, bytes: Vec<u8>) -> io::Result<()> {
+        let mut out = self
+            .lock()
+            .map_err(|_| io::Error::other("output lock poisoned"))?;
+        out.add(rel, bytes);
+        Ok(())
+    }
+
+    fn copy(&self, rel: &str, src: &Path) -> io::Result<()> {
+        let mut out = self
+            .lock()
+            .map_err(|_| io::Error::other("output lock poisoned"))?;
+        out.copies.insert(rel.to_string(), src.to_path_buf());
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, rel: &str, bytes: Vec<u8>) -> io::Result<()> {
+        Staging::put(self, rel, &bytes)
+    }
+
+    fn copy(&self, rel: &str, src: &Path) -> io::Result<()> {
+        Staging::copy(self, rel, src)
+    }
+}
+
 const STAGING: &str = ".jt-staging-";
 const OLD: &str = ".jt-old-";
 
@@ -69,12 +106,167 @@ pub fn write_atomic(out: &Output, dest: &Path) -> io::Result<()> {
 /// cannot be written, the new tree is staged inside `dest` and swapped in entry by entry
 /// (each entry atomically, the home page last) instead.
 pub fn write_atomic_with(out: &Output, dest: &Path, opts: WriteOptions) -> io::Result<()> {
-    let dest = follow_symlink(dest)?;
+    let staging = Staging::open(dest, opts)?;
+    let beside = !staging.in_place;
+    match staging.put_all(out).and_then(|()| staging.commit()) {
+        Err(e) if beside && cannot_stage_beside(&e) => {
+            let staging = Staging::open_in_place(&follow_symlink(dest)?, opts)?;
+            staging.put_all(out)?;
+            staging.commit()
+        }
+        other => other,
+    }
+}
+
+/// A new output tree being written, file by file, in a folder of its own; it replaces
+/// the output folder as a whole on [`Staging::commit`] (see [`write_atomic_with`]).
+/// Dropped without a commit, it is removed and the output folder stays as it was. Files
+/// can be put from many threads at once, so pages are written as they are rendered.
+pub struct Staging {
+    dir: PathBuf,
+    dest: PathBuf,
+    parent: PathBuf,
+    name: String,
+    in_place: bool,
+    opts: WriteOptions,
+    /// Folders already created under `dir`.
+    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    committed: bool,
+}
+
+impl Staging {
+    /// Prepares the staging folder for `dest`: beside it when possible, inside it when
+    /// `dest` is a mount point or its parent cannot be written. Removes what killed
+    /// builds left behind.
+    pub fn open(dest: &Path, opts: WriteOptions) -> io::Result<Staging> {
+        let dest = follow_symlink(dest)?;
+        let (parent, name) = parent_and_name(&dest)?;
+        std::fs::create_dir_all(&parent)?;
+        clean_leftovers(
+            &parent,
+            &[format!(".{name}{STAGING}"), format!(".{name}{OLD}")],
+        );
+        if dest.is_dir() {
+            clean_leftovers(&dest, &[STAGING.to_string(), OLD.to_string()]);
+        }
+        if is_mount_point(&dest, &parent) {
+            return Staging::open_in_place(&dest, opts);
+        }
+        let dir = parent.join(format!(".{name}{STAGING}{}", std::process::id()));
+        let prepared = if dir.exists() {
+            std::fs::remove_dir_all(&dir)
+        } else {
+            Ok(())
+        }
+        .and_then(|()| std::fs::create_dir(&dir));
+        match prepared {
+            Ok(()) => Staging::new(dir, &dest, false, opts),
+            Err(e) if cannot_stage_beside(&e) => Staging::open_in_place(&dest, opts),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The fallback: the new tree is staged inside `dest` (so on its file system).
+    fn open_in_place(dest: &Path, opts: WriteOptions) -> io::Result<Staging> {
+        std::fs::create_dir_all(dest)?;
+        let dir = dest.join(format!("{STAGING}{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        std::fs::create_dir(&dir)?;
+        Staging::new(dir, dest, true, opts)
+    }
+
+    fn new(dir: PathBuf, dest: &Path, in_place: bool, opts: WriteOptions) -> io::Result<Staging> {
+        let (parent, name) = parent_and_name(dest)?;
+        Ok(Staging {
+            dir,
+            dest: dest.to_path_buf(),
+            parent,
+            name,
+            in_place,
+            opts,
+            made: Default::default(),
+            committed: false,
+        })
+    }
+
+    /// Writes one file, `rel` being its path in the site (`courses/x/index.html`).
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let path = self.dir.join(safe_rel(rel)?);
+        self.make_parent(&path)?;
+        std::fs::write(&path, bytes)
+    }
+
+    /// Copies the file `src` to `rel`.
+    pub fn copy(&self, rel: &str, src: &Path) -> io::Result<()> {
+        let path = self.dir.join(safe_rel(rel)?);
+        self.make_parent(&path)?;
+        std::fs::copy(src, &path).map(drop)
+    }
+
+    fn make_parent(&self, path: &Path) -> io::Result<()> {
+        let Some(dir) = path.parent() else {
+            return Ok(());
+        };
+        let known = self.made.lock().is_ok_and(|made| made.contains(dir));
+        if !known {
+            std::fs::create_dir_all(dir)?;
+            if let Ok(mut made) = self.made.lock() {
+                made.insert(dir.to_path_buf());
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes every file of `out`, in parallel.
+    pub fn put_all(&self, out: &Output) -> io::Result<()> {
+        use rayon::prelude::*;
+        out.files
+            .par_iter()
+            .try_for_each(|(rel, bytes)| self.put(rel, bytes))?;
+        out.copies
+            .par_iter()
+            .try_for_each(|(rel, src)| self.copy(rel, src))
+    }
+
+    /// Finishes the tree (compressed copies when asked, flushed to disk) and swaps it in
+    /// for the output folder.
+    pub fn commit(mut self) -> io::Result<()> {
+        if self.opts.precompress {
+            crate::publish::precompress::precompress_tree(&self.dir)?;
+        }
+        // Make the new tree durable before it becomes visible.
+        if let Ok(f) = std::fs::File::open(&self.dir) {
+            let _ = f.sync_all();
+        }
+        let result = if self.in_place {
+            swap_entries(&self.dir, &self.dest)
+        } else {
+            swap_in(&self.dir, &self.dest, &self.parent, &self.name)
+        };
+        self.committed = result.is_ok();
+        if self.in_place {
+            // What is left inside is the staging folder with the replaced entries.
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+        result
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn parent_and_name(dest: &Path) -> io::Result<(PathBuf, String)> {
     let parent = match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent)?;
     let name = dest
         .file_name()
         .ok_or_else(|| {
@@ -85,41 +277,7 @@ pub fn write_atomic_with(out: &Output, dest: &Path, opts: WriteOptions) -> io::R
         })?
         .to_string_lossy()
         .to_string();
-    clean_leftovers(
-        &parent,
-        &[format!(".{name}{STAGING}"), format!(".{name}{OLD}")],
-    );
-    if dest.is_dir() {
-        clean_leftovers(&dest, &[STAGING.to_string(), OLD.to_string()]);
-    }
-    if !is_mount_point(&dest, &parent) {
-        let pid = std::process::id();
-        let staging = parent.join(format!(".{name}{STAGING}{pid}"));
-        let prepared = if staging.exists() {
-            std::fs::remove_dir_all(&staging)
-        } else {
-            Ok(())
-        }
-        .and_then(|()| std::fs::create_dir(&staging));
-        match prepared {
-            Ok(()) => {
-                let result = write_tree(out, &staging, opts)
-                    .and_then(|()| swap_in(&staging, &dest, &parent, &name));
-                match result {
-                    Ok(()) => return Ok(()),
-                    Err(e) => {
-                        let _ = std::fs::remove_dir_all(&staging);
-                        if !cannot_stage_beside(&e) {
-                            return Err(e);
-                        }
-                    }
-                }
-            }
-            Err(e) if cannot_stage_beside(&e) => {}
-            Err(e) => return Err(e),
-        }
-    }
-    write_in_place(out, &dest, opts)
+    Ok((parent, name))
 }
 
 /// Errors after which staging inside the output folder may still work: the folder
@@ -155,36 +313,6 @@ fn is_mount_point(dest: &Path, parent: &Path) -> bool {
 #[cfg(not(unix))]
 fn is_mount_point(_: &Path, _: &Path) -> bool {
     false
-}
-
-fn write_tree(out: &Output, root: &Path, opts: WriteOptions) -> io::Result<()> {
-    use rayon::prelude::*;
-    std::fs::create_dir_all(root)?;
-    let mut dirs = std::collections::BTreeSet::new();
-    for rel in out.files.keys().chain(out.copies.keys()) {
-        if let Some(d) = root.join(safe_rel(rel)?).parent() {
-            dirs.insert(d.to_path_buf());
-        }
-    }
-    for d in &dirs {
-        std::fs::create_dir_all(d)?;
-    }
-    out.files
-        .par_iter()
-        .map(|(rel, bytes)| std::fs::write(root.join(rel), &bytes[..]))
-        .collect::<io::Result<Vec<()>>>()?;
-    out.copies
-        .par_iter()
-        .map(|(rel, src)| std::fs::copy(src, root.join(rel)).map(drop))
-        .collect::<io::Result<Vec<()>>>()?;
-    if opts.precompress {
-        crate::publish::precompress::precompress_tree(root)?;
-    }
-    // Make the new tree durable before it becomes visible.
-    if let Ok(f) = std::fs::File::open(root) {
-        let _ = f.sync_all();
-    }
-    Ok(())
 }
 
 /// Output paths come from slugs we generated or validated; this is the last guard.
@@ -233,21 +361,10 @@ fn swap_in(staging: &Path, dest: &Path, parent: &Path, name: &str) -> io::Result
     }
 }
 
-/// The fallback: the new tree is staged inside `dest` (so on its file system) and each
-/// top-level entry is swapped in on its own, folders and assets first and the top-level
-/// pages last, so a page never appears before what it links to. Entries of the old site
-/// that the new one lacks are removed at the end.
-fn write_in_place(out: &Output, dest: &Path, opts: WriteOptions) -> io::Result<()> {
-    std::fs::create_dir_all(dest)?;
-    let staging = dest.join(format!("{STAGING}{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging)?;
-    }
-    let result = write_tree(out, &staging, opts).and_then(|()| swap_entries(&staging, dest));
-    let _ = std::fs::remove_dir_all(&staging);
-    result
-}
-
+/// The fallback's swap: each top-level entry of `staging` (inside `dest`) is swapped in
+/// on its own, folders and assets first and the top-level pages last, so a page never
+/// appears before what it links to. Entries of the old site that the new one lacks are
+/// removed at the end.
 fn swap_entries(staging: &Path, dest: &Path) -> io::Result<()> {
     let mut names: Vec<std::ffi::OsString> = std::fs::read_dir(staging)?
         .map(|e| e.map(|e| e.file_name()))
@@ -322,6 +439,12 @@ fn clean_leftovers(dir: &Path, prefixes: &[String]) {
 mod tests {
     use super::*;
 
+    fn write_in_place(out: &Output, dest: &Path) {
+        let staging = Staging::open_in_place(dest, WriteOptions::default()).unwrap();
+        staging.put_all(out).unwrap();
+        staging.commit().unwrap();
+    }
+
     #[test]
     fn second_write_replaces_the_whole_tree() {
         let dir = tempfile::tempdir().unwrap();
@@ -371,12 +494,12 @@ mod tests {
         a.add("index.html", "one");
         a.add("old/index.html", "gone");
         a.add("css/a.css", "a");
-        write_in_place(&a, &dest, WriteOptions::default()).unwrap();
+        write_in_place(&a, &dest);
         let mut b = Output::default();
         b.add("index.html", "two");
         b.add("css/b.css", "b");
         b.add("new/index.html", "new");
-        write_in_place(&b, &dest, WriteOptions::default()).unwrap();
+        write_in_place(&b, &dest);
         let mut names: Vec<String> = walkdir::WalkDir::new(&dest)
             .into_iter()
             .flatten()

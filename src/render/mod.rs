@@ -7,7 +7,7 @@ pub mod ics;
 pub mod theme;
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -15,7 +15,7 @@ use tera::{Context, Kwargs, State, Tera};
 
 use crate::content::{Kind, Meta, Status};
 use crate::diagnostic::{Diagnostic, Text};
-use crate::output::Output;
+use crate::output::{Output, Sink};
 use crate::site::{Page, Site};
 use format::{date_zh, date_zh_short, iso_date, iso_local, month_key, month_zh, time_range_zh};
 pub use theme::Theme;
@@ -166,6 +166,17 @@ pub struct Renderer<'a> {
     terms: HashMap<(&'static str, String), Value>,
     ui: BTreeMap<String, String>,
     pub assets: Arc<BTreeMap<String, String>>,
+    /// Indices into `site.schedule`: the sessions of each lecture page, and of each day.
+    sessions_of: HashMap<usize, Vec<usize>>,
+    by_day: HashMap<jiff::civil::Date, Vec<usize>>,
+    /// The lectures that belong to each course.
+    lectures_of_course: HashMap<usize, Vec<usize>>,
+    /// Per page, made on first use: its card for lists (course, lecture, case) with the
+    /// card already rendered by its partial as `html`, so a list of thousands of entries
+    /// costs no template work per entry and a card shown on many pages is made once.
+    cards: Vec<OnceLock<tera::Value>>,
+    /// Per course, made on first use: its card with its lesson cards as `lessons`.
+    course_lessons: Vec<OnceLock<tera::Value>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -223,6 +234,19 @@ impl<'a> Renderer<'a> {
                 );
             }
         }
+        let mut sessions_of: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut by_day: HashMap<jiff::civil::Date, Vec<usize>> = HashMap::new();
+        for (n, o) in site.schedule.iter().enumerate() {
+            sessions_of.entry(o.page).or_default().push(n);
+            by_day.entry(o.start.date()).or_default().push(n);
+        }
+        let mut lectures_of_course: HashMap<usize, Vec<usize>> = HashMap::new();
+        for &l in &site.lectures {
+            if let Some(c) = site.page(l).course {
+                lectures_of_course.entry(c).or_default().push(l);
+            }
+        }
+        let n = site.pages.len();
         Ok((
             Renderer {
                 site,
@@ -230,25 +254,34 @@ impl<'a> Renderer<'a> {
                 terms,
                 ui: theme.ui.clone(),
                 assets,
+                sessions_of,
+                by_day,
+                lectures_of_course,
+                cards: (0..n).map(|_| OnceLock::new()).collect(),
+                course_lessons: (0..n).map(|_| OnceLock::new()).collect(),
             },
             out,
         ))
     }
 
-    /// Renders every job in parallel into `out`.
-    pub fn render_all(&self, jobs: &[Job], out: &mut Output) -> Vec<Diagnostic> {
-        let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
-            jobs.par_iter().map(|&j| self.render(j)).collect();
+    /// Renders every job in parallel, handing each file to `sink` as soon as it is made.
+    /// Returns the template errors (each once), or the first error of the sink.
+    pub fn render_all(&self, jobs: &[Job], sink: &dyn Sink) -> std::io::Result<Vec<Diagnostic>> {
+        let results: Vec<Option<Diagnostic>> = jobs
+            .par_iter()
+            .map(|&j| match self.render(j) {
+                Ok((path, bytes)) => sink.put(&path, bytes).map(|()| None),
+                Err(d) => Ok(Some(d)),
+            })
+            .collect::<std::io::Result<_>>()?;
         let mut diags: Vec<Diagnostic> = Vec::new();
-        for r in results {
-            match r {
-                Ok((path, bytes)) => out.add(path, bytes),
-                // One broken template fails many pages: report each problem once.
-                Err(d) if !diags.iter().any(|x| x.message == d.message) => diags.push(d),
-                Err(_) => {}
+        // One broken template fails many pages: report each problem once.
+        for d in results.into_iter().flatten() {
+            if !diags.iter().any(|x| x.message == d.message) {
+                diags.push(d);
             }
         }
-        diags
+        Ok(diags)
     }
 
     /// Renders one job: its output path and bytes.
@@ -290,22 +323,8 @@ impl<'a> Renderer<'a> {
                 let mut newest = s.courses.clone();
                 newest.sort_by_key(|&a| std::cmp::Reverse(s.page(a).src.common.date));
                 c.insert("upcoming", &upcoming);
-                c.insert(
-                    "new_courses",
-                    &newest
-                        .iter()
-                        .take(6)
-                        .map(|&i| self.course_card(i))
-                        .collect::<Vec<_>>(),
-                );
-                c.insert(
-                    "featured_cases",
-                    &s.cases
-                        .iter()
-                        .take(4)
-                        .map(|&i| self.case_card(i))
-                        .collect::<Vec<_>>(),
-                );
+                c.insert_value("new_courses", self.cards(newest.iter().take(6)));
+                c.insert_value("featured_cases", self.cards(s.cases.iter().take(4)));
                 let lessons: usize = s.courses.iter().map(|&i| s.page(i).lessons.len()).sum();
                 c.insert(
                     "totals",
@@ -317,13 +336,7 @@ impl<'a> Renderer<'a> {
                 ("/".into(), "index.html", "home", String::new())
             }
             Job::Catalogue => {
-                c.insert(
-                    "courses",
-                    &s.courses
-                        .iter()
-                        .map(|&i| self.course_card(i))
-                        .collect::<Vec<_>>(),
-                );
+                c.insert_value("courses", self.cards(&s.courses));
                 c.insert("total_hours", &format::hours(total_hours(s, &s.courses)));
                 c.insert(
                     "facets",
@@ -365,10 +378,8 @@ impl<'a> Renderer<'a> {
                     &mut lesson,
                     json!({"attachments": self.attachments(p), "has_quiz": p.md.quizzes > 0}),
                 );
-                let mut course_v = self.course_card(course);
-                merge(&mut course_v, json!({"lessons": self.lesson_cards(course)}));
                 c.insert("lesson", &lesson);
-                c.insert("course", &course_v);
+                c.insert_value("course", self.course_with_lessons(course));
                 c.insert("prev", &p.prev.map(|x| link(s.page(x))));
                 c.insert("next", &p.next.map(|x| link(s.page(x))));
                 (
@@ -461,13 +472,7 @@ impl<'a> Renderer<'a> {
                 )
             }
             Job::Cases => {
-                c.insert(
-                    "cases",
-                    &s.cases
-                        .iter()
-                        .map(|&i| self.case_card(i))
-                        .collect::<Vec<_>>(),
-                );
+                c.insert_value("cases", self.cards(&s.cases));
                 c.insert(
                     "facets",
                     &json!({"unit": self.facet("unit_cases"), "domain": self.facet("domain_cases"), "topics": self.facet("topics_cases")}),
@@ -527,24 +532,12 @@ impl<'a> Renderer<'a> {
                         .copied()
                         .filter(move |&i| s.page(i).kind == kind)
                 };
-                c.insert(
-                    "courses",
-                    &of(Kind::Course)
-                        .map(|i| self.course_card(i))
-                        .collect::<Vec<_>>(),
-                );
-                c.insert(
+                c.insert_value("courses", self.cards(&of(Kind::Course).collect::<Vec<_>>()));
+                c.insert_value(
                     "lectures",
-                    &of(Kind::Lecture)
-                        .map(|i| self.lecture_card(i))
-                        .collect::<Vec<_>>(),
+                    self.cards(&of(Kind::Lecture).collect::<Vec<_>>()),
                 );
-                c.insert(
-                    "cases",
-                    &of(Kind::Case)
-                        .map(|i| self.case_card(i))
-                        .collect::<Vec<_>>(),
-                );
+                c.insert_value("cases", self.cards(&of(Kind::Case).collect::<Vec<_>>()));
                 c.insert(
                     "lessons",
                     &of(Kind::Lesson)
@@ -574,16 +567,12 @@ impl<'a> Renderer<'a> {
                 self.ui("nav_search", "搜索"),
             ),
             Job::Study => {
-                let courses: Vec<Value> = s
+                let courses: Vec<tera::Value> = s
                     .courses
                     .iter()
-                    .map(|&i| {
-                        let mut v = self.course_card(i);
-                        merge(&mut v, json!({"lessons": self.lesson_cards(i)}));
-                        v
-                    })
+                    .map(|&i| self.course_with_lessons(i))
                     .collect();
-                c.insert("courses", &courses);
+                c.insert_value("courses", tera::Value::from(courses));
                 (
                     "/study/".into(),
                     "study.html",
@@ -752,6 +741,46 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// The cards of `pages`, as one template value.
+    fn cards<'i>(&self, pages: impl IntoIterator<Item = &'i usize>) -> tera::Value {
+        tera::Value::from(pages.into_iter().map(|&i| self.card(i)).collect::<Vec<_>>())
+    }
+
+    /// The list card of page `i`, with `html`: the card rendered by its partial. When the
+    /// partial fails, `html` is left out and lists include the partial themselves, so the
+    /// error is reported with the page that shows it.
+    fn card(&self, i: usize) -> tera::Value {
+        self.cards[i]
+            .get_or_init(|| {
+                let (mut v, partial, name) = match self.site.page(i).kind {
+                    Kind::Course => (self.course_card(i), "_course_card.html", "c"),
+                    Kind::Lecture => (self.lecture_card(i), "_lecture_card.html", "l"),
+                    Kind::Case => (self.case_card(i), "_case_card.html", "k"),
+                    _ => (Value::Null, "", ""),
+                };
+                if !v.is_null() {
+                    let mut ctx = Context::new();
+                    ctx.insert(name, &v);
+                    if let Ok(html) = self.tera.render(partial, &ctx) {
+                        merge(&mut v, json!({ "html": html }));
+                    }
+                }
+                to_tera(&v)
+            })
+            .clone()
+    }
+
+    /// A course's card with its lesson cards as `lessons`, made once.
+    fn course_with_lessons(&self, course: usize) -> tera::Value {
+        self.course_lessons[course]
+            .get_or_init(|| {
+                let mut v = self.course_card(course);
+                merge(&mut v, json!({"lessons": self.lesson_cards(course)}));
+                to_tera(&v)
+            })
+            .clone()
+    }
+
     fn course_card(&self, i: usize) -> Value {
         let p = self.site.page(i);
         let Meta::Course(m) = &p.src.meta else {
@@ -790,10 +819,11 @@ impl<'a> Renderer<'a> {
         };
         let mut v = self.course_card(i);
         merge(&mut v, self.page_value(p));
-        let related_lectures: Vec<Value> = s
-            .lectures
-            .iter()
-            .filter(|&&l| s.page(l).course == Some(i))
+        let related_lectures: Vec<Value> = self
+            .lectures_of_course
+            .get(&i)
+            .into_iter()
+            .flatten()
             .map(|&l| self.lecture_card(l))
             .collect();
         let related_cases: Vec<Value> = s
@@ -849,7 +879,12 @@ impl<'a> Renderer<'a> {
     /// A lecture as listed: a series shows its next session (or its last one when over).
     fn lecture_card(&self, i: usize) -> Value {
         let s = self.site;
-        let mine = s.schedule.iter().filter(|o| o.page == i);
+        let mine = self
+            .sessions_of
+            .get(&i)
+            .into_iter()
+            .flatten()
+            .map(|&n| &s.schedule[n]);
         let pick = mine
             .clone()
             .find(|o| o.end >= s.now)
@@ -873,15 +908,21 @@ impl<'a> Renderer<'a> {
         let today = s.now.date();
         let mut weeks = Vec::new();
         let mut day = start;
+        let mut count = 0;
         loop {
             let mut week = Vec::new();
             for _ in 0..7 {
-                let lectures: Vec<Value> = s
-                    .schedule
-                    .iter()
-                    .filter(|o| o.start.date() == day)
+                let lectures: Vec<Value> = self
+                    .by_day
+                    .get(&day)
+                    .into_iter()
+                    .flatten()
+                    .map(|&n| &s.schedule[n])
                     .map(|o| self.lecture_card_at(o.page, o.start, o.end))
                     .collect();
+                if day.month() == m {
+                    count += lectures.len();
+                }
                 week.push(json!({
                     "day": day.day(), "date": iso_date(day), "date_zh": date_zh(day),
                     "in_month": day.month() == m, "today": day == today, "lectures": lectures,
@@ -907,17 +948,19 @@ impl<'a> Renderer<'a> {
             "weekdays": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
             "prev": link(pos.and_then(|p| p.checked_sub(1))),
             "next": link(pos.map(|p| p + 1)),
-            "count": s.schedule.iter().filter(|o| o.start.date().year() == y && o.start.date().month() == m).count(),
+            "count": count,
         })
     }
 
     /// Every session of a lecture with its date, for the lecture page.
     fn sessions(&self, i: usize) -> Vec<Value> {
         let now = self.site.now;
-        self.site
-            .schedule
-            .iter()
-            .filter(|o| o.page == i)
+        let schedule = &self.site.schedule;
+        self.sessions_of
+            .get(&i)
+            .into_iter()
+            .flatten()
+            .map(|&n| &schedule[n])
             .map(|o| {
                 json!({
                     "start": iso_local(o.start), "end": iso_local(o.end),
@@ -1092,6 +1135,10 @@ fn rfc3339(d: Option<jiff::civil::Date>) -> String {
 
 fn link(p: &Page) -> Value {
     json!({"title": p.title(), "url": p.url})
+}
+
+fn to_tera(v: &Value) -> tera::Value {
+    tera::Value::try_from_serializable(v).unwrap_or_else(|_| tera::Value::from(()))
 }
 
 fn merge(into: &mut Value, from: Value) {
