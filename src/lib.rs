@@ -53,6 +53,8 @@ pub struct Built {
     pub output: Output,
     pub warnings: Vec<Diagnostic>,
     pub theme: Theme,
+    /// The compiled templates and static files, reused by rebuilds of content.
+    engine: Arc<render::Engine>,
     sources: Vec<Arc<content::SourceFile>>,
     assets: Vec<content::AssetFile>,
     /// The root-absolute link warnings among `warnings`, kept by a rebuild for the pages
@@ -134,8 +136,13 @@ fn load_all(opts: &Options) -> Result<Loaded, Vec<Diagnostic>> {
 
 /// Renders a loaded site into memory, search index included.
 pub fn render_site(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>> {
+    let engine = Arc::new(render::Engine::new(&site.config, theme)?);
+    render_site_with(site, &engine)
+}
+
+fn render_site_with(site: &Site, engine: &Arc<render::Engine>) -> Result<Output, Vec<Diagnostic>> {
     let mut out = timed("render", || {
-        render_jobs(site, theme, &render::jobs(site), Output::default(), true)
+        render_jobs(site, engine, &render::jobs(site), Output::default(), true)
     })?;
     timed("search", || add_search_index(site, &mut out));
     Ok(out)
@@ -168,7 +175,7 @@ pub fn timed<T>(phase: &str, f: impl FnOnce() -> T) -> T {
 /// Writes the search index (`search/…`) of `site` into `out`, replacing the old one.
 pub fn add_search_index(site: &Site, out: &mut Output) {
     out.files
-        .retain(|path, _| !path.starts_with("search/") || path == "search/index.html");
+        .retain(|path, _| !path.starts_with("search/") || &**path == "search/index.html");
     for (path, bytes) in search::build_index(&search::site::docs(site)) {
         out.add(path, bytes);
     }
@@ -178,13 +185,13 @@ pub fn add_search_index(site: &Site, out: &mut Output) {
 /// of the site is rendered again).
 fn render_jobs(
     site: &Site,
-    theme: &Theme,
+    engine: &Arc<render::Engine>,
     jobs: &[Job],
     out: Output,
     calendars: bool,
 ) -> Result<Output, Vec<Diagnostic>> {
     let sink = std::sync::Mutex::new(out);
-    render_into(site, theme, jobs, &sink, calendars).map_err(|e| match e {
+    render_into(site, engine, jobs, &sink, calendars).map_err(|e| match e {
         BuildError::Content(d) => d,
         BuildError::Write(e) => vec![io_diag("", &e)],
     })?;
@@ -200,18 +207,18 @@ fn render_jobs(
 /// the calendar files into `sink`.
 fn render_into(
     site: &Site,
-    theme: &Theme,
+    engine: &Arc<render::Engine>,
     jobs: &[Job],
     sink: &dyn output::Sink,
     calendars: bool,
 ) -> Result<(), BuildError> {
     use rayon::prelude::*;
-    let (renderer, statics) = timed("renderer", || Renderer::new(site, theme))?;
+    let renderer = timed("renderer", || Renderer::new(site, Arc::clone(engine)));
     let diags = timed("pages", || renderer.render_all(jobs, sink))?;
     if !diags.is_empty() {
         return Err(BuildError::Content(diags));
     }
-    for (path, bytes) in &statics.files {
+    for (path, bytes) in &engine.statics.files {
         sink.put(path, bytes.to_vec())?;
     }
     if calendars {
@@ -279,7 +286,8 @@ pub fn build_into(
     let staging = output::Staging::open(dest, wopts)?;
     let jobs = render::jobs(&site);
     timed("render", || {
-        render_into(&site, &theme, &jobs, &staging, true)
+        let engine = Arc::new(render::Engine::new(&site.config, &theme)?);
+        render_into(&site, &engine, &jobs, &staging, true)
     })?;
     timed("search", || {
         use rayon::prelude::*;
@@ -302,8 +310,10 @@ pub fn build_into(
 /// Loads and renders: the complete site in memory.
 pub fn build(opts: &Options) -> Result<Built, Vec<Diagnostic>> {
     let (site, theme, warnings, sources, assets, root_links) = load_all(opts)?;
-    let output = render_site(&site, &theme)?;
+    let engine = Arc::new(render::Engine::new(&site.config, &theme)?);
+    let output = render_site_with(&site, &engine)?;
     Ok(Built {
+        engine,
         site,
         output,
         warnings,
@@ -354,29 +364,34 @@ pub fn rebuild(
         drafts: opts.drafts,
         now,
     };
-    let (site, mut warnings) = Site::build_with(
-        config,
-        &sources,
-        prev.assets.clone(),
-        &bopts,
-        &prev.site.cache,
-    )?;
-    let root_links = root_links_after(prev, &site);
+    let (site, mut warnings) = timed("model", || {
+        Site::build_with(
+            config,
+            &sources,
+            prev.assets.clone(),
+            &bopts,
+            &prev.site.cache,
+        )
+    })?;
+    let root_links = timed("links", || root_links_after(prev, &site));
     warnings.extend(root_links.iter().cloned());
     // Calendars show lectures only; the search index stays as it was until the caller
     // refreshes it with `add_search_index` (the dev server does so after the reload).
     let lectures_changed = changed.iter().any(|p| p.starts_with("content/lectures"));
-    let output = match render::affected_jobs(&prev.site, &site) {
-        Some(jobs) => render_jobs(
-            &site,
-            &prev.theme,
-            &jobs,
-            prev.output.clone(),
-            lectures_changed,
-        )?,
-        None => render_site(&site, &prev.theme)?,
+    let output = match timed("affected", || render::affected_jobs(&prev.site, &site)) {
+        Some(jobs) => timed("render", || {
+            render_jobs(
+                &site,
+                &prev.engine,
+                &jobs,
+                prev.output.clone(),
+                lectures_changed,
+            )
+        })?,
+        None => render_site_with(&site, &prev.engine)?,
     };
     Ok(Built {
+        engine: Arc::clone(&prev.engine),
         site,
         output,
         warnings,

@@ -12,14 +12,16 @@ use std::sync::Arc;
 pub struct Output {
     /// Output path relative to the site root (`courses/x/index.html`) → bytes. Shared,
     /// so the dev server can keep serving one build while the next reuses most of it.
-    pub files: BTreeMap<String, Arc<[u8]>>,
+    /// Keys are shared too, so copying the map for the next build allocates no strings.
+    pub files: BTreeMap<Arc<str>, Arc<[u8]>>,
     /// Output path → source file copied as is (attachments, images).
     pub copies: BTreeMap<String, PathBuf>,
 }
 
 impl Output {
     pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
-        self.files.insert(path.into(), Arc::from(bytes.into()));
+        self.files
+            .insert(Arc::from(path.into()), Arc::from(bytes.into()));
     }
 
     /// The bytes served for `path`, reading copied files from disk.

@@ -23,8 +23,13 @@ use crate::site::{Page, Site};
 
 /// Rewrites every internal link of the HTML and XML files in `out` relative to the file.
 pub fn relativize(out: &mut Output) {
-    let known: BTreeSet<String> = out.files.keys().chain(out.copies.keys()).cloned().collect();
-    let updates: Vec<(String, String)> = out
+    let known: BTreeSet<String> = out
+        .files
+        .keys()
+        .map(|k| k.to_string())
+        .chain(out.copies.keys().cloned())
+        .collect();
+    let updates: Vec<(std::sync::Arc<str>, String)> = out
         .files
         .par_iter()
         .filter_map(|(path, bytes)| {
@@ -40,7 +45,7 @@ pub fn relativize(out: &mut Output) {
         })
         .collect();
     for (path, text) in updates {
-        out.add(path, text);
+        out.files.insert(path, text.into_bytes().into());
     }
 }
 

@@ -158,40 +158,31 @@ pub fn affected_jobs(prev: &Site, next: &Site) -> Option<Vec<Job>> {
     Some(out)
 }
 
-/// The templates compiled once, with the site-wide values every page shares.
-pub struct Renderer<'a> {
-    site: &'a Site,
+/// What rendering needs that depends only on the theme and `site.yaml`: the compiled
+/// templates with their functions, and the published static files. Made once per full
+/// build and shared by the rebuilds that change content only.
+pub struct Engine {
     tera: Tera,
-    /// (taxonomy key, term name) → (name, url, count)
-    terms: HashMap<(&'static str, String), Value>,
+    /// The theme's static files under their published (fingerprinted) names.
+    pub statics: Output,
     ui: BTreeMap<String, String>,
-    pub assets: Arc<BTreeMap<String, String>>,
-    /// Indices into `site.schedule`: the sessions of each lecture page, and of each day.
-    sessions_of: HashMap<usize, Vec<usize>>,
-    by_day: HashMap<jiff::civil::Date, Vec<usize>>,
-    /// The lectures that belong to each course.
-    lectures_of_course: HashMap<usize, Vec<usize>>,
-    /// Per page, made on first use: its card for lists (course, lecture, case) with the
-    /// card already rendered by its partial as `html`, so a list of thousands of entries
-    /// costs no template work per entry and a card shown on many pages is made once.
-    cards: Vec<OnceLock<tera::Value>>,
-    /// Per course, made on first use: its card with its lesson cards as `lessons`.
-    course_lessons: Vec<OnceLock<tera::Value>>,
+    /// `ui` as a template value.
+    ui_value: tera::Value,
 }
 
-impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, theme: &Theme) -> Result<(Renderer<'a>, Output), Vec<Diagnostic>> {
-        let mut out = Output::default();
+impl Engine {
+    pub fn new(config: &crate::Config, theme: &Theme) -> Result<Engine, Vec<Diagnostic>> {
+        let mut statics = Output::default();
         // Static files; CSS and JS get a content fingerprint in their name, CSS `url()`s
         // point at the published names (`publish::assets`).
         let published = crate::publish::assets::publish(&theme.statics);
         for (name, bytes) in published.files {
-            out.add(name, bytes);
+            statics.add(name, bytes);
         }
         let assets = Arc::new(published.urls);
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml", ".htm"]);
-        let base = site.config.base_path.clone();
+        let base = config.base_path.clone();
         tera.register_function(
             "url",
             move |kw: Kwargs, _: &State| -> tera::TeraResult<String> {
@@ -199,7 +190,7 @@ impl<'a> Renderer<'a> {
                 Ok(join_base(&base, &path))
             },
         );
-        let base = site.config.base_path.clone();
+        let base = config.base_path.clone();
         let lookup = Arc::clone(&assets);
         tera.register_function(
             "asset",
@@ -221,10 +212,43 @@ impl<'a> Renderer<'a> {
         if let Err(e) = tera.add_raw_templates(templates) {
             return Err(vec![template_error("templates/", &e)]);
         }
-        let g = tera.global_context();
-        g.insert("site", &site_value(site));
-        g.insert("ui", &theme.ui);
-        g.insert("nav", &nav(site, &theme.ui));
+        Ok(Engine {
+            tera,
+            statics,
+            ui: theme.ui.clone(),
+            ui_value: tera::Value::from_serializable(&theme.ui),
+        })
+    }
+}
+
+/// The site being rendered, with the values every page shares.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    engine: Arc<Engine>,
+    /// `site`, `ui` and `nav`, given to every template.
+    shared: [(&'static str, tera::Value); 3],
+    /// (taxonomy key, term name) → (name, url, count)
+    terms: HashMap<(&'static str, String), Value>,
+    /// Indices into `site.schedule`: the sessions of each lecture page, and of each day.
+    sessions_of: HashMap<usize, Vec<usize>>,
+    by_day: HashMap<jiff::civil::Date, Vec<usize>>,
+    /// The lectures that belong to each course.
+    lectures_of_course: HashMap<usize, Vec<usize>>,
+    /// Per page, made on first use: its card for lists (course, lecture, case) with the
+    /// card already rendered by its partial as `html`, so a list of thousands of entries
+    /// costs no template work per entry and a card shown on many pages is made once.
+    cards: Vec<OnceLock<tera::Value>>,
+    /// Per course, made on first use: its card with its lesson cards as `lessons`.
+    course_lessons: Vec<OnceLock<tera::Value>>,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, engine: Arc<Engine>) -> Renderer<'a> {
+        let shared = [
+            ("site", to_tera(&site_value(site))),
+            ("ui", engine.ui_value.clone()),
+            ("nav", to_tera(&nav(site, &engine.ui))),
+        ];
         let mut terms = HashMap::new();
         for tax in &site.taxonomies {
             for t in &tax.terms {
@@ -247,21 +271,17 @@ impl<'a> Renderer<'a> {
             }
         }
         let n = site.pages.len();
-        Ok((
-            Renderer {
-                site,
-                tera,
-                terms,
-                ui: theme.ui.clone(),
-                assets,
-                sessions_of,
-                by_day,
-                lectures_of_course,
-                cards: (0..n).map(|_| OnceLock::new()).collect(),
-                course_lessons: (0..n).map(|_| OnceLock::new()).collect(),
-            },
-            out,
-        ))
+        Renderer {
+            site,
+            engine,
+            shared,
+            terms,
+            sessions_of,
+            by_day,
+            lectures_of_course,
+            cards: (0..n).map(|_| OnceLock::new()).collect(),
+            course_lessons: (0..n).map(|_| OnceLock::new()).collect(),
+        }
     }
 
     /// Renders every job in parallel, handing each file to `sink` as soon as it is made.
@@ -287,7 +307,7 @@ impl<'a> Renderer<'a> {
     /// Renders one job: its output path and bytes.
     pub fn render(&self, job: Job) -> Result<(String, Vec<u8>), Diagnostic> {
         let (url, template, ctx) = self.context(job);
-        let text = self.tera.render(template, &ctx).map_err(|e| {
+        let text = self.engine.tera.render(template, &ctx).map_err(|e| {
             let origin = format!("templates/{template}");
             template_error(&origin, &e)
         })?;
@@ -300,9 +320,18 @@ impl<'a> Renderer<'a> {
         Ok((path, text.into_bytes()))
     }
 
+    /// A template context holding the values every page shares.
+    fn context_with_shared(&self) -> Context {
+        let mut c = Context::new();
+        for (key, value) in &self.shared {
+            c.insert_value(*key, value.clone());
+        }
+        c
+    }
+
     fn context(&self, job: Job) -> (String, &'static str, Context) {
         let s = self.site;
-        let mut c = Context::new();
+        let mut c = self.context_with_shared();
         let (url, template, section, title): (String, &'static str, &str, String) = match job {
             Job::Home => {
                 let home = s.home.map(|h| s.page(h));
@@ -669,7 +698,8 @@ impl<'a> Renderer<'a> {
     }
 
     fn ui(&self, key: &str, fallback: &str) -> String {
-        self.ui
+        self.engine
+            .ui
             .get(key)
             .cloned()
             .unwrap_or_else(|| fallback.to_string())
@@ -759,9 +789,9 @@ impl<'a> Renderer<'a> {
                     _ => (Value::Null, "", ""),
                 };
                 if !v.is_null() {
-                    let mut ctx = Context::new();
+                    let mut ctx = self.context_with_shared();
                     ctx.insert(name, &v);
-                    if let Ok(html) = self.tera.render(partial, &ctx) {
+                    if let Ok(html) = self.engine.tera.render(partial, &ctx) {
                         merge(&mut v, json!({ "html": html }));
                     }
                 }

@@ -401,7 +401,7 @@ fn retire(prev: &Snapshot, new: &Output, number: u64) -> BTreeMap<String, (u64, 
                 && !new.contains(key)
                 && let Some(bytes) = old.output.get(key)
             {
-                kept.insert(key.clone(), (number, bytes.into_owned()));
+                kept.insert(key.to_string(), (number, bytes.into_owned()));
             }
         }
     }
@@ -415,7 +415,7 @@ fn css_swap(old: &Output, new: &Output, base: &str) -> Value {
             .then(|| fingerprint_stem(key))
             .flatten()
     }
-    let added: Vec<&String> = new
+    let added: Vec<&std::sync::Arc<str>> = new
         .files
         .keys()
         .filter(|k| k.ends_with(".css") && !old.contains(k))
