@@ -307,17 +307,23 @@ impl<'a> Renderer<'a> {
     /// Renders one job: its output path and bytes.
     pub fn render(&self, job: Job) -> Result<(String, Vec<u8>), Diagnostic> {
         let (url, template, ctx) = self.context(job);
-        let text = self.engine.tera.render(template, &ctx).map_err(|e| {
-            let origin = format!("templates/{template}");
-            template_error(&origin, &e)
-        })?;
+        // Straight into bytes: the templates and values are UTF-8 already, so the text
+        // needs no second check.
+        let mut text = Vec::with_capacity(32 * 1024);
+        self.engine
+            .tera
+            .render_to(template, &ctx, &mut text)
+            .map_err(|e| {
+                let origin = format!("templates/{template}");
+                template_error(&origin, &e)
+            })?;
         let path = match job {
             Job::NotFound => "404.html".to_string(),
             Job::Atom => "atom.xml".to_string(),
             Job::Sitemap => "sitemap.xml".to_string(),
             _ => url_to_path(&url),
         };
-        Ok((path, text.into_bytes()))
+        Ok((path, text))
     }
 
     /// A template context holding the values every page shares.
