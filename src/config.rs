@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::content::frontmatter::{self, FrontMatter};
 use crate::diagnostic::{Diagnostic, Text};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub title: String,
     pub description: String,

@@ -351,7 +351,7 @@ pub fn rebuild(
             Ok(bytes) => sources.push(Arc::new(content::SourceFile {
                 path: path.clone(),
                 rel,
-                bytes,
+                bytes: bytes.into(),
             })),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(vec![io_diag(path, &e)]),

@@ -28,7 +28,7 @@ fn source(rel: &str, bytes: &[u8]) -> Arc<SourceFile> {
     Arc::new(SourceFile {
         path: Path::new("content").join(rel),
         rel: rel.to_string(),
-        bytes: bytes.to_vec(),
+        bytes: bytes.to_vec().into(),
     })
 }
 

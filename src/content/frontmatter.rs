@@ -2,6 +2,7 @@
 //! and typed access to its keys. Every problem becomes a `Diagnostic` that points at the
 //! line and column of the key or value concerned.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -86,7 +87,7 @@ const KEY_ALIASES: &[(&str, &str)] = &[
 
 /// Turns raw bytes into text: UTF-8 only, a byte-order mark dropped, CRLF and lone CR
 /// line ends normalised to LF (line numbers stay the same).
-pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
+pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<Cow<'a, str>, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return Err(Diagnostic::error(
@@ -127,11 +128,12 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
     }
 }
 
-fn normalise_newlines(text: &str) -> String {
+/// `text` with CRLF and lone CR line ends turned into LF, borrowed when it has none.
+pub fn normalise_newlines(text: &str) -> Cow<'_, str> {
     if !text.contains('\r') {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
-    text.replace("\r\n", "\n").replace('\r', "\n")
+    Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 /// GBK text is mostly pairs of bytes in 0x81–0xFE followed by 0x40–0xFE.
@@ -161,12 +163,13 @@ fn looks_like_gbk(bytes: &[u8]) -> bool {
 /// A line of dashes that is not `---`: `——` typed with a Chinese input method, `- - -`,
 /// `－－－`, two or four hyphens.
 fn fake_fence(line: &str) -> bool {
+    let dash = |c: char| matches!(c, '-' | '—' | '－' | '─' | '–' | '‐' | '━' | '一');
+    // Most lines are settings: they do not start with a dash.
+    if !line.trim_start().starts_with(dash) {
+        return false;
+    }
     let t: String = line.trim().chars().filter(|c| !c.is_whitespace()).collect();
-    t != "---"
-        && t.chars().count() >= 2
-        && t.chars()
-            .all(|c| matches!(c, '-' | '—' | '－' | '─' | '–' | '‐' | '━' | '一'))
-        && t.chars().any(|c| c != '一')
+    t != "---" && t.chars().count() >= 2 && t.chars().all(dash) && t.chars().any(|c| c != '一')
 }
 
 fn fence_error(path: &Path, line: usize, text: &str, opening: bool) -> Diagnostic {

@@ -3,7 +3,7 @@
 //! paths resolved to URLs and checked; quizzes; raw HTML sanitised. Pure: text in, HTML
 //! and findings out.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -66,6 +66,8 @@ pub struct Rendered {
     pub anchors: Vec<AnchorRef>,
     pub diags: Vec<Diagnostic>,
     pub quizzes: usize,
+    /// Minutes to read `text` (see [`reading_minutes`]).
+    pub reading_minutes: u32,
 }
 
 pub struct Input<'a> {
@@ -89,9 +91,10 @@ pub fn render(input: &Input, targets: &LinkTargets) -> Rendered {
         | Options::ENABLE_GFM
         | Options::ENABLE_HEADING_ATTRIBUTES;
     opts.remove(Options::ENABLE_SMART_PUNCTUATION);
-    let lines = LineIndex::new(input.body);
+    // Positions are needed for links and quizzes only.
+    let mut lines = Lines::new(input.body, input.body_line);
     let mut out = Rendered::default();
-    let mut events: Vec<Event> = Vec::new();
+    let mut queue: VecDeque<Event> = VecDeque::new();
     let mut has_raw_html = false;
     let mut quizzes: Vec<String> = Vec::new();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
@@ -101,185 +104,182 @@ pub fn render(input: &Input, targets: &LinkTargets) -> Rendered {
     let mut quiz_block: Option<(usize, String)> = None;
     let mut in_code = false;
 
-    for (event, range) in Parser::new_ext(input.body, opts).into_offset_iter() {
-        let (line, column) = lines.locate(input.body, range.start, input.body_line);
-        // A quiz block collects its YAML until the fence closes.
-        if let Some((_, yaml)) = quiz_block.as_mut() {
-            match event {
-                Event::Text(t) => yaml.push_str(&t),
-                Event::End(TagEnd::CodeBlock) => {
-                    let (first_line, yaml) = quiz_block.take().unwrap_or_default();
-                    // A fence never closed runs to the end of the file, text and all.
-                    let block = input.body.get(range.clone()).unwrap_or("").trim_end();
-                    if !block.ends_with("```") && !block.ends_with("~~~") {
-                        out.diags.push(
-                            Diagnostic::error(
-                                input.path,
-                                first_line.saturating_sub(1),
-                                1,
-                                Text::new(
-                                    "自测题代码块没有结束的 ```，后面的正文都被当成了题目",
-                                    "the quiz block is never closed with ```, so the text after it is read as questions",
-                                ),
-                            )
-                            .with_hint(Text::new(
-                                "在最后一道题的下面单独写一行 ```",
-                                "add a line with ``` after the last question",
-                            )),
-                        );
-                        continue;
-                    }
-                    match quiz::parse(input.path, &yaml, first_line) {
-                        Ok(questions) => {
-                            quizzes.push(quiz::render(&questions, quizzes.len() + 1));
-                            let mark = format!("{QUIZ_MARK}{}{QUIZ_MARK}", quizzes.len() - 1);
-                            events.push(Event::Html(format!("{mark}\n").into()));
+    let mut html = String::with_capacity(input.body.len() * 3 / 2);
+    let mut parser = Parser::new_ext(input.body, opts).into_offset_iter();
+    // Events are written out as they come: the page's events are never all held at once.
+    let events = std::iter::from_fn(|| {
+        loop {
+            if let Some(e) = queue.pop_front() {
+                return Some(e);
+            }
+            let (event, range) = parser.next()?;
+            // A quiz block collects its YAML until the fence closes.
+            if let Some((_, yaml)) = quiz_block.as_mut() {
+                match event {
+                    Event::Text(t) => yaml.push_str(&t),
+                    Event::End(TagEnd::CodeBlock) => {
+                        let (first_line, yaml) = quiz_block.take().unwrap_or_default();
+                        // A fence never closed runs to the end of the file, text and all.
+                        let block = input.body.get(range.clone()).unwrap_or("").trim_end();
+                        if !block.ends_with("```") && !block.ends_with("~~~") {
+                            out.diags.push(quiz_runs_on(input.path, first_line));
+                            continue;
                         }
-                        Err(d) => out.diags.push(d),
+                        match quiz::parse(input.path, &yaml, first_line) {
+                            Ok(questions) => {
+                                quizzes.push(quiz::render(&questions, quizzes.len() + 1));
+                                let mark = format!("{QUIZ_MARK}{}{QUIZ_MARK}", quizzes.len() - 1);
+                                queue.push_back(Event::Html(format!("{mark}\n").into()));
+                            }
+                            Err(d) => out.diags.push(d),
+                        }
                     }
+                    _ => {}
                 }
-                _ => {}
-            }
-            continue;
-        }
-        let event = match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref lang)))
-                if lang.trim() == "quiz" =>
-            {
-                quiz_block = Some((line + 1, String::new()));
                 continue;
             }
-            Event::Start(Tag::CodeBlock(_)) => {
-                in_code = true;
-                event
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                in_code = false;
-                out.text.push_str("\n\n");
-                event
-            }
-            Event::Start(Tag::Heading { level, id, .. }) => {
-                heading = Some((level, id.map(|s| s.to_string()), Vec::new(), String::new()));
-                continue;
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, explicit, inner, text)) = heading.take() {
-                    let base = explicit.unwrap_or_else(|| anchor_id(&text));
-                    let id = unique_id(&mut used_ids, base);
-                    let mut inner_html = String::new();
-                    pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
-                    let n = level as u8;
-                    if (2..=3).contains(&n) {
-                        out.toc.push(TocItem {
-                            level: n,
-                            id: id.clone(),
-                            title: text.trim().to_string(),
-                        });
-                        out.headings.push(text.trim().to_string());
-                    }
-                    out.text.push_str(text.trim());
+            let event = match event {
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref lang)))
+                    if lang.trim() == "quiz" =>
+                {
+                    quiz_block = Some((lines.locate(range.start).0 + 1, String::new()));
+                    continue;
+                }
+                Event::Start(Tag::CodeBlock(_)) => {
+                    in_code = true;
+                    event
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    in_code = false;
                     out.text.push_str("\n\n");
-                    events.push(Event::Html(
-                        format!("<h{n} id=\"{}\">{inner_html}</h{n}>\n", attr(&id)).into(),
-                    ));
-                    out.heading_ids.insert(id);
+                    event
                 }
-                continue;
-            }
-            Event::Start(Tag::BlockQuote(Some(kind))) => {
-                let (class, label) = alert(kind);
-                Event::Html(
+                Event::Start(Tag::Heading { level, id, .. }) => {
+                    heading = Some((level, id.map(|s| s.to_string()), Vec::new(), String::new()));
+                    continue;
+                }
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some((level, explicit, inner, text)) = heading.take() {
+                        let base = explicit.unwrap_or_else(|| anchor_id(&text));
+                        let id = unique_id(&mut used_ids, base);
+                        let mut inner_html = String::new();
+                        pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
+                        let n = level as u8;
+                        if (2..=3).contains(&n) {
+                            out.toc.push(TocItem {
+                                level: n,
+                                id: id.clone(),
+                                title: text.trim().to_string(),
+                            });
+                            out.headings.push(text.trim().to_string());
+                        }
+                        out.text.push_str(text.trim());
+                        out.text.push_str("\n\n");
+                        queue.push_back(Event::Html(
+                            format!("<h{n} id=\"{}\">{inner_html}</h{n}>\n", attr(&id)).into(),
+                        ));
+                        out.heading_ids.insert(id);
+                    }
+                    continue;
+                }
+                Event::Start(Tag::BlockQuote(Some(kind))) => {
+                    let (class, label) = alert(kind);
+                    Event::Html(
                     format!("<div class=\"markdown-alert markdown-alert-{class}\" role=\"note\"><p class=\"markdown-alert-title\">{label}</p>\n").into(),
                 )
-            }
-            Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
-            Event::Start(Tag::Table(_)) => {
-                events.push(Event::Html("<div class=\"table-wrap\">\n".into()));
-                event
-            }
-            Event::End(TagEnd::Table) => {
-                events.push(event);
-                Event::Html("</div>\n".into())
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let resolved = resolve(input, targets, &dest_url, line, column, &mut out);
-                match resolved {
-                    Resolved::External(url) => Event::InlineHtml(
-                        format!(
-                            "<a href=\"{}\" rel=\"noopener\"{}>",
-                            attr(&url),
-                            title_attr(&title)
-                        )
-                        .into(),
-                    ),
-                    Resolved::Internal(url) => Event::Start(Tag::Link {
+                }
+                Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
+                Event::Start(Tag::Table(_)) => {
+                    queue.push_back(Event::Html("<div class=\"table-wrap\">\n".into()));
+                    event
+                }
+                Event::End(TagEnd::Table) => {
+                    queue.push_back(event);
+                    Event::Html("</div>\n".into())
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let (line, column) = lines.locate(range.start);
+                    let resolved = resolve(input, targets, &dest_url, line, column, &mut out);
+                    match resolved {
+                        Resolved::External(url) => Event::InlineHtml(
+                            format!(
+                                "<a href=\"{}\" rel=\"noopener\"{}>",
+                                attr(&url),
+                                title_attr(&title)
+                            )
+                            .into(),
+                        ),
+                        Resolved::Internal(url) => Event::Start(Tag::Link {
+                            link_type,
+                            dest_url: url.into(),
+                            title,
+                            id,
+                        }),
+                    }
+                }
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let (line, column) = lines.locate(range.start);
+                    let url = match resolve(input, targets, &dest_url, line, column, &mut out) {
+                        Resolved::External(u) | Resolved::Internal(u) => u,
+                    };
+                    Event::Start(Tag::Image {
                         link_type,
                         dest_url: url.into(),
                         title,
                         id,
-                    }),
+                    })
                 }
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let url = match resolve(input, targets, &dest_url, line, column, &mut out) {
-                    Resolved::External(u) | Resolved::Internal(u) => u,
-                };
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: url.into(),
-                    title,
-                    id,
-                })
-            }
-            Event::Html(_) | Event::InlineHtml(_) => {
-                has_raw_html = true;
-                event
-            }
-            // Task-list boxes get a label, so screen readers say what the mark means.
-            Event::TaskListMarker(done) => Event::InlineHtml(
-                if done {
-                    "<input type=\"checkbox\" disabled checked aria-label=\"已完成\"> "
-                } else {
-                    "<input type=\"checkbox\" disabled aria-label=\"未完成\"> "
+                Event::Html(_) | Event::InlineHtml(_) => {
+                    has_raw_html = true;
+                    event
                 }
-                .into(),
-            ),
-            Event::Text(ref t) | Event::Code(ref t) => {
-                if let Some((_, _, _, text)) = heading.as_mut() {
-                    text.push_str(t);
-                } else if !in_code || t.len() < 2000 {
-                    out.text.push_str(t);
+                // Task-list boxes get a label, so screen readers say what the mark means.
+                Event::TaskListMarker(done) => Event::InlineHtml(
+                    if done {
+                        "<input type=\"checkbox\" disabled checked aria-label=\"已完成\"> "
+                    } else {
+                        "<input type=\"checkbox\" disabled aria-label=\"未完成\"> "
+                    }
+                    .into(),
+                ),
+                Event::Text(ref t) | Event::Code(ref t) => {
+                    if let Some((_, _, _, text)) = heading.as_mut() {
+                        text.push_str(t);
+                    } else if !in_code || t.len() < 2000 {
+                        out.text.push_str(t);
+                    }
+                    event
                 }
-                event
+                Event::SoftBreak | Event::HardBreak => {
+                    out.text.push('\n');
+                    event
+                }
+                // Blocks are separated by a blank line in the text, soft breaks by one newline,
+                // so search can tell a hard-wrapped sentence from two paragraphs.
+                Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                    out.text.push_str("\n\n");
+                    event
+                }
+                other => other,
+            };
+            if let Some((_, _, inner, _)) = heading.as_mut() {
+                inner.push(event);
+            } else {
+                queue.push_back(event);
             }
-            Event::SoftBreak | Event::HardBreak => {
-                out.text.push('\n');
-                event
-            }
-            // Blocks are separated by a blank line in the text, soft breaks by one newline,
-            // so search can tell a hard-wrapped sentence from two paragraphs.
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
-                out.text.push_str("\n\n");
-                event
-            }
-            other => other,
-        };
-        if let Some((_, _, inner, _)) = heading.as_mut() {
-            inner.push(event);
-        } else {
-            events.push(event);
         }
-    }
+    });
+    pulldown_cmark::html::push_html(&mut html, events);
     if let Some((line, _)) = quiz_block {
         // An unclosed fence runs to the end of the file; parse what there is.
         out.diags.push(
@@ -299,8 +299,6 @@ pub fn render(input: &Input, targets: &LinkTargets) -> Rendered {
         );
     }
 
-    let mut html = String::with_capacity(input.body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if has_raw_html && !input.unsafe_html {
         html = SANITIZER.clean(&html).to_string();
     }
@@ -310,8 +308,71 @@ pub fn render(input: &Input, targets: &LinkTargets) -> Rendered {
         }
     }
     out.quizzes = quizzes.len();
+    out.reading_minutes = reading_minutes(&out.text);
+    // Kept for the whole build: no spare capacity.
+    html.shrink_to_fit();
+    out.text.shrink_to_fit();
     out.html = html;
     out
+}
+
+/// Han characters at ≈ 300 a minute, other words at ≈ 200.
+pub fn reading_minutes(text: &str) -> u32 {
+    let mut han = 0u32;
+    let mut words = 0u32;
+    let mut in_word = false;
+    for c in text.chars() {
+        if is_han(c) {
+            han += 1;
+            in_word = false;
+        } else if is_alphanumeric(c) {
+            if !in_word {
+                words += 1;
+            }
+            in_word = true;
+        } else {
+            in_word = false;
+        }
+    }
+    let minutes = f64::from(han) / 300.0 + f64::from(words) / 200.0;
+    (minutes.ceil() as u32).max(1)
+}
+
+pub fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FFFF}')
+}
+
+/// `char::is_alphanumeric`, answering ASCII and the common Chinese punctuation without
+/// the Unicode tables.
+fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    match c {
+        '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' => true,
+        '，' | '。' | '、' | '：' | '；' | '！' | '？' | '（' | '）' | '《' | '》' | '“' | '”'
+        | '‘' | '’' | '「' | '」' | '『' | '』' | '【' | '】' | '—' | '…' | '·' | '\u{3000}' => {
+            false
+        }
+        _ => c.is_alphanumeric(),
+    }
+}
+
+/// A quiz block starting on `first_line` whose fence is closed only by the end of the file.
+fn quiz_runs_on(path: &Path, first_line: usize) -> Diagnostic {
+    Diagnostic::error(
+        path,
+        first_line.saturating_sub(1),
+        1,
+        Text::new(
+            "自测题代码块没有结束的 ```，后面的正文都被当成了题目",
+            "the quiz block is never closed with ```, so the text after it is read as questions",
+        ),
+    )
+    .with_hint(Text::new(
+        "在最后一道题的下面单独写一行 ```",
+        "add a line with ``` after the last question",
+    ))
 }
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
@@ -574,8 +635,13 @@ fn percent_decode(s: &str) -> String {
 pub fn anchor_id(text: &str) -> String {
     let mut id = String::new();
     for c in text.trim().chars() {
-        if c.is_alphanumeric() {
-            id.extend(c.to_lowercase());
+        if is_alphanumeric(c) {
+            // Han characters have no case: only letters of other scripts need the tables.
+            if c.is_ascii() || is_han(c) {
+                id.push(c.to_ascii_lowercase());
+            } else {
+                id.extend(c.to_lowercase());
+            }
         } else if (c.is_whitespace() || c.is_ascii_punctuation())
             && !id.ends_with('-')
             && !id.is_empty()
@@ -623,26 +689,45 @@ fn title_attr(title: &CowStr) -> String {
     }
 }
 
-/// Byte offset → 1-based line and column (in characters) of the file.
-struct LineIndex {
-    starts: Vec<usize>,
+/// Byte offset in the body → 1-based line and column (in characters) of the file. Offsets
+/// come in document order, so each call counts lines from the previous one on (and from
+/// the top again for an earlier offset).
+struct Lines<'a> {
+    text: &'a str,
+    first_line: usize,
+    /// Where counting stopped, the newlines before it and the start of its line.
+    pos: usize,
+    line: usize,
+    start: usize,
 }
 
-impl LineIndex {
-    fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+impl<'a> Lines<'a> {
+    fn new(text: &'a str, first_line: usize) -> Self {
+        Lines {
+            text,
+            first_line,
+            pos: 0,
+            line: 0,
+            start: 0,
+        }
     }
 
-    fn locate(&self, text: &str, offset: usize, first_line: usize) -> (usize, usize) {
-        let idx = self
-            .starts
-            .partition_point(|&s| s <= offset)
-            .saturating_sub(1);
-        let start = self.starts[idx];
-        let col = text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
-        (first_line + idx, col)
+    fn locate(&mut self, offset: usize) -> (usize, usize) {
+        let end = offset.min(self.text.len());
+        if end < self.pos {
+            (self.pos, self.line, self.start) = (0, 0, 0);
+        }
+        let seen = &self.text.as_bytes()[self.pos..end];
+        self.line += seen.iter().filter(|&&b| b == b'\n').count();
+        if let Some(i) = seen.iter().rposition(|&b| b == b'\n') {
+            self.start = self.pos + i + 1;
+        }
+        self.pos = end;
+        let col = self
+            .text
+            .get(self.start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
+        (self.first_line + self.line, col)
     }
 }
 
@@ -770,6 +855,28 @@ mod tests {
         let r = md("intro\n\n```quiz\n- question: 一\n  options: [甲, 乙]\n  answer: Z\n```\n");
         assert_eq!(r.diags.len(), 1);
         assert_eq!(r.diags[0].line, 10);
+    }
+
+    #[test]
+    fn shortcuts_agree_with_unicode() {
+        for c in (0u32..0x3_0000).filter_map(char::from_u32) {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+            if is_han(c) {
+                assert!(c.to_lowercase().eq([c]), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn positions_are_found_in_any_order() {
+        let text = "一\n二三\n\n四五六";
+        let mut lines = Lines::new(text, 10);
+        let at = |l: &mut Lines, s: &str| l.locate(text.find(s).unwrap());
+        assert_eq!(at(&mut lines, "三"), (11, 2));
+        assert_eq!(at(&mut lines, "六"), (13, 3));
+        assert_eq!(at(&mut lines, "一"), (10, 1));
+        assert_eq!(at(&mut lines, "五"), (13, 2));
+        assert_eq!(lines.locate(text.len() + 5), (13, 1));
     }
 
     #[test]

@@ -6,9 +6,12 @@ pub mod frontmatter;
 pub mod markdown;
 pub mod quiz;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::civil::{Date, DateTime};
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::config::Config;
@@ -22,11 +25,79 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// Content-relative path with `/` separators: `cases/x.md`.
     pub rel: String,
-    pub bytes: Vec<u8>,
+    pub bytes: SourceBytes,
+}
+
+/// A file's bytes, held as text when they are UTF-8 (checked once, when the file is
+/// read), so that the parsed page can share its body with the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceBytes(Result<String, Vec<u8>>);
+
+impl SourceBytes {
+    /// The bytes as text, when they are UTF-8.
+    pub fn text(&self) -> Option<&str> {
+        self.0.as_deref().ok()
+    }
+}
+
+impl From<Vec<u8>> for SourceBytes {
+    fn from(bytes: Vec<u8>) -> Self {
+        SourceBytes(String::from_utf8(bytes).map_err(|e| e.into_bytes()))
+    }
+}
+
+impl std::ops::Deref for SourceBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match &self.0 {
+            Ok(text) => text.as_bytes(),
+            Err(bytes) => bytes,
+        }
+    }
+}
+
+/// The Markdown body of a content file: the end of the file's text, shared with the file
+/// when decoding left the text as it was, else a copy.
+#[derive(Clone)]
+pub struct Body(BodyText);
+
+#[derive(Clone)]
+enum BodyText {
+    /// The file's text from this byte on.
+    Shared(Arc<SourceFile>, usize),
+    Owned(String),
+}
+
+impl Body {
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            BodyText::Shared(file, start) => file
+                .bytes
+                .text()
+                .and_then(|t| t.get(*start..))
+                .unwrap_or_default(),
+            BodyText::Owned(text) => text,
+        }
+    }
+}
+
+impl std::ops::Deref for Body {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
 }
 
 /// A non-Markdown file in `content/` (an attachment or image), copied beside its page.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AssetFile {
     pub rel: String,
     pub abs: PathBuf,
@@ -46,21 +117,33 @@ pub fn walk(root: &Path) -> std::io::Result<(Vec<SourceFile>, Vec<AssetFile>)> {
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    let mut markdown = Vec::new();
+    // A failure stops the walk; the Markdown files found before it are read first, so
+    // that the first failure in walking order is the one reported.
+    let mut failed = None;
     for entry in walker {
-        let entry = entry.map_err(std::io::Error::other)?;
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                failed = Some(std::io::Error::other(e));
+                break;
+            }
+        };
         if !entry.file_type().is_file() {
             continue;
         }
         let rel_path = entry.path().strip_prefix(&content).unwrap_or(entry.path());
         let rel = rel_path.to_string_lossy().replace('\\', "/");
         if rel.ends_with(".md") {
-            sources.push(SourceFile {
-                path: Path::new("content").join(rel_path),
-                rel,
-                bytes: std::fs::read(entry.path())?,
-            });
+            markdown.push((entry.into_path(), rel));
         } else {
-            let size = entry.metadata().map_err(std::io::Error::other)?.len();
+            let size = match entry.metadata() {
+                Ok(m) => m.len(),
+                Err(e) => {
+                    failed = Some(std::io::Error::other(e));
+                    break;
+                }
+            };
             assets.push(AssetFile {
                 rel,
                 abs: entry.path().to_path_buf(),
@@ -68,7 +151,26 @@ pub fn walk(root: &Path) -> std::io::Result<(Vec<SourceFile>, Vec<AssetFile>)> {
             });
         }
     }
-    Ok((sources, assets))
+    // Markdown files are read in parallel.
+    let read: Vec<std::io::Result<SourceFile>> = markdown
+        .into_par_iter()
+        .map(|(abs, rel)| {
+            let bytes = std::fs::read(&abs)?;
+            let path = Path::new("content").join(abs.strip_prefix(&content).unwrap_or(&abs));
+            Ok(SourceFile {
+                path,
+                rel,
+                bytes: bytes.into(),
+            })
+        })
+        .collect();
+    for file in read {
+        sources.push(file?);
+    }
+    match failed {
+        Some(e) => Err(e),
+        None => Ok((sources, assets)),
+    }
 }
 
 /// Editor swap, backup and temporary files, and hidden files.
@@ -292,14 +394,24 @@ pub struct Parsed {
     pub rel: String,
     pub common: Common,
     pub meta: Meta,
-    pub body: String,
+    pub body: Body,
     pub body_line: usize,
+    /// Hash of everything before the body (the front matter and its fences): two parses
+    /// with the same hash differ in their bodies only.
+    pub front_hash: u64,
 }
 
 /// Reads one file's front matter. Returns the page (if it could be read at all) and every
 /// problem found in it.
-pub fn parse(src: &SourceFile, config: &Config) -> (Option<Parsed>, Vec<Diagnostic>) {
-    let text = match frontmatter::decode(&src.path, &src.bytes) {
+pub fn parse(src: &Arc<SourceFile>, config: &Config) -> (Option<Parsed>, Vec<Diagnostic>) {
+    // Text that is UTF-8 already needs no second check.
+    let decoded = match src.bytes.text() {
+        Some(t) => Ok(frontmatter::normalise_newlines(
+            t.strip_prefix('\u{FEFF}').unwrap_or(t),
+        )),
+        None => frontmatter::decode(&src.path, &src.bytes),
+    };
+    let text = match decoded {
         Ok(t) => t,
         Err(d) => return (None, vec![d]),
     };
@@ -349,8 +461,18 @@ pub fn parse(src: &SourceFile, config: &Config) -> (Option<Parsed>, Vec<Diagnost
             rel: src.rel.clone(),
             common,
             meta,
-            body: split.body.to_string(),
+            body: match (&text, src.bytes.text()) {
+                // The body ends the file's text: it starts as far from the end.
+                (Cow::Borrowed(_), Some(t)) => Body(BodyText::Shared(
+                    Arc::clone(src),
+                    t.len() - split.body.len(),
+                )),
+                _ => Body(BodyText::Owned(split.body.to_string())),
+            },
             body_line: split.body_line,
+            front_hash: xxhash_rust::xxh3::xxh3_64(
+                text[..text.len() - split.body.len()].as_bytes(),
+            ),
         }),
         _ => None,
     };
@@ -400,6 +522,18 @@ pub fn is_safe_slug(s: &str) -> bool {
 
 /// An ASCII, URL-safe slug for any name: 党史学习 → dang-shi-xue-xi.
 pub fn slugify(name: &str) -> String {
+    // Already a slug (`lesson-01`): nothing to change.
+    let plain = name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if plain
+        && !name.is_empty()
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+        && !name.contains("--")
+    {
+        return name.to_string();
+    }
     let ascii = deunicode::deunicode_with_tofu(name, "-");
     let mut out = String::with_capacity(ascii.len());
     for c in ascii.chars() {
@@ -663,12 +797,12 @@ fn read_case(fm: &mut FrontMatter) -> Option<CaseMeta> {
 mod tests {
     use super::*;
 
-    fn src(rel: &str, text: &str) -> SourceFile {
-        SourceFile {
+    fn src(rel: &str, text: &str) -> Arc<SourceFile> {
+        Arc::new(SourceFile {
             path: Path::new("content").join(rel),
             rel: rel.into(),
-            bytes: text.as_bytes().to_vec(),
-        }
+            bytes: text.as_bytes().to_vec().into(),
+        })
     }
 
     fn config() -> Config {

@@ -6,13 +6,14 @@
 pub mod taxonomy;
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use jiff::civil::{Date, DateTime};
 use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::markdown::{self, LinkTargets, Rendered, Unpublished};
+pub use crate::content::markdown::{is_han, reading_minutes};
 use crate::content::{self, AssetFile, Kind, Meta, Parsed, Ref, SourceFile};
 use crate::diagnostic::{Diagnostic, Text, did_you_mean};
 pub use taxonomy::{Taxonomy, Term};
@@ -58,39 +59,257 @@ impl Page {
     }
 }
 
-type ParseResult = (Option<Arc<Parsed>>, Arc<Vec<Diagnostic>>);
-
-/// Results of one build that the next one can reuse when inputs are unchanged.
+/// Results of one build that the next one can reuse: each file's front matter (kept while
+/// the file is the same or its bytes hash the same), each page's rendered Markdown (while
+/// no link target moves), and everything front matter alone decides (while an edit
+/// changes bodies only).
 #[derive(Debug, Default, Clone)]
-pub struct Cache {
-    /// Source path → (hash of the file's bytes, its parse result).
-    parsed: HashMap<String, (u64, ParseResult)>,
-    /// Source path → (the parse it was rendered from, the rendered Markdown).
-    rendered: HashMap<String, (Arc<Parsed>, Arc<Rendered>)>,
-    /// Hash of all link targets (pages left out included) and of the HTML policy.
-    targets: u64,
+pub struct Cache(Option<Arc<Reuse>>);
+
+#[derive(Debug)]
+struct Reuse {
+    /// One entry per source file, in the order of the build's sources.
+    files: Vec<FileEntry>,
+    /// Source path → index in `files`.
+    index: Arc<HashMap<String, usize>>,
+    /// Where links written in Markdown may point.
+    targets: Arc<LinkTargets>,
+    /// Hash of `targets` and of the HTML policy.
+    targets_hash: u64,
+    frame: Arc<Frame>,
 }
 
-fn targets_hash(t: &LinkTargets, unsafe_html: bool) -> u64 {
-    let mut pairs: Vec<(&String, &String)> = t.pages.iter().chain(t.files.iter()).collect();
-    pairs.sort_unstable();
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    for (k, v) in pairs {
-        h.update(k.as_bytes());
-        h.update(&[0]);
-        h.update(v.as_bytes());
-        h.update(&[1]);
+/// What one build knows of one source file.
+#[derive(Debug)]
+struct FileEntry {
+    /// The file read. A file shared through an `Arc` cannot change while a pointer to it
+    /// lives, so the same pointer means the same bytes.
+    source: Weak<SourceFile>,
+    /// Hash of the file's bytes.
+    hash: u64,
+    parsed: Option<Arc<Parsed>>,
+    /// The problems found in the file's front matter (`None`: none).
+    diags: Option<Arc<Vec<Diagnostic>>>,
+    /// The page's rendered Markdown, when the file is a published page.
+    md: Option<PageMd>,
+}
+
+/// A page's rendered Markdown with what a build reads of it for every page, kept beside
+/// it so that pages taken from the previous build need not be visited.
+#[derive(Debug, Clone)]
+struct PageMd {
+    md: Arc<Rendered>,
+    reading_minutes: u32,
+    /// The Markdown has diagnostics or links to anchors to check.
+    checks: bool,
+}
+
+impl PageMd {
+    fn new(md: Rendered) -> PageMd {
+        PageMd {
+            reading_minutes: md.reading_minutes,
+            checks: !md.diags.is_empty() || !md.anchors.is_empty(),
+            md: Arc::new(md),
+        }
     }
-    // A page left out for another reason changes what links to it report.
-    let mut hidden: Vec<(&String, &Unpublished)> = t.unpublished.iter().collect();
-    hidden.sort_unstable_by_key(|&(k, _)| k);
-    for (k, why) in hidden {
-        h.update(k.as_bytes());
-        h.update(format!("{why:?}").as_bytes());
-        h.update(&[2]);
+}
+
+/// Everything the configuration, the day, the attachments and the front matter decide,
+/// bodies aside: a build after edits to bodies only takes it whole.
+#[derive(Debug)]
+struct Frame {
+    config: Config,
+    drafts: bool,
+    today: Date,
+    pages: Vec<PageFrame>,
+    /// Page source path → page index.
+    by_rel: HashMap<String, usize>,
+    home: Option<usize>,
+    sections: HashMap<String, usize>,
+    courses: Vec<usize>,
+    lectures: Vec<usize>,
+    cases: Vec<usize>,
+    plain: Vec<usize>,
+    taxonomies: Vec<Taxonomy>,
+    schedule: Vec<Occurrence>,
+    files: Vec<(AssetFile, String)>,
+    /// Warnings about several pages' front matter together (overlapping lectures,
+    /// near-duplicate terms).
+    warnings: Vec<Diagnostic>,
+}
+
+/// A page without its source and Markdown.
+#[derive(Debug)]
+struct PageFrame {
+    /// Index of the page's file among the sources.
+    file: usize,
+    kind: Kind,
+    url: String,
+    id: String,
+    course: Option<usize>,
+    lessons: Vec<usize>,
+    prev: Option<usize>,
+    next: Option<usize>,
+    prerequisites: Vec<usize>,
+    attachments: Vec<Attachment>,
+}
+
+impl PageFrame {
+    fn of(p: &Page, file: usize) -> PageFrame {
+        PageFrame {
+            file,
+            kind: p.kind,
+            url: p.url.clone(),
+            id: p.id.clone(),
+            course: p.course,
+            lessons: p.lessons.clone(),
+            prev: p.prev,
+            next: p.next,
+            prerequisites: p.prerequisites.clone(),
+            attachments: p.attachments.clone(),
+        }
     }
-    h.update(&[u8::from(unsafe_html)]);
-    h.digest()
+
+    fn page(&self, src: Arc<Parsed>, md: &PageMd) -> Page {
+        Page {
+            kind: self.kind,
+            src,
+            url: self.url.clone(),
+            id: self.id.clone(),
+            reading_minutes: md.reading_minutes,
+            md: Arc::clone(&md.md),
+            course: self.course,
+            lessons: self.lessons.clone(),
+            prev: self.prev,
+            next: self.next,
+            prerequisites: self.prerequisites.clone(),
+            attachments: self.attachments.clone(),
+        }
+    }
+}
+
+/// Hashes link targets as they are added, in an order that depends only on the targets
+/// themselves (source order, asset order).
+struct TargetsHasher(xxhash_rust::xxh3::Xxh3);
+
+impl TargetsHasher {
+    fn add(&mut self, tag: u8, key: &str, value: &[u8]) {
+        let h = &mut self.0;
+        h.update(&[tag]);
+        h.update(&(key.len() as u64).to_le_bytes());
+        h.update(key.as_bytes());
+        h.update(&(value.len() as u64).to_le_bytes());
+        h.update(value);
+    }
+}
+
+impl FileEntry {
+    /// This entry for `source`, a file with the same bytes, in a new build.
+    fn again(&self, source: Weak<SourceFile>) -> FileEntry {
+        FileEntry {
+            source,
+            hash: self.hash,
+            parsed: self.parsed.clone(),
+            diags: self.diags.clone(),
+            md: None,
+        }
+    }
+}
+
+/// Parses every file, taking from `prev` the result for a file that is the same (same
+/// pointer) or has the same bytes (same hash). Files are parsed in parallel. Returns the
+/// entries and, for each, the index of its entry in `prev`.
+fn read_files(
+    sources: &[Arc<SourceFile>],
+    config: &Config,
+    prev: Option<&Reuse>,
+) -> (Vec<FileEntry>, Vec<Option<usize>>) {
+    let same_file =
+        |e: &FileEntry, s: &Arc<SourceFile>| std::ptr::eq(e.source.as_ptr(), Arc::as_ptr(s));
+    let old = |j: Option<usize>| prev.zip(j).map(|(r, j)| &r.files[j]);
+    // The same file usually sits at the same place: no need to look up its path.
+    let prev_of: Vec<Option<usize>> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let r = prev?;
+            match r.files.get(i) {
+                Some(e) if same_file(e, s) => Some(i),
+                _ => r.index.get(&s.rel).copied(),
+            }
+        })
+        .collect();
+    let mut entries: Vec<Option<FileEntry>> = sources
+        .iter()
+        .zip(&prev_of)
+        .map(|(s, &j)| {
+            old(j)
+                .filter(|e| same_file(e, s))
+                .map(|e| e.again(e.source.clone()))
+        })
+        .collect();
+    let fresh: Vec<(usize, FileEntry)> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.is_none())
+        .map(|(i, _)| i)
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|i| {
+            let s = &sources[i];
+            let hash = xxhash_rust::xxh3::xxh3_64(&s.bytes);
+            let entry = match old(prev_of[i]) {
+                Some(e) if e.hash == hash => e.again(Arc::downgrade(s)),
+                _ => {
+                    let (p, d) = content::parse(s, config);
+                    FileEntry {
+                        source: Arc::downgrade(s),
+                        hash,
+                        parsed: p.map(Arc::new),
+                        diags: (!d.is_empty()).then(|| Arc::new(d)),
+                        md: None,
+                    }
+                }
+            };
+            (i, entry)
+        })
+        .collect();
+    for (i, entry) in fresh {
+        entries[i] = Some(entry);
+    }
+    (entries.into_iter().flatten().collect(), prev_of)
+}
+
+fn render_page(src: &Parsed, targets: &LinkTargets, unsafe_html: bool) -> Rendered {
+    let input = markdown::Input {
+        path: &src.path,
+        source: &src.rel,
+        body: src.body.as_str(),
+        body_line: src.body_line,
+        unsafe_html,
+    };
+    markdown::render(&input, targets)
+}
+
+/// Every file's diagnostics, in source order.
+fn file_diags(files: &[FileEntry]) -> Vec<Diagnostic> {
+    files
+        .iter()
+        .filter_map(|e| e.diags.as_deref())
+        .flat_map(|d| d.iter().cloned())
+        .collect()
+}
+
+/// Sorts the diagnostics; any error fails the build.
+fn finish(
+    site: Site,
+    mut diags: Vec<Diagnostic>,
+) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+    crate::diagnostic::sort(&mut diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    Ok((site, diags))
 }
 
 /// One session of a lecture: a single lecture has one, a series one per date.
@@ -148,9 +367,9 @@ impl Site {
     }
 
     /// Builds the model, reusing from `cache` the front matter of files whose bytes are
-    /// unchanged and the Markdown of pages whose body and link targets are unchanged.
-    /// The dev server passes the previous build's cache; the result is the same as
-    /// without it.
+    /// unchanged, the Markdown of pages whose body and link targets are unchanged and,
+    /// when only bodies changed, everything front matter decides. The dev server passes
+    /// the previous build's cache; the result is the same as without it.
     pub fn build_with(
         config: Config,
         sources: &[Arc<SourceFile>],
@@ -158,246 +377,441 @@ impl Site {
         opts: &BuildOptions,
         cache: &Cache,
     ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let mut diags = Vec::new();
-        let mut next_cache = Cache::default();
-        let parsed: Vec<(u64, ParseResult)> = sources
-            .par_iter()
-            .map(|s| {
-                let hash = xxhash_rust::xxh3::xxh3_64(&s.bytes);
-                match cache.parsed.get(&s.rel) {
-                    Some((h, r)) if *h == hash => (hash, r.clone()),
-                    _ => {
-                        let (p, d) = content::parse(s, &config);
-                        (hash, (p.map(Arc::new), Arc::new(d)))
-                    }
-                }
-            })
-            .collect();
-        let mut pages_src: Vec<Arc<Parsed>> = Vec::new();
-        for (src, (hash, (p, d))) in sources.iter().zip(parsed) {
-            diags.extend(d.iter().cloned());
-            if let Some(p) = &p {
-                pages_src.push(Arc::clone(p));
-            }
-            next_cache.parsed.insert(src.rel.clone(), (hash, (p, d)));
-        }
-        let today = opts.now.date();
-        // Pages left out are remembered, so that links to them can say why.
-        let mut unpublished = HashMap::new();
-        pages_src.retain(|p| match unpublished_why(p, opts.drafts, today) {
-            None => true,
-            Some(why) => {
-                unpublished.insert(p.rel.clone(), why);
-                false
-            }
+        let prev = cache.0.as_deref();
+        let (files, prev_of) = read_files(sources, &config, prev);
+        let aligned = prev.is_some_and(|r| {
+            r.files.len() == files.len() && prev_of.iter().enumerate().all(|(i, &j)| j == Some(i))
         });
-
-        // URLs: courses first, since lessons live under their course.
-        let mut course_urls: HashMap<String, String> = HashMap::new();
-        for p in pages_src.iter().filter(|p| p.kind == Kind::Course) {
-            let dir = p.rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
-            let slug = p
-                .common
-                .slug
-                .clone()
-                .unwrap_or_else(|| content::slugify(dir.rsplit('/').next().unwrap_or("")));
-            course_urls.insert(dir, format!("/courses/{slug}/"));
+        let index = match prev {
+            Some(r) if aligned => Arc::clone(&r.index),
+            _ => Arc::new(
+                sources
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (s.rel.clone(), i))
+                    .collect(),
+            ),
+        };
+        if let Some(r) = prev.filter(|_| aligned)
+            && let Some(parsed) = bodies_only(r, &files, &config, &assets, opts)
+        {
+            return build_bodies(config, r, files, &parsed, index, opts);
         }
-        let mut claimed: HashMap<String, String> = RESERVED
+        build_all(config, sources, files, &prev_of, index, assets, opts, prev)
+    }
+}
+
+/// The parse of every file when, since the build of `r`, only bodies changed: the same
+/// files, configuration, attachments and day, and the same text before every body.
+fn bodies_only(
+    r: &Reuse,
+    files: &[FileEntry],
+    config: &Config,
+    assets: &[AssetFile],
+    opts: &BuildOptions,
+) -> Option<Vec<Arc<Parsed>>> {
+    let f = &r.frame;
+    let same_inputs = f.config == *config
+        && f.drafts == opts.drafts
+        && f.today == opts.now.date()
+        && f.files.len() == assets.len()
+        && f.files.iter().zip(assets).all(|((a, _), b)| a == b)
+        && files.len() == r.files.len();
+    if !same_inputs {
+        return None;
+    }
+    files
+        .iter()
+        .zip(&r.files)
+        .map(|(new, old)| match (&new.parsed, &old.parsed) {
+            (Some(a), Some(b)) if Arc::ptr_eq(a, b) || a.front_hash == b.front_hash => {
+                Some(Arc::clone(a))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The build after edits to bodies only: the frame of `r` with each page's source and
+/// Markdown, rendered again for the pages whose file changed.
+fn build_bodies(
+    config: Config,
+    r: &Reuse,
+    mut files: Vec<FileEntry>,
+    parsed: &[Arc<Parsed>],
+    index: Arc<HashMap<String, usize>>,
+    opts: &BuildOptions,
+) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let frame = &r.frame;
+    let unsafe_html = config.unsafe_html;
+    // Markdown of the pages whose file changed, in parallel, in page order.
+    let fresh: Vec<(usize, PageMd)> = frame
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            let old = &r.files[f.file];
+            !matches!((&old.parsed, &old.md), (Some(p), Some(_)) if Arc::ptr_eq(p, &parsed[f.file]))
+        })
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|(i, f)| {
+            let md = render_page(&parsed[f.file], &r.targets, unsafe_html);
+            (i, PageMd::new(md))
+        })
+        .collect();
+    let mut fresh = fresh.into_iter().peekable();
+    let pages: Vec<Page> = frame
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let md = match fresh.next_if(|(j, _)| *j == i) {
+                Some((_, md)) => md,
+                None => r.files[f.file]
+                    .md
+                    .clone()
+                    .unwrap_or_else(|| PageMd::new(Rendered::default())),
+            };
+            let page = f.page(Arc::clone(&parsed[f.file]), &md);
+            files[f.file].md = Some(md);
+            page
+        })
+        .collect();
+    let mut diags = file_diags(&files);
+    let checked = frame
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| files[f.file].md.as_ref().is_some_and(|md| md.checks))
+        .map(|(i, _)| i);
+    check_markdown(&pages, &frame.by_rel, checked, &mut diags);
+    diags.extend(frame.warnings.iter().cloned());
+    let site = Site {
+        config,
+        now: opts.now,
+        pages,
+        home: frame.home,
+        sections: frame.sections.clone(),
+        courses: frame.courses.clone(),
+        lectures: frame.lectures.clone(),
+        cases: frame.cases.clone(),
+        plain: frame.plain.clone(),
+        taxonomies: frame.taxonomies.clone(),
+        schedule: frame.schedule.clone(),
+        files: frame.files.clone(),
+        cache: Cache(Some(Arc::new(Reuse {
+            files,
+            index,
+            targets: Arc::clone(&r.targets),
+            targets_hash: r.targets_hash,
+            frame: Arc::clone(&r.frame),
+        }))),
+    };
+    finish(site, diags)
+}
+
+/// The whole build: URLs, link targets, Markdown (taken from `prev` for pages whose
+/// source and link targets are unchanged), structure, schedule and taxonomies.
+#[allow(clippy::too_many_arguments)]
+fn build_all(
+    config: Config,
+    sources: &[Arc<SourceFile>],
+    mut files: Vec<FileEntry>,
+    prev_of: &[Option<usize>],
+    index: Arc<HashMap<String, usize>>,
+    assets: Vec<AssetFile>,
+    opts: &BuildOptions,
+    prev: Option<&Reuse>,
+) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut diags = file_diags(&files);
+    let today = opts.now.date();
+    let mut hasher = TargetsHasher(xxhash_rust::xxh3::Xxh3::new());
+    // Pages left out are remembered, so that links to them can say why.
+    let mut unpublished = HashMap::new();
+    let mut pages_src: Vec<(usize, Arc<Parsed>)> = Vec::with_capacity(files.len());
+    for (i, e) in files.iter().enumerate() {
+        let Some(p) = &e.parsed else { continue };
+        match unpublished_why(p, opts.drafts, today) {
+            None => pages_src.push((i, Arc::clone(p))),
+            Some(why) => {
+                // A page left out for another reason changes what links to it report.
+                hasher.add(2, &p.rel, format!("{why:?}").as_bytes());
+                unpublished.insert(p.rel.clone(), why);
+            }
+        }
+    }
+
+    // URLs: courses first, since lessons live under their course.
+    let mut course_urls: HashMap<String, String> = HashMap::new();
+    for (_, p) in pages_src.iter().filter(|(_, p)| p.kind == Kind::Course) {
+        let dir = p.rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+        let slug = p
+            .common
+            .slug
+            .clone()
+            .unwrap_or_else(|| content::slugify(dir.rsplit('/').next().unwrap_or("")));
+        course_urls.insert(dir, format!("/courses/{slug}/"));
+    }
+    let urls: Vec<String> = pages_src
+        .par_iter()
+        .map(|(_, p)| page_url(p, &course_urls))
+        .collect();
+    let mut keep = vec![true; urls.len()];
+    {
+        // URL → the page claiming it (`None`: the site's own pages).
+        let mut claimed: HashMap<&str, Option<usize>> =
+            RESERVED.iter().map(|&u| (u, None)).collect();
+        for (k, url) in urls.iter().enumerate() {
+            let Some(&other) = claimed.get(url.as_str()) else {
+                claimed.insert(url, Some(k));
+                continue;
+            };
+            keep[k] = false;
+            diags.push(duplicate_url(
+                &pages_src[k].1,
+                url,
+                other.map(|o| &*pages_src[o].1),
+            ));
+        }
+    }
+    let mut pages: Vec<Page> = Vec::with_capacity(urls.len());
+    let mut page_files: Vec<usize> = Vec::with_capacity(urls.len());
+    for (((file, src), url), keep) in pages_src.into_iter().zip(urls).zip(keep) {
+        if !keep {
+            continue;
+        }
+        let id = url.trim_matches('/');
+        let id = if id.is_empty() {
+            "home".into()
+        } else {
+            id.to_string()
+        };
+        pages.push(Page {
+            kind: src.kind,
+            src,
+            url,
+            id,
+            md: Arc::default(),
+            reading_minutes: 1,
+            course: None,
+            lessons: Vec::new(),
+            prev: None,
+            next: None,
+            prerequisites: Vec::new(),
+            attachments: Vec::new(),
+        });
+        page_files.push(file);
+    }
+
+    // Co-located files are copied beside their page's folder URL.
+    let mut site_files = Vec::with_capacity(assets.len());
+    let mut targets = LinkTargets {
+        unpublished,
+        ..LinkTargets::default()
+    };
+    for a in assets {
+        let dir = a.rel.rsplit_once('/').map_or("", |(d, _)| d);
+        let name = a.rel.rsplit('/').next().unwrap_or(&a.rel);
+        let folder = course_urls
+            .get(dir)
+            .cloned()
+            .unwrap_or_else(|| folder_url(dir));
+        let url = format!("{folder}{name}");
+        let final_url = config.url(&url);
+        hasher.add(1, &a.rel, final_url.as_bytes());
+        targets.files.insert(a.rel.clone(), final_url);
+        site_files.push((a, url));
+    }
+    for p in &pages {
+        // Links written in Markdown are final HTML: they carry the base path.
+        let final_url = config.url(&p.url);
+        hasher.add(0, &p.src.rel, final_url.as_bytes());
+        targets.pages.insert(p.src.rel.clone(), final_url);
+    }
+
+    // Markdown, in parallel; a page's HTML depends on its body and on where every
+    // other page and file lives, so the cache holds while neither changes.
+    let unsafe_html = config.unsafe_html;
+    hasher.add(3, "unsafe_html", &[u8::from(unsafe_html)]);
+    let targets_hash = hasher.0.digest();
+    let reuse = prev.filter(|r| r.targets_hash == targets_hash);
+    let mut mds: Vec<Option<PageMd>> = vec![None; pages.len()];
+    pages
+        .par_iter_mut()
+        .zip(&page_files)
+        .zip(&mut mds)
+        .for_each(|((p, &file), slot)| {
+            let old = reuse.zip(prev_of[file]).map(|(r, j)| &r.files[j]);
+            let md = match old.map(|e| (&e.parsed, &e.md)) {
+                Some((Some(op), Some(md))) if Arc::ptr_eq(op, &p.src) => md.clone(),
+                _ => PageMd::new(render_page(&p.src, &targets, unsafe_html)),
+            };
+            p.md = Arc::clone(&md.md);
+            p.reading_minutes = md.reading_minutes;
+            *slot = Some(md);
+        });
+    for (md, &file) in mds.into_iter().zip(&page_files) {
+        files[file].md = md;
+    }
+    let by_rel: HashMap<String, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.src.rel.clone(), i))
+        .collect();
+    check_markdown(&pages, &by_rel, 0..pages.len(), &mut diags);
+
+    // Structure.
+    let mut site = Site {
+        config,
+        now: opts.now,
+        home: None,
+        sections: HashMap::new(),
+        courses: Vec::new(),
+        lectures: Vec::new(),
+        cases: Vec::new(),
+        plain: Vec::new(),
+        taxonomies: Vec::new(),
+        schedule: Vec::new(),
+        cache: Cache::default(),
+        files: site_files,
+        pages,
+    };
+    link_structure(&mut site, &by_rel, &mut diags);
+    site.taxonomies = taxonomy::build(&site);
+    site.schedule = schedule(&site);
+    let mut warnings = overlaps(&site);
+    let page_sources: Vec<&SourceFile> = page_files.iter().map(|&f| &*sources[f]).collect();
+    warnings.extend(taxonomy::near_duplicates(&site, &page_sources));
+    diags.extend(warnings.iter().cloned());
+    if diags.iter().any(Diagnostic::is_error) {
+        return finish(site, diags);
+    }
+    let frame = Frame {
+        config: site.config.clone(),
+        drafts: opts.drafts,
+        today,
+        pages: site
+            .pages
             .iter()
-            .map(|u| (u.to_string(), String::new()))
-            .collect();
-        let mut pages: Vec<Page> = Vec::new();
-        for src in pages_src {
-            let url = page_url(&src, &course_urls);
-            if let Some(other) = claimed.get(&url) {
-                let (zh_other, en_other) = if other.is_empty() {
-                    (
-                        "站点自带的页面".to_string(),
-                        "a page the site generates".to_string(),
-                    )
-                } else {
-                    (other.clone(), other.clone())
-                };
-                let seg = url.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-                let file = src.rel.rsplit('/').next().unwrap_or(&src.rel);
-                let hint = match &src.common.slug {
-                    Some(slug) => Text::new(
-                        format!(
-                            "这个文件写了 slug: {slug}，与 {zh_other} 的网址相同；换一个 slug，例如 slug: {slug}-2"
-                        ),
-                        format!(
-                            "this file sets slug: {slug}, the address of {en_other}; choose another slug, e.g. slug: {slug}-2"
-                        ),
-                    ),
-                    None => Text::new(
-                        format!(
-                            "网址由文件名“{file}”生成（中文转成拼音）为 {seg}，与 {zh_other} 相同；给这个文件改名，或写 slug: {seg}-2"
-                        ),
-                        format!(
-                            "the address comes from the file name `{file}` as {seg}, the same as {en_other}; rename the file or add slug: {seg}-2"
-                        ),
-                    ),
-                };
+            .zip(&page_files)
+            .map(|(p, &file)| PageFrame::of(p, file))
+            .collect(),
+        by_rel,
+        home: site.home,
+        sections: site.sections.clone(),
+        courses: site.courses.clone(),
+        lectures: site.lectures.clone(),
+        cases: site.cases.clone(),
+        plain: site.plain.clone(),
+        taxonomies: site.taxonomies.clone(),
+        schedule: site.schedule.clone(),
+        files: site.files.clone(),
+        warnings,
+    };
+    site.cache = Cache(Some(Arc::new(Reuse {
+        files,
+        index,
+        targets: Arc::new(targets),
+        targets_hash,
+        frame: Arc::new(frame),
+    })));
+    finish(site, diags)
+}
+
+/// The error for a page whose URL `other` (or the site itself, when `None`) claims.
+fn duplicate_url(src: &Parsed, url: &str, other: Option<&Parsed>) -> Diagnostic {
+    let (zh_other, en_other) = match other {
+        None => (
+            "站点自带的页面".to_string(),
+            "a page the site generates".to_string(),
+        ),
+        Some(o) => {
+            let path = o.path.to_string_lossy().replace('\\', "/");
+            (path.clone(), path)
+        }
+    };
+    let seg = url.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let file = src.rel.rsplit('/').next().unwrap_or(&src.rel);
+    let hint = match &src.common.slug {
+        Some(slug) => Text::new(
+            format!(
+                "这个文件写了 slug: {slug}，与 {zh_other} 的网址相同；换一个 slug，例如 slug: {slug}-2"
+            ),
+            format!(
+                "this file sets slug: {slug}, the address of {en_other}; choose another slug, e.g. slug: {slug}-2"
+            ),
+        ),
+        None => Text::new(
+            format!(
+                "网址由文件名“{file}”生成（中文转成拼音）为 {seg}，与 {zh_other} 相同；给这个文件改名，或写 slug: {seg}-2"
+            ),
+            format!(
+                "the address comes from the file name `{file}` as {seg}, the same as {en_other}; rename the file or add slug: {seg}-2"
+            ),
+        ),
+    };
+    Diagnostic::error(
+        &src.path,
+        1,
+        1,
+        Text::new(
+            format!("网址 {url} 与 {zh_other} 重复：两个文件不能发布到同一个网址"),
+            format!("the URL {url} is also claimed by {en_other}"),
+        ),
+    )
+    .with_hint(hint)
+}
+
+/// Each page's Markdown diagnostics, then its links to anchors checked against the
+/// headings of the page they point to.
+fn check_markdown(
+    pages: &[Page],
+    by_rel: &HashMap<String, usize>,
+    checked: impl Iterator<Item = usize>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for p in checked.map(|i| &pages[i]) {
+        diags.extend(p.md.diags.iter().cloned());
+        for a in &p.md.anchors {
+            let Some(&t) = by_rel.get(a.target.as_str()) else {
+                continue;
+            };
+            let ids = &pages[t].md.heading_ids;
+            if !ids.contains(&a.anchor) && !ids.contains(&a.anchor.to_lowercase()) {
+                let guess = did_you_mean(&a.anchor, ids.iter().map(String::as_str));
+                let known: Vec<&str> = pages[t]
+                    .md
+                    .toc
+                    .iter()
+                    .map(|t| t.id.as_str())
+                    .take(8)
+                    .collect();
                 diags.push(
                     Diagnostic::error(
-                        &src.path,
-                        1,
-                        1,
+                        &p.src.path,
+                        a.line,
+                        a.column,
                         Text::new(
-                            format!("网址 {url} 与 {zh_other} 重复：两个文件不能发布到同一个网址"),
-                            format!("the URL {url} is also claimed by {en_other}"),
+                            format!("链接中的锚点“#{}”在 {} 中不存在", a.anchor, a.target),
+                            format!("anchor `#{}` does not exist in {}", a.anchor, a.target),
                         ),
                     )
-                    .with_hint(hint),
+                    .with_hint(match guess {
+                        Some(g) => {
+                            Text::new(format!("是不是要写 #{g}？"), format!("did you mean #{g}?"))
+                        }
+                        None => Text::new(
+                            format!("锚点是标题文字去掉标点，例如：{}", known.join("、")),
+                            format!(
+                                "anchors are heading texts without punctuation, e.g. {}",
+                                known.join(", ")
+                            ),
+                        ),
+                    }),
                 );
-                continue;
-            }
-            claimed.insert(url.clone(), src.path.to_string_lossy().replace('\\', "/"));
-            let id = url.trim_matches('/').to_string();
-            pages.push(Page {
-                kind: src.kind,
-                src,
-                url,
-                id: if id.is_empty() { "home".into() } else { id },
-                md: Arc::default(),
-                reading_minutes: 1,
-                course: None,
-                lessons: Vec::new(),
-                prev: None,
-                next: None,
-                prerequisites: Vec::new(),
-                attachments: Vec::new(),
-            });
-        }
-
-        // Co-located files are copied beside their page's folder URL.
-        let mut files = Vec::new();
-        let mut targets = LinkTargets {
-            unpublished,
-            ..LinkTargets::default()
-        };
-        for a in assets {
-            let dir = a.rel.rsplit_once('/').map_or("", |(d, _)| d);
-            let name = a.rel.rsplit('/').next().unwrap_or(&a.rel);
-            let folder = course_urls
-                .get(dir)
-                .cloned()
-                .unwrap_or_else(|| folder_url(dir));
-            let url = format!("{folder}{name}");
-            targets.files.insert(a.rel.clone(), config.url(&url));
-            files.push((a, url));
-        }
-        for p in &pages {
-            // Links written in Markdown are final HTML: they carry the base path.
-            targets.pages.insert(p.src.rel.clone(), config.url(&p.url));
-        }
-
-        // Markdown, in parallel; a page's HTML depends on its body and on where every
-        // other page and file lives, so the cache holds while neither changes.
-        let unsafe_html = config.unsafe_html;
-        next_cache.targets = targets_hash(&targets, unsafe_html);
-        let reuse = cache.targets == next_cache.targets;
-        pages.par_iter_mut().for_each(|p| {
-            if reuse
-                && let Some(md) = cache.rendered.get(&p.src.rel)
-                && Arc::ptr_eq(&md.0, &p.src)
-            {
-                p.md = Arc::clone(&md.1);
-            } else {
-                let input = markdown::Input {
-                    path: &p.src.path,
-                    source: &p.src.rel,
-                    body: &p.src.body,
-                    body_line: p.src.body_line,
-                    unsafe_html,
-                };
-                p.md = Arc::new(markdown::render(&input, &targets));
-            }
-            p.reading_minutes = reading_minutes(&p.md.text);
-        });
-        for p in &pages {
-            next_cache
-                .rendered
-                .insert(p.src.rel.clone(), (Arc::clone(&p.src), Arc::clone(&p.md)));
-        }
-        let by_rel: HashMap<&str, usize> = pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.src.rel.as_str(), i))
-            .collect();
-        for p in &pages {
-            diags.extend(p.md.diags.iter().cloned());
-            for a in &p.md.anchors {
-                let Some(&t) = by_rel.get(a.target.as_str()) else {
-                    continue;
-                };
-                let ids = &pages[t].md.heading_ids;
-                if !ids.contains(&a.anchor) && !ids.contains(&a.anchor.to_lowercase()) {
-                    let guess = did_you_mean(&a.anchor, ids.iter().map(String::as_str));
-                    let known: Vec<&str> = pages[t]
-                        .md
-                        .toc
-                        .iter()
-                        .map(|t| t.id.as_str())
-                        .take(8)
-                        .collect();
-                    diags.push(
-                        Diagnostic::error(
-                            &p.src.path,
-                            a.line,
-                            a.column,
-                            Text::new(
-                                format!("链接中的锚点“#{}”在 {} 中不存在", a.anchor, a.target),
-                                format!("anchor `#{}` does not exist in {}", a.anchor, a.target),
-                            ),
-                        )
-                        .with_hint(match guess {
-                            Some(g) => Text::new(
-                                format!("是不是要写 #{g}？"),
-                                format!("did you mean #{g}?"),
-                            ),
-                            None => Text::new(
-                                format!("锚点是标题文字去掉标点，例如：{}", known.join("、")),
-                                format!(
-                                    "anchors are heading texts without punctuation, e.g. {}",
-                                    known.join(", ")
-                                ),
-                            ),
-                        }),
-                    );
-                }
             }
         }
-
-        // Structure.
-        let mut site = Site {
-            config,
-            now: opts.now,
-            home: None,
-            sections: HashMap::new(),
-            courses: Vec::new(),
-            lectures: Vec::new(),
-            cases: Vec::new(),
-            plain: Vec::new(),
-            taxonomies: Vec::new(),
-            schedule: Vec::new(),
-            cache: next_cache,
-            files,
-            pages,
-        };
-        let by_rel = by_rel_owned(&site);
-        link_structure(&mut site, &by_rel, &mut diags);
-        site.taxonomies = taxonomy::build(&site);
-        site.schedule = schedule(&site);
-        diags.extend(overlaps(&site));
-        diags.extend(taxonomy::near_duplicates(&site, sources));
-        if diags.iter().any(Diagnostic::is_error) {
-            crate::diagnostic::sort(&mut diags);
-            return Err(diags);
-        }
-        crate::diagnostic::sort(&mut diags);
-        Ok((site, diags))
     }
 }
 
@@ -481,14 +895,6 @@ pub fn sessions(m: &content::LectureMeta) -> Vec<(DateTime, DateTime)> {
             .filter_map(|s| s.checked_add(length).ok().map(|e| (s, e)))
             .collect(),
     }
-}
-
-fn by_rel_owned(site: &Site) -> HashMap<String, usize> {
-    site.pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.src.rel.clone(), i))
-        .collect()
 }
 
 /// Why a page is left out of this build; `None` when it is published.
@@ -586,41 +992,15 @@ fn strip_order_prefix(stem: &str) -> &str {
 
 fn order_number(rel: &str) -> Option<u64> {
     let file = rel.rsplit('/').next()?;
-    let digits: String = file.chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok()
-}
-
-/// Han characters at ≈ 300 a minute, other words at ≈ 200.
-pub fn reading_minutes(text: &str) -> u32 {
-    let mut han = 0u32;
-    let mut words = 0u32;
-    let mut in_word = false;
-    for c in text.chars() {
-        if is_han(c) {
-            han += 1;
-            in_word = false;
-        } else if c.is_alphanumeric() {
-            if !in_word {
-                words += 1;
-            }
-            in_word = true;
-        } else {
-            in_word = false;
-        }
-    }
-    let minutes = f64::from(han) / 300.0 + f64::from(words) / 200.0;
-    (minutes.ceil() as u32).max(1)
-}
-
-pub fn is_han(c: char) -> bool {
-    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FFFF}')
+    let rest = file.trim_start_matches(|c: char| c.is_ascii_digit());
+    file[..file.len() - rest.len()].parse().ok()
 }
 
 fn link_structure(site: &mut Site, by_rel: &HashMap<String, usize>, diags: &mut Vec<Diagnostic>) {
-    let files_by_rel: HashMap<String, (String, u64)> = site
+    let files_by_rel: HashMap<&str, (&str, u64)> = site
         .files
         .iter()
-        .map(|(a, url)| (a.rel.clone(), (url.clone(), a.size)))
+        .map(|(a, url)| (a.rel.as_str(), (url.as_str(), a.size)))
         .collect();
     let mut lessons_of: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let course_by_dir: HashMap<String, usize> = site
@@ -642,22 +1022,18 @@ fn link_structure(site: &mut Site, by_rel: &HashMap<String, usize>, diags: &mut 
 
     for i in 0..site.pages.len() {
         let kind = site.pages[i].kind;
-        let dir = site.pages[i]
-            .src
-            .rel
-            .rsplit_once('/')
-            .map_or("", |(d, _)| d)
-            .to_string();
+        let src = Arc::clone(&site.pages[i].src);
+        let dir = src.rel.rsplit_once('/').map_or("", |(d, _)| d);
         match kind {
             Kind::Home => site.home = Some(i),
             Kind::Section => {
-                site.sections.insert(dir.clone(), i);
+                site.sections.insert(dir.to_string(), i);
             }
             Kind::Course => site.courses.push(i),
             Kind::Lecture => site.lectures.push(i),
             Kind::Case => site.cases.push(i),
             Kind::Page => site.plain.push(i),
-            Kind::Lesson => match course_by_dir.get(&dir) {
+            Kind::Lesson => match course_by_dir.get(dir) {
                 Some(&c) => {
                     lessons_of.entry(c).or_default().push(i);
                     site.pages[i].course = Some(c);
@@ -679,10 +1055,10 @@ fn link_structure(site: &mut Site, by_rel: &HashMap<String, usize>, diags: &mut 
                 ),
             },
         }
-        let (refs, own_dir): (Vec<Ref>, &str) = match &site.pages[i].src.meta {
-            Meta::Lesson(m) => (m.attachments.clone(), &dir),
-            Meta::Lecture(m) => (m.materials.clone(), &dir),
-            _ => (Vec::new(), &dir),
+        let (refs, own_dir): (&[Ref], &str) = match &src.meta {
+            Meta::Lesson(m) => (&m.attachments, dir),
+            Meta::Lecture(m) => (&m.materials, dir),
+            _ => (&[], dir),
         };
         let mut attachments = Vec::new();
         for r in refs {
@@ -691,15 +1067,15 @@ fn link_structure(site: &mut Site, by_rel: &HashMap<String, usize>, diags: &mut 
             } else {
                 format!("{own_dir}/{}", r.target)
             };
-            match files_by_rel.get(&rel) {
-                Some((url, size)) => attachments.push(Attachment {
+            match files_by_rel.get(rel.as_str()) {
+                Some(&(url, size)) => attachments.push(Attachment {
                     name: r.target.clone(),
-                    url: url.clone(),
+                    url: url.to_string(),
                     ext: r
                         .target
                         .rsplit_once('.')
                         .map_or(String::new(), |(_, e)| e.to_lowercase()),
-                    size: *size,
+                    size,
                 }),
                 None => {
                     let case_twin = files_by_rel
@@ -741,19 +1117,14 @@ fn link_structure(site: &mut Site, by_rel: &HashMap<String, usize>, diags: &mut 
 
     // Lesson order: weight, then the number in the file name, then the file name.
     for (course, mut lessons) in lessons_of {
-        lessons.sort_by(|&a, &b| {
-            let (pa, pb) = (&site.pages[a], &site.pages[b]);
-            let ka = (
-                pa.src.common.weight.unwrap_or(i64::MAX),
-                order_number(&pa.src.rel).unwrap_or(u64::MAX),
-                &pa.src.rel,
-            );
-            let kb = (
-                pb.src.common.weight.unwrap_or(i64::MAX),
-                order_number(&pb.src.rel).unwrap_or(u64::MAX),
-                &pb.src.rel,
-            );
-            ka.cmp(&kb)
+        let pages = &site.pages;
+        lessons.sort_by_cached_key(|&l| {
+            let p = &pages[l].src;
+            (
+                p.common.weight.unwrap_or(i64::MAX),
+                order_number(&p.rel).unwrap_or(u64::MAX),
+                p.rel.as_str(),
+            )
         });
         for (n, &l) in lessons.iter().enumerate() {
             site.pages[l].prev = n.checked_sub(1).map(|p| lessons[p]);
@@ -790,25 +1161,29 @@ fn link_structure(site: &mut Site, by_rel: &HashMap<String, usize>, diags: &mut 
     };
     let mut broken = Vec::new();
     for i in 0..site.pages.len() {
-        let refs: Vec<(Ref, bool)> = match &site.pages[i].src.meta {
-            Meta::Course(m) => m.prerequisites.iter().map(|r| (r.clone(), true)).collect(),
-            Meta::Lecture(m) => m.course.iter().map(|r| (r.clone(), false)).collect(),
-            _ => Vec::new(),
+        let src = Arc::clone(&site.pages[i].src);
+        let (refs, is_prereq): (&[Ref], bool) = match &src.meta {
+            Meta::Course(m) => (&m.prerequisites, true),
+            Meta::Lecture(m) => (m.course.as_slice(), false),
+            _ => (&[], false),
         };
-        for (r, is_prereq) in refs {
-            let target = resolve(&r, &site.pages[i].src).and_then(|rel| by_rel.get(&rel).copied());
+        for r in refs {
+            let target = resolve(r, &src).and_then(|rel| by_rel.get(&rel).copied());
             match target.filter(|&t| site.pages[t].kind == Kind::Course) {
                 Some(t) if is_prereq => site.pages[i].prerequisites.push(t),
                 Some(t) => site.pages[i].course = Some(t),
-                None => broken.push((i, r)),
+                None => broken.push((i, r.clone())),
             }
         }
     }
-    let course_paths: Vec<String> = site
-        .courses
-        .iter()
-        .map(|&c| format!("@/{}", site.pages[c].src.rel))
-        .collect();
+    let course_paths: Vec<String> = if broken.is_empty() {
+        Vec::new()
+    } else {
+        site.courses
+            .iter()
+            .map(|&c| format!("@/{}", site.pages[c].src.rel))
+            .collect()
+    };
     for (i, r) in broken {
         let guess = did_you_mean(&r.target, course_paths.iter().map(String::as_str));
         diags.push(
@@ -846,10 +1221,12 @@ fn link_structure(site: &mut Site, by_rel: &HashMap<String, usize>, diags: &mut 
                 &pb.url,
             ))
     });
-    site.lectures.sort_by_key(|&i| match &pages[i].src.meta {
-        Meta::Lecture(m) => (m.start, pages[i].url.clone()),
-        _ => (DateTime::default(), pages[i].url.clone()),
-    });
+    let lecture_key = |i: usize| match &pages[i].src.meta {
+        Meta::Lecture(m) => (m.start, pages[i].url.as_str()),
+        _ => (DateTime::default(), pages[i].url.as_str()),
+    };
+    site.lectures
+        .sort_by(|&a, &b| lecture_key(a).cmp(&lecture_key(b)));
     site.cases.sort_by(|&a, &b| {
         (pages[b].src.common.date, &pages[a].url).cmp(&(pages[a].src.common.date, &pages[b].url))
     });
@@ -874,6 +1251,176 @@ mod tests {
         assert_eq!(strip_order_prefix("01-qi-yuan"), "qi-yuan");
         assert_eq!(strip_order_prefix("01"), "01");
         assert_eq!(strip_order_prefix("2026-plan"), "plan");
+    }
+
+    fn file(rel: &str, text: &str) -> Arc<SourceFile> {
+        Arc::new(SourceFile {
+            path: std::path::Path::new("content").join(rel),
+            rel: rel.into(),
+            bytes: text.as_bytes().to_vec().into(),
+        })
+    }
+
+    fn site_files() -> Vec<Arc<SourceFile>> {
+        vec![
+            file(
+                "cases/c.md",
+                "---\ntitle: 案例\nunit: 市发该委\ndate: 2026-01-05\n---\n案例正文。\n",
+            ),
+            file(
+                "courses/a/01-one.md",
+                "---\ntitle: 第一课\n---\n见[第二课](02-two.md#第二节)。\n",
+            ),
+            file(
+                "courses/a/02-two.md",
+                "---\ntitle: 第二课\n---\n## 第二节\n\n正文。\n",
+            ),
+            file(
+                "courses/a/index.md",
+                "---\ntitle: 课程\naction: 思想淬炼\nhours: 2\nunit: 市发改委\ntags: [党史]\n---\n课程介绍。\n",
+            ),
+            file(
+                "lectures/x.md",
+                "---\ntitle: 讲座甲\nstart: \"2026-03-15 09:00\"\nlocation: 礼堂\ncourse: ../courses/a\n---\n",
+            ),
+            file(
+                "lectures/y.md",
+                "---\ntitle: 讲座乙\nstart: \"2026-03-15 10:00\"\nlocation: 礼堂\n---\n",
+            ),
+        ]
+    }
+
+    type Built = Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+    fn build(sources: &[Arc<SourceFile>], cache: &Cache) -> Built {
+        let opts = BuildOptions {
+            drafts: false,
+            now: jiff::civil::date(2026, 3, 10).at(10, 0, 0, 0),
+        };
+        Site::build_with(Config::default(), sources, Vec::new(), &opts, cache)
+    }
+
+    /// Everything a build decides, in a stable order.
+    fn summary(built: &Built) -> String {
+        let (site, diags) = match built {
+            Err(diags) => return format!("{diags:?}"),
+            Ok(b) => b,
+        };
+        let pages: Vec<String> = site
+            .pages
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} {} {:?} {:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+                    p.url,
+                    p.id,
+                    p.src.common,
+                    p.src.meta,
+                    p.src.body.as_str(),
+                    p.md.html,
+                    p.md.text,
+                    p.md.toc,
+                    p.reading_minutes,
+                    p.course,
+                    p.lessons,
+                    (p.prev, p.next),
+                    p.prerequisites,
+                    p.attachments,
+                )
+            })
+            .collect();
+        let sections: BTreeMap<_, _> = site.sections.iter().collect();
+        format!(
+            "{pages:#?} {:?} {sections:?} {:?} {:?} {:?} {:?} {:?} {:?} {diags:?}",
+            site.home,
+            (&site.courses, &site.lectures, &site.cases, &site.plain),
+            site.taxonomies,
+            site.schedule,
+            site.files,
+            site.config.title,
+            site.now,
+        )
+    }
+
+    fn frame_of(built: &Built) -> Option<Arc<Frame>> {
+        let (site, _) = built.as_ref().ok()?;
+        Some(Arc::clone(&site.cache.0.as_ref()?.frame))
+    }
+
+    /// Builds after each edit with the cache of the last good build, like the dev server,
+    /// and checks the result against a build without cache. Returns whether the edit
+    /// reused the structure of the previous build.
+    fn edit(sources: &mut [Arc<SourceFile>], last: &mut Built, rel: &str, text: &str) -> bool {
+        let i = sources.iter().position(|s| s.rel == rel).unwrap();
+        sources[i] = file(rel, text);
+        let cache = last
+            .as_ref()
+            .map(|(s, _)| s.cache.clone())
+            .unwrap_or_default();
+        let next = build(sources, &cache);
+        assert_eq!(
+            summary(&next),
+            summary(&build(sources, &Cache::default())),
+            "{rel}"
+        );
+        let reused = match (frame_of(last), frame_of(&next)) {
+            (Some(a), Some(b)) => Arc::ptr_eq(&a, &b),
+            _ => false,
+        };
+        if next.is_ok() {
+            *last = next;
+        }
+        reused
+    }
+
+    #[test]
+    fn builds_from_the_cache_equal_full_builds() {
+        let mut sources = site_files();
+        let mut last = build(&sources, &Cache::default());
+        let (_, warnings) = last.as_ref().unwrap();
+        // The overlap of the two lectures and the near-duplicate unit.
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+
+        // Bodies only: the structure is reused, the Markdown rendered again.
+        let two = "---\ntitle: 第二课\n---\n## 第二节\n\n新的正文，更长一些。\n";
+        assert!(edit(&mut sources, &mut last, "courses/a/02-two.md", two));
+        let one = "---\ntitle: 第一课\n---\n见[第二课](02-two.md#第二节)和[课程](index.md)。\n";
+        assert!(edit(&mut sources, &mut last, "courses/a/01-one.md", one));
+        // The same bytes saved again.
+        assert!(edit(&mut sources, &mut last, "courses/a/01-one.md", one));
+        // A heading renamed breaks the anchor linking to it: an error, like a full build.
+        let renamed = "---\ntitle: 第二课\n---\n## 第三节\n\n正文。\n";
+        assert!(!edit(
+            &mut sources,
+            &mut last,
+            "courses/a/02-two.md",
+            renamed
+        ));
+        assert!(edit(&mut sources, &mut last, "courses/a/02-two.md", two));
+
+        // Front matter: a comment moves the warnings below it, a new value changes terms.
+        let case = "---\n# 说明\ntitle: 案例\nunit: 市发该委\ndate: 2026-01-05\n---\n案例正文。\n";
+        assert!(!edit(&mut sources, &mut last, "cases/c.md", case));
+        let lecture = "---\ntitle: 讲座乙\nstart: \"2026-03-15 12:00\"\nlocation: 礼堂\n---\n";
+        assert!(!edit(&mut sources, &mut last, "lectures/y.md", lecture));
+        let (_, warnings) = last.as_ref().unwrap();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+    }
+
+    #[test]
+    fn slugs_of_plain_names_are_the_names() {
+        for name in ["lesson-01", "a", "2026", "a-b-c"] {
+            assert_eq!(content::slugify(name), name);
+        }
+        for (name, slug) in [
+            ("-a", "a"),
+            ("a-", "a"),
+            ("a--b", "a-b"),
+            ("", "page"),
+            ("A", "a"),
+        ] {
+            assert_eq!(content::slugify(name), slug);
+        }
     }
 
     #[test]

@@ -45,25 +45,29 @@ pub const TAXONOMIES: &[(&str, &str)] = &[
 
 /// The values of taxonomy `key` on one page.
 pub fn values<'a>(site: &'a Site, page: usize, key: &str) -> Vec<&'a str> {
-    let p = &site.pages[page];
-    let one = |o: &'a Option<String>| o.iter().map(String::as_str).collect::<Vec<_>>();
-    let many = |v: &'a Vec<String>| v.iter().map(String::as_str).collect::<Vec<_>>();
-    match (key, &p.src.meta) {
-        ("tags", _) => many(&p.src.common.tags),
-        ("action", Meta::Course(m)) => vec![m.action.as_str()],
-        ("level", Meta::Course(m)) => many(&m.levels),
-        ("domain", Meta::Course(m)) => many(&m.domains),
-        ("domain", Meta::Case(m)) => many(&m.domains),
-        ("topics", Meta::Course(m)) => many(&m.topics),
-        ("topics", Meta::Case(m)) => many(&m.topics),
-        ("unit", Meta::Course(m)) => one(&m.unit),
-        ("unit", Meta::Lecture(m)) => one(&m.unit),
-        ("unit", Meta::Case(m)) => vec![m.unit.as_str()],
-        ("speaker", Meta::Lecture(m)) => one(&m.speaker),
-        ("speaker", Meta::Course(m)) => many(&m.instructors),
-        ("series", Meta::Lecture(m)) if !m.series.is_empty() => vec![m.series.as_str()],
-        _ => Vec::new(),
-    }
+    each_value(&site.pages[page], key).collect()
+}
+
+/// The values of taxonomy `key` on `p`, without collecting them.
+fn each_value<'a>(p: &'a super::Page, key: &str) -> impl Iterator<Item = &'a str> {
+    let none: &[String] = &[];
+    let (one, many): (Option<&str>, &[String]) = match (key, &p.src.meta) {
+        ("tags", _) => (None, &p.src.common.tags),
+        ("action", Meta::Course(m)) => (Some(&m.action), none),
+        ("level", Meta::Course(m)) => (None, &m.levels),
+        ("domain", Meta::Course(m)) => (None, &m.domains),
+        ("domain", Meta::Case(m)) => (None, &m.domains),
+        ("topics", Meta::Course(m)) => (None, &m.topics),
+        ("topics", Meta::Case(m)) => (None, &m.topics),
+        ("unit", Meta::Course(m)) => (m.unit.as_deref(), none),
+        ("unit", Meta::Lecture(m)) => (m.unit.as_deref(), none),
+        ("unit", Meta::Case(m)) => (Some(&m.unit), none),
+        ("speaker", Meta::Lecture(m)) => (m.speaker.as_deref(), none),
+        ("speaker", Meta::Course(m)) => (None, &m.instructors),
+        ("series", Meta::Lecture(m)) if !m.series.is_empty() => (Some(&m.series), none),
+        _ => (None, none),
+    };
+    one.into_iter().chain(many.iter().map(String::as_str))
 }
 
 pub fn build(site: &Site) -> Vec<Taxonomy> {
@@ -86,7 +90,7 @@ pub fn build(site: &Site) -> Vec<Taxonomy> {
         .map(|&(key, folder)| {
             let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
             for &i in &order {
-                for v in values(site, i, key) {
+                for v in each_value(&site.pages[i], key) {
                     let list = by_name.entry(v).or_default();
                     if list.last() != Some(&i) {
                         list.push(i);
@@ -109,16 +113,14 @@ pub fn build(site: &Site) -> Vec<Taxonomy> {
                 "series" => &site.config.series,
                 _ => &[],
             };
+            let rank = |name: &str| {
+                configured
+                    .iter()
+                    .position(|c| c == name)
+                    .unwrap_or(usize::MAX)
+            };
             terms.sort_by(|a, b| {
-                let ia = configured
-                    .iter()
-                    .position(|c| *c == a.name)
-                    .unwrap_or(usize::MAX);
-                let ib = configured
-                    .iter()
-                    .position(|c| *c == b.name)
-                    .unwrap_or(usize::MAX);
-                (ia, &a.slug, &a.name).cmp(&(ib, &b.slug, &b.name))
+                (rank(&a.name), &a.slug, &a.name).cmp(&(rank(&b.name), &b.slug, &b.name))
             });
             // Homophones share a pinyin slug: number the later ones.
             let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -149,9 +151,10 @@ pub fn build(site: &Site) -> Vec<Taxonomy> {
 /// `市发改委`): probably a typo that would split one unit or topic into two pages. A
 /// warning on the less used spelling, at its place in the front matter. Values that
 /// differ only in a numeral (`第一支部`, `第二支部`) are left alone.
+/// `sources` holds each page's file, by page index.
 pub fn near_duplicates(
     site: &Site,
-    sources: &[std::sync::Arc<crate::content::SourceFile>],
+    sources: &[&crate::content::SourceFile],
 ) -> Vec<crate::Diagnostic> {
     use crate::diagnostic::{Diagnostic, Text};
     let numeral = |c: char| c.is_ascii_digit() || "〇零一二三四五六七八九十百".contains(c);
@@ -218,8 +221,7 @@ pub fn near_duplicates(
                 for &p in &a.pages {
                     let page = &site.pages[p];
                     let (line, column) = sources
-                        .iter()
-                        .find(|s| s.rel == page.src.rel)
+                        .get(p)
                         .map_or((1, 1), |s| locate(&s.bytes, tax.key, &a.name));
                     out.push(
                         Diagnostic::warning(
