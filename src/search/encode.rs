@@ -1,10 +1,9 @@
 //! Small byte-level helpers of the index writer: LEB128 varints, gzip with a
 //! fixed header (reproducible output), FNV-1a hashing and base64.
 
-use std::io::Write;
+use std::cell::RefCell;
 
-use flate2::Compression;
-use flate2::write::GzEncoder;
+use flate2::{Compress, Compression, Crc, FlushCompress, Status};
 
 /// Appends `v` as an unsigned LEB128 varint (7 bits a byte, low bits first).
 #[inline]
@@ -16,16 +15,74 @@ pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-/// Gzip-compresses `data`. The header carries no name and mtime 0, so the same
-/// input always gives the same bytes.
+/// Gzip-compresses `data` (level 0: stored, no compression). The header carries
+/// no name and mtime 0, so the same input always gives the same bytes. Each
+/// thread keeps its deflate state between calls: the index writes thousands of
+/// small files, and setting up a fresh state costs more than compressing one.
 pub(crate) fn gzip(data: &[u8], level: u32) -> Vec<u8> {
-    let mut enc = GzEncoder::new(
-        Vec::with_capacity(data.len() / 2 + 64),
-        Compression::new(level),
-    );
-    // Writing into a Vec cannot fail.
-    let _ = enc.write_all(data);
-    enc.finish().unwrap_or_default()
+    let level = level.min(9);
+    let mut out = Vec::with_capacity(if level == 0 {
+        data.len() + data.len() / 65535 * 5 + 32
+    } else {
+        data.len() / 2 + 64
+    });
+    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
+    if level == 0 || !deflate_into(data, level, &mut out) {
+        out.truncate(10);
+        stored_into(data, &mut out);
+    }
+    let mut crc = Crc::new();
+    crc.update(data);
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    out
+}
+
+/// Raw deflate of `data` appended to `out` with this thread's compressor;
+/// false when the compressor reports an error.
+fn deflate_into(data: &[u8], level: u32, out: &mut Vec<u8>) -> bool {
+    thread_local! {
+        static DEFLATERS: RefCell<Vec<Option<Compress>>> = const { RefCell::new(Vec::new()) };
+    }
+    DEFLATERS.with(|cell| {
+        let mut all = cell.borrow_mut();
+        if all.len() <= level as usize {
+            all.resize_with(level as usize + 1, || None);
+        }
+        let c = all[level as usize]
+            .get_or_insert_with(|| Compress::new(Compression::new(level), false));
+        c.reset();
+        loop {
+            if out.capacity() - out.len() < 256 {
+                out.reserve(out.capacity().max(4096));
+            }
+            let consumed = c.total_in() as usize;
+            match c.compress_vec(
+                data.get(consumed..).unwrap_or(&[]),
+                out,
+                FlushCompress::Finish,
+            ) {
+                Ok(Status::StreamEnd) => return true,
+                Ok(_) => {}
+                Err(_) => return false,
+            }
+        }
+    })
+}
+
+/// `data` as deflate stored blocks (at most 65,535 bytes each).
+fn stored_into(data: &[u8], out: &mut Vec<u8>) {
+    let mut blocks = data.chunks(65_535).peekable();
+    if blocks.peek().is_none() {
+        out.extend_from_slice(&[1, 0, 0, 0xff, 0xff]);
+    }
+    while let Some(block) = blocks.next() {
+        let len = block.len() as u16;
+        out.push(u8::from(blocks.peek().is_none()));
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(block);
+    }
 }
 
 /// FNV-1a, 64 bits: a build fingerprint, not a security measure.
@@ -43,56 +100,6 @@ impl Fnv {
     }
     pub(crate) fn hex(&self) -> String {
         format!("{:016x}", self.0)
-    }
-}
-
-/// A fast non-cryptographic hasher (the FxHash mix) for the writer's hash maps:
-/// the keys are our own terms, so there is nothing to defend against.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 56));
-        }
-    }
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    #[inline]
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, w: u64) {
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 }
 
@@ -146,5 +153,21 @@ mod tests {
         let a = gzip(b"hello hello hello", 6);
         assert_eq!(a, gzip(b"hello hello hello", 6));
         assert_eq!(&a[..2], &[0x1f, 0x8b]);
+    }
+
+    #[test]
+    fn gzip_round_trips_at_every_level() {
+        use std::io::Read;
+        let big: Vec<u8> = (0..200_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        for data in [&b""[..], b"x", b"hello hello hello", &big] {
+            for level in [0, 1, 2, 6, 9] {
+                let z = gzip(data, level);
+                let mut back = Vec::new();
+                flate2::read::GzDecoder::new(&z[..])
+                    .read_to_end(&mut back)
+                    .unwrap_or_default();
+                assert_eq!(back, data, "level {level}, {} bytes", data.len());
+            }
+        }
     }
 }

@@ -3,8 +3,9 @@
 //! DecompressionStream, or takes the bytes as they are when a server already did):
 //!
 //! - `index.json.gz` — the entry file (small): format, build id, page count,
-//!   average body length, the first term of every term chunk, the filter values
-//!   with their totals, the field layout and the fold bitmap.
+//!   average body length, the first term of every directory page, the filter
+//!   values with their totals, the field layout, the text piece size and the
+//!   fold bitmap.
 //! - `docs.bin.gz` — one row per page, columns: body-length norm (u8),
 //!   title length in tokens (u8), kind (u8), action (u8, 0 = none, else 1 + index),
 //!   then per page `count, indices…` varints for levels and for domains.
@@ -13,18 +14,48 @@
 //!   so the entry stays small however large the site.
 //! - `t/<n>.bin.gz` — term chunks, cut by compressed size, terms in code-point
 //!   order: `varint count`, then per term `varint len, UTF-8, varint df,
-//!   varint byte length, postings`; postings are per page `varint Δid, varint n,
-//!   n × varint Δposition`.
-//! - `m/<g>.json.gz` — metadata of pages `g*meta_group …`: url, title, kind,
-//!   breadcrumb, action, date and where its text is.
-//! - `f/<g>.json.gz` — page texts (for excerpts), consecutive pages grouped up to
-//!   `frag_bytes`.
-//! - `fold.txt.gz` — the traditional → simplified pairs, fetched only when a
-//!   query or an excerpt has a character marked in the fold bitmap.
+//!   varint byte length, postings`; postings are per page `varint (Δid << 1 | m)`,
+//!   when `m` is 1 `varint n` (else n = 1), then `n × varint Δposition`.
+//! - `m/<g>.json.gz` — metadata of pages `g*metaGroup …`: url, title, kind,
+//!   breadcrumb, action, date and where its text pieces are (`f: [file, index,
+//!   count]`).
+//! - `f/<n>.bin.gz` — page texts for excerpts, cut into pieces of
+//!   `pieceTokens` body tokens (piece `i` starts with body token `i × pieceTokens`;
+//!   the last piece takes the rest): `varint count`, `count × varint length` in
+//!   UTF-16 code units, then the pieces in UTF-16LE. A page of one piece shares
+//!   its file with its neighbours up to `frag_bytes`; a longer page has one file
+//!   per piece (`file + i`), so an excerpt costs one small file. When a sample of
+//!   these files does not compress (text that is already dense), they are stored
+//!   in gzip without compression.
+//! - `fold/<n>.txt.gz` — the traditional → simplified pairs (written one after
+//!   the other) of the characters `start + n × bucket …` of the fold bitmap, and
+//!   `fold/x.txt.gz` those of the characters outside it; fetched only for the
+//!   characters of a query or an unmatched excerpt that the bitmap marks.
 //!
 //! Positions put every field of a page on one line so that phrases can be checked
 //! in any of them: title at 0, breadcrumb/action/tiers/fields at 128, headings at
 //! 256, body from 1024 (see [`Layout`]).
+//!
+//! **Junction terms.** A Han/kana character that ends a run (a tail or a
+//! one-character run) and is followed by another token of the same field is
+//! indexed as the term `X Y` (X, a space, the first character of the next token)
+//! instead of `X`. A query that has a lone character between punctuation
+//! (`一；给`) then looks up `一 给` and `一给` instead of every term that starts
+//! with `一`; a prefix lookup of `X` still finds every `X…` term, these included.
+//!
+//! **Page sets.** When the terms that start with one character take more than
+//! two chunks' worth of bytes, the term `X\u{1}` (placed right after `X`, so in
+//! the first chunk a prefix lookup of `X` reads) lists every page that has one of
+//! them: `0` and page deltas, or `1` and a bitmap of all pages, whichever is
+//! smaller. A one-character query then reads a few chunks for its ranking and
+//! still lists every page.
+//!
+//! Building: a sample of the pages cuts the term space into key ranges at
+//! first-character boundaries; pages are tokenised in parallel into (term key,
+//! position) lists grouped by range; each range then gathers its occurrences from
+//! every page, sorts them (radix sort on the key, which keeps page and position
+//! order) and encodes its term blocks, in parallel, already in term order; chunks
+//! are cut and compressed last, on per-thread compressors.
 
 use std::collections::HashMap;
 
@@ -32,8 +63,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::encode::{Fnv, base64, gzip, put_varint};
-use super::normalize::{FOLD_BITMAP_END, FOLD_BITMAP_START, fold_pairs};
-use super::tokenizer::{is_cjk, tokenize_with};
+use super::normalize::{FOLD_BITMAP_END, FOLD_BITMAP_START, fold_pairs, nfc};
+use super::tokenizer::{TokenKind, TokenSink, is_cjk, tokenize_into};
 use super::{DocKind, SearchDoc};
 
 /// Where each field starts in a page's position space; a field's tokens past the
@@ -54,7 +85,10 @@ const LAYOUT: Layout = Layout {
 };
 
 /// Format version of the files; the client refuses other versions.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+
+/// Separates the two characters of a junction term (`X Y`); never part of a token.
+const JUNCTION: u8 = b' ';
 
 /// Tuning knobs of the index writer.
 #[derive(Clone, Debug)]
@@ -65,8 +99,10 @@ pub struct IndexOptions {
     pub dir_fanout: usize,
     /// Pages per metadata file.
     pub meta_group: usize,
-    /// Target uncompressed size of one text (excerpt) file, in bytes.
+    /// Target size of a text file shared by one-piece pages (UTF-16 bytes).
     pub frag_bytes: usize,
+    /// Body tokens per text piece (one excerpt needs one piece).
+    pub piece_tokens: u32,
     /// gzip level, 0–9.
     pub level: u32,
 }
@@ -76,9 +112,10 @@ impl Default for IndexOptions {
         IndexOptions {
             chunk_bytes: 6 * 1024,
             dir_fanout: 64,
-            meta_group: 16,
+            meta_group: 8,
             frag_bytes: 2 * 1024,
-            level: 6,
+            piece_tokens: 1024,
+            level: 2,
         }
     }
 }
@@ -89,27 +126,50 @@ impl Default for IndexOptions {
 /// join. Blocks should be separated by a blank line, which stays a separator.
 pub fn prepare_body(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut pending_ws = false;
-    let mut newlines = 0;
+    // Whitespace seen since the last character: none, or how many line breaks.
+    let mut gap: Option<usize> = None;
     let mut prev: Option<char> = None;
-    for c in text.chars() {
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
         if c.is_whitespace() {
-            pending_ws = true;
-            newlines += usize::from(c == '\n');
+            *gap.get_or_insert(0) += usize::from(c == '\n');
+            rest = &rest[c.len_utf8()..];
             continue;
         }
-        if pending_ws {
+        // A run of characters that are neither ASCII nor possibly whitespace
+        // (Han, kana, most punctuation) is copied at once. The bytes stopped at
+        // are ASCII or lead bytes, so the run ends on a character boundary.
+        let run = match rest
+            .bytes()
+            .position(|b| b < 0x80 || matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3))
+        {
+            None => rest.len(),
+            Some(n) if n > 0 && rest.is_char_boundary(n) => n,
+            Some(_) => c.len_utf8(),
+        };
+        if let Some(newlines) = gap.take() {
             let join = newlines == 1 && prev.is_some_and(is_cjk) && is_cjk(c);
             if !join && prev.is_some() {
                 out.push(' ');
             }
-            pending_ws = false;
-            newlines = 0;
         }
-        out.push(c);
-        prev = Some(c);
+        let chunk = &rest[..run];
+        out.push_str(chunk);
+        prev = chunk.chars().next_back();
+        rest = &rest[run..];
     }
     out
+}
+
+/// The texts of a page's meta field, in index order: breadcrumb, action, tiers,
+/// fields.
+pub(super) fn meta_texts(d: &SearchDoc) -> impl Iterator<Item = &str> {
+    d.breadcrumb
+        .iter()
+        .chain(d.action.iter())
+        .chain(d.levels.iter())
+        .chain(d.domains.iter())
+        .map(String::as_str)
 }
 
 /// JSON list of `{url, title, meta, body}` (meta: breadcrumb, action, tiers and
@@ -128,15 +188,7 @@ pub fn recall_docs_json(docs: &[SearchDoc]) -> String {
         .map(|d| Row {
             url: &d.url,
             title: &d.title,
-            meta: d
-                .breadcrumb
-                .iter()
-                .chain(d.action.iter())
-                .chain(d.levels.iter())
-                .chain(d.domains.iter())
-                .map(String::as_str)
-                .collect::<Vec<_>>()
-                .join(" / "),
+            meta: meta_texts(d).collect::<Vec<_>>().join(" / "),
             body: prepare_body(&d.body),
         })
         .collect();
@@ -148,275 +200,635 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     build_index_with(docs, &IndexOptions::default())
 }
 
-/// One page after tokenising. Its distinct terms are stored flat (no allocation
-/// per term): `entries` sorted by (shard, hash, term), each pointing into `text`
-/// (the term) and `positions` (its sorted positions).
-struct DocTerms {
-    text: String,
-    positions: Vec<u32>,
-    entries: Vec<DocEntry>,
-    /// `entries[shard_start[s]..shard_start[s + 1]]` belong to shard `s`.
-    shard_start: Vec<u32>,
-    body_len: u32,
-    title_len: u32,
-    body: String,
-}
-
-#[derive(Clone, Copy)]
-struct DocEntry {
-    hash: u64,
-    /// [`sort_key`] of the term: the whole term when it is at most 8 bytes.
-    key: u64,
-    term: (u32, u32),
-    pos: (u32, u32),
-}
-
-impl DocTerms {
-    fn term(&self, e: &DocEntry) -> &str {
-        self.text
-            .get(e.term.0 as usize..e.term.1 as usize)
-            .unwrap_or("")
-    }
-    fn positions(&self, e: &DocEntry) -> &[u32] {
-        self.positions
-            .get(e.pos.0 as usize..e.pos.1 as usize)
-            .unwrap_or(&[])
-    }
-}
-
-/// The term space is cut into shards by the top bits of the term hash so that
-/// postings can be gathered in parallel.
-const SHARD_BITS: u32 = 6;
-const SHARDS: usize = 1 << SHARD_BITS;
-
-fn shard_of(hash: u64) -> u8 {
-    (hash >> (64 - SHARD_BITS)) as u8
-}
-
-fn term_hash(term: &str) -> u64 {
-    use std::hash::Hasher;
-    let mut h = super::encode::FxHasher::default();
-    h.write(term.as_bytes());
-    // Spread the low-entropy bits so that the shard (top bits) is balanced.
-    let x = h.finish();
-    (x ^ (x >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9) ^ (x >> 32)
-}
-
-/// Token occurrences of one page before grouping: (hash, key, position, start
-/// and end of the term in `text`). Terms under 8 bytes (nearly all) are their
-/// key and are not copied to `text`.
-struct Occurrences {
-    text: String,
-    list: Vec<(u64, u64, u32, u32, u32)>,
-}
-
-/// Length of a term under 8 bytes from its key (zero-padded bytes).
-fn key_len(key: u64) -> usize {
-    8 - (key.trailing_zeros() / 8) as usize
-}
-
-impl Occurrences {
-    /// Adds the tokens of `text`, numbered from `*next`, keeping those before
-    /// `limit`; returns how many were kept.
-    fn add_field(&mut self, text: &str, next: &mut u32, limit: u32) -> u32 {
-        let mut count = 0;
-        let base = *next;
-        tokenize_with(text, |term, pos, _, _, _| {
-            let pos = base + pos;
-            if pos >= limit {
-                return;
-            }
-            let (start, end) = if term.len() < 8 {
-                (0, 0)
-            } else {
-                let start = self.text.len() as u32;
-                self.text.push_str(term);
-                (start, self.text.len() as u32)
-            };
-            self.list
-                .push((term_hash(term), sort_key(term), pos, start, end));
-            count += 1;
-        });
-        *next += count;
-        count
-    }
-
-    /// Appends the term of occurrence `o` to `out`.
-    fn push_term(&self, o: &(u64, u64, u32, u32, u32), out: &mut String) {
-        if o.4 == 0 {
-            let bytes = o.1.to_be_bytes();
-            out.push_str(std::str::from_utf8(&bytes[..key_len(o.1)]).unwrap_or(""));
-        } else {
-            out.push_str(self.text.get(o.3 as usize..o.4 as usize).unwrap_or(""));
-        }
-    }
-
-    /// Whether two occurrences have the same term.
-    fn same(&self, a: &(u64, u64, u32, u32, u32), b: &(u64, u64, u32, u32, u32)) -> bool {
-        if a.4 == 0 || b.4 == 0 {
-            a.4 == b.4 && a.1 == b.1
-        } else {
-            self.text.get(a.3 as usize..a.4 as usize) == self.text.get(b.3 as usize..b.4 as usize)
-        }
-    }
-
-    fn long_term<'a>(&'a self, o: &(u64, u64, u32, u32, u32)) -> &'a str {
-        self.text.get(o.3 as usize..o.4 as usize).unwrap_or("")
-    }
-}
-
-fn analyse(doc: &SearchDoc) -> DocTerms {
-    let mut occ = Occurrences {
-        text: String::new(),
-        list: Vec::new(),
-    };
-    let mut next = LAYOUT.title;
-    let title_len = occ.add_field(&doc.title, &mut next, LAYOUT.meta);
-    next = LAYOUT.meta;
-    let meta_fields = doc
-        .breadcrumb
-        .iter()
-        .chain(doc.action.iter())
-        .chain(doc.levels.iter())
-        .chain(doc.domains.iter());
-    for text in meta_fields {
-        occ.add_field(text, &mut next, LAYOUT.head);
-    }
-    next = LAYOUT.head;
-    for heading in &doc.headings {
-        occ.add_field(heading, &mut next, LAYOUT.body);
-    }
-    next = LAYOUT.body;
-    let body = prepare_body(&doc.body);
-    let body_len = occ.add_field(&body, &mut next, u32::MAX);
-
-    // Sort by integers only (shard, hash, key, position); equal hashes are then
-    // checked for equal terms, and the rare collision is sorted out by term.
-    let mut list = std::mem::take(&mut occ.list);
-    list.sort_unstable_by_key(|o| (shard_of(o.0), o.0, o.1, o.2));
-    let mut dt = DocTerms {
-        text: String::new(),
-        positions: Vec::with_capacity(list.len()),
-        entries: Vec::new(),
-        shard_start: Vec::new(),
-        body_len,
-        title_len,
-        body,
-    };
-    let mut i = 0;
-    while i < list.len() {
-        let mut j = i + 1;
-        while j < list.len() && list[j].0 == list[i].0 {
-            j += 1;
-        }
-        let group = &mut list[i..j];
-        if group.iter().any(|o| o.4 != 0) {
-            // Long terms (or a collision with one): order by the term itself.
-            group.sort_by(|a, b| {
-                (a.4 != 0, a.1, occ.long_term(a), a.2).cmp(&(b.4 != 0, b.1, occ.long_term(b), b.2))
-            });
-        }
-        let mut k = 0;
-        while k < group.len() {
-            let head = group[k];
-            let pos_start = dt.positions.len() as u32;
-            while k < group.len() && occ.same(&group[k], &head) {
-                dt.positions.push(group[k].2);
-                k += 1;
-            }
-            let t0 = dt.text.len() as u32;
-            occ.push_term(&head, &mut dt.text);
-            dt.entries.push(DocEntry {
-                hash: head.0,
-                key: head.1,
-                term: (t0, dt.text.len() as u32),
-                pos: (pos_start, dt.positions.len() as u32),
-            });
-        }
-        i = j;
-    }
-    let mut at = 0;
-    dt.shard_start = (0..=SHARDS)
-        .map(|shard| {
-            while at < dt.entries.len() && usize::from(shard_of(dt.entries[at].hash)) < shard {
-                at += 1;
-            }
-            at as u32
-        })
-        .collect();
-    dt
-}
-
-/// The first 8 bytes of a term, big-endian: orders like the term itself up to
-/// ties (terms never contain NUL), and most terms (bigrams) fit whole.
-fn sort_key(term: &str) -> u64 {
+/// The first 8 bytes of a term, big-endian, zero-padded: orders like the term
+/// itself up to ties (terms never contain NUL), and most terms (bigrams,
+/// junctions, short words) fit whole.
+#[inline]
+fn pack(bytes: &[u8]) -> u64 {
     let mut k = [0u8; 8];
-    let b = term.as_bytes();
-    let n = b.len().min(8);
-    k[..n].copy_from_slice(&b[..n]);
+    let n = bytes.len().min(8);
+    k[..n].copy_from_slice(&bytes[..n]);
     u64::from_be_bytes(k)
 }
 
-/// The encoded term blocks of one shard: `blocks[range]` for each term.
-struct ShardBlocks<'a> {
-    blocks: Vec<u8>,
-    terms: Vec<(&'a str, u32, u32)>,
+/// The bytes of a term of at most 8 bytes from its key.
+fn unpack(key: u64) -> ([u8; 8], usize) {
+    let len = 8 - (key.trailing_zeros() / 8) as usize;
+    (key.to_be_bytes(), len.min(8))
 }
 
-/// Gathers the postings of one shard and encodes each term's block.
-fn shard_blocks(analysed: &[DocTerms], shard: usize) -> ShardBlocks<'_> {
-    // (hash, page, entry, key): small and self-contained, so that sorting and
-    // grouping touch no page memory; a term of under 8 bytes (every BMP bigram) is
-    // its key (terms under 8 bytes are equal when their keys are), longer ones
-    // are compared in full.
-    let mut items: Vec<(u64, u32, u32, u64)> = Vec::new();
-    for (id, dt) in analysed.iter().enumerate() {
-        let lo = dt.shard_start[shard] as usize;
-        let hi = dt.shard_start[shard + 1] as usize;
-        for (e, entry) in dt.entries[lo..hi].iter().enumerate() {
-            items.push((entry.hash, id as u32, (lo + e) as u32, entry.key));
+/// The UTF-8 bytes of `c` as a big-endian number, and how many there are.
+#[inline]
+fn utf8(c: char) -> (u64, u32) {
+    let cp = u64::from(c as u32);
+    if cp < 0x80 {
+        (cp, 1)
+    } else if cp < 0x800 {
+        ((0xC0 | cp >> 6) << 8 | (0x80 | cp & 0x3F), 2)
+    } else if cp < 0x1_0000 {
+        (
+            (0xE0 | cp >> 12) << 16 | (0x80 | (cp >> 6) & 0x3F) << 8 | (0x80 | cp & 0x3F),
+            3,
+        )
+    } else {
+        (
+            (0xF0 | cp >> 18) << 24
+                | (0x80 | (cp >> 12) & 0x3F) << 16
+                | (0x80 | (cp >> 6) & 0x3F) << 8
+                | (0x80 | cp & 0x3F),
+            4,
+        )
+    }
+}
+
+/// Token occurrences of one page in position order: key and position, and the
+/// rare terms longer than 8 bytes apart.
+#[derive(Default)]
+struct Occurrences {
+    keys: Vec<u64>,
+    pos: Vec<u32>,
+    /// (start, end) in `long_text`, position.
+    long: Vec<(u32, u32, u32)>,
+    long_text: String,
+}
+
+impl Occurrences {
+    /// Adds a term given as its UTF-8 bytes in a number (`len` ≤ 8).
+    #[inline]
+    fn add_bits(&mut self, bits: u64, len: u32, pos: u32) {
+        self.keys.push(bits << (8 * (8 - len)));
+        self.pos.push(pos);
+    }
+
+    fn add_str(&mut self, term: &str, pos: u32) {
+        if term.len() <= 8 {
+            self.keys.push(pack(term.as_bytes()));
+            self.pos.push(pos);
+        } else {
+            let start = self.long_text.len() as u32;
+            self.long_text.push_str(term);
+            self.long.push((start, self.long_text.len() as u32, pos));
         }
     }
-    items.sort_unstable_by_key(|it| (it.0, it.1));
-    let term_of = |it: &(u64, u32, u32, u64)| {
-        let dt = &analysed[it.1 as usize];
-        dt.term(&dt.entries[it.2 as usize])
+}
+
+/// Collects the tokens of one field (possibly several strings numbered on, like
+/// the headings) into `occ`, with junction terms.
+struct FieldSink<'a> {
+    occ: &'a mut Occurrences,
+    /// Position of the current string's token 0.
+    offset: u32,
+    limit: u32,
+    /// Tokens kept in the current string.
+    kept: u32,
+    /// A tail or one-character run waiting for the next token: character, position.
+    pending: Option<(char, u32)>,
+    /// Body only: tokens per piece, tokens left in the current piece, and the
+    /// byte offsets where pieces start.
+    pieces: Option<(u32, u32, &'a mut Vec<u32>)>,
+}
+
+impl FieldSink<'_> {
+    /// Called before every token: its absolute position when it is kept, after
+    /// writing the junction of the character that waited for it.
+    #[inline]
+    fn next(&mut self, first: char, pos: u32, start: usize) -> Option<u32> {
+        let abs = self.offset.saturating_add(pos);
+        if abs >= self.limit {
+            return None;
+        }
+        if let Some((x, xpos)) = self.pending.take() {
+            let (bx, lx) = utf8(x);
+            let (by, ly) = utf8(first);
+            if lx + 1 + ly <= 8 {
+                let bits = ((bx << 8 | u64::from(JUNCTION)) << (8 * ly)) | by;
+                self.occ.add_bits(bits, lx + 1 + ly, xpos);
+            } else {
+                let mut term = String::with_capacity(9);
+                term.push(x);
+                term.push(JUNCTION as char);
+                term.push(first);
+                self.occ.add_str(&term, xpos);
+            }
+        }
+        self.kept += 1;
+        if let Some((size, left, cuts)) = &mut self.pieces {
+            if *left == 0 {
+                cuts.push(start as u32);
+                *left = *size;
+            }
+            *left -= 1;
+        }
+        Some(abs)
+    }
+
+    /// Ends the field: a waiting character is indexed as itself.
+    fn finish(&mut self) {
+        if let Some((x, xpos)) = self.pending.take() {
+            let (bits, len) = utf8(x);
+            self.occ.add_bits(bits, len, xpos);
+        }
+    }
+
+    /// Tokenises one string of the field; returns the tokens kept.
+    fn string(&mut self, text: &str) -> u32 {
+        self.kept = 0;
+        tokenize_into(&nfc(text), self);
+        let kept = self.kept;
+        self.offset = self.offset.saturating_add(kept);
+        kept
+    }
+}
+
+impl TokenSink for FieldSink<'_> {
+    #[inline]
+    fn pair(&mut self, a: char, b: char, pos: u32, start: usize, _end: usize) {
+        if let Some(abs) = self.next(a, pos, start) {
+            let (ba, la) = utf8(a);
+            let (bb, lb) = utf8(b);
+            self.occ.add_bits(ba << (8 * lb) | bb, la + lb, abs);
+        }
+    }
+
+    #[inline]
+    fn one(&mut self, _kind: TokenKind, c: char, pos: u32, start: usize, _end: usize) {
+        if let Some(abs) = self.next(c, pos, start) {
+            self.pending = Some((c, abs));
+        }
+    }
+
+    #[inline]
+    fn word(&mut self, word: &str, pos: u32, start: usize, _end: usize) {
+        let first = word.chars().next().unwrap_or(' ');
+        if let Some(abs) = self.next(first, pos, start) {
+            self.occ.add_str(word, abs);
+        }
+    }
+}
+
+/// Tokenises the fields of a page (title, meta, headings, body) into `occ`;
+/// returns the title and body lengths in tokens, the body as indexed and where
+/// its pieces start.
+fn tokenize_page(doc: &SearchDoc, piece_tokens: u32, occ: &mut Occurrences) -> PageInfo {
+    let mut field = |texts: &mut dyn Iterator<Item = &str>, start: u32, limit: u32| {
+        let mut sink = FieldSink {
+            occ: &mut *occ,
+            offset: start,
+            limit,
+            kept: 0,
+            pending: None,
+            pieces: None,
+        };
+        let mut kept = 0;
+        for text in texts {
+            kept += sink.string(text);
+        }
+        sink.finish();
+        kept
     };
-    let mut out = ShardBlocks {
-        blocks: Vec::new(),
-        terms: Vec::new(),
+    let title_len = field(
+        &mut std::iter::once(doc.title.as_str()),
+        LAYOUT.title,
+        LAYOUT.meta,
+    );
+    field(&mut meta_texts(doc), LAYOUT.meta, LAYOUT.head);
+    field(
+        &mut doc.headings.iter().map(String::as_str),
+        LAYOUT.head,
+        LAYOUT.body,
+    );
+    let prepared = prepare_body(&doc.body);
+    let normalised = match nfc(&prepared) {
+        std::borrow::Cow::Owned(s) => Some(s),
+        std::borrow::Cow::Borrowed(_) => None,
+    };
+    let body = normalised.unwrap_or(prepared);
+    let size = piece_tokens.max(1);
+    let mut cuts = Vec::new();
+    let body_len = {
+        let mut sink = FieldSink {
+            occ,
+            offset: LAYOUT.body,
+            limit: u32::MAX,
+            kept: 0,
+            pending: None,
+            pieces: Some((size, size, &mut cuts)),
+        };
+        tokenize_into(&body, &mut sink);
+        sink.finish();
+        sink.kept
+    };
+    // A last piece of less than half the size joins the one before it.
+    if !cuts.is_empty() && body_len.saturating_sub(cuts.len() as u32 * size) < size / 2 {
+        cuts.pop();
+    }
+    PageInfo {
+        body_len,
+        title_len,
+        body,
+        cuts,
+    }
+}
+
+/// The terms of one page, grouped by key range (each range in position order).
+struct PageTerms {
+    keys: Vec<u64>,
+    pos: Vec<u32>,
+    /// Range `r` is `keys[range_at[r]..range_at[r + 1]]`.
+    range_at: Vec<u32>,
+    /// Terms longer than 8 bytes: (start, end) in `long_text`, position.
+    long: Vec<(u32, u32, u32)>,
+    long_text: String,
+}
+
+/// What else the writer keeps of a page: lengths and its text, cut into pieces.
+struct PageInfo {
+    body_len: u32,
+    title_len: u32,
+    body: String,
+    /// Byte offsets in `body` where pieces 1, 2, … start.
+    cuts: Vec<u32>,
+}
+
+/// Range of `key`: the number of boundaries at or below it.
+#[inline]
+fn range_of(bounds: &[u64], key: u64) -> usize {
+    bounds.partition_point(|&b| b <= key)
+}
+
+/// Tokenises a page and groups its occurrences by key range (stable, so each
+/// range stays in position order).
+fn analyse(doc: &SearchDoc, piece_tokens: u32, bounds: &[u64]) -> (PageTerms, PageInfo) {
+    let mut occ = Occurrences::default();
+    let info = tokenize_page(doc, piece_tokens, &mut occ);
+    let ranges = bounds.len() + 1;
+    let mut range_at = vec![0u32; ranges + 1];
+    let (keys, pos) = if ranges == 1 {
+        range_at[1] = occ.keys.len() as u32;
+        (occ.keys, occ.pos)
+    } else {
+        let which: Vec<u8> = occ
+            .keys
+            .iter()
+            .map(|&k| range_of(bounds, k) as u8)
+            .collect();
+        for &r in &which {
+            range_at[usize::from(r) + 1] += 1;
+        }
+        for r in 0..ranges {
+            range_at[r + 1] += range_at[r];
+        }
+        let mut at = range_at.clone();
+        let mut keys = vec![0u64; occ.keys.len()];
+        let mut pos = vec![0u32; occ.pos.len()];
+        for (i, &r) in which.iter().enumerate() {
+            let slot = &mut at[usize::from(r)];
+            keys[*slot as usize] = occ.keys[i];
+            pos[*slot as usize] = occ.pos[i];
+            *slot += 1;
+        }
+        (keys, pos)
+    };
+    let terms = PageTerms {
+        keys,
+        pos,
+        range_at,
+        long: occ.long,
+        long_text: occ.long_text,
+    };
+    (terms, info)
+}
+
+/// Key ranges of about equal size for building in parallel: the boundaries,
+/// from the terms of a sample of the pages.
+fn splitters(docs: &[&SearchDoc], piece_tokens: u32) -> Vec<u64> {
+    if docs.len() < 64 {
+        return Vec::new();
+    }
+    let step = (docs.len() / 64).max(1);
+    let mut sample: Vec<u64> = docs
+        .par_iter()
+        .step_by(step)
+        .flat_map_iter(|d| {
+            let mut occ = Occurrences::default();
+            tokenize_page(d, piece_tokens, &mut occ);
+            occ.keys.into_iter().step_by(4)
+        })
+        .collect();
+    sample.sort_unstable();
+    // Boundaries at first characters: the terms that start with one character
+    // stay in one range (see `encode_range`).
+    let mut out: Vec<u64> = (1..RANGES)
+        .map(|r| first_char_key(sample[r * sample.len() / RANGES]))
+        .filter(|&k| k > 0)
+        .collect();
+    out.dedup();
+    out
+}
+
+/// `key` cut to its first character (the other bytes zero): every term that
+/// starts with that character has a key from this one up to the next.
+#[inline]
+fn first_char_key(key: u64) -> u64 {
+    let lead = (key >> 56) as u8;
+    let len = match lead {
+        0..0x80 => 1,
+        0x80..0xE0 => 2,
+        0xE0..0xF0 => 3,
+        _ => 4,
+    };
+    key & !(u64::MAX >> (8 * len))
+}
+
+/// Bits sorted per pass of [`radix_sort`].
+const RADIX_BITS: u32 = 11;
+const RADIX_MASK: u64 = (1 << RADIX_BITS) - 1;
+
+/// Sorts `items` by their top 64 bits, stably (equal keys keep their order):
+/// an LSD radix sort, 11 bits at a time, over the bits that differ between keys.
+fn radix_sort(items: &mut Vec<u128>) {
+    let key = |it: u128| (it >> 64) as u64;
+    let (mut all, mut any) = (u64::MAX, 0u64);
+    for &it in items.iter() {
+        all &= key(it);
+        any |= key(it);
+    }
+    let varying = all ^ any;
+    if varying == 0 {
+        return;
+    }
+    let lo = varying.trailing_zeros();
+    let hi = 64 - varying.leading_zeros();
+    let mut scratch = vec![0u128; items.len()];
+    let mut count = vec![0usize; 1 << RADIX_BITS];
+    let mut at = lo;
+    while at < hi {
+        count.fill(0);
+        for &it in items.iter() {
+            count[((key(it) >> at) & RADIX_MASK) as usize] += 1;
+        }
+        let mut sum = 0;
+        for c in count.iter_mut() {
+            let n = *c;
+            *c = sum;
+            sum += n;
+        }
+        for &it in items.iter() {
+            let b = ((key(it) >> at) & RADIX_MASK) as usize;
+            scratch[count[b]] = it;
+            count[b] += 1;
+        }
+        std::mem::swap(items, &mut scratch);
+        at += RADIX_BITS;
+    }
+}
+
+/// Reads one LEB128 varint at `*p`.
+#[inline]
+fn get_varint(b: &[u8], p: &mut usize) -> u64 {
+    let mut v = 0u64;
+    let mut shift = 0;
+    while let Some(&x) = b.get(*p) {
+        *p += 1;
+        v |= u64::from(x & 0x7F) << shift;
+        if x < 0x80 || shift > 56 {
+            break;
+        }
+        shift += 7;
+    }
+    v
+}
+
+/// The encoded term blocks of one key range, in term order.
+struct RangeBlocks {
+    blocks: Vec<u8>,
+    /// End of each block in `blocks`.
+    ends: Vec<u32>,
+}
+
+impl RangeBlocks {
+    fn block(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        self.blocks.get(start..self.ends[i] as usize).unwrap_or(&[])
+    }
+}
+
+/// Key ranges the term space is cut into for building.
+const RANGES: usize = 64;
+
+/// Marks an occurrence of a term longer than 8 bytes (in the page number).
+const LONG: u32 = 1 << 31;
+
+/// Gathers the occurrences of key range `r` (keys `lo..hi`) from every page and
+/// encodes the range's term blocks. The terms that start with one character
+/// and take more than `set_bytes` together also get that character's page set.
+fn encode_range(
+    pages: &[PageTerms],
+    r: usize,
+    (lo, hi): (u64, Option<u64>),
+    set_bytes: usize,
+) -> RangeBlocks {
+    // Items, sorted as integers: key, page (| LONG), position (for long terms:
+    // index in `longs`). They are added in (page, position) order, so a stable
+    // sort by key gives (key, page, position).
+    let item = |key: u64, page: u32, low: u32| {
+        (u128::from(key) << 64) | (u128::from(page) << 32) | u128::from(low)
+    };
+    let total: usize = pages
+        .iter()
+        .map(|p| (p.range_at[r + 1] - p.range_at[r]) as usize)
+        .sum();
+    let mut items: Vec<u128> = Vec::with_capacity(total);
+    let mut longs: Vec<(&str, u32, u32)> = Vec::new();
+    for (id, page) in pages.iter().enumerate() {
+        let id = id as u32;
+        let (a, b) = (page.range_at[r] as usize, page.range_at[r + 1] as usize);
+        items.extend(
+            page.keys[a..b]
+                .iter()
+                .zip(&page.pos[a..b])
+                .map(|(&k, &p)| item(k, id, p)),
+        );
+        for &(s, e, p) in &page.long {
+            let term = page.long_text.get(s as usize..e as usize).unwrap_or("");
+            let key = pack(term.as_bytes());
+            if key >= lo && hi.is_none_or(|hi| key < hi) {
+                items.push(item(key, id | LONG, longs.len() as u32));
+                longs.push((term, id, p));
+            }
+        }
+    }
+    radix_sort(&mut items);
+    let mut out = RangeBlocks {
+        blocks: Vec::with_capacity(items.len() * 5),
+        ends: Vec::new(),
     };
     let mut scratch = Vec::new();
-    let mut postings: Vec<(u32, &[u32])> = Vec::new();
-    let mut i = 0;
-    while i < items.len() {
-        let mut j = i + 1;
-        while j < items.len() && items[j].0 == items[i].0 {
-            j += 1;
+    let key_of = |it: u128| (it >> 64) as u64;
+    let mut set = PageSet::new(pages.len());
+    // The current first character: its key, first block and first byte.
+    let mut first = (u64::MAX, 0, 0);
+    for group in items.chunk_by(|a, b| key_of(*a) == key_of(*b)) {
+        let key = key_of(group[0]);
+        if first_char_key(key) != first.0 {
+            set.finish(first, set_bytes, &mut scratch, &mut out);
+            first = (first_char_key(key), out.ends.len(), out.blocks.len());
         }
-        let group = &mut items[i..j];
-        let first = term_of(&group[0]);
-        let simple = first.len() < 8 && group.iter().all(|it| it.3 == group[0].3);
-        if !simple && group.iter().any(|it| term_of(it) != first) {
-            // A hash collision (or a long term): sort the group by term.
-            group.sort_by(|a, b| term_of(a).cmp(term_of(b)).then(a.1.cmp(&b.1)));
+        for &it in group {
+            set.add((it >> 32) as u32 & !LONG);
         }
-        let mut k = 0;
-        while k < group.len() {
-            let term = term_of(&group[k]);
-            postings.clear();
-            while k < group.len() && (simple || term_of(&group[k]) == term) {
-                let dt = &analysed[group[k].1 as usize];
-                postings.push((group[k].1, dt.positions(&dt.entries[group[k].2 as usize])));
-                k += 1;
-            }
-            let start = out.blocks.len() as u32;
-            encode_term(term, &postings, &mut scratch, &mut out.blocks);
-            out.terms.push((term, start, out.blocks.len() as u32));
+        let (bytes, len) = unpack(key);
+        if group.iter().all(|&it| (it >> 32) as u32 & LONG == 0) {
+            encode_block(&bytes[..len], group, &mut scratch, &mut out);
+            continue;
         }
-        i = j;
+        // The term of exactly 8 bytes first (""), then longer ones by term.
+        let mut named: Vec<(&str, u32, u32)> = group
+            .iter()
+            .map(|&it| {
+                let page = (it >> 32) as u32;
+                if page & LONG == 0 {
+                    ("", page, it as u32)
+                } else {
+                    longs.get(it as u32 as usize).copied().unwrap_or(("", 0, 0))
+                }
+            })
+            .collect();
+        named.sort_unstable();
+        for same in named.chunk_by(|a, b| a.0 == b.0) {
+            let run: Vec<u128> = same.iter().map(|x| item(key, x.1, x.2)).collect();
+            let term = if same[0].0.is_empty() {
+                &bytes[..len]
+            } else {
+                same[0].0.as_bytes()
+            };
+            encode_block(term, &run, &mut scratch, &mut out);
+        }
     }
+    set.finish(first, set_bytes, &mut scratch, &mut out);
     out
+}
+
+/// The pages that have some term starting with one character, gathered while
+/// that character's terms are encoded.
+struct PageSet {
+    bits: Vec<u64>,
+    pages: Vec<u32>,
+    total: usize,
+}
+
+impl PageSet {
+    fn new(total: usize) -> Self {
+        PageSet {
+            bits: vec![0; total.div_ceil(64)],
+            pages: Vec::new(),
+            total,
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, page: u32) {
+        let (w, b) = (page as usize / 64, page % 64);
+        if let Some(word) = self.bits.get_mut(w)
+            && *word & (1 << b) == 0
+        {
+            *word |= 1 << b;
+            self.pages.push(page);
+        }
+    }
+
+    /// Ends the character whose blocks start at block `start` (byte `at`) of
+    /// `out`: when they take at least `min_bytes`, adds the term `X\u{1}` with the
+    /// set after the block of `X` itself (or first), so that a prefix lookup of
+    /// `X` finds it in the first chunk it fetches. Payload: `0`, then page
+    /// deltas; or `1`, then a bitmap of all pages (bit `i % 8` of byte `i / 8`).
+    fn finish(
+        &mut self,
+        (key, start, at): (u64, usize, usize),
+        min_bytes: usize,
+        scratch: &mut Vec<u8>,
+        out: &mut RangeBlocks,
+    ) {
+        if key != u64::MAX && out.blocks.len() - at >= min_bytes {
+            self.pages.sort_unstable();
+            scratch.clear();
+            scratch.push(0);
+            let mut prev = 0;
+            for &p in &self.pages {
+                put_varint(scratch, u64::from(p - prev));
+                prev = p;
+            }
+            let bitmap = self.total.div_ceil(8);
+            if bitmap + 1 < scratch.len() {
+                scratch.clear();
+                scratch.push(1);
+                scratch.extend(self.bits.iter().flat_map(|w| w.to_le_bytes()).take(bitmap));
+            }
+            let (bytes, len) = unpack(key);
+            let mut term = bytes[..len].to_vec();
+            let mut block = Vec::with_capacity(scratch.len() + 16);
+            put_varint(&mut block, len as u64 + 1);
+            block.extend_from_slice(&term);
+            block.push(1);
+            put_varint(&mut block, self.pages.len() as u64);
+            put_varint(&mut block, scratch.len() as u64);
+            block.extend_from_slice(scratch);
+            // After the block of the character alone, when there is one.
+            term.insert(0, len as u8);
+            let (index, pos) = if out.block(start).starts_with(&term) {
+                (start + 1, out.ends[start] as usize)
+            } else {
+                (start, at)
+            };
+            let added = block.len() as u32;
+            out.blocks.splice(pos..pos, block);
+            for end in &mut out.ends[index..] {
+                *end += added;
+            }
+            out.ends.insert(index, pos as u32 + added);
+        }
+        for &p in &self.pages {
+            if let Some(word) = self.bits.get_mut(p as usize / 64) {
+                *word = 0;
+            }
+        }
+        self.pages.clear();
+    }
+}
+
+/// Appends one term's block: term, df, byte length, postings, from its
+/// occurrences in (page, position) order.
+fn encode_block(term: &[u8], occ: &[u128], scratch: &mut Vec<u8>, out: &mut RangeBlocks) {
+    scratch.clear();
+    let page_of = |it: u128| (it >> 32) as u32;
+    let mut prev = 0;
+    let mut df = 0u64;
+    for same in occ.chunk_by(|a, b| page_of(*a) == page_of(*b)) {
+        let page = page_of(same[0]);
+        let n = same.len() as u64;
+        let delta = u64::from(page - prev) << 1;
+        prev = page;
+        df += 1;
+        if n == 1 {
+            put_varint(scratch, delta);
+        } else {
+            put_varint(scratch, delta | 1);
+            put_varint(scratch, n);
+        }
+        let mut last = 0;
+        for &it in same {
+            let p = it as u32;
+            put_varint(scratch, u64::from(p - last));
+            last = p;
+        }
+    }
+    let b = &mut out.blocks;
+    put_varint(b, term.len() as u64);
+    b.extend_from_slice(term);
+    put_varint(b, df);
+    put_varint(b, scratch.len() as u64);
+    b.extend_from_slice(scratch);
+    out.ends.push(b.len() as u32);
 }
 
 /// Quantised body length, 1 byte: `round(ln(1 + len) * 20)`; the client inverts it.
@@ -425,25 +837,35 @@ fn norm_byte(len: u32) -> u8 {
     q.clamp(0.0, 255.0) as u8
 }
 
-/// Appends one term's block to `out`: term, df, postings (`scratch` is reused).
-fn encode_term(term: &str, postings: &[(u32, &[u32])], scratch: &mut Vec<u8>, out: &mut Vec<u8>) {
-    scratch.clear();
-    let mut prev_doc = 0;
-    for &(doc, positions) in postings {
-        put_varint(scratch, u64::from(doc - prev_doc));
-        prev_doc = doc;
-        put_varint(scratch, positions.len() as u64);
-        let mut prev = 0;
-        for &p in positions {
-            put_varint(scratch, u64::from(p - prev));
-            prev = p;
+/// A text file: `varint count`, the lengths in UTF-16 code units, the pieces in
+/// UTF-16LE.
+fn text_file(pieces: &[&str]) -> Vec<u8> {
+    let mut head = Vec::new();
+    let mut data = Vec::with_capacity(pieces.iter().map(|p| p.len()).sum::<usize>());
+    put_varint(&mut head, pieces.len() as u64);
+    for piece in pieces {
+        let mut units = 0u64;
+        for u in piece.encode_utf16() {
+            data.extend_from_slice(&u.to_le_bytes());
+            units += 1;
         }
+        put_varint(&mut head, units);
     }
-    put_varint(out, term.len() as u64);
-    out.extend_from_slice(term.as_bytes());
-    put_varint(out, postings.len() as u64);
-    put_varint(out, scratch.len() as u64);
-    out.extend_from_slice(scratch);
+    head.extend_from_slice(&data);
+    head
+}
+
+/// Compresses `files` in parallel at `level`, or stores them (level 0) when a
+/// sample shows that compressing would save less than a tenth.
+fn compress_all(files: Vec<Vec<u8>>, level: u32) -> Vec<Vec<u8>> {
+    let step = (files.len() / 64).max(1);
+    let (raw, packed) = files
+        .par_iter()
+        .step_by(step)
+        .map(|f| (f.len(), gzip(f, level).len()))
+        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    let level = if packed * 10 > raw * 9 { 0 } else { level };
+    files.par_iter().map(|f| gzip(f, level)).collect()
 }
 
 /// Groups values (actions, tiers, fields) in order of first appearance.
@@ -482,9 +904,12 @@ struct FoldInfo {
     end: u32,
     /// Base64 bitmap, bit `i` (LSB first) set when `start + i` folds.
     bits: String,
-    /// Foldable characters outside the bitmap range.
+    /// Foldable characters outside the bitmap range (their pairs are in
+    /// `fold/x.txt.gz`).
     extra: String,
-    file: String,
+    /// Code points per fold file: the pair of `start + i` is in
+    /// `fold/<i / bucket>.txt.gz`.
+    bucket: u32,
 }
 
 #[derive(Serialize)]
@@ -504,6 +929,9 @@ struct Entry {
     dirs: Vec<String>,
     #[serde(rename = "metaGroup")]
     meta_group: usize,
+    /// Body tokens per text piece.
+    #[serde(rename = "pieceTokens")]
+    piece_tokens: u32,
     kinds: Facet,
     actions: Facet,
     levels: Facet,
@@ -522,23 +950,33 @@ struct Meta<'a> {
     a: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     d: Option<&'a str>,
-    /// Text file number and index inside it.
-    f: [usize; 2],
+    /// Text: first file, index in it, number of pieces (one file each when more
+    /// than one).
+    f: [usize; 3],
 }
 
-fn fold_entry() -> (FoldInfo, Vec<u8>) {
+/// Code points per fold file (`fold/<n>.txt.gz`).
+const FOLD_BUCKET: u32 = 1024;
+
+/// The fold bitmap for the entry, and the fold files: the pairs of characters
+/// `FOLD_BITMAP_START + n × FOLD_BUCKET …` in `fold/<n>.txt.gz`, those outside
+/// the bitmap in `fold/x.txt.gz`.
+fn fold_entry() -> (FoldInfo, Vec<(String, String)>) {
     let span = (FOLD_BITMAP_END - FOLD_BITMAP_START + 1) as usize;
     let mut bits = vec![0u8; span.div_ceil(8)];
     let mut extra = String::new();
-    let mut pairs = String::new();
+    let mut files: std::collections::BTreeMap<String, String> = Default::default();
     for &(from, to) in fold_pairs() {
         let cp = from as u32;
-        if (FOLD_BITMAP_START..=FOLD_BITMAP_END).contains(&cp) {
+        let name = if (FOLD_BITMAP_START..=FOLD_BITMAP_END).contains(&cp) {
             let i = (cp - FOLD_BITMAP_START) as usize;
             bits[i / 8] |= 1 << (i % 8);
+            format!("fold/{}.txt.gz", (cp - FOLD_BITMAP_START) / FOLD_BUCKET)
         } else {
             extra.push(from);
-        }
+            "fold/x.txt.gz".to_string()
+        };
+        let pairs = files.entry(name).or_default();
         pairs.push(from);
         pairs.push(to);
     }
@@ -547,9 +985,9 @@ fn fold_entry() -> (FoldInfo, Vec<u8>) {
         end: FOLD_BITMAP_END,
         bits: base64(&bits),
         extra,
-        file: "fold.txt.gz".to_string(),
+        bucket: FOLD_BUCKET,
     };
-    (info, pairs.into_bytes())
+    (info, files.into_iter().collect())
 }
 
 /// Builds the search files; paths are relative to `public/`.
@@ -557,39 +995,44 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
     let level = opts.level.min(9);
     let meta_group = opts.meta_group.max(1);
     let dir_fanout = opts.dir_fanout.max(1);
+    let piece_tokens = opts.piece_tokens.max(1);
 
     // Stable page order (by URL) so ids, files and the build id are reproducible.
     let mut order: Vec<&SearchDoc> = docs.iter().collect();
     order.sort_by(|a, b| a.url.cmp(&b.url));
 
-    let analysed: Vec<DocTerms> = order.par_iter().map(|d| analyse(d)).collect();
+    let bounds = splitters(&order, piece_tokens);
+    let (pages, infos): (Vec<PageTerms>, Vec<PageInfo>) = order
+        .par_iter()
+        .map(|d| analyse(d, piece_tokens, &bounds))
+        .unzip();
 
-    // Postings, built per shard of the term space in parallel, then put in
-    // code-point (= UTF-8 byte) order.
-    let shards: Vec<ShardBlocks> = (0..SHARDS)
+    // Term blocks, built per key range in parallel: each range's blocks are in
+    // term order, and the ranges follow each other.
+    let ranges: Vec<RangeBlocks> = (0..=bounds.len())
         .into_par_iter()
-        .map(|shard| shard_blocks(&analysed, shard))
-        .collect();
-    let mut terms: Vec<(u64, &str, &[u8])> = shards
-        .iter()
-        .flat_map(|sb| {
-            sb.terms.iter().map(move |&(term, lo, hi)| {
-                (
-                    sort_key(term),
-                    term,
-                    sb.blocks.get(lo as usize..hi as usize).unwrap_or(&[]),
-                )
-            })
+        .map(|r| {
+            let lo = if r == 0 { 0 } else { bounds[r - 1] };
+            encode_range(
+                &pages,
+                r,
+                (lo, bounds.get(r).copied()),
+                2 * opts.chunk_bytes,
+            )
         })
         .collect();
-    terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
-    let blocks: Vec<&[u8]> = terms.iter().map(|t| t.2).collect();
+    drop(pages);
+    let block_count: usize = ranges.iter().map(|r| r.ends.len()).sum();
+    let blocks = || {
+        ranges
+            .iter()
+            .flat_map(|r| (0..r.ends.len()).map(move |i| r.block(i)))
+    };
 
     // Cut chunks by estimated compressed size: the ratio is measured on a sample.
     let ratio = {
-        let step = (blocks.len() / 400).max(1);
-        let sample: Vec<u8> = blocks
-            .iter()
+        let step = (block_count / 400).max(1);
+        let sample: Vec<u8> = blocks()
             .step_by(step)
             .take(400)
             .flat_map(|b| b.iter().copied())
@@ -601,43 +1044,49 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
         }
     };
     let raw_target = (opts.chunk_bytes as f64 / ratio) as usize;
-    let mut cuts: Vec<(usize, usize)> = Vec::new();
-    let mut start = 0;
+    // Chunks as lists of blocks.
+    let mut chunks: Vec<Vec<&[u8]>> = Vec::new();
     let mut size = 0;
-    for (i, b) in blocks.iter().enumerate() {
-        if size > 0 && size + b.len() / 2 > raw_target {
-            cuts.push((start, i));
-            start = i;
+    for b in blocks() {
+        if chunks.is_empty() || (size > 0 && size + b.len() / 2 > raw_target) {
+            chunks.push(Vec::new());
             size = 0;
+        }
+        if let Some(c) = chunks.last_mut() {
+            c.push(b);
         }
         size += b.len();
     }
-    if start < blocks.len() {
-        cuts.push((start, blocks.len()));
-    }
-    let chunk_files: Vec<Vec<u8>> = cuts
+    let chunk_files: Vec<Vec<u8>> = chunks
         .par_iter()
-        .map(|&(lo, hi)| {
-            let mut raw = Vec::new();
-            put_varint(&mut raw, (hi - lo) as u64);
-            for b in &blocks[lo..hi] {
+        .map(|blocks| {
+            let mut raw = Vec::with_capacity(blocks.iter().map(|b| b.len()).sum::<usize>() + 4);
+            put_varint(&mut raw, blocks.len() as u64);
+            for b in blocks {
                 raw.extend_from_slice(b);
             }
             gzip(&raw, level)
         })
         .collect();
-    let chunk_firsts: Vec<&str> = cuts.iter().map(|&(lo, _)| terms[lo].1).collect();
-    let dir_pages: Vec<&[&str]> = chunk_firsts.chunks(dir_fanout).collect();
+    let chunk_firsts: Vec<String> = chunks
+        .iter()
+        .map(|blocks| {
+            let b = blocks.first().copied().unwrap_or(&[]);
+            let mut p = 0;
+            let len = get_varint(b, &mut p) as usize;
+            let term = b.get(p..p + len).unwrap_or(&[]);
+            String::from_utf8_lossy(term).into_owned()
+        })
+        .collect();
+    let chunk_count = chunks.len();
+    drop(chunks);
+    drop(ranges);
+    let dir_pages: Vec<&[String]> = chunk_firsts.chunks(dir_fanout).collect();
     let dir_files: Vec<Vec<u8>> = dir_pages
         .iter()
         .map(|page| gzip(&serde_json::to_vec(page).unwrap_or_default(), level))
         .collect();
-    let dirs: Vec<String> = dir_pages.iter().map(|p| p[0].to_string()).collect();
-    let chunk_count = chunk_firsts.len();
-    drop(chunk_firsts);
-    drop(blocks);
-    drop(terms);
-    drop(shards);
+    let dirs: Vec<String> = dir_pages.iter().map(|p| p[0].clone()).collect();
 
     // Filters and the per-page columns.
     let n = order.len();
@@ -649,10 +1098,10 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
     let mut lists = Vec::new();
     let mut domain_lists = Vec::new();
     let mut body_total = 0u64;
-    for (i, (d, dt)) in order.iter().zip(&analysed).enumerate() {
-        body_total += u64::from(dt.body_len);
-        cols[i] = norm_byte(dt.body_len);
-        cols[n + i] = dt.title_len.min(255) as u8;
+    for (i, (d, info)) in order.iter().zip(&infos).enumerate() {
+        body_total += u64::from(info.body_len);
+        cols[i] = norm_byte(info.body_len);
+        cols[n + i] = info.title_len.min(255) as u8;
         cols[2 * n + i] = d.kind.index();
         kinds[usize::from(d.kind.index())] += 1;
         cols[3 * n + i] = match &d.action {
@@ -672,27 +1121,43 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
     cols.extend_from_slice(&domain_lists);
     let docs_file = gzip(&cols, level);
 
-    // Page texts, grouped, and metadata pointing at them.
-    let mut frag_groups: Vec<Vec<&str>> = Vec::new();
-    let mut frag_of = Vec::with_capacity(n);
+    // Page texts in pieces, and metadata pointing at them: a page of one piece
+    // shares a file with its neighbours, a longer one has a file per piece.
+    let mut text_files: Vec<Vec<&str>> = Vec::new();
+    let mut text_of = Vec::with_capacity(n);
     let mut group_size = usize::MAX;
-    for dt in &analysed {
-        if group_size >= opts.frag_bytes {
-            frag_groups.push(Vec::new());
-            group_size = 0;
+    for info in &infos {
+        let body = info.body.as_str();
+        if info.cuts.is_empty() {
+            if group_size >= opts.frag_bytes {
+                text_files.push(Vec::new());
+                group_size = 0;
+            }
+            let g = text_files.len() - 1;
+            text_of.push([g, text_files[g].len(), 1]);
+            text_files[g].push(body);
+            group_size += 2 * body.len() / 3;
+        } else {
+            text_of.push([text_files.len(), 0, info.cuts.len() + 1]);
+            let mut start = 0;
+            for &cut in info
+                .cuts
+                .iter()
+                .chain(std::iter::once(&(body.len() as u32)))
+            {
+                let cut = cut as usize;
+                text_files.push(vec![body.get(start..cut).unwrap_or("")]);
+                start = cut;
+            }
+            group_size = usize::MAX;
         }
-        let g = frag_groups.len() - 1;
-        frag_of.push([g, frag_groups[g].len()]);
-        frag_groups[g].push(dt.body.as_str());
-        group_size += dt.body.len();
     }
-    let frag_files: Vec<Vec<u8>> = frag_groups
-        .par_iter()
-        .map(|g| gzip(&serde_json::to_vec(g).unwrap_or_default(), level))
-        .collect();
+    let text_raw: Vec<Vec<u8>> = text_files.par_iter().map(|f| text_file(f)).collect();
+    drop(text_files);
+    let text_files = compress_all(text_raw, level);
     let metas: Vec<Meta> = order
         .iter()
-        .zip(&frag_of)
+        .zip(&text_of)
         .map(|(d, f)| Meta {
             u: &d.url,
             t: &d.title,
@@ -708,12 +1173,16 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
         .map(|g| gzip(&serde_json::to_vec(g).unwrap_or_default(), level))
         .collect();
 
-    let (fold, fold_raw) = fold_entry();
-    let fold_file = gzip(&fold_raw, level);
+    let (fold, fold_texts) = fold_entry();
 
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
     out.push(("search/docs.bin.gz".to_string(), docs_file));
-    out.push(("search/fold.txt.gz".to_string(), fold_file));
+    for (name, pairs) in fold_texts {
+        out.push((
+            format!("search/{name}"),
+            gzip(pairs.as_bytes(), level.max(6)),
+        ));
+    }
     for (i, f) in dir_files.into_iter().enumerate() {
         out.push((format!("search/d/{i}.json.gz"), f));
     }
@@ -723,8 +1192,8 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
     for (i, f) in meta_files.into_iter().enumerate() {
         out.push((format!("search/m/{i}.json.gz"), f));
     }
-    for (i, f) in frag_files.into_iter().enumerate() {
-        out.push((format!("search/f/{i}.json.gz"), f));
+    for (i, f) in text_files.into_iter().enumerate() {
+        out.push((format!("search/f/{i}.bin.gz"), f));
     }
     let mut h = Fnv::new();
     for (path, bytes) in &out {
@@ -750,6 +1219,7 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
         dir_fanout,
         dirs,
         meta_group,
+        piece_tokens,
         kinds: Facet {
             values: DocKind::ALL.iter().map(|k| k.key().to_string()).collect(),
             counts: kinds,
@@ -780,6 +1250,10 @@ mod tests {
             "Rust 所有权第二段 第三段"
         );
         assert_eq!(prepare_body("  a \t b  "), "a b");
+        assert_eq!(
+            prepare_body("党员\u{3000}干部\u{a0}x\u{2028}y　——“引号”"),
+            "党员 干部 x y ——“引号”"
+        );
     }
 
     #[test]

@@ -91,7 +91,16 @@ pub(crate) fn normalize_char(c: char, out: &mut impl FnMut(char)) {
     } else if (0x3400..=0x4DBF).contains(&cp) || (0x4E00..=0x9FFF).contains(&cp) {
         // Unified ideographs have no compatibility decomposition and no case.
         out(fold_char(c));
-    } else if !is_ignorable(cp) {
+    } else if let Some(one) = tables().single(cp) {
+        out(one);
+    } else {
+        normalize_slow(c, out);
+    }
+}
+
+/// The per-character steps in full (NFKC, lowercase, fold).
+fn normalize_slow(c: char, out: &mut impl FnMut(char)) {
+    if !is_ignorable(c as u32) {
         for d in std::iter::once(c).nfkc() {
             for l in d.to_lowercase() {
                 out(fold_char(l));
@@ -100,10 +109,90 @@ pub(crate) fn normalize_char(c: char, out: &mut impl FnMut(char)) {
     }
 }
 
+/// Precomputed answers for the characters between ASCII and the ideographs and
+/// for the compatibility and full-width blocks (punctuation, kana, letters):
+/// the result of [`normalize_slow`] when it is one character, and which BMP
+/// characters leave any text they are in NFC.
+struct Tables {
+    /// Code point of the single normalised character, or `MANY`.
+    single: Vec<u32>,
+    /// Bit per BMP code point: NFC quick check "yes" and combining class 0.
+    nfc_safe: Vec<u64>,
+}
+
+const MANY: u32 = u32::MAX;
+const LOW_END: u32 = 0x3400;
+const HIGH_START: u32 = 0xF900;
+
+impl Tables {
+    #[inline]
+    fn single(&self, cp: u32) -> Option<char> {
+        let i = if cp < LOW_END {
+            cp - 0x80
+        } else if (HIGH_START..0x10000).contains(&cp) {
+            cp - HIGH_START + (LOW_END - 0x80)
+        } else {
+            return None;
+        };
+        let v = *self.single.get(i as usize)?;
+        if v == MANY { None } else { char::from_u32(v) }
+    }
+
+    #[inline]
+    fn nfc_safe(&self, c: char) -> bool {
+        let cp = c as usize;
+        cp < 0x10000 && self.nfc_safe[cp / 64] & (1 << (cp % 64)) != 0
+    }
+}
+
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let one = |cp: u32| {
+            let Some(c) = char::from_u32(cp) else {
+                return MANY;
+            };
+            let mut got = [MANY; 2];
+            let mut n = 0;
+            normalize_slow(c, &mut |o| {
+                if n < 2 {
+                    got[n] = o as u32;
+                }
+                n += 1;
+            });
+            if n == 1 { got[0] } else { MANY }
+        };
+        let single = (0x80..LOW_END)
+            .chain(HIGH_START..0x10000)
+            .map(one)
+            .collect();
+        let mut nfc_safe = vec![0u64; 0x10000 / 64];
+        for cp in 0..0x10000u32 {
+            if let Some(c) = char::from_u32(cp)
+                && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
+                && unicode_normalization::char::canonical_combining_class(c) == 0
+            {
+                nfc_safe[cp as usize / 64] |= 1 << (cp % 64);
+            }
+        }
+        Tables { single, nfc_safe }
+    })
+}
+
 /// Applies NFC to the whole text when it is not already NFC (so that decomposed
 /// accents join their letters before the per-character steps).
 pub(crate) fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+    if text.is_ascii() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    // Text made only of characters that are NFC on their own and combine with
+    // nothing is NFC: the common case, without the general check.
+    let t = tables();
+    if text.chars().all(|c| {
+        let cp = c as u32;
+        cp < 0x300 || (0x4E00..=0x9FFF).contains(&cp) || t.nfc_safe(c)
+    }) || is_nfc_quick(text.chars()) == IsNormalized::Yes
+    {
         std::borrow::Cow::Borrowed(text)
     } else {
         std::borrow::Cow::Owned(text.nfc().collect())
@@ -139,6 +228,29 @@ mod tests {
         assert_eq!(normalize("黨員幹部"), "党员干部");
         assert_eq!(normalize("迴圈"), "回圈");
         assert_eq!(normalize("簡體"), "简体");
+    }
+
+    #[test]
+    fn the_tables_agree_with_the_full_steps() {
+        for cp in (0x80..LOW_END).chain(HIGH_START..0x10000) {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let mut fast = String::new();
+            normalize_char(c, &mut |o| fast.push(o));
+            let mut slow = String::new();
+            normalize_slow(c, &mut |o| slow.push(o));
+            assert_eq!(fast, slow, "U+{cp:04X}");
+        }
+        for text in [
+            "Cafe\u{301}",
+            "e\u{301}\u{300}",
+            "\u{212B}",
+            "ＲＵＳＴ",
+            "가\u{11A8}",
+        ] {
+            assert_eq!(nfc(text), text.nfc().collect::<String>(), "{text:?}");
+        }
     }
 
     #[test]

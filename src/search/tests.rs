@@ -175,6 +175,22 @@ pub(super) fn fixture_docs() -> Vec<SearchDoc> {
             body,
         ));
     }
+    // A page long enough to be cut into several text pieces, with a phrase found
+    // only near its end.
+    let mut long = String::new();
+    for n in 1..=110 {
+        long.push_str(&format!(
+            "学习笔记第{n}段：今天整理了关于社区服务的{}条体会，逐条写明做法和效果。\n\n",
+            n % 7 + 2
+        ));
+    }
+    long.push_str("全文结尾处写着独一无二的收官标记。");
+    docs.push(doc(
+        "/about/chang-pian/",
+        "长篇学习笔记",
+        DocKind::Page,
+        &long,
+    ));
     docs.push(doc(
         "/about/",
         "关于学习平台",
@@ -209,7 +225,8 @@ fn varint(b: &[u8], p: &mut usize) -> u64 {
     v
 }
 
-/// A term with its postings: (page, positions).
+/// A term with its postings: (page, positions). A page set (`X\u{1}`) has its
+/// pages with no positions.
 type Decoded = (String, Vec<(u64, Vec<u64>)>);
 
 /// Decodes every term chunk.
@@ -227,12 +244,36 @@ fn decode_terms(files: &BTreeMap<String, Vec<u8>>) -> Vec<Decoded> {
             let term = String::from_utf8_lossy(&raw[p..p + len]).to_string();
             p += len;
             let df = varint(&raw, &mut p);
-            let _bytes = varint(&raw, &mut p);
-            let mut doc = 0;
+            let bytes = varint(&raw, &mut p) as usize;
+            let end = p + bytes;
             let mut postings = Vec::new();
+            if term.ends_with('\u{1}') {
+                if raw[p] == 1 {
+                    for (i, byte) in raw[p + 1..end].iter().enumerate() {
+                        for bit in 0..8 {
+                            if byte & (1 << bit) != 0 {
+                                postings.push(((i * 8 + bit) as u64, Vec::new()));
+                            }
+                        }
+                    }
+                } else {
+                    p += 1;
+                    let mut doc = 0;
+                    while p < end {
+                        doc += varint(&raw, &mut p);
+                        postings.push((doc, Vec::new()));
+                    }
+                }
+                assert_eq!(postings.len() as u64, df, "page set {term:?}");
+                p = end;
+                out.push((term, postings));
+                continue;
+            }
+            let mut doc = 0;
             for _ in 0..df {
-                doc += varint(&raw, &mut p);
-                let m = varint(&raw, &mut p);
+                let d = varint(&raw, &mut p);
+                doc += d >> 1;
+                let m = if d & 1 == 1 { varint(&raw, &mut p) } else { 1 };
                 let mut pos = 0;
                 let mut list = Vec::new();
                 for _ in 0..m {
@@ -241,10 +282,217 @@ fn decode_terms(files: &BTreeMap<String, Vec<u8>>) -> Vec<Decoded> {
                 }
                 postings.push((doc, list));
             }
+            assert_eq!(p, end, "byte length of {term:?}");
             out.push((term, postings));
         }
     }
     out
+}
+
+/// The index a straightforward reading of the format gives: every token of every
+/// field at its position (title 0, meta 128, headings 256, body 1024, strings of
+/// a field numbered on), a run's last character followed by another token of its
+/// field as the junction `X Y`. Pages in URL order.
+fn reference_index(docs: &[SearchDoc]) -> BTreeMap<String, BTreeMap<u64, Vec<u64>>> {
+    let mut sorted: Vec<&SearchDoc> = docs.iter().collect();
+    sorted.sort_by(|a, b| a.url.cmp(&b.url));
+    let mut index: BTreeMap<String, BTreeMap<u64, Vec<u64>>> = BTreeMap::new();
+    for (id, d) in sorted.iter().enumerate() {
+        let body = super::prepare_body(&d.body);
+        let meta: Vec<&str> = super::index::meta_texts(d).collect();
+        let fields: [(Vec<&str>, u64, u64); 4] = [
+            (vec![d.title.as_str()], 0, 128),
+            (meta, 128, 256),
+            (d.headings.iter().map(String::as_str).collect(), 256, 1024),
+            (vec![body.as_str()], 1024, u64::MAX),
+        ];
+        for (texts, start, limit) in fields {
+            let mut tokens = Vec::new();
+            let mut next = start;
+            for text in texts {
+                let toks = tokenize(text);
+                let kept: Vec<_> = toks
+                    .into_iter()
+                    .map(|t| (t.text, t.kind, next + u64::from(t.pos)))
+                    .filter(|t| t.2 < limit)
+                    .collect();
+                next += kept.len() as u64;
+                tokens.extend(kept);
+            }
+            for (i, (text, kind, pos)) in tokens.iter().enumerate() {
+                let mut term = text.clone();
+                if matches!(kind, super::TokenKind::Tail | super::TokenKind::Single)
+                    && let Some((following, _, _)) = tokens.get(i + 1)
+                {
+                    term.push(' ');
+                    term.extend(following.chars().next());
+                }
+                index
+                    .entry(term)
+                    .or_default()
+                    .entry(id as u64)
+                    .or_default()
+                    .push(*pos);
+            }
+        }
+    }
+    index
+}
+
+/// Pages of generated text: Han runs between punctuation, words of every
+/// length (some over 8 bytes, some of exactly 8 sharing a prefix with longer
+/// ones), characters outside the BMP, traditional characters.
+fn generated_docs(n: usize) -> Vec<SearchDoc> {
+    let han: Vec<char> = "党员干部学习理论实践乡村振兴一给是不了人在有的我们國際黨員𠀀𠀁𪚥"
+        .chars()
+        .collect();
+    let words = [
+        "rust",
+        "abcdefgh",
+        "abcdefghi",
+        "internationalization",
+        "x",
+        "2026",
+    ];
+    let punct = ["，", "。", "；", " ", "、", "\n\n", "——"];
+    let mut seed = 7u64;
+    let mut rand = move |m: usize| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((seed >> 33) as usize) % m
+    };
+    (0..n)
+        .map(|i| {
+            let mut body = String::new();
+            for _ in 0..(20 + rand(200)) {
+                match rand(10) {
+                    0 => body.push_str(words[rand(words.len())]),
+                    1..=2 => body.push_str(punct[rand(punct.len())]),
+                    _ => body.push(han[rand(han.len())]),
+                }
+            }
+            let mut d = doc(
+                &format!("/p/{i:04}/"),
+                &format!("第{i}页"),
+                DocKind::Page,
+                &body,
+            );
+            d.headings = vec![format!("标题{}", han[rand(han.len())])];
+            d.breadcrumb = vec!["页面".into()];
+            d
+        })
+        .collect()
+}
+
+#[test]
+fn the_index_holds_exactly_the_tokens_of_every_page() {
+    // Enough pages for the writer to cut the term space into ranges, and small
+    // chunks so that frequent characters get page sets.
+    let docs = generated_docs(400);
+    let opts = super::IndexOptions {
+        chunk_bytes: 1024,
+        ..Default::default()
+    };
+    let files: BTreeMap<String, Vec<u8>> =
+        super::build_index_with(&docs, &opts).into_iter().collect();
+    let decoded = decode_terms(&files);
+    for pair in decoded.windows(2) {
+        assert!(pair[0].0 < pair[1].0, "{:?} !< {:?}", pair[0].0, pair[1].0);
+    }
+    let reference = reference_index(&docs);
+    let mut sets = 0;
+    let mut got: BTreeMap<String, BTreeMap<u64, Vec<u64>>> = BTreeMap::new();
+    for (term, postings) in &decoded {
+        if let Some(c) = term.strip_suffix('\u{1}') {
+            // Every page with a term that starts with the character.
+            sets += 1;
+            let expected: std::collections::BTreeSet<u64> = reference
+                .iter()
+                .filter(|(t, _)| t.starts_with(c))
+                .flat_map(|(_, p)| p.keys().copied())
+                .collect();
+            let pages: std::collections::BTreeSet<u64> = postings.iter().map(|p| p.0).collect();
+            assert_eq!(pages, expected, "page set of {c:?}");
+            continue;
+        }
+        got.insert(term.clone(), postings.iter().cloned().collect());
+    }
+    assert!(sets > 0, "no page sets with small chunks");
+    assert_eq!(got.len(), reference.len());
+    for (term, postings) in &reference {
+        assert_eq!(got.get(term), Some(postings), "postings of {term:?}");
+    }
+    assert!(got.contains_key("internationalization"));
+    assert!(got.contains_key("abcdefgh") && got.contains_key("abcdefghi"));
+}
+
+#[test]
+fn lone_characters_are_indexed_with_the_next_token() {
+    let d = doc("/x/", "标题", DocKind::Page, "统一；给予方针，法 rust。末");
+    let files: BTreeMap<String, Vec<u8>> = build_index(&[d]).into_iter().collect();
+    let terms: Vec<String> = decode_terms(&files).into_iter().map(|t| t.0).collect();
+    for t in ["一 给", "针 法", "法 r", "末", "题"] {
+        assert!(terms.iter().any(|x| x == t), "{t:?} missing from {terms:?}");
+    }
+    for t in ["一", "针", "法"] {
+        assert!(!terms.iter().any(|x| x == t), "{t:?} should be a junction");
+    }
+}
+
+#[test]
+fn page_texts_are_cut_into_pieces_that_join_up_again() {
+    let body: String = (0..3000)
+        .map(|i| if i % 37 == 36 { '。' } else { '字' })
+        .collect();
+    let d = doc("/long/", "长页面", DocKind::Page, &body);
+    let short = doc("/short/", "短页面", DocKind::Page, "短短的正文。");
+    let opts = super::IndexOptions {
+        piece_tokens: 500,
+        ..Default::default()
+    };
+    let files: BTreeMap<String, Vec<u8>> = super::build_index_with(&[d, short], &opts)
+        .into_iter()
+        .collect();
+    let metas: serde_json::Value =
+        serde_json::from_slice(&gunzip(&files["search/m/0.json.gz"])).unwrap_or_default();
+    let text = |file: u64| -> Vec<String> {
+        let raw = gunzip(&files[&format!("search/f/{file}.bin.gz")]);
+        let mut p = 0;
+        let count = varint(&raw, &mut p);
+        let lens: Vec<usize> = (0..count).map(|_| varint(&raw, &mut p) as usize).collect();
+        lens.iter()
+            .map(|&n| {
+                let units: Vec<u16> = raw[p..p + 2 * n]
+                    .chunks(2)
+                    .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                    .collect();
+                p += 2 * n;
+                String::from_utf16_lossy(&units)
+            })
+            .collect()
+    };
+    // Pages in URL order: /long/ is page 0.
+    let f = &metas[0]["f"];
+    let (first, pieces) = (f[0].as_u64().unwrap_or(0), f[2].as_u64().unwrap_or(0));
+    assert!(pieces >= 5, "{f}");
+    let mut joined = String::new();
+    for i in 0..pieces {
+        let list = text(first + i);
+        assert_eq!(list.len(), 1);
+        joined.push_str(&list[0]);
+        if i + 1 < pieces {
+            // Piece i holds body tokens i*500 …: about 500 characters here.
+            assert!((480..=560).contains(&list[0].chars().count()), "piece {i}");
+        }
+    }
+    assert_eq!(joined, super::prepare_body(&body));
+    let g = &metas[1]["f"];
+    assert_eq!(g[2], 1);
+    assert_eq!(
+        text(g[0].as_u64().unwrap_or(0))[g[1].as_u64().unwrap_or(0) as usize],
+        "短短的正文。"
+    );
 }
 
 #[test]
@@ -256,7 +504,7 @@ fn every_file_is_gzip_and_the_entry_describes_them() {
     }
     let entry: serde_json::Value =
         serde_json::from_slice(&gunzip(&files["search/index.json.gz"])).unwrap_or_default();
-    assert_eq!(entry["format"], 1);
+    assert_eq!(entry["format"], 2);
     assert_eq!(entry["docs"].as_u64(), Some(fixture_docs().len() as u64));
     let chunks = entry["chunks"].as_u64().unwrap_or(0);
     assert!(chunks >= 1);
@@ -264,7 +512,10 @@ fn every_file_is_gzip_and_the_entry_describes_them() {
         assert!(files.contains_key(&format!("search/t/{i}.bin.gz")));
     }
     assert!(files.contains_key("search/docs.bin.gz"));
-    assert!(files.contains_key("search/fold.txt.gz"));
+    // 黨 U+9EE8 is in the fold file of U+9C00 … U+9FFF.
+    let fold = String::from_utf8(gunzip(&files["search/fold/26.txt.gz"])).unwrap_or_default();
+    assert!(fold.contains("黨党"));
+    assert!(files.contains_key("search/fold/x.txt.gz"));
     assert_eq!(entry["kinds"]["values"][0], "course");
 }
 

@@ -52,110 +52,121 @@ pub struct Token {
 /// The browser client uses exactly these ranges.
 #[inline]
 pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3005..=0x3007
-        | 0x3021..=0x3029
-        | 0x3038..=0x303B
-        | 0x3041..=0x3096
-        | 0x309D..=0x309F
-        | 0x30A1..=0x30FA
-        | 0x30FC..=0x30FF
-        | 0x31F0..=0x31FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xF900..=0xFAFF
-        | 0x20000..=0x3FFFF)
+    let cp = c as u32;
+    // The unified ideographs first: nearly every character of Chinese text.
+    (0x4E00..=0x9FFF).contains(&cp)
+        || (cp >= 0x3005
+            && matches!(cp,
+                0x3005..=0x3007
+                | 0x3021..=0x3029
+                | 0x3038..=0x303B
+                | 0x3041..=0x3096
+                | 0x309D..=0x309F
+                | 0x30A1..=0x30FA
+                | 0x30FC..=0x30FF
+                | 0x31F0..=0x31FF
+                | 0x3400..=0x4DBF
+                | 0xF900..=0xFAFF
+                | 0x20000..=0x3FFFF))
 }
 
 /// Letters and digits of every other script (Unicode Alphabetic or Number).
 #[inline]
 pub fn is_word_char(c: char) -> bool {
-    if c.is_ascii() {
+    let cp = c as u32;
+    if cp < 0x80 {
         c.is_ascii_alphanumeric()
+    } else if cp < 0x10000 {
+        // The same test, looked up (it is slow for most non-Latin characters).
+        static BITS: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+        let bits = BITS.get_or_init(|| {
+            let mut bits = vec![0u64; 0x10000 / 64];
+            for cp in 0x80..0x10000u32 {
+                if char::from_u32(cp).is_some_and(|c| c.is_alphanumeric() && !is_cjk(c)) {
+                    bits[cp as usize / 64] |= 1 << (cp % 64);
+                }
+            }
+            bits
+        });
+        bits[cp as usize / 64] & (1 << (cp % 64)) != 0
     } else {
         c.is_alphanumeric() && !is_cjk(c)
     }
 }
 
-/// Normalised character with the byte range of the input character it came from.
-#[derive(Clone, Copy)]
-struct NChar {
-    c: char,
-    start: usize,
-    end: usize,
+/// Receives the tokens of [`tokenize_into`] as characters, so that callers that
+/// need no strings (the index writer) build none. Positions and byte offsets are
+/// as in [`Token`].
+pub(crate) trait TokenSink {
+    /// Two adjacent characters of a Han/kana run.
+    fn pair(&mut self, a: char, b: char, pos: u32, start: usize, end: usize);
+    /// A run's last character ([`TokenKind::Tail`]) or a one-character run
+    /// ([`TokenKind::Single`]).
+    fn one(&mut self, kind: TokenKind, c: char, pos: u32, start: usize, end: usize);
+    /// A word (already cut to [`MAX_WORD_CHARS`]).
+    fn word(&mut self, word: &str, pos: u32, start: usize, end: usize);
 }
 
-struct Builder<F: FnMut(&str, u32, TokenKind, usize, usize)> {
-    emit: F,
-    scratch: String,
+/// The script-run state machine: bigrams are given out as soon as their second
+/// character arrives, the tail when the run ends.
+struct Splitter<'s, S: TokenSink> {
+    sink: &'s mut S,
     pos: u32,
-    run: Vec<NChar>,
+    /// Last character of the current Han/kana run, its byte range and the run length.
+    prev: Option<(char, usize, usize)>,
+    run_len: usize,
     word: String,
     word_chars: usize,
     word_start: usize,
     word_end: usize,
 }
 
-impl<F: FnMut(&str, u32, TokenKind, usize, usize)> Builder<F> {
-    fn push_chars(&mut self, chars: &[char], kind: TokenKind, start: usize, end: usize) {
-        self.scratch.clear();
-        self.scratch.extend(chars);
-        (self.emit)(&self.scratch, self.pos, kind, start, end);
-        self.pos += 1;
-    }
-
+impl<S: TokenSink> Splitter<'_, S> {
+    #[inline]
     fn flush_run(&mut self) {
-        let run = std::mem::take(&mut self.run);
-        match run.as_slice() {
-            [] => {}
-            [only] => self.push_chars(&[only.c], TokenKind::Single, only.start, only.end),
-            _ => {
-                for pair in run.windows(2) {
-                    self.push_chars(
-                        &[pair[0].c, pair[1].c],
-                        TokenKind::Bigram,
-                        pair[0].start,
-                        pair[1].end,
-                    );
-                }
-                if let Some(last) = run.last() {
-                    self.push_chars(&[last.c], TokenKind::Tail, last.start, last.end);
-                }
-            }
+        if let Some((c, start, end)) = self.prev.take() {
+            let kind = if self.run_len == 1 {
+                TokenKind::Single
+            } else {
+                TokenKind::Tail
+            };
+            self.sink.one(kind, c, self.pos, start, end);
+            self.pos += 1;
         }
-        self.run = run;
-        self.run.clear();
+        self.run_len = 0;
     }
 
+    #[inline]
     fn flush_word(&mut self) {
         if self.word_chars > 0 {
-            (self.emit)(
-                &self.word,
-                self.pos,
-                TokenKind::Word,
-                self.word_start,
-                self.word_end,
-            );
+            self.sink
+                .word(&self.word, self.pos, self.word_start, self.word_end);
             self.pos += 1;
             self.word.clear();
             self.word_chars = 0;
         }
     }
 
-    fn feed(&mut self, n: NChar) {
-        if is_cjk(n.c) {
+    #[inline]
+    fn feed(&mut self, c: char, start: usize, end: usize) {
+        if is_cjk(c) {
             self.flush_word();
-            self.run.push(n);
-        } else if is_word_char(n.c) {
+            if let Some((p, p_start, _)) = self.prev {
+                self.sink.pair(p, c, self.pos, p_start, end);
+                self.pos += 1;
+            }
+            self.prev = Some((c, start, end));
+            self.run_len += 1;
+        } else if is_word_char(c) {
             self.flush_run();
             if self.word_chars == 0 {
-                self.word_start = n.start;
+                self.word_start = start;
             }
             if self.word_chars < MAX_WORD_CHARS {
-                self.word.push(n.c);
+                self.word.push(c);
                 self.word_chars += 1;
             }
-            self.word_end = n.end;
+            self.word_end = end;
         } else {
             self.flush_run();
             self.flush_word();
@@ -183,12 +194,41 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// [`tokenize`] without allocating: calls `emit(text, pos, kind, start, end)` for
 /// every token in order.
 pub(crate) fn tokenize_with(text: &str, emit: impl FnMut(&str, u32, TokenKind, usize, usize)) {
-    let text = nfc(text);
-    let mut b = Builder {
+    struct Strings<F> {
+        emit: F,
+        scratch: String,
+    }
+    impl<F: FnMut(&str, u32, TokenKind, usize, usize)> TokenSink for Strings<F> {
+        fn pair(&mut self, a: char, b: char, pos: u32, start: usize, end: usize) {
+            self.scratch.clear();
+            self.scratch.push(a);
+            self.scratch.push(b);
+            (self.emit)(&self.scratch, pos, TokenKind::Bigram, start, end);
+        }
+        fn one(&mut self, kind: TokenKind, c: char, pos: u32, start: usize, end: usize) {
+            self.scratch.clear();
+            self.scratch.push(c);
+            (self.emit)(&self.scratch, pos, kind, start, end);
+        }
+        fn word(&mut self, word: &str, pos: u32, start: usize, end: usize) {
+            (self.emit)(word, pos, TokenKind::Word, start, end);
+        }
+    }
+    let mut sink = Strings {
         emit,
         scratch: String::new(),
+    };
+    tokenize_into(&nfc(text), &mut sink);
+}
+
+/// The tokeniser proper, on text that is already NFC (see [`nfc`]): gives every
+/// token to `sink` in order and returns how many there were.
+pub(crate) fn tokenize_into<S: TokenSink>(text: &str, sink: &mut S) -> u32 {
+    let mut sp = Splitter {
+        sink,
         pos: 0,
-        run: Vec::new(),
+        prev: None,
+        run_len: 0,
         word: String::new(),
         word_chars: 0,
         word_start: 0,
@@ -196,10 +236,11 @@ pub(crate) fn tokenize_with(text: &str, emit: impl FnMut(&str, u32, TokenKind, u
     };
     for (start, c) in text.char_indices() {
         let end = start + c.len_utf8();
-        normalize_char(c, &mut |n| b.feed(NChar { c: n, start, end }));
+        normalize_char(c, &mut |n| sp.feed(n, start, end));
     }
-    b.flush_run();
-    b.flush_word();
+    sp.flush_run();
+    sp.flush_word();
+    sp.pos
 }
 
 #[cfg(test)]

@@ -38,11 +38,13 @@ test('the fold table is fetched only when a query needs it', async () => {
     fetched.push(p);
     return fs.promises.readFile(path.join(FIXTURE, 'search', p));
   });
+  const folds = () => fetched.filter((p) => p.startsWith('fold/'));
   await eng.search('党员干部');
-  assert.ok(!fetched.includes('fold.txt.gz'), 'simplified query needs no fold table');
+  assert.deepEqual(folds(), [], 'simplified query needs no fold table');
   assert.ok(fetched.includes('index.json.gz') && fetched.includes('docs.bin.gz'));
   await eng.search('黨員');
-  assert.ok(fetched.includes('fold.txt.gz'));
+  // 黨 U+9EE8 and 員 U+54E1: the parts of the table with those characters only.
+  assert.deepEqual(folds().sort(), ['fold/26.txt.gz', 'fold/8.txt.gz']);
   const before = fetched.length;
   await eng.search('党员干部');
   assert.equal(fetched.length, before, 'a repeated query fetches nothing');
@@ -174,6 +176,35 @@ test('excerpts mark the matched text, folded or not', async () => {
   assert.ok(long.before && long.after);
   assert.ok(long.parts.some((p) => p.mark && p.text === '目标'));
   assert.ok(long.parts.map((p) => p.text).join('').length <= 62);
+});
+
+test('a lone character between punctuation is looked up with its neighbour', async () => {
+  const eng = engine();
+  const { res, urls: got } = await urls(eng, '部，系');
+  assert.deepEqual(res.plan.slots.map((s) => [s.term, s.junction]), [['部', '系']]);
+  assert.equal(got[0], '/courses/xin-shi-dai/');
+  const ex = await eng.excerpt(res.results[0].id, res.plan, 40);
+  assert.deepEqual(ex.parts.filter((p) => p.mark).map((p) => p.text), ['部', '系']);
+});
+
+test('an excerpt fetches only the piece of the text that holds the match', async () => {
+  const fetched = [];
+  const eng = engine((p) => {
+    fetched.push(p);
+    return fs.promises.readFile(path.join(FIXTURE, 'search', p));
+  });
+  const res = await eng.search('收官标记');
+  const id = res.results[0].id;
+  const meta = await eng.meta(id);
+  assert.equal(meta.u, '/about/chang-pian/');
+  assert.ok(meta.f[2] >= 3, 'the long page has several pieces');
+  const texts = () => fetched.filter((p) => p.startsWith('f/'));
+  const ex = await eng.excerpt(id, res.plan, 60);
+  assert.ok(ex.parts.some((p) => p.mark && p.text === '收官标记'));
+  assert.ok(ex.before, 'the excerpt is from the end of the page');
+  assert.deepEqual(texts(), [`f/${meta.f[0] + meta.f[2] - 1}.bin.gz`], 'only the last piece');
+  const whole = await eng.text(id);
+  assert.equal(whole, docs.find((d) => d.url === '/about/chang-pian/').body);
 });
 
 test('works when the server already un-gzipped the files', async () => {

@@ -30,7 +30,7 @@ const root = path.resolve(here, '..', '..', '..');
 const JT = createRequire(import.meta.url)(path.join(root, 'themes/default/static/js/search.js'));
 
 /** Small deterministic PRNG (mulberry32). */
-function rng(seed) {
+export function rng(seed) {
   let a = seed >>> 0;
   return function () {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -39,6 +39,14 @@ function rng(seed) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** A new instance of search.js: its fold table not loaded yet, as in a fresh browser. */
+function freshClient() {
+  const req = createRequire(import.meta.url);
+  const file = req.resolve(path.join(root, 'themes/default/static/js/search.js'));
+  delete req.cache[file];
+  return req(file);
 }
 
 /** Loader reading `<public>/search/<path>` from disk. */
@@ -65,7 +73,7 @@ export function squeeze(text) {
   return out;
 }
 
-function isLatinWordChar(ch) {
+export function isLatinWordChar(ch) {
   const n = JT.normalize(ch);
   return n.length > 0 && !JT.isCjk(n.codePointAt(0)) && /[\p{Alphabetic}\p{N}]/u.test(n);
 }
@@ -75,7 +83,7 @@ function isLatinWordChar(ch) {
  * query may also match none (the engine reads "着，我" as 着 then 我, which
  * "着我" satisfies too).
  */
-function containsLoose(text, key) {
+export function containsLoose(text, key) {
   if (!key.includes(' ')) return text.includes(key);
   const re = new RegExp(key.split(' ').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join(' ?'), 'u');
   return re.test(text);
@@ -213,7 +221,7 @@ export async function run(options) {
     const q = randomQuery();
     const q2 = randomQuery();
     if (!JT.plan(q).slots.length || !JT.plan(q2).slots.length) continue;
-    const fresh = JT.createEngine({ load: diskLoader(publicDir) });
+    const fresh = freshClient().createEngine({ load: diskLoader(publicDir) });
     await show(fresh, q);
     bytes.push(fresh.stats.bytes);
     await show(fresh, q2);

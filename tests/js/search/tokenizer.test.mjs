@@ -54,6 +54,18 @@ test('query plan: bigrams, prefix lookups and offsets', () => {
   const spaced = JT.plan('党员 干部');
   assert.deepEqual(spaced.slots.map((s) => [s.term, s.offset]), [['党员', 0], ['干部', 2]]);
   assert.equal(JT.plan('，。！').slots.length, 0);
+  // Lone characters between punctuation: junctions (X then a token starting
+  // with Y) instead of prefix lookups.
+  const lone = JT.plan('一；给');
+  assert.deepEqual(lone.slots.map((s) => [s.term, s.junction, s.offset]), [['一', '给', 0]]);
+  assert.equal(lone.span, 2);
+  assert.deepEqual(JT.plan('中央电视台 法').slots.map((s) => [s.term, s.junction || '', s.offset]), [
+    ['中央', '', 0], ['电视', '', 2], ['视台', '', 3], ['台', '法', 4]]);
+  assert.deepEqual(JT.plan('甲、乙、丙').slots.map((s) => [s.term, s.junction]), [['甲', '乙'], ['乙', '丙']]);
+  assert.deepEqual(JT.plan('法 rust').slots.map((s) => [s.term, s.junction || '', s.prefix]), [
+    ['法', 'r', true], ['rust', '', true]]);
+  assert.deepEqual(JT.plan('rust 法').slots.map((s) => [s.term, s.junction || '', s.prefix]), [
+    ['rust', '', true], ['法', '', true]]);
   const long = JT.plan('中'.repeat(200));
   assert.equal(long.slots.length, JT.MAX_SLOTS);
   assert.ok(long.truncated);

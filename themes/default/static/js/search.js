@@ -38,17 +38,28 @@
   /* traditional → simplified folding (OpenCC TSCharacters, Apache-2.0).  */
   /* ------------------------------------------------------------------ */
 
-  /** Fold table: code point → code point. Empty until a table is loaded. */
+  /**
+   * Fold table: code point → code point. Empty until the whole table is loaded
+   * (`setFoldTable`) or parts of it, the index's fold files, as texts need them.
+   */
   var foldMap = new Map();
   var foldLoaded = false;
+  var foldParts = new Set();
 
   /**
-   * Loads the fold table, either as the data file `src/search/data/ts_chars.txt`
-   * (lines `繁<TAB>简`, `#` comments) or as the index's `fold.txt.gz` content
-   * (the pairs written one after the other).
+   * Loads the whole fold table, given as the data file
+   * `src/search/data/ts_chars.txt` (lines `繁<TAB>简`, `#` comments) or as the
+   * index's fold files (the pairs written one after the other).
    */
   function setFoldTable(text) {
-    var map = new Map();
+    foldMap = new Map();
+    addFoldPairs(text);
+    foldLoaded = true;
+  }
+
+  /** Adds pairs (in either form of `setFoldTable`) to the fold table. */
+  function addFoldPairs(text) {
+    var map = foldMap;
     var cps = [];
     var lines = text.split('\n');
     for (var i = 0; i < lines.length; i++) {
@@ -61,8 +72,6 @@
       }
     }
     for (var k = 0; k + 1 < cps.length; k += 2) map.set(cps[k], cps[k + 1]);
-    foldMap = map;
-    foldLoaded = true;
   }
 
   function foldCp(cp) {
@@ -228,11 +237,16 @@
 
   /**
    * Turns a query into slots. An n-character Han run gives bigrams covering it; a
-   * one-character run is a prefix lookup (every term starting with it); a word
-   * is a prefix lookup too. `offset` is the slot's position relative to the
-   * first slot (phrases are checked with it); `span` is the number of tokens of
-   * the whole query (a page whose title has the same number of tokens and the
-   * phrase at 0 has exactly the query as its title).
+   * word is a prefix lookup. A lone Han character (a one-character run) followed
+   * by another token, and a run's last character followed by a lone one, become
+   * junction slots: the index has such a character as `X Y` (Y the first
+   * character of the next token), or inside the bigram `XY` — two exact terms
+   * instead of every term that starts with X, and the lone character after it
+   * needs no slot of its own. A lone character with nothing around it is a
+   * prefix lookup (every term starting with it). `offset` is the slot's position
+   * relative to the first slot (phrases are checked with it); `span` is the
+   * number of tokens of the whole query (a page whose title has the same number
+   * of tokens and the phrase at 0 has exactly the query as its title).
    */
   function plan(query) {
     var tokens = tokenize(query);
@@ -254,21 +268,41 @@
     }
     for (var i = 0; i < tokens.length; i++) {
       var t = tokens[i];
-      if (t.kind === 't' || skip[i]) continue;
+      var next = tokens[i + 1];
+      var slot = null;
+      if (t.kind === 'b') {
+        if (!skip[i]) slot = { term: t.text, prefix: false, pos: t.pos };
+      } else if (t.kind === 't' || t.kind === 's') {
+        // A lone character is spelled by the junction before it, if any.
+        var covered = t.kind === 's' && i > 0 && (tokens[i - 1].kind === 't' || tokens[i - 1].kind === 's');
+        // A junction where it replaces a prefix lookup: of this character, or
+        // of a lone character after it. A run's last character before a bigram
+        // or a word needs nothing: the next slot's position pins it.
+        if (next && (next.kind === 's' || (t.kind === 's' && !covered))) {
+          slot = { term: t.text, prefix: true, pos: t.pos, junction: String.fromCodePoint(next.text.codePointAt(0)) };
+        } else if (t.kind === 's' && !covered) {
+          slot = { term: t.text, prefix: true, pos: t.pos };
+        }
+      } else {
+        slot = { term: t.text, prefix: true, pos: t.pos };
+      }
+      if (!slot) continue;
       if (slots.length === MAX_SLOTS) {
         truncated = true;
         break;
       }
-      slots.push({ term: t.text, prefix: t.kind !== 'b', pos: t.pos });
+      slots.push(slot);
     }
     var base = slots.length ? slots[0].pos : 0;
     var last = slots.length ? slots[slots.length - 1].pos : 0;
     for (var j = 0; j < slots.length; j++) {
-      slots[j].offset = slots[j].pos - base;
-      slots[j].key = (slots[j].prefix ? '*' : '=') + slots[j].term;
+      var sj = slots[j];
+      sj.offset = sj.pos - base;
+      sj.key = sj.junction ? '~' + sj.term + sj.junction : (sj.prefix ? '*' : '=') + sj.term;
     }
     var span = truncated ? last - base + 1 : (tokens.length ? tokens[tokens.length - 1].pos + 1 - base : 0);
-    return { slots: slots, span: span, truncated: truncated, tokens: tokens };
+    // Pages whose body holds the best match: page id → body token position.
+    return { slots: slots, span: span, truncated: truncated, tokens: tokens, at: new Map() };
   }
 
   /* ------------------------------------------------------------------ */
@@ -386,7 +420,8 @@
 
   /**
    * Postings of term `i` of a chunk: `docs` (ascending ids), and for doc k its
-   * positions `pos[ps[k] … ps[k+1])`.
+   * positions `pos[ps[k] … ps[k+1])`. Per page: `varint (Δid × 2 + m)`, when m
+   * is 1 `varint n` (else n = 1), then n position deltas.
    */
   function postingsOf(chunk, i) {
     var hit = chunk.cache.get(i);
@@ -399,10 +434,13 @@
     var doc = 0;
     var np = 0;
     for (var k = 0; k < n; k++) {
-      doc += r.u();
+      // Page delta × 2, plus 1 when a count of positions follows (else one).
+      var d = r.u();
+      var more = d % 2;
+      doc += (d - more) / 2;
       docs[k] = doc;
       ps[k] = np;
-      var m = r.u();
+      var m = more ? r.u() : 1;
       var p = 0;
       for (var j = 0; j < m; j++) {
         p += r.u();
@@ -416,6 +454,32 @@
   }
 
   var EMPTY_LIST = { docs: new Int32Array(0), ps: new Int32Array(1), pos: new Int32Array(0) };
+
+  /**
+   * The page set of one character (term `X\u0001`, written for characters with
+   * many terms) as a posting list without positions. Payload: 0 and page
+   * deltas, or 1 and a bitmap of all pages.
+   */
+  function pageSetOf(chunk, i) {
+    var b = chunk.bytes;
+    var off = chunk.off[i];
+    var end = off + chunk.len[i];
+    var docs = new Int32Array(chunk.df[i]);
+    var n = 0;
+    if (b[off] === 1) {
+      for (var j = off + 1; j < end && n < docs.length; j++) {
+        for (var k = 0; k < 8; k++) if (b[j] & (1 << k)) docs[n++] = (j - off - 1) * 8 + k;
+      }
+    } else {
+      var r = new Reader(b, off + 1);
+      var doc = 0;
+      while (r.p < end && n < docs.length) {
+        doc += r.u();
+        docs[n++] = doc;
+      }
+    }
+    return { docs: docs.subarray(0, n), ps: new Int32Array(n + 1), pos: new Int32Array(0) };
+  }
 
   /** Union of posting lists (prefix lookups): positions merged per page. */
   function unionLists(lists) {
@@ -510,11 +574,13 @@
   /**
    * Chunks fetched at most for one prefix lookup (one character, a short word):
    * few when the query is that one slot (someone still typing), more when it is
-   * one of several (a character between punctuation, "着，我"), where a cut list
-   * would lose pages that have every part of the query.
+   * one of several (a word, or a character after a word), where a cut list
+   * would lose pages that have every part of the query. A character whose
+   * terms fill more than about two chunks also has its page set in the first
+   * chunk (the writer adds it), so a cut lookup still lists every page.
    */
-  var MAX_PREFIX_CHUNKS = 6;
-  var MAX_PREFIX_CHUNKS_IN_PHRASE = 12;
+  var MAX_PREFIX_CHUNKS = 4;
+  var MAX_PREFIX_CHUNKS_IN_PHRASE = 8;
 
   /* ------------------------------------------------------------------ */
   /* Engine                                                               */
@@ -566,7 +632,7 @@
     var self = this;
     if (this.ready) return this.ready;
     this.ready = this.json('index.json.gz', true).then(function (entry) {
-      if (entry.format !== 1) throw makeError('format', 'unknown index format ' + entry.format);
+      if (entry.format !== 2) throw makeError('format', 'unknown index format ' + entry.format);
       self.entry = entry;
       var fold = entry.fold;
       var bits = typeof atob === 'function' ? atob(fold.bits) : Buffer.from(fold.bits, 'base64').toString('binary');
@@ -610,30 +676,44 @@
     return this.ready;
   };
 
-  /** Whether folding `text` needs the fold table (per the entry's bitmap). */
-  Engine.prototype.needsFold = function (text) {
-    if (foldLoaded) return false;
+  /**
+   * The fold files (`fold/<n>.txt.gz`, `fold/x.txt.gz`) that folding `text`
+   * needs and that are not loaded yet, per the entry's bitmap.
+   */
+  Engine.prototype.foldFiles = function (text) {
+    var need = [];
+    if (foldLoaded) return need;
     var fold = this.entry.fold;
     var s = String(text).normalize('NFKC');
     for (var i = 0; i < s.length; i++) {
       var cp = s.codePointAt(i);
       if (cp > 0xffff) i++;
+      var part = null;
       if (cp >= fold.start && cp <= fold.end) {
         var bit = cp - fold.start;
-        if (this.foldBits[bit >> 3] & (1 << (bit & 7))) return true;
-      } else if (cp > fold.end && this.foldExtra.has(cp)) {
-        return true;
+        if (this.foldBits[bit >> 3] & (1 << (bit & 7))) part = 'fold/' + Math.floor(bit / fold.bucket) + '.txt.gz';
+      } else if (this.foldExtra.has(cp)) {
+        part = 'fold/x.txt.gz';
       }
+      if (part && !foldParts.has(part) && need.indexOf(part) < 0) need.push(part);
     }
-    return false;
+    return need;
   };
 
-  /** Loads the fold table if `text` has a character that folds. */
+  /** Whether folding `text` needs fold files that are not loaded yet. */
+  Engine.prototype.needsFold = function (text) {
+    return this.foldFiles(text).length > 0;
+  };
+
+  /** Loads the fold files that `text` needs. */
   Engine.prototype.ensureFold = function (text) {
-    if (!this.needsFold(text)) return Promise.resolve();
-    return this.file(this.entry.fold.file).then(function (bytes) {
-      setFoldTable(utf8.decode(bytes));
-    });
+    var self = this;
+    return Promise.all(this.foldFiles(text).map(function (part) {
+      return self.file(part).then(function (bytes) {
+        if (!foldParts.has(part)) addFoldPairs(utf8.decode(bytes));
+        foldParts.add(part);
+      });
+    }));
   };
 
   Engine.prototype.dirPage = function (i) {
@@ -673,19 +753,37 @@
     });
   };
 
-  /** Posting list of one slot: an exact term or the union of a prefix. */
+  /** Posting list of one term (empty when the index does not have it). */
+  Engine.prototype.termList = function (term) {
+    var self = this;
+    return this.chunkOf(term).then(function (ci) {
+      if (ci < 0) return EMPTY_LIST;
+      return self.chunk(ci).then(function (chunk) {
+        var i = lowerBound(chunk.terms, term);
+        var found = i < chunk.terms.length && chunk.terms[i] === term;
+        return found ? postingsOf(chunk, i) : EMPTY_LIST;
+      });
+    });
+  };
+
+  /**
+   * Posting list of one slot: an exact term, a junction (`X Y` or the bigram
+   * `XY`) or the union of a prefix.
+   */
   Engine.prototype.slotList = function (slot, maxChunks) {
     var self = this;
     var term = slot.term;
     var cap = maxChunks || MAX_PREFIX_CHUNKS;
     if (!slot.prefix) {
-      return this.chunkOf(term).then(function (ci) {
-        if (ci < 0) return { list: EMPTY_LIST, truncated: false };
-        return self.chunk(ci).then(function (chunk) {
-          var i = lowerBound(chunk.terms, term);
-          var found = i < chunk.terms.length && chunk.terms[i] === term;
-          return { list: found ? postingsOf(chunk, i) : EMPTY_LIST, truncated: false };
-        });
+      return this.termList(term).then(function (list) {
+        return { list: list, truncated: false };
+      });
+    }
+    if (slot.junction) {
+      var terms = [term + ' ' + slot.junction];
+      if (isCjk(slot.junction.codePointAt(0))) terms.push(term + slot.junction);
+      return Promise.all(terms.map(function (t) { return self.termList(t); })).then(function (lists) {
+        return { list: unionLists(lists.filter(function (l) { return l.docs.length > 0; })), truncated: false };
       });
     }
     // Prefix: the chunks from the one holding `term` while chunks may start with it.
@@ -711,12 +809,24 @@
         return Promise.all(chunkIds.map(function (i) { return self.chunk(i); }));
       }).then(function (chunks) {
         var lists = [];
+        var pages = null;
         for (var c = 0; c < chunks.length; c++) {
           var ch = chunks[c];
           for (var i = lowerBound(ch.terms, term); i < ch.terms.length; i++) {
-            if (ch.terms[i].slice(0, term.length) !== term) break;
-            lists.push(postingsOf(ch, i));
+            var t = ch.terms[i];
+            if (t.slice(0, term.length) !== term) break;
+            if (t.charCodeAt(t.length - 1) === 1) {
+              if (t === term + '\u0001') pages = pageSetOf(ch, i);
+            } else {
+              lists.push(postingsOf(ch, i));
+            }
           }
+        }
+        // A lookup cut short still lists every page that has the character
+        // (those not read have no positions, so they rank after the others).
+        if (truncated && pages) {
+          lists.push(pages);
+          truncated = false;
         }
         var got = { list: unionLists(lists), truncated: truncated };
         self.unions.set(cacheKey, got);
@@ -879,9 +989,12 @@
       }
       // Phrase: the longest run of consecutive slots at consecutive positions.
       // Anchors (position − slot offset) of slot s are merged with those of s − 1.
+      // The body anchor of the longest run there is where the excerpt is cut.
       var run = 1;
       var titlePhrase = false;
       var exact = false;
+      var bodyRun = 0;
+      var bodyAt = -1;
       if (nSlots > 1) {
         var prevN = 0;
         run = 0;
@@ -903,6 +1016,13 @@
             curA[z] = anchor;
             curL[z] = len;
             if (len > run) run = len;
+            if (len > bodyRun) {
+              var runStart = anchor + p.slots[s - len + 1].offset;
+              if (runStart >= L.body) {
+                bodyRun = len;
+                bodyAt = runStart - L.body;
+              }
+            }
             if (len === nSlots && anchor + lastOffset < L.meta) {
               titlePhrase = true;
               if (anchor === 0 && docs.titleLen[doc] === p.span) exact = true;
@@ -918,10 +1038,18 @@
         score *= 1 + PHRASE_BONUS * (run - 1) / (nSlots - 1);
       } else {
         var l1 = lists[slotIdx[0]];
-        var first = l1.pos[l1.ps[where[base + slotIdx[0]]]];
+        var w1 = where[base + slotIdx[0]];
+        var first = l1.pos[l1.ps[w1]];
         titlePhrase = first < L.meta;
         exact = first === 0 && docs.titleLen[doc] === p.span;
+        for (var q1 = l1.ps[w1]; q1 < l1.ps[w1 + 1]; q1++) {
+          if (l1.pos[q1] >= L.body) {
+            bodyAt = l1.pos[q1] - L.body;
+            break;
+          }
+        }
       }
+      if (bodyAt >= 0) p.at.set(doc, bodyAt);
       if (titlePhrase) score *= 1 + TITLE_PHRASE_BONUS;
       if (partial) score *= (matched / u) * (matched / u);
       out[c] = { id: doc, score: score, exact: exact, full: run === nSlots, run: run };
@@ -995,7 +1123,10 @@
     };
   };
 
-  /** Metadata of page `id`: `{u: url, t: title, k: kind, b: breadcrumb, a: action, d: date, f}`. */
+  /**
+   * Metadata of page `id`: `{u: url, t: title, k: kind, b: breadcrumb, a: action,
+   * d: date, f: [text file, index in it, number of pieces]}`.
+   */
   Engine.prototype.meta = function (id) {
     var g = this.entry.metaGroup;
     var group = Math.floor(id / g);
@@ -1004,31 +1135,89 @@
     });
   };
 
-  /** Body text of page `id` (as indexed). */
+  var utf16 = new TextDecoder('utf-16le');
+
+  /**
+   * A text file: `varint count`, the lengths in UTF-16 code units, then the
+   * pieces in UTF-16LE.
+   */
+  Engine.prototype.textFile = function (n) {
+    return this.file('f/' + n + '.bin.gz').then(function (bytes) {
+      var r = new Reader(bytes, 0);
+      var count = r.u();
+      var lens = [];
+      for (var i = 0; i < count; i++) lens.push(r.u());
+      var out = [];
+      var at = r.p;
+      for (var j = 0; j < count; j++) {
+        out.push(utf16.decode(bytes.subarray(at, at + 2 * lens[j])));
+        at += 2 * lens[j];
+      }
+      return out;
+    });
+  };
+
+  /** Piece `i` of the text of the page with metadata `m`. */
+  Engine.prototype.piece = function (m, i) {
+    var f = m.f;
+    var many = f[2] > 1;
+    return this.textFile(many ? f[0] + i : f[0]).then(function (list) {
+      return list[many ? 0 : f[1]] || '';
+    });
+  };
+
+  /** Body text of page `id` (as indexed): all its pieces. */
   Engine.prototype.text = function (id) {
     var self = this;
     return this.meta(id).then(function (m) {
-      return self.json('f/' + m.f[0] + '.json.gz').then(function (list) {
-        return list[m.f[1]];
-      });
+      var all = [];
+      for (var i = 0; i < (m.f[2] || 1); i++) all.push(self.piece(m, i));
+      return Promise.all(all);
+    }).then(function (pieces) {
+      return pieces.join('');
     });
   };
 
-  /** Marks the places of `text` that match the query plan `p`. */
+  /**
+   * Marks the places of `text` that match the query plan `p`. The fold table is
+   * fetched only when nothing matches without it and the text has characters
+   * that fold (a page in traditional characters found by a simplified query).
+   */
   Engine.prototype.highlight = function (text, p, maxLen) {
-    var self = this;
+    var first = highlight(text, p, maxLen);
+    if (first.matches > 0 || !this.needsFold(text)) return Promise.resolve(first);
     return this.ensureFold(text).then(function () {
       return highlight(text, p, maxLen);
     }).catch(function () {
-      return highlight(text, p, maxLen);
+      return first;
     });
   };
 
-  /** Excerpt of page `id` around the best match: `{parts: [{text, mark}], before, after}`. */
+  /**
+   * Excerpt of page `id` around the best match: `{parts: [{text, mark}], before,
+   * after}`. Only the piece of the text that holds the match is fetched (and
+   * the next one when the match runs into it), found from the match's position
+   * that the search left in `p.at`.
+   */
   Engine.prototype.excerpt = function (id, p, maxLen) {
     var self = this;
-    return this.text(id).then(function (text) {
-      return self.highlight(text, p, maxLen || 120);
+    var size = this.entry.pieceTokens;
+    return this.meta(id).then(function (m) {
+      var count = m.f[2] || 1;
+      var at = p && p.at ? p.at.get(id) : undefined;
+      var first = 0;
+      if (at !== undefined && count > 1) first = Math.min(Math.floor(at / size), count - 1);
+      var last = first;
+      if (at !== undefined && first + 1 < count && at + (p.span || 1) >= (first + 1) * size) last = first + 1;
+      var wanted = [];
+      for (var i = first; i <= last; i++) wanted.push(self.piece(m, i));
+      return Promise.all(wanted).then(function (pieces) {
+        return self.highlight(pieces.join(''), p, maxLen || 120);
+      }).then(function (hl) {
+        if (first > 0) hl.before = true;
+        if (last + 1 < count) hl.after = true;
+        return hl;
+      });
     });
   };
 
@@ -1045,7 +1234,19 @@
       var t = toks[i];
       for (var k = 0; k < slots.length; k++) {
         var sl = slots[k];
-        if (sl.prefix) {
+        if (sl.junction) {
+          // X then a token starting with Y (`XY` or `X Y` in the index): both
+          // characters are marked.
+          var nx = toks[i + 1];
+          var joined = t.kind === 'b' ? t.text === sl.term + sl.junction
+            : (t.kind !== 'w' && t.text === sl.term && nx && nx.pos === t.pos + 1 &&
+              nx.text.slice(0, sl.junction.length) === sl.junction);
+          if (joined) {
+            spans.push([t.start, t.end1, t.pos, k]);
+            if (t.kind === 'b') spans.push([t.end1, t.end, t.pos, k]);
+            else spans.push([nx.start, nx.kind === 'w' ? nx.end : nx.end1, t.pos, k]);
+          }
+        } else if (sl.prefix) {
           if (t.text.slice(0, sl.term.length) === sl.term) {
             // A one-character Han lookup marks that character only.
             var end = t.kind === 'w' ? t.end : t.end1;
