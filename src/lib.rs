@@ -257,7 +257,8 @@ impl From<std::io::Error> for BuildError {
 
 /// What `build_into` published.
 pub struct Published {
-    pub site: Site,
+    /// The kind of every page of the site.
+    pub kinds: Vec<content::Kind>,
     pub warnings: Vec<Diagnostic>,
     /// How many HTML pages were written.
     pub html: usize,
@@ -278,7 +279,7 @@ pub fn build_into(
         timed("write", || output::write_atomic_with(&out, dest, wopts))?;
         let html = out.files.keys().filter(|k| k.ends_with(".html")).count();
         return Ok(Published {
-            site,
+            kinds: site.pages.iter().map(|p| p.kind).collect(),
             warnings,
             html,
         });
@@ -289,19 +290,25 @@ pub fn build_into(
         let engine = Arc::new(render::Engine::new(&site.config, &theme)?);
         render_into(&site, &engine, &jobs, &staging, true)
     })?;
-    timed("search", || {
-        use rayon::prelude::*;
-        search::build_index(&search::site::docs(&site))
-            .into_par_iter()
-            .try_for_each(|(path, bytes)| staging.put(&path, &bytes))
-    })?;
-    timed("write", || staging.commit())?;
     let html = jobs
         .iter()
         .filter(|j| !matches!(j, Job::Atom | Job::Sitemap))
         .count();
+    let kinds = site.pages.iter().map(|p| p.kind).collect();
+    timed("search", || {
+        use rayon::prelude::*;
+        let docs = search::site::docs(&site);
+        // The index needs the documents only: the memory of the model (sources, parsed
+        // pages) goes back to the allocator for the index to reuse, which keeps the
+        // build's peak memory at the larger of the two rather than their sum.
+        drop(site);
+        search::build_index(&docs)
+            .into_par_iter()
+            .try_for_each(|(path, bytes)| staging.put(&path, &bytes))
+    })?;
+    timed("write", || staging.commit())?;
     Ok(Published {
-        site,
+        kinds,
         warnings,
         html,
     })

@@ -289,7 +289,7 @@ fn build(
         }
         Ok(built) => {
             print_report(&built.warnings, lang, Some(&root));
-            let count = |k: Kind| built.site.pages.iter().filter(|p| p.kind == k).count();
+            let count = |k: Kind| built.kinds.iter().filter(|&&p| p == k).count();
             let html = built.html;
             let secs = started.elapsed().as_secs_f64();
             let line = match lang {
