@@ -540,57 +540,83 @@ fn unpublished(
     source: &str,
     why: Unpublished,
 ) -> Diagnostic {
-    let (message, hint) = match why {
+    let (message, hint) = unpublished_text(LINK, dest, source, why);
+    Diagnostic::error(input.path, line, column, message).with_hint(hint)
+}
+
+/// What points at a page left out of the build, in the messages of [`unpublished_text`].
+pub struct Pointer {
+    /// The thing pointed at: 链接目标 / link target.
+    pub target: (&'static str, &'static str),
+    /// What to remove instead: 这个链接 / this link.
+    pub this: (&'static str, &'static str),
+}
+
+/// A Markdown link.
+pub const LINK: Pointer = Pointer {
+    target: ("链接目标", "link target"),
+    this: ("这个链接", "this link"),
+};
+
+/// The message and hint for `dest`, which names `content/{source}`, a page left out of
+/// this build for `why`.
+pub fn unpublished_text(p: Pointer, dest: &str, source: &str, why: Unpublished) -> (Text, Text) {
+    let (target_zh, target_en) = p.target;
+    let (this_zh, this_en) = p.this;
+    match why {
         Unpublished::Draft => (
             Text::new(
-                format!("链接目标“{dest}”是草稿（draft: true），本次生成不会发布它"),
+                format!("{target_zh}“{dest}”是草稿（draft: true），本次生成不会发布它"),
                 format!(
-                    "link target `{dest}` is a draft (draft: true) and is not published in this build"
+                    "{target_en} `{dest}` is a draft (draft: true) and is not published in this build"
                 ),
             ),
             Text::new(
                 format!(
-                    "要发布它，删去 content/{source} 里的 draft: true；否则删去这个链接。想连同草稿一起预览，生成或预览时加 --drafts"
+                    "要发布它，删去 content/{source} 里的 draft: true；否则删去{this_zh}。想连同草稿一起预览，生成或预览时加 --drafts"
                 ),
                 format!(
-                    "to publish it, remove `draft: true` from content/{source}; otherwise remove this link. To preview with drafts, build or serve with --drafts"
+                    "to publish it, remove `draft: true` from content/{source}; otherwise remove {this_en}. To preview with drafts, build or serve with --drafts"
                 ),
             ),
         ),
         Unpublished::Scheduled(date) => (
             Text::new(
-                format!("链接目标“{dest}”定于 {date} 发布（publish_date），本次生成还不会发布它"),
                 format!(
-                    "link target `{dest}` is scheduled for {date} (publish_date) and is not published in this build"
+                    "{target_zh}“{dest}”定于 {date} 发布（publish_date），本次生成还不会发布它"
+                ),
+                format!(
+                    "{target_en} `{dest}` is scheduled for {date} (publish_date) and is not published in this build"
                 ),
             ),
             Text::new(
                 format!(
-                    "等它发布后再加这个链接，或把 content/{source} 的 publish_date 改为今天或更早；想提前预览，生成或预览时加 --drafts"
+                    "等它发布后再加{this_zh}，或把 content/{source} 的 publish_date 改为今天或更早；想提前预览，生成或预览时加 --drafts"
                 ),
                 format!(
-                    "add the link once the target is published, or set the publish_date of content/{source} to today or earlier. To preview, build or serve with --drafts"
+                    "add {this_en} once the target is published, or set the publish_date of content/{source} to today or earlier. To preview, build or serve with --drafts"
                 ),
             ),
         ),
         Unpublished::Expired(date) => (
             Text::new(
-                format!("链接目标“{dest}”已过下线日期 {date}（expiry_date），本次生成不再发布它"),
                 format!(
-                    "link target `{dest}` is past its expiry_date ({date}) and is not published in this build"
+                    "{target_zh}“{dest}”已过下线日期 {date}（expiry_date），本次生成不再发布它"
+                ),
+                format!(
+                    "{target_en} `{dest}` is past its expiry_date ({date}) and is not published in this build"
                 ),
             ),
             Text::new(
                 format!(
-                    "删去这个链接，或把 content/{source} 的 expiry_date 改晚；生成或预览时加 --drafts 仍会包含它"
+                    "删去{this_zh}，或把 content/{source} 的 expiry_date 改晚；生成或预览时加 --drafts 仍会包含它"
                 ),
                 format!(
-                    "remove this link, or move the expiry_date of content/{source} later; builds with --drafts still include it"
+                    "remove {this_en}, or move the expiry_date of content/{source} later; builds with --drafts still include it"
                 ),
             ),
         ),
-    };
-    Diagnostic::error(input.path, line, column, message).with_hint(hint)
+    }
 }
 
 /// Resolves `.` and `..` in a content-relative path; `None` when it leaves `content/`.

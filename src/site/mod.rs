@@ -677,7 +677,7 @@ fn build_all(
         files: site_files,
         pages,
     };
-    link_structure(&mut site, &by_rel, &mut diags);
+    link_structure(&mut site, &by_rel, &targets.unpublished, &mut diags);
     site.taxonomies = taxonomy::build(&site);
     site.schedule = schedule(&site);
     let mut warnings = overlaps(&site);
@@ -897,6 +897,12 @@ pub fn sessions(m: &content::LectureMeta) -> Vec<(DateTime, DateTime)> {
     }
 }
 
+/// A course named in front matter (`prerequisites`, a lecture's `course`).
+const COURSE_REF: markdown::Pointer = markdown::Pointer {
+    target: ("课程", "course"),
+    this: ("这一项", "this entry"),
+};
+
 /// Why a page is left out of this build; `None` when it is published.
 fn unpublished_why(p: &Parsed, drafts: bool, today: Date) -> Option<Unpublished> {
     let c = &p.common;
@@ -996,7 +1002,12 @@ fn order_number(rel: &str) -> Option<u64> {
     file[..file.len() - rest.len()].parse().ok()
 }
 
-fn link_structure(site: &mut Site, by_rel: &HashMap<String, usize>, diags: &mut Vec<Diagnostic>) {
+fn link_structure(
+    site: &mut Site,
+    by_rel: &HashMap<String, usize>,
+    unpublished: &HashMap<String, Unpublished>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let files_by_rel: HashMap<&str, (&str, u64)> = site
         .files
         .iter()
@@ -1168,11 +1179,22 @@ fn link_structure(site: &mut Site, by_rel: &HashMap<String, usize>, diags: &mut 
             _ => (&[], false),
         };
         for r in refs {
-            let target = resolve(r, &src).and_then(|rel| by_rel.get(&rel).copied());
+            let rel = resolve(r, &src);
+            let target = rel.as_ref().and_then(|rel| by_rel.get(rel).copied());
             match target.filter(|&t| site.pages[t].kind == Kind::Course) {
                 Some(t) if is_prereq => site.pages[i].prerequisites.push(t),
                 Some(t) => site.pages[i].course = Some(t),
-                None => broken.push((i, r.clone())),
+                None => match rel.and_then(|rel| unpublished.get(&rel).map(|&w| (rel, w))) {
+                    // The course exists but is left out of this build: say why.
+                    Some((rel, why)) => {
+                        let (message, hint) =
+                            markdown::unpublished_text(COURSE_REF, &r.target, &rel, why);
+                        diags.push(
+                            Diagnostic::error(&src.path, r.line, r.column, message).with_hint(hint),
+                        );
+                    }
+                    None => broken.push((i, r.clone())),
+                },
             }
         }
     }
