@@ -51,11 +51,13 @@
 //! still lists every page.
 //!
 //! Building: a sample of the pages cuts the term space into key ranges at
-//! first-character boundaries; pages are tokenised in parallel into (term key,
-//! position) lists grouped by range; each range then gathers its occurrences from
-//! every page, sorts them (radix sort on the key, which keeps page and position
-//! order) and encodes its term blocks, in parallel, already in term order; chunks
-//! are cut and compressed last, on per-thread compressors.
+//! first-character boundaries; pages are tokenised in parallel, a batch at a time,
+//! into (term key, position) lists grouped by range, which are appended to their
+//! ranges (the texts, in UTF-16, to the text files); each range then sorts its
+//! occurrences (radix sort on the key, which keeps page and position order),
+//! encodes its term blocks already in term order, cuts them into chunks and
+//! compresses them, in parallel with the other ranges, freeing its occurrences
+//! when done. Chunks never span two ranges.
 
 use std::collections::HashMap;
 
@@ -369,7 +371,7 @@ impl TokenSink for FieldSink<'_> {
 /// Tokenises the fields of a page (title, meta, headings, body) into `occ`;
 /// returns the title and body lengths in tokens, the body as indexed and where
 /// its pieces start.
-fn tokenize_page(doc: &SearchDoc, piece_tokens: u32, occ: &mut Occurrences) -> PageInfo {
+fn tokenize_page(doc: &SearchDoc, piece_tokens: u32, occ: &mut Occurrences) -> PageText {
     let mut field = |texts: &mut dyn Iterator<Item = &str>, start: u32, limit: u32| {
         let mut sink = FieldSink {
             occ: &mut *occ,
@@ -422,7 +424,7 @@ fn tokenize_page(doc: &SearchDoc, piece_tokens: u32, occ: &mut Occurrences) -> P
     if !cuts.is_empty() && body_len.saturating_sub(cuts.len() as u32 * size) < size / 2 {
         cuts.pop();
     }
-    PageInfo {
+    PageText {
         body_len,
         title_len,
         body,
@@ -441,14 +443,27 @@ struct PageTerms {
     long_text: String,
 }
 
-/// What else the writer keeps of a page: lengths and its text, cut into pieces.
-struct PageInfo {
+/// What the tokeniser learns of a page besides its terms: lengths, the body as
+/// indexed, and where its pieces start.
+struct PageText {
     body_len: u32,
     title_len: u32,
     body: String,
     /// Byte offsets in `body` where pieces 1, 2, … start.
     cuts: Vec<u32>,
 }
+
+/// What else the writer keeps of a page: lengths and its text pieces in UTF-16LE.
+struct PageInfo {
+    body_len: u32,
+    title_len: u32,
+    /// Bytes of the body in UTF-8 (how shared text files are filled).
+    utf8_len: usize,
+    pieces: Vec<Vec<u8>>,
+}
+
+/// Pages analysed at a time.
+const BATCH: usize = 512;
 
 /// Range of `key`: the number of boundaries at or below it.
 #[inline]
@@ -460,7 +475,25 @@ fn range_of(bounds: &[u64], key: u64) -> usize {
 /// range stays in position order).
 fn analyse(doc: &SearchDoc, piece_tokens: u32, bounds: &[u64]) -> (PageTerms, PageInfo) {
     let mut occ = Occurrences::default();
-    let info = tokenize_page(doc, piece_tokens, &mut occ);
+    let text = tokenize_page(doc, piece_tokens, &mut occ);
+    let body = text.body.as_str();
+    let mut start = 0;
+    let pieces = text
+        .cuts
+        .iter()
+        .chain(std::iter::once(&(body.len() as u32)))
+        .map(|&cut| {
+            let piece = utf16le(body.get(start..cut as usize).unwrap_or(""));
+            start = cut as usize;
+            piece
+        })
+        .collect();
+    let info = PageInfo {
+        body_len: text.body_len,
+        title_len: text.title_len,
+        utf8_len: body.len(),
+        pieces,
+    };
     let ranges = bounds.len() + 1;
     let mut range_at = vec![0u32; ranges + 1];
     let (keys, pos) = if ranges == 1 {
@@ -619,44 +652,64 @@ const RANGES: usize = 64;
 /// Marks an occurrence of a term longer than 8 bytes (in the page number).
 const LONG: u32 = 1 << 31;
 
-/// Gathers the occurrences of key range `r` (keys `lo..hi`) from every page and
-/// encodes the range's term blocks. The terms that start with one character
-/// and take more than `set_bytes` together also get that character's page set.
-fn encode_range(
-    pages: &[PageTerms],
-    r: usize,
-    (lo, hi): (u64, Option<u64>),
-    set_bytes: usize,
-) -> RangeBlocks {
+/// The occurrences of one key range, gathered from every page in page order
+/// (each page's in position order); freed as soon as the range is encoded.
+#[derive(Default)]
+struct RangeOcc {
+    keys: Vec<u64>,
+    pos: Vec<u32>,
+    /// Per page that has occurrences here: its id and the end of its run in `keys`.
+    pages: Vec<(u32, u32)>,
+    /// Terms longer than 8 bytes: term, page, position.
+    long: Vec<(Box<str>, u32, u32)>,
+}
+
+impl RangeOcc {
+    /// Appends the occurrences of range `r` of page `id`.
+    fn add(&mut self, id: u32, page: &PageTerms, r: usize) {
+        let (a, b) = (page.range_at[r] as usize, page.range_at[r + 1] as usize);
+        if a < b {
+            self.keys.extend_from_slice(&page.keys[a..b]);
+            self.pos.extend_from_slice(&page.pos[a..b]);
+            self.pages.push((id, self.keys.len() as u32));
+        }
+    }
+}
+
+/// Encodes the term blocks of one key range from its occurrences (consumed).
+/// The terms that start with one character and take more than `set_bytes`
+/// together also get that character's page set.
+fn encode_range(occ: RangeOcc, page_count: usize, set_bytes: usize) -> RangeBlocks {
     // Items, sorted as integers: key, page (| LONG), position (for long terms:
     // index in `longs`). They are added in (page, position) order, so a stable
     // sort by key gives (key, page, position).
     let item = |key: u64, page: u32, low: u32| {
         (u128::from(key) << 64) | (u128::from(page) << 32) | u128::from(low)
     };
-    let total: usize = pages
-        .iter()
-        .map(|p| (p.range_at[r + 1] - p.range_at[r]) as usize)
-        .sum();
-    let mut items: Vec<u128> = Vec::with_capacity(total);
-    let mut longs: Vec<(&str, u32, u32)> = Vec::new();
-    for (id, page) in pages.iter().enumerate() {
-        let id = id as u32;
-        let (a, b) = (page.range_at[r] as usize, page.range_at[r + 1] as usize);
+    let RangeOcc {
+        keys,
+        pos,
+        pages,
+        long,
+    } = occ;
+    let mut items: Vec<u128> = Vec::with_capacity(keys.len() + long.len());
+    let mut start = 0;
+    for &(id, end) in &pages {
+        let end = end as usize;
         items.extend(
-            page.keys[a..b]
+            keys[start..end]
                 .iter()
-                .zip(&page.pos[a..b])
+                .zip(&pos[start..end])
                 .map(|(&k, &p)| item(k, id, p)),
         );
-        for &(s, e, p) in &page.long {
-            let term = page.long_text.get(s as usize..e as usize).unwrap_or("");
-            let key = pack(term.as_bytes());
-            if key >= lo && hi.is_none_or(|hi| key < hi) {
-                items.push(item(key, id | LONG, longs.len() as u32));
-                longs.push((term, id, p));
-            }
-        }
+        start = end;
+    }
+    drop((keys, pos, pages));
+    // Long terms last: a key group that holds one is sorted apart (by term,
+    // page and position) anyway.
+    let longs: Vec<(&str, u32, u32)> = long.iter().map(|(t, id, p)| (&**t, *id, *p)).collect();
+    for (i, &(term, id, _)) in longs.iter().enumerate() {
+        items.push(item(pack(term.as_bytes()), id | LONG, i as u32));
     }
     radix_sort(&mut items);
     let mut out = RangeBlocks {
@@ -665,7 +718,7 @@ fn encode_range(
     };
     let mut scratch = Vec::new();
     let key_of = |it: u128| (it >> 64) as u64;
-    let mut set = PageSet::new(pages.len());
+    let mut set = PageSet::new(page_count);
     // The current first character: its key, first block and first byte.
     let mut first = (u64::MAX, 0, 0);
     for group in items.chunk_by(|a, b| key_of(*a) == key_of(*b)) {
@@ -838,26 +891,147 @@ fn norm_byte(len: u32) -> u8 {
 }
 
 /// A text file: `varint count`, the lengths in UTF-16 code units, the pieces in
-/// UTF-16LE.
-fn text_file(pieces: &[&str]) -> Vec<u8> {
-    let mut head = Vec::new();
-    let mut data = Vec::with_capacity(pieces.iter().map(|p| p.len()).sum::<usize>());
-    put_varint(&mut head, pieces.len() as u64);
+/// UTF-16LE (given already encoded).
+fn text_file(pieces: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(pieces.iter().map(|p| p.len() + 3).sum::<usize>() + 4);
+    put_varint(&mut out, pieces.len() as u64);
     for piece in pieces {
-        let mut units = 0u64;
-        for u in piece.encode_utf16() {
-            data.extend_from_slice(&u.to_le_bytes());
-            units += 1;
-        }
-        put_varint(&mut head, units);
+        put_varint(&mut out, piece.len() as u64 / 2);
     }
-    head.extend_from_slice(&data);
-    head
+    for piece in pieces {
+        out.extend_from_slice(piece);
+    }
+    out
+}
+
+/// `text` in UTF-16LE.
+fn utf16le(text: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(2 * text.len());
+    for u in text.encode_utf16() {
+        out.extend_from_slice(&u.to_le_bytes());
+    }
+    out
+}
+
+/// The text files, made page by page in page order: a page of one piece shares
+/// a file with its neighbours (up to `frag` bytes), a longer one has a file per
+/// piece.
+struct Texts {
+    files: Vec<Vec<u8>>,
+    /// The pieces of the shared file being filled (always the last file begun).
+    open: Option<Vec<Vec<u8>>>,
+    /// Its estimated size; `usize::MAX` when the next one-piece page begins a file.
+    size: usize,
+    frag: usize,
+    /// Per page: first file, index in it, number of pieces.
+    of: Vec<[usize; 3]>,
+}
+
+impl Texts {
+    fn new(frag: usize) -> Self {
+        Texts {
+            files: Vec::new(),
+            open: None,
+            size: usize::MAX,
+            frag,
+            of: Vec::new(),
+        }
+    }
+
+    fn close(&mut self) {
+        if let Some(pieces) = self.open.take() {
+            self.files.push(text_file(&pieces));
+        }
+    }
+
+    fn add(&mut self, info: PageInfo) {
+        let mut pieces = info.pieces;
+        if pieces.len() == 1 {
+            if self.size >= self.frag {
+                self.close();
+                self.size = 0;
+            }
+            let open = self.open.get_or_insert_with(Vec::new);
+            self.of.push([self.files.len(), open.len(), 1]);
+            open.append(&mut pieces);
+            self.size += 2 * info.utf8_len / 3;
+        } else {
+            self.close();
+            self.of.push([self.files.len(), 0, pieces.len()]);
+            for piece in pieces {
+                self.files.push(text_file(&[piece]));
+            }
+            self.size = usize::MAX;
+        }
+    }
+
+    fn finish(mut self) -> (Vec<Vec<u8>>, Vec<[usize; 3]>) {
+        self.close();
+        (self.files, self.of)
+    }
+}
+
+/// Cuts the blocks of one range into chunks of about `chunk_bytes` compressed
+/// (the ratio is measured on a sample of the range) and compresses them; returns
+/// the chunk files and the first term of each.
+fn chunk_range(range: &RangeBlocks, chunk_bytes: usize, level: u32) -> (Vec<Vec<u8>>, Vec<String>) {
+    let count = range.ends.len();
+    let blocks = || (0..count).map(|i| range.block(i));
+    let ratio = {
+        let step = (count / 400).max(1);
+        let sample: Vec<u8> = blocks()
+            .step_by(step)
+            .take(400)
+            .flat_map(|b| b.iter().copied())
+            .collect();
+        if sample.is_empty() {
+            0.5
+        } else {
+            (gzip(&sample, level).len() as f64 / sample.len() as f64).clamp(0.05, 1.0)
+        }
+    };
+    let raw_target = (chunk_bytes as f64 / ratio) as usize;
+    // Chunks as lists of blocks.
+    let mut chunks: Vec<Vec<&[u8]>> = Vec::new();
+    let mut size = 0;
+    for b in blocks() {
+        if chunks.is_empty() || (size > 0 && size + b.len() / 2 > raw_target) {
+            chunks.push(Vec::new());
+            size = 0;
+        }
+        if let Some(c) = chunks.last_mut() {
+            c.push(b);
+        }
+        size += b.len();
+    }
+    let mut raw = Vec::new();
+    let files = chunks
+        .iter()
+        .map(|blocks| {
+            raw.clear();
+            put_varint(&mut raw, blocks.len() as u64);
+            for b in blocks {
+                raw.extend_from_slice(b);
+            }
+            gzip(&raw, level)
+        })
+        .collect();
+    let firsts = chunks
+        .iter()
+        .map(|blocks| {
+            let b = blocks.first().copied().unwrap_or(&[]);
+            let mut p = 0;
+            let len = get_varint(b, &mut p) as usize;
+            let term = b.get(p..p + len).unwrap_or(&[]);
+            String::from_utf8_lossy(term).into_owned()
+        })
+        .collect();
+    (files, firsts)
 }
 
 /// Compresses `files` in parallel at `level`, or stores them (level 0) when a
 /// sample shows that compressing would save less than a tenth.
-fn compress_all(files: Vec<Vec<u8>>, level: u32) -> Vec<Vec<u8>> {
+fn compress_all(mut files: Vec<Vec<u8>>, level: u32) -> Vec<Vec<u8>> {
     let step = (files.len() / 64).max(1);
     let (raw, packed) = files
         .par_iter()
@@ -865,7 +1039,9 @@ fn compress_all(files: Vec<Vec<u8>>, level: u32) -> Vec<Vec<u8>> {
         .map(|f| (f.len(), gzip(f, level).len()))
         .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
     let level = if packed * 10 > raw * 9 { 0 } else { level };
-    files.par_iter().map(|f| gzip(f, level)).collect()
+    // In place: each raw file is freed as soon as its compressed one exists.
+    files.par_iter_mut().for_each(|f| *f = gzip(f, level));
+    files
 }
 
 /// Groups values (actions, tiers, fields) in order of first appearance.
@@ -1002,85 +1178,52 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
     order.sort_by(|a, b| a.url.cmp(&b.url));
 
     let bounds = splitters(&order, piece_tokens);
-    let (pages, infos): (Vec<PageTerms>, Vec<PageInfo>) = order
-        .par_iter()
-        .map(|d| analyse(d, piece_tokens, &bounds))
-        .unzip();
-
-    // Term blocks, built per key range in parallel: each range's blocks are in
-    // term order, and the ranges follow each other.
-    let ranges: Vec<RangeBlocks> = (0..=bounds.len())
-        .into_par_iter()
-        .map(|r| {
-            let lo = if r == 0 { 0 } else { bounds[r - 1] };
-            encode_range(
-                &pages,
-                r,
-                (lo, bounds.get(r).copied()),
-                2 * opts.chunk_bytes,
-            )
-        })
-        .collect();
-    drop(pages);
-    let block_count: usize = ranges.iter().map(|r| r.ends.len()).sum();
-    let blocks = || {
-        ranges
-            .iter()
-            .flat_map(|r| (0..r.ends.len()).map(move |i| r.block(i)))
-    };
-
-    // Cut chunks by estimated compressed size: the ratio is measured on a sample.
-    let ratio = {
-        let step = (block_count / 400).max(1);
-        let sample: Vec<u8> = blocks()
-            .step_by(step)
-            .take(400)
-            .flat_map(|b| b.iter().copied())
+    let n = order.len();
+    // Pages are analysed in parallel a batch at a time; each batch's occurrences
+    // are appended to their key ranges and its texts to the text files, so that
+    // only the ranges (and not the pages as well) are held.
+    let mut occs: Vec<RangeOcc> = (0..=bounds.len()).map(|_| RangeOcc::default()).collect();
+    let mut lens: Vec<(u32, u32)> = Vec::with_capacity(n);
+    let mut texts = Texts::new(opts.frag_bytes);
+    for (b, batch) in order.chunks(BATCH).enumerate() {
+        let base = (b * BATCH) as u32;
+        let analysed: Vec<(PageTerms, PageInfo)> = batch
+            .par_iter()
+            .map(|d| analyse(d, piece_tokens, &bounds))
             .collect();
-        if sample.is_empty() {
-            0.5
-        } else {
-            (gzip(&sample, level).len() as f64 / sample.len() as f64).clamp(0.05, 1.0)
-        }
-    };
-    let raw_target = (opts.chunk_bytes as f64 / ratio) as usize;
-    // Chunks as lists of blocks.
-    let mut chunks: Vec<Vec<&[u8]>> = Vec::new();
-    let mut size = 0;
-    for b in blocks() {
-        if chunks.is_empty() || (size > 0 && size + b.len() / 2 > raw_target) {
-            chunks.push(Vec::new());
-            size = 0;
-        }
-        if let Some(c) = chunks.last_mut() {
-            c.push(b);
-        }
-        size += b.len();
-    }
-    let chunk_files: Vec<Vec<u8>> = chunks
-        .par_iter()
-        .map(|blocks| {
-            let mut raw = Vec::with_capacity(blocks.iter().map(|b| b.len()).sum::<usize>() + 4);
-            put_varint(&mut raw, blocks.len() as u64);
-            for b in blocks {
-                raw.extend_from_slice(b);
+        occs.par_iter_mut().enumerate().for_each(|(r, occ)| {
+            for (i, (terms, _)) in analysed.iter().enumerate() {
+                occ.add(base + i as u32, terms, r);
             }
-            gzip(&raw, level)
-        })
+        });
+        for (i, (terms, info)) in analysed.into_iter().enumerate() {
+            let id = base + i as u32;
+            for &(s, e, p) in &terms.long {
+                let term = terms.long_text.get(s as usize..e as usize).unwrap_or("");
+                let r = range_of(&bounds, pack(term.as_bytes()));
+                occs[r].long.push((term.into(), id, p));
+            }
+            lens.push((info.body_len, info.title_len));
+            texts.add(info);
+        }
+    }
+    let (text_raw, text_of) = texts.finish();
+
+    // Term blocks, built per key range in parallel (each range's blocks are in
+    // term order, and the ranges follow each other), cut into chunks and
+    // compressed at once; a range's occurrences are freed when it is done.
+    let set_bytes = 2 * opts.chunk_bytes;
+    let ranges: Vec<(Vec<Vec<u8>>, Vec<String>)> = occs
+        .into_par_iter()
+        .map(|occ| chunk_range(&encode_range(occ, n, set_bytes), opts.chunk_bytes, level))
         .collect();
-    let chunk_firsts: Vec<String> = chunks
-        .iter()
-        .map(|blocks| {
-            let b = blocks.first().copied().unwrap_or(&[]);
-            let mut p = 0;
-            let len = get_varint(b, &mut p) as usize;
-            let term = b.get(p..p + len).unwrap_or(&[]);
-            String::from_utf8_lossy(term).into_owned()
-        })
-        .collect();
-    let chunk_count = chunks.len();
-    drop(chunks);
-    drop(ranges);
+    let mut chunk_files = Vec::new();
+    let mut chunk_firsts = Vec::new();
+    for (files, firsts) in ranges {
+        chunk_files.extend(files);
+        chunk_firsts.extend(firsts);
+    }
+    let chunk_count = chunk_files.len();
     let dir_pages: Vec<&[String]> = chunk_firsts.chunks(dir_fanout).collect();
     let dir_files: Vec<Vec<u8>> = dir_pages
         .iter()
@@ -1089,7 +1232,6 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
     let dirs: Vec<String> = dir_pages.iter().map(|p| p[0].clone()).collect();
 
     // Filters and the per-page columns.
-    let n = order.len();
     let mut kinds = vec![0u32; DocKind::ALL.len()];
     let mut actions = Vocab::default();
     let mut levels = Vocab::default();
@@ -1098,10 +1240,10 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
     let mut lists = Vec::new();
     let mut domain_lists = Vec::new();
     let mut body_total = 0u64;
-    for (i, (d, info)) in order.iter().zip(&infos).enumerate() {
-        body_total += u64::from(info.body_len);
-        cols[i] = norm_byte(info.body_len);
-        cols[n + i] = info.title_len.min(255) as u8;
+    for (i, (d, &(body_len, title_len))) in order.iter().zip(&lens).enumerate() {
+        body_total += u64::from(body_len);
+        cols[i] = norm_byte(body_len);
+        cols[n + i] = title_len.min(255) as u8;
         cols[2 * n + i] = d.kind.index();
         kinds[usize::from(d.kind.index())] += 1;
         cols[3 * n + i] = match &d.action {
@@ -1121,39 +1263,7 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
     cols.extend_from_slice(&domain_lists);
     let docs_file = gzip(&cols, level);
 
-    // Page texts in pieces, and metadata pointing at them: a page of one piece
-    // shares a file with its neighbours, a longer one has a file per piece.
-    let mut text_files: Vec<Vec<&str>> = Vec::new();
-    let mut text_of = Vec::with_capacity(n);
-    let mut group_size = usize::MAX;
-    for info in &infos {
-        let body = info.body.as_str();
-        if info.cuts.is_empty() {
-            if group_size >= opts.frag_bytes {
-                text_files.push(Vec::new());
-                group_size = 0;
-            }
-            let g = text_files.len() - 1;
-            text_of.push([g, text_files[g].len(), 1]);
-            text_files[g].push(body);
-            group_size += 2 * body.len() / 3;
-        } else {
-            text_of.push([text_files.len(), 0, info.cuts.len() + 1]);
-            let mut start = 0;
-            for &cut in info
-                .cuts
-                .iter()
-                .chain(std::iter::once(&(body.len() as u32)))
-            {
-                let cut = cut as usize;
-                text_files.push(vec![body.get(start..cut).unwrap_or("")]);
-                start = cut;
-            }
-            group_size = usize::MAX;
-        }
-    }
-    let text_raw: Vec<Vec<u8>> = text_files.par_iter().map(|f| text_file(f)).collect();
-    drop(text_files);
+    // Page texts, compressed in place (or stored when they do not compress).
     let text_files = compress_all(text_raw, level);
     let metas: Vec<Meta> = order
         .iter()
