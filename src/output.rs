@@ -193,17 +193,39 @@ impl Staging {
         })
     }
 
-    /// Writes one file, `rel` being its path in the site (`courses/x/index.html`).
+    /// Writes one file, `rel` being its path in the site (`courses/x/index.html`). A file
+    /// the output folder already holds with the same bytes is hard-linked instead of
+    /// written: no new file, no data written, its modification time (and so the
+    /// `Last-Modified` a web server sends) kept, and removing the old tree afterwards
+    /// frees nothing but names. Where links are not possible the file is written.
     pub fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let path = self.dir.join(safe_rel(rel)?);
+        let rel = safe_rel(rel)?;
+        let path = self.dir.join(rel);
         self.make_parent(&path)?;
-        std::fs::write(&path, bytes)
+        let published = self.dest.join(rel);
+        if same_bytes(&published, bytes) && std::fs::hard_link(&published, &path).is_ok() {
+            return Ok(());
+        }
+        write_new(&path, bytes)
     }
 
-    /// Copies the file `src` to `rel`.
+    /// Copies the file `src` to `rel` (hard-linked like [`Staging::put`] when unchanged).
     pub fn copy(&self, rel: &str, src: &Path) -> io::Result<()> {
-        let path = self.dir.join(safe_rel(rel)?);
+        let rel = safe_rel(rel)?;
+        let path = self.dir.join(rel);
         self.make_parent(&path)?;
+        let published = self.dest.join(rel);
+        let unchanged = match (std::fs::metadata(src), std::fs::metadata(&published)) {
+            (Ok(a), Ok(b)) if a.len() == b.len() => {
+                std::fs::read(src).is_ok_and(|bytes| same_bytes(&published, &bytes))
+            }
+            _ => false,
+        };
+        if unchanged && std::fs::hard_link(&published, &path).is_ok() {
+            return Ok(());
+        }
+        // Never through a name that may be a link into the published tree.
+        remove_if_present(&path)?;
         std::fs::copy(src, &path).map(drop)
     }
 
@@ -261,6 +283,40 @@ impl Drop for Staging {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
+    }
+}
+
+/// Whether the file at `path` holds exactly `bytes`.
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
+}
+
+/// Writes `bytes` to a new file at `path`. A file already there (a name written twice)
+/// is removed first rather than truncated, since it may be a hard link into the
+/// published tree, which must not change.
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let create = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    let mut file = match create() {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            remove_if_present(path)?;
+            create()?
+        }
+        other => other?,
+    };
+    file.write_all(bytes)
+}
+
+fn remove_if_present(path: &Path) -> io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
     }
 }
 
@@ -542,6 +598,68 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(real.join("index.html")).unwrap(),
             "one"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_linked_and_the_published_tree_never_changes() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("public");
+        let attachment = dir.path().join("a.pdf");
+        std::fs::write(&attachment, "pdf").unwrap();
+        let mut a = Output::default();
+        a.add("same.html", "same");
+        a.add("changed.html", "old");
+        a.copies.insert("a.pdf".into(), attachment.clone());
+        write_atomic(&a, &dest).unwrap();
+        let inode = |rel: &str| std::fs::metadata(dest.join(rel)).unwrap().ino();
+        let (same, changed, pdf) = (inode("same.html"), inode("changed.html"), inode("a.pdf"));
+
+        let staging = Staging::open(&dest, WriteOptions::default()).unwrap();
+        staging.put("same.html", b"same").unwrap();
+        staging.put("changed.html", b"new").unwrap();
+        staging.copy("a.pdf", &attachment).unwrap();
+        // A name written twice, and a copy over a linked name: the published files
+        // they were linked to keep their bytes.
+        staging.put("same.html", b"rewritten").unwrap();
+        std::fs::write(dir.path().join("b.pdf"), "other").unwrap();
+        staging.copy("a.pdf", &dir.path().join("b.pdf")).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dest.join("same.html")).unwrap(),
+            "same"
+        );
+        assert_eq!(std::fs::read_to_string(dest.join("a.pdf")).unwrap(), "pdf");
+        assert_eq!(
+            std::fs::read_to_string(dest.join("changed.html")).unwrap(),
+            "old"
+        );
+        drop(staging);
+
+        let mut b = Output::default();
+        b.add("same.html", "same");
+        b.add("changed.html", "new");
+        b.copies.insert("a.pdf".into(), attachment);
+        write_atomic(&b, &dest).unwrap();
+        assert_eq!(
+            inode("same.html"),
+            same,
+            "unchanged page linked, not written"
+        );
+        assert_eq!(
+            inode("a.pdf"),
+            pdf,
+            "unchanged attachment linked, not copied"
+        );
+        assert_ne!(inode("changed.html"), changed);
+        assert_eq!(
+            std::fs::read_to_string(dest.join("changed.html")).unwrap(),
+            "new"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dest.join("same.html")).unwrap(),
+            "same"
         );
     }
 }

@@ -66,6 +66,12 @@ pub fn precompress_file(path: &Path) -> io::Result<()> {
     let mut gz_name = path.as_os_str().to_owned();
     gz_name.push(".gz");
     let gz_path = PathBuf::from(gz_name);
+    // A new file, never through an existing name: in a staged tree that name may be a
+    // hard link into the published one (see `output::Staging::put`).
+    match std::fs::remove_file(&gz_path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
     let file = std::fs::File::create(&gz_path)?;
     let mut writer = io::BufWriter::new(file);
     writer.write_all(&gzip(&bytes)?)?;
