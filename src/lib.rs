@@ -60,6 +60,33 @@ pub struct Built {
     /// The root-absolute link warnings among `warnings`, kept by a rebuild for the pages
     /// it does not check again.
     root_links: Vec<Diagnostic>,
+    /// A copy of `output` made ahead of time ([`Built::prepare_rebuild`]), taken by the
+    /// next rebuild to render into.
+    spare: std::sync::Mutex<Option<Output>>,
+}
+
+impl Built {
+    /// Whether `self` and `other` publish the same theme static files, as a rebuild
+    /// after an edit of content does.
+    pub fn same_statics(&self, other: &Built) -> bool {
+        Arc::ptr_eq(&self.engine, &other.engine)
+    }
+
+    /// Does ahead of time what the next [`rebuild`] from `self` would do first: copy the
+    /// output map (tens of thousands of entries on a big site) that it renders into. The
+    /// dev server calls it while it waits for the next change.
+    pub fn prepare_rebuild(&self) {
+        let mut spare = self.spare.lock().unwrap_or_else(|e| e.into_inner());
+        if spare.is_none() {
+            *spare = Some(self.output.clone());
+        }
+    }
+
+    /// The copy of `output` to render a rebuild into.
+    fn output_copy(&self) -> Output {
+        let spare = self.spare.lock().unwrap_or_else(|e| e.into_inner()).take();
+        spare.unwrap_or_else(|| self.output.clone())
+    }
 }
 
 /// Reads `site.yaml` and applies command-line overrides.
@@ -142,7 +169,13 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>
 
 fn render_site_with(site: &Site, engine: &Arc<render::Engine>) -> Result<Output, Vec<Diagnostic>> {
     let mut out = timed("render", || {
-        render_jobs(site, engine, &render::jobs(site), Output::default(), true)
+        render_jobs(
+            site,
+            engine,
+            &render::jobs(site),
+            Output::default(),
+            Extras::ALL,
+        )
     })?;
     timed("search", || add_search_index(site, &mut out));
     Ok(out)
@@ -181,6 +214,25 @@ pub fn add_search_index(site: &Site, out: &mut Output) {
     }
 }
 
+/// What a render writes besides the pages of its jobs.
+#[derive(Clone, Copy)]
+struct Extras {
+    /// The theme's static files.
+    statics: bool,
+    /// The co-located files (attachments, images).
+    copies: bool,
+    /// The calendar files.
+    calendars: bool,
+}
+
+impl Extras {
+    const ALL: Extras = Extras {
+        statics: true,
+        copies: true,
+        calendars: true,
+    };
+}
+
 /// Renders `jobs` on top of `out` (which holds the previous build's files when only part
 /// of the site is rendered again).
 fn render_jobs(
@@ -188,10 +240,10 @@ fn render_jobs(
     engine: &Arc<render::Engine>,
     jobs: &[Job],
     out: Output,
-    calendars: bool,
+    extras: Extras,
 ) -> Result<Output, Vec<Diagnostic>> {
     let sink = std::sync::Mutex::new(out);
-    render_into(site, engine, jobs, &sink, calendars).map_err(|e| match e {
+    render_into(site, engine, jobs, &sink, extras).map_err(|e| match e {
         BuildError::Content(d) => d,
         BuildError::Write(e) => vec![io_diag("", &e)],
     })?;
@@ -203,14 +255,14 @@ fn render_jobs(
     Ok(out)
 }
 
-/// Renders `jobs` with the theme's static files, co-located files and (when `calendars`)
-/// the calendar files into `sink`.
+/// Renders `jobs` and the `extras` asked for (static files, co-located files, calendar
+/// files) into `sink`.
 fn render_into(
     site: &Site,
     engine: &Arc<render::Engine>,
     jobs: &[Job],
     sink: &dyn output::Sink,
-    calendars: bool,
+    extras: Extras,
 ) -> Result<(), BuildError> {
     use rayon::prelude::*;
     let renderer = timed("renderer", || Renderer::new(site, Arc::clone(engine)));
@@ -218,19 +270,23 @@ fn render_into(
     if !diags.is_empty() {
         return Err(BuildError::Content(diags));
     }
-    for (path, bytes) in &engine.statics.files {
-        sink.put(path, bytes.to_vec())?;
+    if extras.statics {
+        for (path, bytes) in &engine.statics.files {
+            sink.put(path, bytes.to_vec())?;
+        }
     }
-    if calendars {
+    if extras.calendars {
         timed("ics", || {
             render::ics::calendars(site)
                 .into_par_iter()
                 .try_for_each(|(path, text)| sink.put(&path, text.into_bytes()))
         })?;
     }
-    site.files
-        .par_iter()
-        .try_for_each(|(asset, url)| sink.copy(&render::url_to_path(url), &asset.abs))?;
+    if extras.copies {
+        site.files
+            .par_iter()
+            .try_for_each(|(asset, url)| sink.copy(&render::url_to_path(url), &asset.abs))?;
+    }
     Ok(())
 }
 
@@ -288,7 +344,7 @@ pub fn build_into(
     let jobs = render::jobs(&site);
     timed("render", || {
         let engine = Arc::new(render::Engine::new(&site.config, &theme)?);
-        render_into(&site, &engine, &jobs, &staging, true)
+        render_into(&site, &engine, &jobs, &staging, Extras::ALL)
     })?;
     let html = jobs
         .iter()
@@ -328,6 +384,7 @@ pub fn build(opts: &Options) -> Result<Built, Vec<Diagnostic>> {
         sources,
         assets,
         root_links,
+        spare: Default::default(),
     })
 }
 
@@ -346,25 +403,7 @@ pub fn rebuild(
     if changed.is_empty() || !changed.iter().all(content_md) {
         return build(opts);
     }
-    let mut sources = prev.sources.clone();
-    for path in changed {
-        let rel = path
-            .strip_prefix("content")
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        sources.retain(|s| s.rel != rel);
-        match std::fs::read(opts.root.join(path)) {
-            Ok(bytes) => sources.push(Arc::new(content::SourceFile {
-                path: path.clone(),
-                rel,
-                bytes: bytes.into(),
-            })),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(vec![io_diag(path, &e)]),
-        }
-    }
-    sources.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let sources = timed("sources", || sources_after(&prev.sources, opts, changed))?;
     let config = prev.site.config.clone();
     let now = opts.now.unwrap_or_else(|| now_in(&config));
     let bopts = site::BuildOptions {
@@ -380,20 +419,30 @@ pub fn rebuild(
             &prev.site.cache,
         )
     })?;
-    let root_links = timed("links", || root_links_after(prev, &site));
+    // `None` when a page came, went or moved.
+    let affected = timed("affected", || render::affected_jobs(&prev.site, &site));
+    let root_links = timed("links", || {
+        root_links_after(prev, &site, affected.is_none())
+    });
     warnings.extend(root_links.iter().cloned());
     // Calendars show lectures only; the search index stays as it was until the caller
     // refreshes it with `add_search_index` (the dev server does so after the reload).
     let lectures_changed = changed.iter().any(|p| p.starts_with("content/lectures"));
-    let output = match timed("affected", || render::affected_jobs(&prev.site, &site)) {
+    let output = match affected {
         Some(jobs) => timed("render", || {
-            render_jobs(
-                &site,
-                &prev.engine,
-                &jobs,
-                prev.output.clone(),
-                lectures_changed,
-            )
+            let mut out = timed("output", || prev.output_copy());
+            // The theme's static files are in `out` already; co-located files too,
+            // unless the edit changed which are published.
+            let copies = prev.site.files != site.files;
+            if copies {
+                out.copies.clear();
+            }
+            let extras = Extras {
+                statics: false,
+                copies,
+                calendars: lectures_changed,
+            };
+            render_jobs(&site, &prev.engine, &jobs, out, extras)
         })?,
         None => render_site_with(&site, &prev.engine)?,
     };
@@ -406,37 +455,81 @@ pub fn rebuild(
         sources,
         assets: prev.assets.clone(),
         root_links,
+        spare: Default::default(),
     })
+}
+
+/// The sources of `prev` with the files `changed` (paths relative to the site root) read
+/// again, added or left out, in the order of `content::walk`: by name, folder by folder,
+/// so by the names along `rel`.
+fn sources_after(
+    prev: &[Arc<content::SourceFile>],
+    opts: &Options,
+    changed: &[PathBuf],
+) -> Result<Vec<Arc<content::SourceFile>>, Vec<Diagnostic>> {
+    let mut sources = prev.to_vec();
+    for path in changed {
+        let rel = path
+            .strip_prefix("content")
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let at = sources.binary_search_by(|s| s.rel.split('/').cmp(rel.split('/')));
+        match (std::fs::read(opts.root.join(path)), at) {
+            (Ok(bytes), at) => {
+                let file = Arc::new(content::SourceFile {
+                    path: path.clone(),
+                    rel,
+                    bytes: bytes.into(),
+                });
+                match at {
+                    Ok(i) => sources[i] = file,
+                    Err(i) => sources.insert(i, file),
+                }
+            }
+            (Err(e), Ok(i)) if e.kind() == std::io::ErrorKind::NotFound => {
+                sources.remove(i);
+            }
+            (Err(e), Err(_)) if e.kind() == std::io::ErrorKind::NotFound => {}
+            (Err(e), _) => return Err(vec![io_diag(path, &e)]),
+        }
+    }
+    Ok(sources)
 }
 
 /// The root-absolute link warnings of `site`, rebuilt from `prev`: the pages whose file
 /// changed are checked again and the others keep their warnings. When a page came, went
-/// or moved, every page is checked again, since the hints name pages by their address.
-fn root_links_after(prev: &Built, site: &Site) -> Vec<Diagnostic> {
+/// or `moved` (the hints name pages by their address), every page is checked again.
+fn root_links_after(prev: &Built, site: &Site, moved: bool) -> Vec<Diagnostic> {
     let (old, new) = (&prev.site.pages, &site.pages);
-    let same_urls = old.len() == new.len()
-        && old
-            .iter()
-            .zip(new)
-            .all(|(a, b)| a.src.rel == b.src.rel && a.url == b.url);
-    if !same_urls {
+    if moved || old.len() != new.len() {
         return publish::links::root_absolute_links(site);
     }
-    let fresh: std::collections::HashSet<&Path> = old
+    // The files read again, by address: a page keeps the same `Arc` while its file is
+    // unchanged.
+    let mut fresh: Vec<usize> = old
         .iter()
         .zip(new)
         .filter(|(a, b)| !Arc::ptr_eq(&a.src, &b.src))
-        .map(|(_, b)| b.src.path.as_path())
+        .map(|(_, b)| Arc::as_ptr(&b.src).addr())
+        .collect();
+    if fresh.is_empty() {
+        return prev.root_links.clone();
+    }
+    fresh.sort_unstable();
+    let is_fresh = |p: &site::Page| fresh.binary_search(&Arc::as_ptr(&p.src).addr()).is_ok();
+    let fresh_paths: Vec<&Path> = new
+        .iter()
+        .filter(|p| is_fresh(p))
+        .map(|p| p.src.path.as_path())
         .collect();
     let mut out: Vec<Diagnostic> = prev
         .root_links
         .iter()
-        .filter(|d| !fresh.contains(d.path.as_path()))
+        .filter(|d| !fresh_paths.contains(&d.path.as_path()))
         .cloned()
         .collect();
-    out.extend(publish::links::root_absolute_links_in(site, |p| {
-        fresh.contains(p.src.path.as_path())
-    }));
+    out.extend(publish::links::root_absolute_links_in(site, is_fresh));
     publish::links::sort_by_position(&mut out);
     out
 }

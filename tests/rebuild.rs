@@ -18,6 +18,8 @@ fn opts(site: &Site) -> Options {
 fn assert_same(site: &Site, changed: &[&str], prev: &jiangtang::Built) -> jiangtang::Built {
     let o = opts(site);
     let changed: Vec<PathBuf> = changed.iter().map(PathBuf::from).collect();
+    // As the dev server does while it waits: the copy of the output is made ahead.
+    prev.prepare_rebuild();
     let mut inc = rebuild(prev, &o, &changed).unwrap_or_else(|d| panic!("rebuild failed: {d:?}"));
     // The search index is refreshed separately (the dev server does it after the reload).
     jiangtang::add_search_index(&inc.site, &mut inc.output);
@@ -30,6 +32,7 @@ fn assert_same(site: &Site, changed: &[&str], prev: &jiangtang::Built) -> jiangt
             "{k} differs from a full build after changing {changed:?}"
         );
     }
+    assert_eq!(inc.output.copies, full.output.copies);
     inc
 }
 
@@ -184,4 +187,38 @@ fn root_absolute_link_warnings_follow_incremental_rebuilds() {
     );
     // Fixed: the warning goes.
     step(&fourth, case, &case_text("@/courses/ke-cheng/index.md"), 1);
+}
+
+#[test]
+fn pages_keep_the_order_of_a_full_build() {
+    // Folder by folder, `a/b.md` comes before `a-b.md`, though `-` sorts before `/`.
+    let site = Site::good();
+    site.write(
+        "content/a/b.md",
+        "---\ntitle: 乙\n---\n\n正文。\n".as_bytes(),
+    );
+    site.write(
+        "content/a-b.md",
+        "---\ntitle: 甲乙\n---\n\n正文。\n".as_bytes(),
+    );
+    let first = build(&opts(&site)).unwrap();
+    site.write(
+        "content/a/b.md",
+        "---\ntitle: 乙（修订）\n---\n\n正文。\n".as_bytes(),
+    );
+    let second = assert_same(&site, &["content/a/b.md"], &first);
+    site.write(
+        "content/a/c.md",
+        "---\ntitle: 丙\n---\n\n正文。\n".as_bytes(),
+    );
+    let third = assert_same(&site, &["content/a/c.md"], &second);
+    let order = |b: &jiangtang::Built| {
+        b.site
+            .pages
+            .iter()
+            .map(|p| p.url.clone())
+            .collect::<Vec<_>>()
+    };
+    let full = build(&opts(&site)).unwrap();
+    assert_eq!(order(&third), order(&full));
 }

@@ -100,10 +100,12 @@ pub fn affected_jobs(prev: &Site, next: &Site) -> Option<Vec<Job>> {
     let mut structural = false;
     let mut extra: std::collections::HashSet<usize> = std::collections::HashSet::new();
     for (i, (a, b)) in prev.pages.iter().zip(&next.pages).enumerate() {
-        if a.src.rel != b.src.rel || a.url != b.url {
+        // The same source has the same path: only a new one needs comparing.
+        let same_src = std::sync::Arc::ptr_eq(&a.src, &b.src);
+        if (!same_src && a.src.rel != b.src.rel) || a.url != b.url {
             return None;
         }
-        if std::sync::Arc::ptr_eq(&a.src, &b.src) {
+        if same_src {
             continue;
         }
         own.push(i);
@@ -186,8 +188,8 @@ impl Engine {
         tera.register_function(
             "url",
             move |kw: Kwargs, _: &State| -> tera::TeraResult<String> {
-                let path: String = kw.must_get("path")?;
-                Ok(join_base(&base, &path))
+                let path: &str = kw.must_get("path")?;
+                Ok(join_base(&base, path))
             },
         );
         let base = config.base_path.clone();
@@ -195,7 +197,7 @@ impl Engine {
         tera.register_function(
             "asset",
             move |kw: Kwargs, _: &State| -> tera::TeraResult<String> {
-                let path: String = kw.must_get("path")?;
+                let path: &str = kw.must_get("path")?;
                 let key = path.trim_start_matches('/');
                 match lookup.get(key) {
                     Some(u) => Ok(join_base(&base, u)),
@@ -221,19 +223,29 @@ impl Engine {
     }
 }
 
+/// Indices into `site.schedule`.
+#[derive(Default)]
+struct ScheduleIndex {
+    /// The sessions of each lecture page.
+    sessions_of: HashMap<usize, Vec<usize>>,
+    /// The sessions of each day.
+    by_day: HashMap<jiff::civil::Date, Vec<usize>>,
+}
+
 /// The site being rendered, with the values every page shares.
 pub struct Renderer<'a> {
     site: &'a Site,
     engine: Arc<Engine>,
     /// `site`, `ui` and `nav`, given to every template.
     shared: [(&'static str, tera::Value); 3],
-    /// (taxonomy key, term name) → (name, url, count)
-    terms: HashMap<(&'static str, String), Value>,
-    /// Indices into `site.schedule`: the sessions of each lecture page, and of each day.
-    sessions_of: HashMap<usize, Vec<usize>>,
-    by_day: HashMap<jiff::civil::Date, Vec<usize>>,
-    /// The lectures that belong to each course.
-    lectures_of_course: HashMap<usize, Vec<usize>>,
+    /// Per taxonomy of `site.taxonomies`, made on first use: term name → (name, url,
+    /// count). The indexes below are made on first use too, so that rendering a page
+    /// again after an edit builds only what that page shows.
+    terms: Vec<OnceLock<HashMap<String, Value>>>,
+    /// Indices into `site.schedule`, made on first use.
+    schedule_index: OnceLock<ScheduleIndex>,
+    /// The lectures that belong to each course, made on first use.
+    lectures_of_course: OnceLock<HashMap<usize, Vec<usize>>>,
     /// Per page, made on first use: its card for lists (course, lecture, case) with the
     /// card already rendered by its partial as `html`, so a list of thousands of entries
     /// costs no template work per entry and a card shown on many pages is made once.
@@ -249,39 +261,55 @@ impl<'a> Renderer<'a> {
             ("ui", engine.ui_value.clone()),
             ("nav", to_tera(&nav(site, &engine.ui))),
         ];
-        let mut terms = HashMap::new();
-        for tax in &site.taxonomies {
-            for t in &tax.terms {
-                terms.insert(
-                    (tax.key, t.name.clone()),
-                    json!({"name": t.name, "url": t.url, "count": t.pages.len()}),
-                );
-            }
-        }
-        let mut sessions_of: HashMap<usize, Vec<usize>> = HashMap::new();
-        let mut by_day: HashMap<jiff::civil::Date, Vec<usize>> = HashMap::new();
-        for (n, o) in site.schedule.iter().enumerate() {
-            sessions_of.entry(o.page).or_default().push(n);
-            by_day.entry(o.start.date()).or_default().push(n);
-        }
-        let mut lectures_of_course: HashMap<usize, Vec<usize>> = HashMap::new();
-        for &l in &site.lectures {
-            if let Some(c) = site.page(l).course {
-                lectures_of_course.entry(c).or_default().push(l);
-            }
-        }
         let n = site.pages.len();
         Renderer {
             site,
             engine,
             shared,
-            terms,
-            sessions_of,
-            by_day,
-            lectures_of_course,
+            terms: site.taxonomies.iter().map(|_| OnceLock::new()).collect(),
+            schedule_index: OnceLock::new(),
+            lectures_of_course: OnceLock::new(),
             cards: (0..n).map(|_| OnceLock::new()).collect(),
             course_lessons: (0..n).map(|_| OnceLock::new()).collect(),
         }
+    }
+
+    /// The terms of the taxonomy `key`: name → (name, url, count).
+    fn terms(&self, key: &str) -> Option<&HashMap<String, Value>> {
+        let t = self.site.taxonomies.iter().rposition(|t| t.key == key)?;
+        Some(self.terms[t].get_or_init(|| {
+            self.site.taxonomies[t]
+                .terms
+                .iter()
+                .map(|t| {
+                    let v = json!({"name": t.name, "url": t.url, "count": t.pages.len()});
+                    (t.name.clone(), v)
+                })
+                .collect()
+        }))
+    }
+
+    fn schedule_index(&self) -> &ScheduleIndex {
+        self.schedule_index.get_or_init(|| {
+            let mut index = ScheduleIndex::default();
+            for (n, o) in self.site.schedule.iter().enumerate() {
+                index.sessions_of.entry(o.page).or_default().push(n);
+                index.by_day.entry(o.start.date()).or_default().push(n);
+            }
+            index
+        })
+    }
+
+    fn lectures_of_course(&self) -> &HashMap<usize, Vec<usize>> {
+        self.lectures_of_course.get_or_init(|| {
+            let mut of: HashMap<usize, Vec<usize>> = HashMap::new();
+            for &l in &self.site.lectures {
+                if let Some(c) = self.site.page(l).course {
+                    of.entry(c).or_default().push(l);
+                }
+            }
+            of
+        })
     }
 
     /// Renders every job in parallel, handing each file to `sink` as soon as it is made.
@@ -723,8 +751,8 @@ impl<'a> Renderer<'a> {
     }
 
     fn term(&self, key: &'static str, name: &str) -> Value {
-        self.terms
-            .get(&(key, name.to_string()))
+        self.terms(key)
+            .and_then(|terms| terms.get(name))
             .cloned()
             .unwrap_or_else(|| json!({"name": name, "url": "", "count": 0}))
     }
@@ -856,7 +884,7 @@ impl<'a> Renderer<'a> {
         let mut v = self.course_card(i);
         merge(&mut v, self.page_value(p));
         let related_lectures: Vec<Value> = self
-            .lectures_of_course
+            .lectures_of_course()
             .get(&i)
             .into_iter()
             .flatten()
@@ -916,6 +944,7 @@ impl<'a> Renderer<'a> {
     fn lecture_card(&self, i: usize) -> Value {
         let s = self.site;
         let mine = self
+            .schedule_index()
             .sessions_of
             .get(&i)
             .into_iter()
@@ -949,6 +978,7 @@ impl<'a> Renderer<'a> {
             let mut week = Vec::new();
             for _ in 0..7 {
                 let lectures: Vec<Value> = self
+                    .schedule_index()
                     .by_day
                     .get(&day)
                     .into_iter()
@@ -992,7 +1022,8 @@ impl<'a> Renderer<'a> {
     fn sessions(&self, i: usize) -> Vec<Value> {
         let now = self.site.now;
         let schedule = &self.site.schedule;
-        self.sessions_of
+        self.schedule_index()
+            .sessions_of
             .get(&i)
             .into_iter()
             .flatten()
@@ -1231,7 +1262,8 @@ fn nav(site: &Site, ui: &BTreeMap<String, String>) -> Value {
         json!({"key": "cases", "title": t("nav_cases", "案例"), "url": "/cases/"}),
         json!({"key": "study", "title": t("nav_study", "我的学习"), "url": "/study/"}),
     ];
-    if site.pages.iter().any(|p| p.url == "/about/") {
+    // Only plain pages can live at /about/.
+    if site.plain.iter().any(|&i| site.page(i).url == "/about/") {
         items.push(json!({"key": "about", "title": t("nav_about", "关于"), "url": "/about/"}));
     }
     Value::Array(items)

@@ -203,7 +203,7 @@ fn absorb(change: Change, into: &mut BTreeSet<PathBuf>, lang: Lang) {
 }
 
 /// Swaps in a good build, then tells the browsers. The outgoing build is freed only
-/// after that, off the path from the save to the reload.
+/// after that, off the path from the save to the reload, on a thread of its own.
 fn publish(
     shared: &Shared,
     built: Built,
@@ -214,7 +214,7 @@ fn publish(
     let (number, id) = shared.next_build_id();
     let base_path = built.site.config.base_path.clone();
     let prev = shared.snapshot();
-    let retired = retire(&prev, &built.output, number);
+    let retired = retire(&prev, &built, number);
     // Until the index of this build is ready, the last refreshed one is the freshest.
     let search = prev.search.clone();
     drop(prev);
@@ -224,7 +224,7 @@ fn publish(
         build_id: id.clone(),
         base_path,
         failure: Vec::new(),
-        retired: Arc::new(retired),
+        retired,
         search: if search_fresh { None } else { search },
         search_fresh,
     });
@@ -232,7 +232,16 @@ fn publish(
         Some(swap) if css_only => shared.hub.css(&id, &swap, &built.warnings),
         _ => shared.hub.reload(&id, &built.warnings),
     }
-    drop(outgoing);
+    // Beside the builder, so that a save right after this one is not kept waiting: the
+    // copy of the output the next rebuild renders into, then freeing the outgoing build.
+    let next = Arc::clone(&built);
+    let _ = std::thread::Builder::new()
+        .name("jiangtang-tidy".into())
+        .spawn(move || {
+            next.prepare_rebuild();
+            drop(next);
+            drop(outgoing);
+        });
     (built, id)
 }
 
@@ -246,10 +255,12 @@ const SEARCH_QUIET: Duration = Duration::from_millis(1000);
 /// came first. Waits for a quiet moment and indexes only the latest build.
 pub(crate) fn refresh_search(shared: &Shared, rx: &Receiver<(String, Arc<Built>)>) {
     // Indexing runs on a pool of its own with one thread: on the shared pool its tasks
-    // would queue in front of the next rebuild's pages.
+    // would queue in front of the next rebuild's pages. The thread runs at the lowest
+    // priority, so that a save while it indexes gets the processor at once.
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .thread_name(|_| "jiangtang-index".into())
+        .start_handler(|_| lower_priority())
         .build()
         .ok();
     while let Ok(mut job) = rx.recv() {
@@ -277,6 +288,13 @@ pub(crate) fn refresh_search(shared: &Shared, rx: &Receiver<(String, Arc<Built>)
             search_fresh: true,
         });
     }
+}
+
+/// Gives the calling thread the lowest scheduling priority (on Linux, where the nice
+/// value belongs to the thread; elsewhere it would slow the whole server).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    let _ = rustix::process::setpriority_process(None, 19);
 }
 
 /// Reports a failed build: terminal, every open tab, and the page itself while there
@@ -386,26 +404,42 @@ fn fingerprint_stem(key: &str) -> Option<&str> {
     (hash.len() == 8 && hash.bytes().all(|b| b.is_ascii_hexdigit())).then_some(stem)
 }
 
+/// Fingerprinted files kept after their build: URL path → (build number, bytes).
+type Retired = BTreeMap<String, (u64, Vec<u8>)>;
+
 /// The fingerprinted files of the outgoing build and recent ones that build `number`
-/// (`new`) no longer has.
-fn retire(prev: &Snapshot, new: &Output, number: u64) -> BTreeMap<String, (u64, Vec<u8>)> {
-    let mut kept: BTreeMap<String, (u64, Vec<u8>)> = prev
+/// (`built`) no longer has.
+fn retire(prev: &Snapshot, built: &Built, number: u64) -> Arc<Retired> {
+    let new = &built.output;
+    // Only the theme's static files are fingerprinted; after an edit of content they
+    // are those of the outgoing build, and nothing new is retired.
+    let old = prev.built.as_deref().filter(|old| !old.same_statics(built));
+    let gone: Vec<&str> = old.map_or_else(Vec::new, |old| {
+        old.output
+            .files
+            .keys()
+            .map(|k| &**k)
+            .filter(|k| fingerprint_stem(k).is_some() && !new.contains(k))
+            .collect()
+    });
+    let expired = |k: &String, n: u64| number.saturating_sub(n) > KEEP_RETIRED || new.contains(k);
+    if gone.is_empty() && !prev.retired.iter().any(|(k, (n, _))| expired(k, *n)) {
+        return Arc::clone(&prev.retired);
+    }
+    let mut kept: Retired = prev
         .retired
         .iter()
-        .filter(|(k, (n, _))| number.saturating_sub(*n) <= KEEP_RETIRED && !new.contains(k))
+        .filter(|(k, (n, _))| !expired(k, *n))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    if let Some(old) = &prev.built {
-        for key in old.output.files.keys() {
-            if fingerprint_stem(key).is_some()
-                && !new.contains(key)
-                && let Some(bytes) = old.output.get(key)
-            {
+    if let Some(old) = old {
+        for key in gone {
+            if let Some(bytes) = old.output.get(key) {
                 kept.insert(key.to_string(), (number, bytes.into_owned()));
             }
         }
     }
-    kept
+    Arc::new(kept)
 }
 
 /// Stylesheets renamed by their fingerprint between two builds: old URL path → new.

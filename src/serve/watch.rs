@@ -24,11 +24,12 @@ pub const WATCHED_DIRS: [&str; 5] = ["content", "themes", "templates", "static",
 pub const SITE_YAML: &str = "site.yaml";
 
 /// How long a path must be quiet before its events are handed on, and how often the
-/// debouncer looks. Editors finish a save (even vim's backup dance) within a few
-/// milliseconds; a longer burst (a `git checkout`) is coalesced by the builder, which
-/// takes everything that arrived while it was building in one go.
-pub const DEBOUNCE: Duration = Duration::from_millis(12);
-const TICK: Duration = Duration::from_millis(3);
+/// debouncer looks; both count in the time from a save to the reload. Editors finish a
+/// save (even vim's backup dance) within a millisecond or two; a longer burst (a `git
+/// checkout`) is coalesced by the builder, which takes everything that arrived while it
+/// was building in one go.
+pub const DEBOUNCE: Duration = Duration::from_millis(5);
+const TICK: Duration = Duration::from_millis(2);
 /// Poll interval of `--poll` (longer when walking the site takes long).
 pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
