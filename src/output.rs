@@ -215,7 +215,10 @@ impl Staging {
         let path = self.dir.join(rel);
         self.make_parent(&path)?;
         let published = self.dest.join(rel);
-        let unchanged = match (std::fs::metadata(src), std::fs::metadata(&published)) {
+        let unchanged = match (
+            std::fs::metadata(src),
+            std::fs::symlink_metadata(&published),
+        ) {
             (Ok(a), Ok(b)) if a.len() == b.len() => {
                 std::fs::read(src).is_ok_and(|bytes| same_bytes(&published, &bytes))
             }
@@ -286,9 +289,9 @@ impl Drop for Staging {
     }
 }
 
-/// Whether the file at `path` holds exactly `bytes`.
+/// Whether `path` is a regular file (not a symbolic link) holding exactly `bytes`.
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
         && std::fs::read(path).is_ok_and(|old| old == bytes)
 }
 
