@@ -505,24 +505,25 @@ fn root_links_after(prev: &Built, site: &Site, moved: bool) -> Vec<Diagnostic> {
     if moved || old.len() != new.len() {
         return publish::links::root_absolute_links(site);
     }
-    // The files read again, by address: a page keeps the same `Arc` while its file is
+    // The pages whose file was read again: a page keeps the same `Arc` while its file is
     // unchanged.
-    let mut fresh: Vec<usize> = old
+    let fresh_pages: Vec<&site::Page> = old
         .iter()
         .zip(new)
         .filter(|(a, b)| !Arc::ptr_eq(&a.src, &b.src))
-        .map(|(_, b)| Arc::as_ptr(&b.src).addr())
+        .map(|(_, b)| b)
         .collect();
-    if fresh.is_empty() {
+    if fresh_pages.is_empty() {
         return prev.root_links.clone();
     }
+    // By address, for the check below that runs once per page of the site.
+    let mut fresh: Vec<usize> = fresh_pages
+        .iter()
+        .map(|p| Arc::as_ptr(&p.src).addr())
+        .collect();
     fresh.sort_unstable();
     let is_fresh = |p: &site::Page| fresh.binary_search(&Arc::as_ptr(&p.src).addr()).is_ok();
-    let fresh_paths: Vec<&Path> = new
-        .iter()
-        .filter(|p| is_fresh(p))
-        .map(|p| p.src.path.as_path())
-        .collect();
+    let fresh_paths: Vec<&Path> = fresh_pages.iter().map(|p| p.src.path.as_path()).collect();
     let mut out: Vec<Diagnostic> = prev
         .root_links
         .iter()
