@@ -32,6 +32,9 @@
 //!   `fold/x.txt.gz` those of the characters outside it; fetched only for the
 //!   characters of a query or an unmatched excerpt that the bitmap marks.
 //!
+//! The dev server adds a delta index beside these files after an edit (see
+//! `delta.rs`): `search/delta/<n>/` in this layout, and a `delta` field in the entry.
+//!
 //! Positions put every field of a page on one line so that phrases can be checked
 //! in any of them: title at 0, breadcrumb/action/tiers/fields at 128, headings at
 //! 256, body from 1024 (see [`Layout`]).
@@ -1053,6 +1056,19 @@ struct Vocab {
 }
 
 impl Vocab {
+    /// A vocabulary that starts with `names` (counted zero times).
+    fn seeded(names: &[String]) -> Vocab {
+        let mut v = Vocab::default();
+        for name in names {
+            if !v.ids.contains_key(name) {
+                v.ids.insert(name.clone(), v.names.len());
+                v.names.push(name.clone());
+                v.counts.push(0);
+            }
+        }
+        v
+    }
+
     fn id(&mut self, name: &str) -> usize {
         if let Some(&i) = self.ids.get(name) {
             self.counts[i] += 1;
@@ -1168,6 +1184,26 @@ fn fold_entry() -> (FoldInfo, Vec<(String, String)>) {
 
 /// Builds the search files; paths are relative to `public/`.
 pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String, Vec<u8>)> {
+    build_segment(docs, opts, &Seed::default())
+}
+
+/// What a segment inherits from the index it extends (see `search::delta`): the
+/// filter values in the order of that index (new values come after them), and
+/// whether the fold files are written (a delta reads its base's).
+#[derive(Default)]
+pub(super) struct Seed<'a> {
+    pub actions: &'a [String],
+    pub levels: &'a [String],
+    pub domains: &'a [String],
+    pub without_fold_files: bool,
+}
+
+/// The files of one index over `docs`, all under `search/`.
+pub(super) fn build_segment(
+    docs: &[SearchDoc],
+    opts: &IndexOptions,
+    seed: &Seed,
+) -> Vec<(String, Vec<u8>)> {
     let level = opts.level.min(9);
     let meta_group = opts.meta_group.max(1);
     let dir_fanout = opts.dir_fanout.max(1);
@@ -1233,9 +1269,9 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
 
     // Filters and the per-page columns.
     let mut kinds = vec![0u32; DocKind::ALL.len()];
-    let mut actions = Vocab::default();
-    let mut levels = Vocab::default();
-    let mut domains = Vocab::default();
+    let mut actions = Vocab::seeded(seed.actions);
+    let mut levels = Vocab::seeded(seed.levels);
+    let mut domains = Vocab::seeded(seed.domains);
     let mut cols = vec![0u8; 4 * n];
     let mut lists = Vec::new();
     let mut domain_lists = Vec::new();
@@ -1287,7 +1323,7 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
 
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
     out.push(("search/docs.bin.gz".to_string(), docs_file));
-    for (name, pairs) in fold_texts {
+    for (name, pairs) in fold_texts.into_iter().filter(|_| !seed.without_fold_files) {
         out.push((
             format!("search/{name}"),
             gzip(pairs.as_bytes(), level.max(6)),

@@ -6,6 +6,7 @@
 //!
 //! The folding table comes from OpenCC (Apache-2.0): see `data/ts_chars.txt`.
 
+pub mod delta;
 mod encode;
 mod index;
 mod normalize;

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::PathBuf;
 
-use super::{DocKind, SearchDoc, build_index, recall_docs_json, tokenize};
+use super::delta::IndexBase;
+use super::{DocKind, IndexOptions, SearchDoc, build_index, recall_docs_json, tokenize};
 
 fn doc(url: &str, title: &str, kind: DocKind, body: &str) -> SearchDoc {
     SearchDoc {
@@ -209,6 +210,156 @@ fn gunzip(bytes: &[u8]) -> Vec<u8> {
 
 fn files() -> BTreeMap<String, Vec<u8>> {
     build_index(&fixture_docs()).into_iter().collect()
+}
+
+/// The fixture site after three edits: one case rewritten, one lecture removed and
+/// one case added with an action and a field the site did not have.
+fn edited_docs() -> Vec<SearchDoc> {
+    let mut docs = fixture_docs();
+    docs.retain(|d| d.url != "/lectures/2025-11-zhou-zhou-xue/");
+    for d in &mut docs {
+        if d.url == "/cases/chan-ye-fa-zhan/" {
+            d.body = "园区招商实行项目专班制，量子通信产业链落户随州高新区。".into();
+        }
+    }
+    let mut added = doc(
+        "/cases/shu-zi-zheng-wu/",
+        "数字政务一网通办",
+        DocKind::Case,
+        "市政务服务中心推行一网通办，群众办事平均跑动次数降到零点三次。",
+    );
+    added.breadcrumb = vec!["案例".into()];
+    added.action = Some("数字赋能".into());
+    added.domains = vec!["数字政府".into(), "党的建设".into()];
+    docs.push(added);
+    docs
+}
+
+/// The delta files of [`edited_docs`] over the fixture index, numbered 1.
+fn delta_files() -> BTreeMap<String, Vec<u8>> {
+    delta_of(&edited_docs(), 1)
+}
+
+/// The delta files of `docs` over the fixture index, numbered `n`.
+fn delta_of(docs: &[SearchDoc], n: u64) -> BTreeMap<String, Vec<u8>> {
+    let base_docs = fixture_docs();
+    let full = files();
+    let base = IndexBase::new(&base_docs, &full["search/index.json.gz"]);
+    let Some(base) = base else {
+        panic!("the fixture's entry file gives no base");
+    };
+    let changes = base.changes(docs);
+    base.delta(docs, &changes, n, &IndexOptions::default())
+        .into_iter()
+        .collect()
+}
+
+/// The fixture site with one page removed and nothing else changed: a delta of no
+/// page that only hides one.
+fn removal_docs() -> Vec<SearchDoc> {
+    let mut docs = fixture_docs();
+    docs.retain(|d| d.url != "/cases/xiang-cun-zhen-xing/");
+    docs
+}
+
+fn json_of(bytes: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(&gunzip(bytes)).unwrap_or_default()
+}
+
+#[test]
+fn a_delta_holds_the_changed_pages_and_hides_the_old_ones() {
+    let base_docs = fixture_docs();
+    let full = files();
+    let Some(base) = IndexBase::new(&base_docs, &full["search/index.json.gz"]) else {
+        panic!("no base");
+    };
+    assert_eq!(base.len(), base_docs.len());
+    assert!(
+        IndexBase::new(&base_docs[1..], &full["search/index.json.gz"]).is_none(),
+        "an entry of other pages is no base"
+    );
+    assert!(IndexBase::new(&base_docs, b"not gzip").is_none());
+    assert!(base.changes(&base_docs).is_empty(), "same pages, no change");
+    let mut shuffled = base_docs.clone();
+    shuffled.reverse();
+    assert!(base.changes(&shuffled).is_empty(), "order does not matter");
+
+    let docs = edited_docs();
+    let changes = base.changes(&docs);
+    let mut urls: Vec<&str> = base_docs.iter().map(|d| d.url.as_str()).collect();
+    urls.sort();
+    let deleted: Vec<&str> = changes.deleted.iter().map(|&i| urls[i as usize]).collect();
+    assert_eq!(
+        deleted,
+        [
+            "/cases/chan-ye-fa-zhan/",
+            "/lectures/2025-11-zhou-zhou-xue/"
+        ]
+    );
+    let fresh: Vec<&str> = changes
+        .fresh
+        .iter()
+        .map(|&i| docs[i].url.as_str())
+        .collect();
+    assert_eq!(
+        fresh,
+        ["/cases/chan-ye-fa-zhan/", "/cases/shu-zi-zheng-wu/"]
+    );
+
+    let delta = delta_files();
+    // The base's files stay; the delta is beside them, without fold files.
+    assert!(
+        delta
+            .keys()
+            .all(|p| p == "search/index.json.gz" || p.starts_with("search/delta/1/"))
+    );
+    assert!(!delta.keys().any(|p| p.contains("/fold/")));
+    let entry = json_of(&delta["search/index.json.gz"]);
+    let old_entry = json_of(&full["search/index.json.gz"]);
+    assert_eq!(
+        entry["build"], old_entry["build"],
+        "base files are unchanged"
+    );
+    assert_eq!(entry["docs"], old_entry["docs"]);
+    assert_eq!(entry["delta"]["dir"], "delta/1/");
+    assert_eq!(entry["delta"]["docs"], 2);
+    assert_eq!(
+        entry["delta"]["deleted"],
+        serde_json::json!(changes.deleted)
+    );
+    // The delta's filter values begin with the base's, new ones after them.
+    let d_entry = json_of(&delta["search/delta/1/index.json.gz"]);
+    assert_eq!(d_entry["docs"], 2);
+    for facet in ["actions", "levels", "domains"] {
+        let old = old_entry[facet]["values"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let new = d_entry[facet]["values"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(new[..old.len()], old[..], "{facet}");
+    }
+    let actions = d_entry["actions"]["values"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(actions.last(), Some(&serde_json::json!("数字赋能")));
+    // The delta's terms are those of its two pages.
+    let inner: BTreeMap<String, Vec<u8>> = delta
+        .iter()
+        .filter_map(|(p, b)| {
+            p.strip_prefix("search/delta/1/")
+                .map(|rest| (format!("search/{rest}"), b.clone()))
+        })
+        .collect();
+    let terms: Vec<String> = decode_terms(&inner).into_iter().map(|t| t.0).collect();
+    assert!(terms.iter().any(|t| t == "量子"));
+    assert!(
+        !terms.iter().any(|t| t == "龙头"),
+        "the old text is not in the delta"
+    );
 }
 
 fn varint(b: &[u8], p: &mut usize) -> u64 {
@@ -604,6 +755,26 @@ fn fixture_index_is_up_to_date() {
         "docs.json".to_string(),
         recall_docs_json(&fixture_docs()).into_bytes(),
     );
+    // The same site after three edits, as the dev server serves it: the delta
+    // beside the index, and the entry file that points at it.
+    expected.insert(
+        "delta-docs.json".to_string(),
+        recall_docs_json(&edited_docs()).into_bytes(),
+    );
+    for (path, bytes) in delta_files() {
+        let path = match path.as_str() {
+            "search/index.json.gz" => "delta-entry.json.gz".to_string(),
+            _ => path,
+        };
+        expected.insert(path, bytes);
+    }
+    for (path, bytes) in delta_of(&removal_docs(), 2) {
+        let path = match path.as_str() {
+            "search/index.json.gz" => "removal-entry.json.gz".to_string(),
+            _ => path,
+        };
+        expected.insert(path, bytes);
+    }
     if std::env::var_os("JT_UPDATE_SEARCH_FIXTURE").is_some() {
         let _ = std::fs::remove_dir_all(&dir);
         for (path, bytes) in &expected {
@@ -621,7 +792,7 @@ fn fixture_index_is_up_to_date() {
             return bytes.to_vec();
         }
         let raw = gunzip(bytes);
-        if path == "search/index.json.gz" {
+        if path.ends_with("index.json.gz") || path.ends_with("-entry.json.gz") {
             let mut v: serde_json::Value = serde_json::from_slice(&raw).unwrap_or_default();
             if let Some(o) = v.as_object_mut() {
                 o.remove("build");

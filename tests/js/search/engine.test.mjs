@@ -240,3 +240,90 @@ test('queries answer well within 30 ms once the index files are loaded', async (
     assert.ok(performance.now() - t0 < 30, q);
   }
 });
+
+// The dev server's incremental index: the fixture site after three edits (one
+// case rewritten, one lecture removed, one case added with a new action), served
+// as the full index plus a delta (see src/search/delta.rs).
+const EDITED = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'delta-docs.json'), 'utf8'));
+
+function deltaEngine(fetched, entry = 'delta-entry.json.gz') {
+  return engine((p) => {
+    if (fetched) fetched.push(p);
+    const file = p === 'index.json.gz' ? path.join(FIXTURE, entry) : path.join(FIXTURE, 'search', p);
+    return fs.promises.readFile(file);
+  });
+}
+
+test('delta: a removed page is hidden by a delta of no page', async () => {
+  const eng = deltaEngine(null, 'removal-entry.json.gz');
+  const got = await urls(eng, '乡村振兴');
+  assert.ok(got.urls.length >= 3, JSON.stringify(got.urls));
+  assert.ok(!got.urls.includes('/cases/xiang-cun-zhen-xing/'));
+  const word = await urls(eng, '香菇');
+  assert.ok(!word.urls.includes('/cases/xiang-cun-zhen-xing/'));
+  assert.ok(word.urls.includes('/lectures/2026-03-da-jiang-tang/'), JSON.stringify(word.urls));
+  const one = await urls(eng, '菇');
+  assert.ok(!one.urls.includes('/cases/xiang-cun-zhen-xing/'));
+  assert.equal(eng.delta.entry.docs, 0);
+});
+
+test('delta: edited, added and removed pages are found as they are now', async () => {
+  const fetched = [];
+  const eng = deltaEngine(fetched);
+  // The rewritten case: found by its new text, no longer by its old text.
+  let got = await urls(eng, '量子通信');
+  assert.deepEqual(got.urls, ['/cases/chan-ye-fa-zhan/']);
+  got = await urls(eng, '龙头企业');
+  assert.deepEqual(got.urls, []);
+  // Its title did not change and still puts it first.
+  got = await urls(eng, '产业发展带动乡村振兴的三点做法');
+  assert.equal(got.urls[0], '/cases/chan-ye-fa-zhan/');
+  // The removed lecture is gone, the added case is there.
+  got = await urls(eng, '网格化管理');
+  assert.deepEqual(got.urls, []);
+  got = await urls(eng, '一网通办');
+  assert.equal(got.urls[0], '/cases/shu-zi-zheng-wu/');
+  assert.ok(fetched.some((p) => p.startsWith('delta/1/t/')), 'the delta was read');
+  assert.ok(!fetched.some((p) => p.startsWith('delta/1/fold/')), 'fold files come from the base');
+});
+
+test('delta: every page of the edited site, and only those, is found by its title', async () => {
+  const eng = deltaEngine();
+  const live = new Set(EDITED.map((d) => d.url));
+  for (const d of EDITED) {
+    const res = await eng.search(d.title);
+    const metas = await Promise.all(res.results.map((r) => eng.meta(r.id)));
+    assert.equal(metas[0].u, d.url, d.title);
+    for (const m of metas) assert.ok(live.has(m.u), m.u + ' is not on the site any more');
+    // No page twice (the base's old copy of an edited page is hidden).
+    assert.equal(new Set(metas.map((m) => m.u)).size, metas.length, d.title);
+  }
+  // Unchanged pages are still found through the base: Pagefind 1237 again.
+  const loop = await urls(eng, '迴圈');
+  assert.deepEqual(loop.urls.slice().sort(), LOOP_PAGES);
+});
+
+test('delta: filters know the new action, excerpts of delta pages are marked', async () => {
+  const eng = deltaEngine();
+  await eng.search('一网通办');
+  assert.ok(eng.entry.actions.values.includes('数字赋能'));
+  assert.ok(eng.entry.actions.values.includes('思想淬炼'));
+  const res = await eng.search('干部', { actions: ['思想淬炼'] });
+  assert.ok(res.total >= 1);
+  for (const r of res.results) assert.equal((await eng.meta(r.id)).a, '思想淬炼');
+  const digital = await eng.search('办事', { actions: ['数字赋能'] });
+  assert.equal(digital.total, 1);
+  assert.equal((await eng.meta(digital.results[0].id)).u, '/cases/shu-zi-zheng-wu/');
+  assert.equal(digital.counts.action['数字赋能'], 1);
+  const both = await eng.search('党的建设', { domains: ['党的建设'] });
+  const found = await Promise.all(both.results.map((r) => eng.meta(r.id)));
+  assert.ok(found.some((m) => m.u === '/cases/shu-zi-zheng-wu/'), 'a base value matches a delta page');
+  const q = await eng.search('量子通信');
+  const ex = await eng.excerpt(q.results[0].id, q.plan, 40);
+  assert.deepEqual(ex.parts.filter((p) => p.mark).map((p) => p.text), ['量子通信']);
+  const text = await eng.text(q.results[0].id);
+  assert.ok(text.includes('项目专班制'));
+  // One-character prefix lookups join both indexes too.
+  const one = await urls(eng, '量');
+  assert.ok(one.urls.includes('/cases/chan-ye-fa-zhan/'));
+});

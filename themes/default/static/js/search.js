@@ -640,8 +640,10 @@
       for (var i = 0; i < bits.length; i++) arr[i] = bits.charCodeAt(i);
       self.foldBits = arr;
       self.foldExtra = new Set(Array.from(fold.extra || '').map(function (c) { return c.codePointAt(0); }));
-      return self.file('docs.bin.gz');
-    }).then(function (cols) {
+      if (entry.delta) self.delta = deltaEngine(self.loadRaw, entry.delta.dir);
+      return Promise.all([self.file('docs.bin.gz'), self.delta ? self.delta.init() : null]);
+    }).then(function (got) {
+      var cols = got[0];
       var n = self.entry.docs;
       var r = new Reader(cols, 4 * n);
       var levels = new Array(n);
@@ -668,6 +670,8 @@
         levels: levels,
         domains: domains
       };
+      self.count = n;
+      if (self.delta) self.joinDelta();
       return self;
     });
     this.ready.catch(function () {
@@ -675,6 +679,79 @@
     });
     return this.ready;
   };
+
+  /**
+   * The engine of a delta index (written by the dev server after an edit: the
+   * changed pages, in `dir`, beside the full index). Its fold files are the base's.
+   */
+  function deltaEngine(load, dir) {
+    return new Engine({
+      load: function (path, opts) {
+        return load(path.indexOf('fold/') === 0 ? path : dir + path, opts);
+      }
+    });
+  }
+
+  /**
+   * Joins the delta's pages to the base's: delta page `i` becomes page
+   * `base.docs + i`, and the base's pages that the delta replaces or removes
+   * (`entry.delta.deleted`) are left out of every posting list. The delta's
+   * filter values start with the base's, so its lists of values are used.
+   */
+  Engine.prototype.joinDelta = function () {
+    var d = this.delta;
+    var n = this.entry.docs;
+    var m = d.entry.docs;
+    var a = this.docs;
+    var b = d.docs;
+    function join(x, y, Type) {
+      var out = new Type(n + m);
+      out.set(x, 0);
+      out.set(y, n);
+      return out;
+    }
+    this.docs = {
+      bodyLen: join(a.bodyLen, b.bodyLen, Float64Array),
+      titleLen: join(a.titleLen, b.titleLen, Uint8Array),
+      kind: join(a.kind, b.kind, Uint8Array),
+      action: join(a.action, b.action, Uint8Array),
+      levels: a.levels.concat(b.levels),
+      domains: a.domains.concat(b.domains)
+    };
+    var gone = new Uint8Array(n);
+    var deleted = this.entry.delta.deleted || [];
+    for (var i = 0; i < deleted.length; i++) if (deleted[i] < n) gone[deleted[i]] = 1;
+    this.deleted = gone;
+    this.count = n + m - deleted.length;
+    var self = this;
+    ['actions', 'levels', 'domains'].forEach(function (f) {
+      self.entry[f] = d.entry[f];
+    });
+  };
+
+  /**
+   * One posting list over base and delta: `a`'s pages but the deleted ones, then
+   * `b`'s numbered after the base's `n` pages.
+   */
+  function joinLists(a, b, n, deleted) {
+    var docs = new Int32Array(a.docs.length + b.docs.length);
+    var ps = new Int32Array(docs.length + 1);
+    var pos = new Int32Array(a.pos.length + b.pos.length);
+    var nd = 0;
+    var np = 0;
+    function put(list, k, id) {
+      docs[nd] = id;
+      ps[nd] = np;
+      pos.set(list.pos.subarray(list.ps[k], list.ps[k + 1]), np);
+      np += list.ps[k + 1] - list.ps[k];
+      nd++;
+    }
+    var k;
+    for (k = 0; k < a.docs.length; k++) if (!deleted[a.docs[k]]) put(a, k, a.docs[k]);
+    for (k = 0; k < b.docs.length; k++) put(b, k, b.docs[k] + n);
+    ps[nd] = np;
+    return { docs: docs.subarray(0, nd), ps: ps.subarray(0, nd + 1), pos: pos.subarray(0, np) };
+  }
 
   /**
    * The fold files (`fold/<n>.txt.gz`, `fold/x.txt.gz`) that folding `text`
@@ -772,6 +849,19 @@
    */
   Engine.prototype.slotList = function (slot, maxChunks) {
     var self = this;
+    if (!this.delta) return this.ownSlotList(slot, maxChunks);
+    return Promise.all([this.ownSlotList(slot, maxChunks), this.delta.slotList(slot, maxChunks)]).then(function (got) {
+      return {
+        list: joinLists(got[0].list, got[1].list, self.entry.docs, self.deleted),
+        truncated: got[0].truncated || got[1].truncated
+      };
+    });
+  };
+
+  /** Posting list of one slot in this engine's own index (see `slotList`). */
+  Engine.prototype.ownSlotList = function (slot, maxChunks) {
+    var self = this;
+    if (this.entry.chunks === 0) return Promise.resolve({ list: EMPTY_LIST, truncated: false });
     var term = slot.term;
     var cap = maxChunks || MAX_PREFIX_CHUNKS;
     if (!slot.prefix) {
@@ -947,7 +1037,7 @@
   Engine.prototype.score = function (p, lists, slotIdx, partial) {
     var e = this.entry;
     var docs = this.docs;
-    var N = Math.max(e.docs, 1);
+    var N = Math.max(this.count, 1);
     var avg = e.avgBody || 1;
     var L = e.layout;
     var u = lists.length;
@@ -1128,6 +1218,7 @@
    * d: date, f: [text file, index in it, number of pieces]}`.
    */
   Engine.prototype.meta = function (id) {
+    if (this.delta && id >= this.entry.docs) return this.delta.meta(id - this.entry.docs);
     var g = this.entry.metaGroup;
     var group = Math.floor(id / g);
     return this.json('m/' + group + '.json.gz').then(function (list) {
@@ -1169,6 +1260,7 @@
   /** Body text of page `id` (as indexed): all its pieces. */
   Engine.prototype.text = function (id) {
     var self = this;
+    if (this.delta && id >= this.entry.docs) return this.delta.text(id - this.entry.docs);
     return this.meta(id).then(function (m) {
       var all = [];
       for (var i = 0; i < (m.f[2] || 1); i++) all.push(self.piece(m, i));
@@ -1201,6 +1293,13 @@
    */
   Engine.prototype.excerpt = function (id, p, maxLen) {
     var self = this;
+    if (this.delta && id >= this.entry.docs) {
+      var local = id - this.entry.docs;
+      var q = Object.create(p || null);
+      q.at = new Map();
+      if (p && p.at && p.at.has(id)) q.at.set(local, p.at.get(id));
+      return this.delta.excerpt(local, q, maxLen);
+    }
     var size = this.entry.pieceTokens;
     return this.meta(id).then(function (m) {
       var count = m.f[2] || 1;
