@@ -1010,7 +1010,7 @@ def run_serve(args, tools, work, builds):
     t_start = time.perf_counter()
     srv = Serve(cmd, os.path.join(logs, "serve.log"))
     stream = None
-    lat, server_ms, kinds, failures = [], [], {}, []
+    lat, server_ms, kinds, failures, search_lat = [], [], {}, [], []
     try:
         i, m = srv.wait_line(r"preview at (http://\S+)", args.serve_timeout)
         if m is None:
@@ -1043,6 +1043,7 @@ def run_serve(args, tools, work, builds):
             if stale:
                 note("edit %d: %d event(s) left over from before: %s" % (k + 1, len(stale), [e[0] for e in stale]))
             sentence = "\n基准测试第%d次修改：这一句由 bench/run.py 追加，用来测量预览刷新延迟。\n" % (k + 1)
+            build_before = (http_json(host, port, base + "__jiangtang/status") or {}).get("build")
             t0 = time.perf_counter()
             with open(lesson, "a", encoding="utf-8") as f:
                 f.write(sentence)
@@ -1064,8 +1065,16 @@ def run_serve(args, tools, work, builds):
             if mm:
                 server_ms.append(int(mm.group(1)))
                 line_idx = j + 1
-            note("edit %2d: %s after %.1f ms%s" % (
-                k + 1, name, ms, "" if not mm else " (server: rebuilt in %s ms)" % mm.group(1)))
+            # The search index of this build (refreshed in the background after the reload).
+            while time.perf_counter() - t0 < args.serve_timeout:
+                st = http_json(host, port, base + "__jiangtang/status") or {}
+                if st.get("build") not in (None, build_before) and st.get("search_fresh"):
+                    search_lat.append(1000 * (time.perf_counter() - t0))
+                    break
+                time.sleep(0.005)
+            note("edit %2d: %s after %.1f ms%s%s" % (
+                k + 1, name, ms, "" if not mm else " (server: rebuilt in %s ms)" % mm.group(1),
+                "" if len(search_lat) <= len(lat) - 1 else "; search index after %.0f ms" % search_lat[-1]))
         time.sleep(args.gap)
         status1 = http_json(host, port, base + "__jiangtang/status") or {}
         if "builds" in status0 and "builds" in status1:
@@ -1087,6 +1096,8 @@ def run_serve(args, tools, work, builds):
                 "median_ms": median(lat), "p95_ms": pct(lat, 95),
                 "min_ms": min(lat) if lat else None, "max_ms": max(lat) if lat else None,
                 "server_rebuild_median_ms": median(server_ms),
+                "search_ms": search_lat, "search_median_ms": median(search_lat),
+                "search_p95_ms": pct(search_lat, 95),
             })
             if not lat:
                 res["available"] = False
@@ -1114,6 +1125,9 @@ def print_serve(res):
         len(res["latency_ms"]), GOAL_SERVE_MS))
     if res.get("server_rebuild_median_ms") is not None:
         say("the server's own rebuild time (its terminal line): median %s ms" % fmt(res["server_rebuild_median_ms"], 0))
+    if res.get("search_median_ms") is not None:
+        say("write → search index of that build served: median %s ms, p95 %s ms (n=%d)" % (
+            fmt(res["search_median_ms"], 0), fmt(res["search_p95_ms"], 0), len(res["search_ms"])))
     if res.get("full_build_wall_s") is not None:
         say("full build of the same corpus in this run (jiangtang build, median): wall %.0f ms, CPU %.0f ms"
             % (1000 * res["full_build_wall_s"], 1000 * res["full_build_cpu_s"]))

@@ -702,9 +702,12 @@ fn the_search_index_follows_edits() {
     let sse = server.events();
     sse.expect("hello");
     let docs = "/training/search/docs.bin.gz";
+    let entry = "/training/search/index.json.gz";
     let before = server.get(docs);
     assert_eq!(before.status, 200);
     assert_eq!(before.header("content-type"), "application/gzip");
+    let entry_before = json_gz(&server.get(entry).body);
+    assert!(entry_before.get("delta").is_none());
     site.write(
         LESSON,
         &site
@@ -712,18 +715,82 @@ fn the_search_index_follows_edits() {
             .replace("title: 第一课", "title: 改名后的第一课"),
     );
     sse.expect("reload");
-    // Rebuilt in the background after the reload.
+    // Refreshed in the background after the reload: only the edited page is indexed
+    // again, into a delta beside the index, which stays as it was.
     let start = Instant::now();
-    while server.get(docs).body == before.body {
+    let delta = loop {
+        let now = json_gz(&server.get(entry).body);
+        if let Some(delta) = now.get("delta") {
+            assert_eq!(now["build"], entry_before["build"]);
+            break delta.clone();
+        }
         assert!(start.elapsed() < WAIT, "the search index never changed");
         std::thread::sleep(Duration::from_millis(50));
-    }
+    };
+    assert_eq!(delta["docs"], 1, "{delta}");
+    assert_eq!(
+        delta["deleted"].as_array().map(Vec::len),
+        Some(1),
+        "{delta}"
+    );
+    assert_eq!(server.get(docs).body, before.body);
+    let dir = delta["dir"].as_str().unwrap_or_default();
+    let delta_entry = json_gz(
+        &server
+            .get(&format!("/training/search/{dir}index.json.gz"))
+            .body,
+    );
+    assert_eq!(delta_entry["docs"], 1);
+    let meta = json_gz(
+        &server
+            .get(&format!("/training/search/{dir}m/0.json.gz"))
+            .body,
+    );
+    assert_eq!(meta[0]["t"], "改名后的第一课", "{meta}");
     assert_eq!(server.get("/training/search/").status, 200);
-    assert_eq!(server.get("/training/search/index.json.gz").status, 200);
     while server.status()["search_fresh"] != true {
         assert!(start.elapsed() < WAIT, "search_fresh never set");
         std::thread::sleep(Duration::from_millis(50));
     }
+
+    // A second edit of the same page replaces the delta; the first stays readable
+    // for a tab that loaded its entry just before.
+    site.write(
+        LESSON,
+        &site
+            .read(LESSON)
+            .replace("title: 改名后的第一课", "title: 再次改名的第一课"),
+    );
+    sse.expect("reload");
+    let second = loop {
+        let now = json_gz(&server.get(entry).body);
+        if now["delta"]["dir"] != delta["dir"] {
+            break now["delta"].clone();
+        }
+        assert!(start.elapsed() < WAIT, "the second delta never came");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(second["docs"], 1, "{second}");
+    assert_eq!(second["deleted"], delta["deleted"]);
+    let dir2 = second["dir"].as_str().unwrap_or_default();
+    let meta = json_gz(
+        &server
+            .get(&format!("/training/search/{dir2}m/0.json.gz"))
+            .body,
+    );
+    assert_eq!(meta[0]["t"], "再次改名的第一课", "{meta}");
+    assert_eq!(
+        server
+            .get(&format!("/training/search/{dir}m/0.json.gz"))
+            .status,
+        200
+    );
+}
+
+fn json_gz(bytes: &[u8]) -> serde_json::Value {
+    let mut raw = Vec::new();
+    let _ = flate2::read::GzDecoder::new(bytes).read_to_end(&mut raw);
+    serde_json::from_slice(&raw).unwrap_or_default()
 }
 
 #[test]

@@ -21,6 +21,9 @@ use serde_json::{Map, Value};
 use super::watch::Change;
 use super::{Shared, Snapshot, clock, ms, pick, say, show};
 use crate::diagnostic::{Diagnostic, Lang, Text};
+use crate::search::IndexOptions;
+use crate::search::SearchDoc;
+use crate::search::delta::IndexBase;
 use crate::{Built, Options, Output};
 
 /// How long a failed build waits for a follow-up save before it is reported.
@@ -245,14 +248,69 @@ fn publish(
     (built, id)
 }
 
-/// How long the builder must have been quiet before the search index is built again:
-/// indexing a big site takes seconds, and the next save's rebuild should not share the
-/// processor with it.
+/// How long the builder must have been quiet before the search index is refreshed
+/// with a delta (a few milliseconds of work per changed page).
+const DELTA_QUIET: Duration = Duration::from_millis(100);
+
+/// How long the builder must have been quiet before the search index is built again
+/// in full: indexing a big site takes seconds, and the next save's rebuild should not
+/// share the processor with it.
 const SEARCH_QUIET: Duration = Duration::from_millis(1000);
 
-/// Builds the search index of each rebuild after its reload went out (the rebuild
+/// Most pages a delta holds or hides before a full index is built instead: 64, or a
+/// sixteenth of the site when that is more.
+fn delta_limit(base_pages: usize) -> usize {
+    (base_pages / 16).max(64)
+}
+
+/// The last full index: what it was built from and its files (`search/…` but
+/// `search/index.html`).
+struct SearchBase {
+    index: IndexBase,
+    files: Arc<Output>,
+}
+
+impl SearchBase {
+    fn new(docs: &[SearchDoc], files: Output) -> Option<SearchBase> {
+        let entry = files.files.get("search/index.json.gz")?;
+        let index = IndexBase::new(docs, entry)?;
+        Some(SearchBase {
+            index,
+            files: Arc::new(files),
+        })
+    }
+
+    /// The base of the index that `built` holds (a full build's).
+    fn of_build(built: &Built) -> Option<SearchBase> {
+        let mut files = Output::default();
+        for (path, bytes) in built.output.files.range::<str, _>((
+            std::ops::Bound::Included("search/"),
+            std::ops::Bound::Unbounded,
+        )) {
+            if !path.starts_with("search/") {
+                break;
+            }
+            if &**path != "search/index.html" {
+                files.files.insert(Arc::clone(path), Arc::clone(bytes));
+            }
+        }
+        SearchBase::new(&crate::search::site::docs(&built.site), files)
+    }
+}
+
+/// Runs `f` on the indexing pool (or here, when there is none).
+fn on_pool<R: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> R + Send) -> R {
+    match pool {
+        Some(pool) => pool.install(f),
+        None => f(),
+    }
+}
+
+/// Refreshes the search index of each rebuild after its reload went out (the rebuild
 /// leaves the index as it was) and serves it with that build, unless a newer build
-/// came first. Waits for a quiet moment and indexes only the latest build.
+/// came first. Waits for a quiet moment and indexes only the latest build: the pages
+/// that changed since the last full index go into a delta (see `search::delta`);
+/// when too many changed, the whole index is built again after a longer quiet.
 pub(crate) fn refresh_search(shared: &Shared, rx: &Receiver<(String, Arc<Built>)>) {
     // Indexing runs on a pool of its own with one thread: on the shared pool its tasks
     // would queue in front of the next rebuild's pages. The thread runs at the lowest
@@ -263,20 +321,92 @@ pub(crate) fn refresh_search(shared: &Shared, rx: &Receiver<(String, Arc<Built>)
         .start_handler(|_| lower_priority())
         .build()
         .ok();
-    while let Ok(mut job) = rx.recv() {
-        while let Ok(newer) = rx.recv_timeout(SEARCH_QUIET) {
+    let pool = pool.as_ref();
+    let first = shared.snapshot().built.clone();
+    let mut base = first.and_then(|built| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            on_pool(pool, || SearchBase::of_build(&built))
+        }))
+        .ok()
+        .flatten()
+    });
+    let opts = IndexOptions::default();
+    let mut deltas = 0u64;
+    // The files of the delta served last, kept one more round for a tab that read
+    // its entry just before it was replaced.
+    let mut last_delta: Vec<(Arc<str>, Arc<[u8]>)> = Vec::new();
+    let mut next = None;
+    loop {
+        let mut job = match next.take() {
+            Some(job) => job,
+            None => match rx.recv() {
+                Ok(job) => job,
+                Err(_) => return,
+            },
+        };
+        while let Ok(newer) = rx.recv_timeout(DELTA_QUIET) {
             job = newer;
         }
         let (id, built) = job;
-        let mut index = Output::default();
-        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &pool {
-            Some(pool) => pool.install(|| crate::add_search_index(&built.site, &mut index)),
-            None => crate::add_search_index(&built.site, &mut index),
-        }))
-        .is_ok();
-        if !ok {
-            continue;
-        }
+        let step = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            on_pool(pool, || {
+                let docs = crate::search::site::docs(&built.site);
+                let delta = base.as_ref().and_then(|b| {
+                    let changes = b.index.changes(&docs);
+                    if changes.len() > delta_limit(b.index.len()) {
+                        return None;
+                    }
+                    let mut out = (*b.files).clone();
+                    let mut fresh = Vec::new();
+                    if !changes.is_empty() {
+                        deltas += 1;
+                        for (path, bytes) in last_delta.iter() {
+                            out.files.insert(Arc::clone(path), Arc::clone(bytes));
+                        }
+                        for (path, bytes) in b.index.delta(&docs, &changes, deltas, &opts) {
+                            let (path, bytes): (Arc<str>, Arc<[u8]>) = (path.into(), bytes.into());
+                            if &*path != "search/index.json.gz" {
+                                fresh.push((Arc::clone(&path), Arc::clone(&bytes)));
+                            }
+                            out.files.insert(path, bytes);
+                        }
+                    }
+                    Some((out, fresh))
+                });
+                (docs, delta)
+            })
+        }));
+        let Ok((docs, delta)) = step else { continue };
+        let index = match delta {
+            Some((out, fresh)) => {
+                last_delta = fresh;
+                out
+            }
+            None => {
+                // A full index takes seconds: only after a longer quiet moment.
+                match rx.recv_timeout(SEARCH_QUIET) {
+                    Ok(newer) => {
+                        next = Some(newer);
+                        continue;
+                    }
+                    Err(RecvTimeoutError::Disconnected) => return,
+                    Err(RecvTimeoutError::Timeout) => {}
+                }
+                let full = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    on_pool(pool, || {
+                        let mut out = Output::default();
+                        for (path, bytes) in crate::search::build_index(&docs) {
+                            out.add(path, bytes);
+                        }
+                        out
+                    })
+                }));
+                let Ok(full) = full else { continue };
+                base = SearchBase::new(&docs, full.clone());
+                last_delta.clear();
+                full
+            }
+        };
         let index = Arc::new(index);
         shared.replace_if(&id, |snap| Snapshot {
             built: snap.built.clone(),

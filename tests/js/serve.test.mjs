@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
+import zlib from 'node:zlib';
 import { REPO_ROOT, BASE_PATH, launchBrowser, watch, settle } from './lib/harness.mjs';
 import { checkJsDir } from './lib/compat.mjs';
 
@@ -199,6 +200,56 @@ test('a broken file shows its diagnostics over the page; fixing it reloads', asy
     assert.equal(await overlay.count(), 0, 'the overlay stayed after the fix');
     await settle(page);
     assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+/** The search page of the preview for `q`: result links and marked words, once they show. */
+async function searchPreview(context, q) {
+  const page = await context.newPage();
+  const problems = watch(page);
+  await page.goto(server.url('search/?q=' + encodeURIComponent(q)), { waitUntil: 'load' });
+  await page.locator('main [role=status]').filter({ hasText: /找到|没有/ }).waitFor({ timeout: 30000 });
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('main .search-results__list > li')].every((li) => li.querySelector('p') && li.querySelector('p').textContent !== ''),
+  );
+  const results = await page.locator('main .search-results__list > li').evaluateAll((lis) =>
+    lis.map((li) => ({
+      href: li.querySelector('a').getAttribute('href'),
+      marks: [...li.querySelectorAll('mark')].map((m) => m.textContent),
+    })),
+  );
+  await settle(page);
+  assert.deepEqual(problems, []);
+  await page.close();
+  return results;
+}
+
+test('search on the preview follows edits: the edited page is indexed again by itself', async () => {
+  const context = await strictContext();
+  try {
+    const edits = ['增量索引第一版：长江经济带绿色发展示范区。', '增量索引第二版：汉襄肉牛产业带。'];
+    for (const text of edits) {
+      const before = (await status()).build;
+      write(LESSON_FILE, lesson(text));
+      await until(async () => {
+        const s = await status();
+        return s.build !== before && s.search_fresh;
+      }, 'the search index of the edit');
+    }
+    const entry = await (await fetch(server.url('search/index.json.gz'))).arrayBuffer();
+    const delta = JSON.parse(zlib.gunzipSync(Buffer.from(entry)).toString('utf8')).delta;
+    assert.ok(delta && delta.docs === 1, 'the edit went into a delta of one page: ' + JSON.stringify(delta));
+    const now = await searchPreview(context, '汉襄肉牛产业带');
+    assert.equal(now.length, 1, JSON.stringify(now));
+    assert.ok(now[0].href.endsWith(LESSON_URL), now[0].href);
+    assert.ok(now[0].marks.includes('汉襄肉牛产业带'), JSON.stringify(now[0].marks));
+    const old = await searchPreview(context, '绿色发展示范区');
+    assert.ok(!old.some((r) => r.href.endsWith(LESSON_URL)), 'the text of the first edit is still found');
+    // The other pages are still found through the full index.
+    const others = await searchPreview(context, '乡村振兴');
+    assert.ok(others.length > 3, JSON.stringify(others));
   } finally {
     await context.close();
   }
