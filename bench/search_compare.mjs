@@ -12,8 +12,8 @@
  * --site is a site built by jiangtang (its `search/` index is read, and its
  * page texts give the queries); --pagefind is the bundle `pagefind --site …`
  * wrote for the same site. --jiangtang-only measures jiangtang's client alone
- * (Pagefind's bundle still gives the judge the texts of every page), which is
- * quick when only jiangtang's index changed.
+ * (no --pagefind needed; the judge then knows only the pages jiangtang indexed),
+ * which is quick when only jiangtang's index changed.
  *
  * Queries: random substrings of 2–8 characters of page bodies (never starting
  * inside a Latin word), a share of them (--trad) written in traditional
@@ -57,7 +57,9 @@ function args(argv) {
     else if (a === '--jiangtang-only') o.jiangtangOnly = true;
     else throw new Error(`unknown option ${a}`);
   }
-  if (!o.site || !o.pagefind) throw new Error('usage: search_compare.mjs --site DIR --pagefind DIR [options]');
+  if (!o.site || !(o.pagefind || o.jiangtangOnly)) {
+    throw new Error('usage: search_compare.mjs --site DIR (--pagefind DIR | --jiangtang-only) [options]');
+  }
   return o;
 }
 
@@ -93,7 +95,9 @@ function traditionalMap() {
 }
 
 function diskLoader(dir, counter) {
-  return (p) => fs.promises.readFile(path.join(dir, p)).then((b) => {
+  return (p, opts) => fs.promises.readFile(path.join(dir, p)).then((b) => {
+    // A range of a pack, as a web server answers a range request.
+    if (opts && opts.range) b = b.subarray(opts.range[0], opts.range[0] + opts.range[1]);
     if (counter) counter.bytes += b.length;
     return b;
   });
@@ -176,8 +180,8 @@ async function main() {
   JT.setFoldTable(fs.readFileSync(path.join(root, 'src/search/data/ts_chars.txt'), 'utf8'));
   const squeezed = new Map(pages.map((p) => [p.url, squeeze(`${p.title}\n${p.meta}\n${p.body}`)]));
 
-  const pfc = await pagefindClient(o.pagefind);
-  for (const f of pfc.frag.values()) {
+  const pfc = o.jiangtangOnly ? null : await pagefindClient(o.pagefind);
+  for (const f of pfc ? pfc.frag.values() : []) {
     if (!squeezed.has(f.url)) squeezed.set(f.url, squeeze(f.text));
   }
 

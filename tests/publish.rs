@@ -202,6 +202,16 @@ impl Nginx {
         http_get(self.port, path, gzip)
     }
 
+    /// A request for bytes `first..=last`, as the search client sends it.
+    fn get_range(&self, path: &str, first: usize, last: usize) -> Response {
+        http_get_with(
+            self.port,
+            path,
+            true,
+            &format!("Range: bytes={first}-{last}\r\n"),
+        )
+    }
+
     fn access_log(&self) -> String {
         std::fs::read_to_string(self.prefix.join("access.log")).unwrap_or_default()
     }
@@ -251,14 +261,19 @@ fn encode_path(path: &str) -> String {
 }
 
 fn http_get(port: u16, path: &str, gzip: bool) -> Response {
+    http_get_with(port, path, gzip, "")
+}
+
+/// A GET with `extra` header lines (each ending in CRLF).
+fn http_get_with(port: u16, path: &str, gzip: bool, extra: &str) -> Response {
     let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).expect("connect to nginx");
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
         .expect("timeout");
     let ae = if gzip {
-        "Accept-Encoding: gzip\r\n"
+        format!("Accept-Encoding: gzip\r\n{extra}")
     } else {
-        ""
+        extra.to_string()
     };
     let req = format!(
         "GET {} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: jiangtang-test\r\n{ae}Connection: close\r\n\r\n",
@@ -731,6 +746,36 @@ fn nginx_serves_the_sample_portal_under_training() {
     };
     let crawl = crawl(&nginx, "/training/", "/training/", &public);
     assert_no_problems("crawl of /training/", &crawl.problems);
+
+    // The search client reads term chunks and page texts as ranges of their packs,
+    // with the headers a browser sends.
+    let dir: serde_json::Value = {
+        use std::io::Read as _;
+        let gz = std::fs::read(public.join("search/d/0.json.gz")).expect("search/d/0.json.gz");
+        let mut raw = Vec::new();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_end(&mut raw)
+            .expect("gunzip");
+        serde_json::from_slice(&raw).expect("directory page")
+    };
+    let lens: Vec<usize> = dir["n"]
+        .as_array()
+        .expect("chunk lengths")
+        .iter()
+        .filter_map(|n| n.as_u64().map(|n| n as usize))
+        .collect();
+    assert!(lens.len() >= 2, "{dir}");
+    let pack = std::fs::read(public.join("search/t/0.gz")).expect("search/t/0.gz");
+    let (start, end) = (lens[0], lens[0] + lens[1]);
+    let r = nginx.get_range("/training/search/t/0.gz?v=x", start, end - 1);
+    assert_eq!(r.status, 206, "range request: {:?}", r.headers);
+    assert_eq!(
+        r.header("content-range"),
+        Some(format!("bytes {start}-{}/{}", end - 1, pack.len()).as_str())
+    );
+    assert_eq!(r.body, pack[start..end], "the second chunk");
+    assert_eq!(&r.body[..2], &[0x1f, 0x8b], "a chunk is a gzip member");
+    assert_eq!(r.header("content-encoding"), None);
     let pages: Vec<(&String, &Response)> = crawl
         .fetched
         .iter()

@@ -225,11 +225,16 @@ impl Resp {
 
 /// One request on its own connection, the target sent byte for byte.
 fn request(port: u16, method: &str, target: &str) -> Resp {
+    request_with(port, method, target, "")
+}
+
+/// A request with `extra` header lines (each ending in CRLF).
+fn request_with(port: u16, method: &str, target: &str, extra: &str) -> Resp {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     s.set_read_timeout(Some(WAIT)).expect("timeout");
     write!(
         s,
-        "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+        "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{extra}Connection: close\r\n\r\n"
     )
     .expect("send");
     let mut raw = Vec::new();
@@ -706,6 +711,21 @@ fn the_search_index_follows_edits() {
     let before = server.get(docs);
     assert_eq!(before.status, 200);
     assert_eq!(before.header("content-type"), "application/gzip");
+    // Packs are read by range.
+    let pack = server.get("/training/search/t/0.gz");
+    assert_eq!(pack.status, 200);
+    let part = request_with(
+        server.port,
+        "GET",
+        "/training/search/t/0.gz?v=1",
+        "Range: bytes=10-19\r\n",
+    );
+    assert_eq!(part.status, 206);
+    assert_eq!(
+        part.header("content-range"),
+        format!("bytes 10-19/{}", pack.body.len())
+    );
+    assert_eq!(part.body, pack.body[10..20]);
     let entry_before = json_gz(&server.get(entry).body);
     assert!(entry_before.get("delta").is_none());
     site.write(

@@ -9,24 +9,30 @@
 //! - `docs.bin.gz` — one row per page, columns: body-length norm (u8),
 //!   title length in tokens (u8), kind (u8), action (u8, 0 = none, else 1 + index),
 //!   then per page `count, indices…` varints for levels and for domains.
-//! - `d/<n>.json.gz` — the term directory, second level: the first term of each of
-//!   `dirFanout` consecutive chunks (the entry holds the first term of each page),
-//!   so the entry stays small however large the site.
-//! - `t/<n>.bin.gz` — term chunks, cut by compressed size, terms in code-point
-//!   order: `varint count`, then per term `varint len, UTF-8, varint df,
-//!   varint byte length, postings`; postings are per page `varint (Δid << 1 | m)`,
-//!   when `m` is 1 `varint n` (else n = 1), then `n × varint Δposition`.
+//! - `d/<n>.json.gz` — the term directory, second level, for `dirFanout`
+//!   consecutive chunks (the entry holds the first term of each page, so it stays
+//!   small however large the site): `{t: [first term of each chunk], n:
+//!   [compressed length of each chunk]}`.
+//! - `t/<n>.gz` — the term pack of directory page `n`: its chunks one after the
+//!   other, each a gzip member of its own; the client fetches one chunk with an
+//!   HTTP range request (its offset is the sum of the lengths before it), or cuts
+//!   it out of the whole pack when a server ignores ranges. A chunk's terms are
+//!   cut by compressed size, in code-point order: `varint count`, then per term
+//!   `varint len, UTF-8, varint df, varint byte length, postings`; postings are
+//!   per page `varint (Δid << 1 | m)`, when `m` is 1 `varint n` (else n = 1),
+//!   then `n × varint Δposition`.
 //! - `m/<g>.json.gz` — metadata of pages `g*metaGroup …`: url, title, kind,
-//!   breadcrumb, action, date and where its text pieces are (`f: [file, index,
-//!   count]`).
-//! - `f/<n>.bin.gz` — page texts for excerpts, cut into pieces of
-//!   `pieceTokens` body tokens (piece `i` starts with body token `i × pieceTokens`;
-//!   the last piece takes the rest): `varint count`, `count × varint length` in
-//!   UTF-16 code units, then the pieces in UTF-16LE. A page of one piece shares
+//!   breadcrumb, action, date and where its text pieces are (`f: [index,
+//!   count]`, `x: [[pack, offset, length], …]`, one text file, or one per piece).
+//! - `f/<n>.gz` — text packs (up to `pack_bytes`, read by range like term packs)
+//!   of page texts for excerpts, cut into pieces of `pieceTokens` body tokens
+//!   (piece `i` starts with body token `i × pieceTokens`; the last piece takes the
+//!   rest). A text file (one gzip member): `varint count`, `count × varint length`
+//!   in UTF-16 code units, then the pieces in UTF-16LE. A page of one piece shares
 //!   its file with its neighbours up to `frag_bytes`; a longer page has one file
-//!   per piece (`file + i`), so an excerpt costs one small file. When a sample of
-//!   these files does not compress (text that is already dense), they are stored
-//!   in gzip without compression.
+//!   per piece, so an excerpt costs one small range. When a sample of these files
+//!   does not compress (text that is already dense), they are stored in gzip
+//!   without compression.
 //! - `fold/<n>.txt.gz` — the traditional → simplified pairs (written one after
 //!   the other) of the characters `start + n × bucket …` of the fold bitmap, and
 //!   `fold/x.txt.gz` those of the characters outside it; fetched only for the
@@ -90,7 +96,7 @@ const LAYOUT: Layout = Layout {
 };
 
 /// Format version of the files; the client refuses other versions.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// Separates the two characters of a junction term (`X Y`); never part of a token.
 const JUNCTION: u8 = b' ';
@@ -106,6 +112,8 @@ pub struct IndexOptions {
     pub meta_group: usize,
     /// Target size of a text file shared by one-piece pages (UTF-16 bytes).
     pub frag_bytes: usize,
+    /// Largest text pack (compressed bytes; a bigger text file has a pack of its own).
+    pub pack_bytes: usize,
     /// Body tokens per text piece (one excerpt needs one piece).
     pub piece_tokens: u32,
     /// gzip level, 0–9.
@@ -119,6 +127,7 @@ impl Default for IndexOptions {
             dir_fanout: 64,
             meta_group: 8,
             frag_bytes: 2 * 1024,
+            pack_bytes: 256 * 1024,
             piece_tokens: 1024,
             level: 2,
         }
@@ -1112,7 +1121,7 @@ struct Entry {
     #[serde(rename = "avgBody")]
     avg_body: f64,
     layout: Layout,
-    /// Number of term chunks (`t/<i>.bin.gz`).
+    /// Number of term chunks (in the packs `t/<i / dirFanout>.gz`).
     chunks: usize,
     /// Chunks per directory page (`d/<i>.json.gz`).
     #[serde(rename = "dirFanout")]
@@ -1142,9 +1151,41 @@ struct Meta<'a> {
     a: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     d: Option<&'a str>,
-    /// Text: first file, index in it, number of pieces (one file each when more
-    /// than one).
-    f: [usize; 3],
+    /// Text: index in its file, number of pieces (one file each when more than
+    /// one).
+    f: [usize; 2],
+    /// Where each of its text files is: pack, offset, length.
+    x: &'a [[usize; 3]],
+}
+
+/// A page of the term directory: the first term and the compressed length of each
+/// of its chunks (the chunks are in its term pack in this order).
+#[derive(Serialize)]
+struct DirPage<'a> {
+    t: &'a [String],
+    n: Vec<usize>,
+}
+
+/// Puts `files` one after the other into packs of at most `limit` bytes (a bigger
+/// file has one of its own); returns the packs and where each file is in them
+/// (pack, offset, length).
+fn pack_files(files: Vec<Vec<u8>>, limit: usize) -> (Vec<Vec<u8>>, Vec<[usize; 3]>) {
+    let mut packs: Vec<Vec<u8>> = Vec::new();
+    let mut at = Vec::with_capacity(files.len());
+    for f in files {
+        let n = packs.len();
+        match packs.last_mut() {
+            Some(p) if p.len() + f.len() <= limit => {
+                at.push([n - 1, p.len(), f.len()]);
+                p.extend_from_slice(&f);
+            }
+            _ => {
+                at.push([n, 0, f.len()]);
+                packs.push(f);
+            }
+        }
+    }
+    (packs, at)
 }
 
 /// Code points per fold file (`fold/<n>.txt.gz`).
@@ -1261,10 +1302,21 @@ pub(super) fn build_segment(
     }
     let chunk_count = chunk_files.len();
     let dir_pages: Vec<&[String]> = chunk_firsts.chunks(dir_fanout).collect();
+    // A term pack holds the chunks of one directory page, one after the other; the
+    // directory page has their lengths.
     let dir_files: Vec<Vec<u8>> = dir_pages
         .iter()
-        .map(|page| gzip(&serde_json::to_vec(page).unwrap_or_default(), level))
+        .zip(chunk_files.chunks(dir_fanout))
+        .map(|(firsts, files)| {
+            let page = DirPage {
+                t: firsts,
+                n: files.iter().map(Vec::len).collect(),
+            };
+            gzip(&serde_json::to_vec(&page).unwrap_or_default(), level)
+        })
         .collect();
+    let term_packs: Vec<Vec<u8>> = chunk_files.chunks(dir_fanout).map(<[_]>::concat).collect();
+    drop(chunk_files);
     let dirs: Vec<String> = dir_pages.iter().map(|p| p[0].clone()).collect();
 
     // Filters and the per-page columns.
@@ -1300,18 +1352,19 @@ pub(super) fn build_segment(
     let docs_file = gzip(&cols, level);
 
     // Page texts, compressed in place (or stored when they do not compress).
-    let text_files = compress_all(text_raw, level);
+    let (text_packs, text_at) = pack_files(compress_all(text_raw, level), opts.pack_bytes);
     let metas: Vec<Meta> = order
         .iter()
         .zip(&text_of)
-        .map(|(d, f)| Meta {
+        .map(|(d, &[file, index, count])| Meta {
             u: &d.url,
             t: &d.title,
             k: d.kind.key(),
             b: &d.breadcrumb,
             a: d.action.as_deref(),
             d: d.date.as_deref(),
-            f: *f,
+            f: [index, count],
+            x: text_at.get(file..file + count).unwrap_or(&[]),
         })
         .collect();
     let meta_files: Vec<Vec<u8>> = metas
@@ -1332,14 +1385,14 @@ pub(super) fn build_segment(
     for (i, f) in dir_files.into_iter().enumerate() {
         out.push((format!("search/d/{i}.json.gz"), f));
     }
-    for (i, f) in chunk_files.into_iter().enumerate() {
-        out.push((format!("search/t/{i}.bin.gz"), f));
+    for (i, f) in term_packs.into_iter().enumerate() {
+        out.push((format!("search/t/{i}.gz"), f));
     }
     for (i, f) in meta_files.into_iter().enumerate() {
         out.push((format!("search/m/{i}.json.gz"), f));
     }
-    for (i, f) in text_files.into_iter().enumerate() {
-        out.push((format!("search/f/{i}.bin.gz"), f));
+    for (i, f) in text_packs.into_iter().enumerate() {
+        out.push((format!("search/f/{i}.gz"), f));
     }
     let mut h = Fnv::new();
     for (path, bytes) in &out {

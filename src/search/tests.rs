@@ -204,7 +204,7 @@ pub(super) fn fixture_docs() -> Vec<SearchDoc> {
 
 fn gunzip(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    let _ = flate2::read::GzDecoder::new(bytes).read_to_end(&mut out);
+    let _ = flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut out);
     out
 }
 
@@ -380,14 +380,45 @@ fn varint(b: &[u8], p: &mut usize) -> u64 {
 /// pages with no positions.
 type Decoded = (String, Vec<(u64, Vec<u64>)>);
 
-/// Decodes every term chunk.
-fn decode_terms(files: &BTreeMap<String, Vec<u8>>) -> Vec<Decoded> {
+/// The compressed bytes at `[pack, offset, length]` of pack folder `dir`.
+fn packed<'a>(files: &'a BTreeMap<String, Vec<u8>>, dir: &str, at: &[u64]) -> &'a [u8] {
+    let pack = &files[&format!("search/{dir}/{}.gz", at[0])];
+    &pack[at[1] as usize..(at[1] + at[2]) as usize]
+}
+
+/// Every term chunk (compressed), read through the directory pages and their packs.
+fn chunks(files: &BTreeMap<String, Vec<u8>>) -> Vec<Vec<u8>> {
     let entry: serde_json::Value =
         serde_json::from_slice(&gunzip(&files["search/index.json.gz"])).unwrap_or_default();
-    let chunks = entry["chunks"].as_u64().unwrap_or(0);
+    let count = entry["chunks"].as_u64().unwrap_or(0) as usize;
+    let fanout = entry["dirFanout"].as_u64().unwrap_or(1) as usize;
     let mut out = Vec::new();
-    for i in 0..chunks {
-        let raw = gunzip(&files[&format!("search/t/{i}.bin.gz")]);
+    for page in 0..count.div_ceil(fanout) {
+        let dir: serde_json::Value =
+            serde_json::from_slice(&gunzip(&files[&format!("search/d/{page}.json.gz")]))
+                .unwrap_or_default();
+        let lens: Vec<u64> = dir["n"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_u64()).collect())
+            .unwrap_or_default();
+        assert_eq!(dir["t"].as_array().map(Vec::len), Some(lens.len()));
+        let mut offset = 0;
+        for len in lens {
+            out.push(packed(files, "t", &[page as u64, offset, len]).to_vec());
+            offset += len;
+        }
+        let pack_len = files[&format!("search/t/{page}.gz")].len() as u64;
+        assert_eq!(offset, pack_len, "pack {page} is its chunks");
+    }
+    assert_eq!(out.len(), count);
+    out
+}
+
+/// Decodes every term chunk.
+fn decode_terms(files: &BTreeMap<String, Vec<u8>>) -> Vec<Decoded> {
+    let mut out = Vec::new();
+    for chunk in chunks(files) {
+        let raw = gunzip(&chunk);
         let mut p = 0;
         let n = varint(&raw, &mut p);
         for _ in 0..n {
@@ -607,8 +638,12 @@ fn page_texts_are_cut_into_pieces_that_join_up_again() {
         .collect();
     let metas: serde_json::Value =
         serde_json::from_slice(&gunzip(&files["search/m/0.json.gz"])).unwrap_or_default();
-    let text = |file: u64| -> Vec<String> {
-        let raw = gunzip(&files[&format!("search/f/{file}.bin.gz")]);
+    let text = |at: &serde_json::Value| -> Vec<String> {
+        let at: Vec<u64> = at
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_u64()).collect())
+            .unwrap_or_default();
+        let raw = gunzip(packed(&files, "f", &at));
         let mut p = 0;
         let count = varint(&raw, &mut p);
         let lens: Vec<usize> = (0..count).map(|_| varint(&raw, &mut p) as usize).collect();
@@ -625,11 +660,15 @@ fn page_texts_are_cut_into_pieces_that_join_up_again() {
     };
     // Pages in URL order: /long/ is page 0.
     let f = &metas[0]["f"];
-    let (first, pieces) = (f[0].as_u64().unwrap_or(0), f[2].as_u64().unwrap_or(0));
+    let pieces = f[1].as_u64().unwrap_or(0);
     assert!(pieces >= 5, "{f}");
+    assert_eq!(
+        metas[0]["x"].as_array().map(Vec::len),
+        Some(pieces as usize)
+    );
     let mut joined = String::new();
     for i in 0..pieces {
-        let list = text(first + i);
+        let list = text(&metas[0]["x"][i as usize]);
         assert_eq!(list.len(), 1);
         joined.push_str(&list[0]);
         if i + 1 < pieces {
@@ -639,10 +678,15 @@ fn page_texts_are_cut_into_pieces_that_join_up_again() {
     }
     assert_eq!(joined, super::prepare_body(&body));
     let g = &metas[1]["f"];
-    assert_eq!(g[2], 1);
+    assert_eq!(g[1], 1);
     assert_eq!(
-        text(g[0].as_u64().unwrap_or(0))[g[1].as_u64().unwrap_or(0) as usize],
+        text(&metas[1]["x"][0])[g[0].as_u64().unwrap_or(0) as usize],
         "短短的正文。"
+    );
+    // Both pages' texts are in one pack.
+    assert_eq!(
+        files.keys().filter(|k| k.starts_with("search/f/")).count(),
+        1
     );
 }
 
@@ -655,12 +699,14 @@ fn every_file_is_gzip_and_the_entry_describes_them() {
     }
     let entry: serde_json::Value =
         serde_json::from_slice(&gunzip(&files["search/index.json.gz"])).unwrap_or_default();
-    assert_eq!(entry["format"], 2);
+    assert_eq!(entry["format"], 3);
     assert_eq!(entry["docs"].as_u64(), Some(fixture_docs().len() as u64));
-    let chunks = entry["chunks"].as_u64().unwrap_or(0);
-    assert!(chunks >= 1);
-    for i in 0..chunks {
-        assert!(files.contains_key(&format!("search/t/{i}.bin.gz")));
+    // Every chunk in a pack is a gzip member of its own.
+    let chunks = chunks(&files);
+    assert!(!chunks.is_empty());
+    for c in &chunks {
+        assert_eq!(&c[..2], &[0x1f, 0x8b]);
+        assert!(!gunzip(c).is_empty());
     }
     assert!(files.contains_key("search/docs.bin.gz"));
     // 黨 U+9EE8 is in the fold file of U+9C00 … U+9FFF.

@@ -185,12 +185,32 @@ fn reserved(rq: Request, shared: &Shared, snap: &Snapshot, name: &str) {
 /// An answer from the build; HTML gets the live-reload script.
 fn send(rq: Request, snap: &Snapshot, status: u16, key: &str, bytes: Cow<'_, [u8]>) {
     let ctype = paths::content_type(key);
-    let body = if ctype.starts_with("text/html") {
-        paths::inject(&bytes, &script_tag(snap))
-    } else {
-        bytes.into_owned()
-    };
-    send_plain(rq, status, key, body);
+    if ctype.starts_with("text/html") {
+        return send_plain(rq, status, key, paths::inject(&bytes, &script_tag(snap)));
+    }
+    // A part of a file (the search client reads its packs by range).
+    let range = rq
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Range"))
+        .and_then(|h| paths::byte_range(h.value.as_str(), bytes.len()));
+    match range {
+        Some((start, end)) if status == 200 => {
+            let content_range = format!("bytes {start}-{}/{}", end - 1, bytes.len());
+            respond(
+                rq,
+                206,
+                &[
+                    ("Content-Type", ctype),
+                    ("Content-Range", &content_range),
+                    ("Cache-Control", "no-store"),
+                    ("X-Content-Type-Options", "nosniff"),
+                ],
+                &bytes[start..end],
+            );
+        }
+        _ => send_plain(rq, status, key, bytes.into_owned()),
+    }
 }
 
 fn send_plain(rq: Request, status: u16, key: &str, body: Vec<u8>) {
@@ -241,6 +261,7 @@ fn respond(rq: Request, status: u16, headers: &[(&str, &str)], body: &[u8]) {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        206 => "Partial Content",
         301 => "Moved Permanently",
         404 => "Not Found",
         405 => "Method Not Allowed",

@@ -183,8 +183,46 @@ pub fn with_base(html: &[u8], base: &str) -> Vec<u8> {
     out
 }
 
+/// The bytes `start..end` of a body of `len` bytes that a `Range` header asks for:
+/// one range of bytes (`a-b`, `a-` or `-n`). Anything else, or a range outside the
+/// body, is `None`, and the whole body is sent (a server may ignore a range).
+pub fn byte_range(header: &str, len: usize) -> Option<(usize, usize)> {
+    let spec = header.trim().strip_prefix("bytes=")?.trim();
+    if spec.contains(',') {
+        return None;
+    }
+    let (a, b) = spec.split_once('-')?;
+    let (start, end) = match (a.trim(), b.trim()) {
+        ("", n) => {
+            let n: usize = n.parse().ok()?;
+            (len.checked_sub(n.min(len))?, len)
+        }
+        (a, "") => (a.parse().ok()?, len),
+        (a, b) => {
+            let last: usize = b.parse().ok()?;
+            (a.parse().ok()?, last.saturating_add(1).min(len))
+        }
+    };
+    (start < end && end <= len).then_some((start, end))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn byte_ranges() {
+        assert_eq!(byte_range("bytes=0-9", 100), Some((0, 10)));
+        assert_eq!(byte_range("bytes=90-", 100), Some((90, 100)));
+        assert_eq!(byte_range("bytes=-10", 100), Some((90, 100)));
+        assert_eq!(byte_range("bytes=95-200", 100), Some((95, 100)));
+        assert_eq!(byte_range("bytes=100-120", 100), None);
+        assert_eq!(byte_range("bytes=5-4", 100), None);
+        assert_eq!(byte_range("bytes=0-1,5-6", 100), None);
+        assert_eq!(byte_range("items=0-1", 100), None);
+        assert_eq!(byte_range("bytes=x-1", 100), None);
+        assert_eq!(byte_range("bytes=-0", 100), None);
+        assert_eq!(byte_range("bytes=0-0", 0), None);
+    }
+
     use super::*;
 
     #[test]

@@ -107,12 +107,22 @@ function mainTexts(page, hrefs) {
 test('header search: suggestions as you type, highlighted; keyboard and click open them', async () => {
   const course = byKind(env.site.pages).course[0];
   const { context, page, problems } = await open(env.server.origin + course.url);
+  // Term chunks and page texts are parts of packs, read by range.
+  const parts = [];
+  page.on('response', (r) => {
+    if (/\/search\/(t|f)\/\d+\.gz/.test(r.url())) parts.push([r.status(), r.request().headers().range || '']);
+  });
   try {
     const box = headerBox(page);
     await box.click();
     await box.pressSequentially('应急', { delay: 30 });
     let list = await waitForSuggestions(page, '应急');
     assert.ok(list.length >= 2, 'two characters already suggest pages');
+    assert.ok(parts.length > 0, 'no term pack was read');
+    for (const [status, range] of parts) {
+      assert.equal(status, 206, 'a pack was read whole');
+      assert.match(range, /^bytes=\d+-\d+$/);
+    }
     await box.pressSequentially('管理', { delay: 30 });
     list = await waitForSuggestions(page, '应急管理');
     const pages = list.filter((s) => s.kind);

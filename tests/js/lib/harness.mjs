@@ -245,9 +245,9 @@ export async function serve(siteDir, base = BASE_PATH) {
     let stat = fs.statSync(file, { throwIfNoEntry: false });
     if (stat?.isDirectory()) {
       if (!pathname.endsWith('/')) return redirect(res, pathname + '/');
-      return sendFile(res, path.join(file, 'index.html'), req.method, notFound);
+      return sendFile(res, path.join(file, 'index.html'), req.method, notFound, req.headers.range);
     }
-    return sendFile(res, file, req.method, notFound);
+    return sendFile(res, file, req.method, notFound, req.headers.range);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${server.address().port}`;
@@ -268,10 +268,23 @@ function redirect(res, location) {
   res.end();
 }
 
-function sendFile(res, file, method, notFound) {
+function sendFile(res, file, method, notFound, range) {
   const stat = fs.statSync(file, { throwIfNoEntry: false });
   if (!stat?.isFile()) return notFound(res);
-  res.writeHead(200, { 'Content-Type': contentType(file), 'Content-Length': stat.size });
+  // One range of bytes, as nginx answers it (the search client reads packs so).
+  const m = /^bytes=(\d+)-(\d*)$/.exec(range || '');
+  if (m && Number(m[1]) < stat.size) {
+    const start = Number(m[1]);
+    const end = Math.min(m[2] === '' ? stat.size - 1 : Number(m[2]), stat.size - 1);
+    res.writeHead(206, {
+      'Content-Type': contentType(file),
+      'Content-Length': end - start + 1,
+      'Content-Range': `bytes ${start}-${end}/${stat.size}`,
+    });
+    if (method === 'HEAD') return res.end();
+    return fs.createReadStream(file, { start, end }).pipe(res);
+  }
+  res.writeHead(200, { 'Content-Type': contentType(file), 'Content-Length': stat.size, 'Accept-Ranges': 'bytes' });
   if (method === 'HEAD') return res.end();
   fs.createReadStream(file).pipe(res);
 }

@@ -16,10 +16,10 @@ const JT = createRequire(import.meta.url)(path.join(root, 'themes/default/static
 const FIXTURE = path.join(here, 'fixture');
 const docs = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'docs.json'), 'utf8'));
 
+const readFixture = recall.diskLoader(FIXTURE);
+
 function engine(load) {
-  return JT.createEngine({
-    load: load || ((p) => fs.promises.readFile(path.join(FIXTURE, 'search', p)))
-  });
+  return JT.createEngine({ load: load || readFixture });
 }
 
 /** URLs of the results of `q`, best first. */
@@ -189,27 +189,46 @@ test('a lone character between punctuation is looked up with its neighbour', asy
 
 test('an excerpt fetches only the piece of the text that holds the match', async () => {
   const fetched = [];
-  const eng = engine((p) => {
-    fetched.push(p);
-    return fs.promises.readFile(path.join(FIXTURE, 'search', p));
+  const eng = engine((p, opts) => {
+    fetched.push(opts && opts.range ? `${p}@${opts.range.join('+')}` : p);
+    return readFixture(p, opts);
   });
   const res = await eng.search('收官标记');
   const id = res.results[0].id;
   const meta = await eng.meta(id);
   assert.equal(meta.u, '/about/chang-pian/');
-  assert.ok(meta.f[2] >= 3, 'the long page has several pieces');
+  assert.ok(meta.f[1] >= 3, 'the long page has several pieces');
+  assert.equal(meta.x.length, meta.f[1], 'one text file per piece');
   const texts = () => fetched.filter((p) => p.startsWith('f/'));
   const ex = await eng.excerpt(id, res.plan, 60);
   assert.ok(ex.parts.some((p) => p.mark && p.text === '收官标记'));
   assert.ok(ex.before, 'the excerpt is from the end of the page');
-  assert.deepEqual(texts(), [`f/${meta.f[0] + meta.f[2] - 1}.bin.gz`], 'only the last piece');
+  const last = meta.x[meta.x.length - 1];
+  assert.deepEqual(texts(), [`f/${last[0]}.gz@${last[1]}+${last[2]}`], 'only the last piece, by range');
   const whole = await eng.text(id);
   assert.equal(whole, docs.find((d) => d.url === '/about/chang-pian/').body);
 });
 
 test('works when the server already un-gzipped the files', async () => {
-  const eng = engine(async (p) => zlib.gunzipSync(await fs.promises.readFile(path.join(FIXTURE, 'search', p))));
+  const eng = engine(async (p, opts) => zlib.gunzipSync(await readFixture(p, opts)));
   assert.equal((await urls(eng, '段简')).urls[0], '/about/jian-ti/');
+  const res = await eng.search('收官标记');
+  const ex = await eng.excerpt(res.results[0].id, res.plan, 60);
+  assert.ok(ex.parts.some((p) => p.mark && p.text === '收官标记'));
+});
+
+test('works when the server ignores range requests (whole packs are cut here)', async () => {
+  const asked = [];
+  const eng = engine((p, opts) => {
+    if (opts && opts.range) asked.push(p);
+    return fs.promises.readFile(path.join(FIXTURE, 'search', p));
+  });
+  assert.equal((await urls(eng, '段简')).urls[0], '/about/jian-ti/');
+  const res = await eng.search('收官标记');
+  const ex = await eng.excerpt(res.results[0].id, res.plan, 60);
+  assert.ok(ex.parts.some((p) => p.mark && p.text === '收官标记'));
+  assert.ok(asked.some((p) => p.startsWith('t/')) && asked.some((p) => p.startsWith('f/')));
+  for (const d of docs) assert.equal((await urls(eng, d.title)).urls[0], d.url, d.title);
 });
 
 test('a failing fetch rejects, and a later search retries', async () => {
@@ -247,10 +266,9 @@ test('queries answer well within 30 ms once the index files are loaded', async (
 const EDITED = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'delta-docs.json'), 'utf8'));
 
 function deltaEngine(fetched, entry = 'delta-entry.json.gz') {
-  return engine((p) => {
+  return engine((p, opts) => {
     if (fetched) fetched.push(p);
-    const file = p === 'index.json.gz' ? path.join(FIXTURE, entry) : path.join(FIXTURE, 'search', p);
-    return fs.promises.readFile(file);
+    return p === 'index.json.gz' ? fs.promises.readFile(path.join(FIXTURE, entry)) : readFixture(p, opts);
   });
 }
 

@@ -49,9 +49,16 @@ function freshClient() {
   return req(file);
 }
 
-/** Loader reading `<public>/search/<path>` from disk. */
-function diskLoader(publicDir) {
-  return (p) => fs.promises.readFile(path.join(publicDir, 'search', p));
+/**
+ * Loader reading `<public>/search/<path>` from disk, and only the bytes asked for
+ * when the engine asks for a range (`opts.range`: [offset, length]), as a web
+ * server answers a range request.
+ */
+export function diskLoader(publicDir) {
+  return (p, opts) =>
+    fs.promises.readFile(path.join(publicDir, 'search', p)).then((b) =>
+      opts && opts.range ? b.subarray(opts.range[0], opts.range[0] + opts.range[1]) : b,
+    );
 }
 
 /** Normalised text with every run of separators squeezed to one space. */

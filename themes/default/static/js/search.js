@@ -602,22 +602,34 @@
     this.ready = null;
   }
 
-  /** Fetches and un-gzips one file of the index, once. */
-  Engine.prototype.file = function (path, fresh) {
+  /**
+   * Fetches and un-gzips one file of the index, once; with `range` ([offset,
+   * length]), only those bytes of it (a gzip member of a pack). A loader may
+   * ignore the range and return the whole file, which is then cut here.
+   */
+  Engine.prototype.file = function (path, fresh, range) {
     var self = this;
-    var hit = this.files.get(path);
+    var key = range ? path + '@' + range[0] : path;
+    var hit = this.files.get(key);
     if (hit) return hit;
-    var p = Promise.resolve(this.loadRaw(path, { fresh: !!fresh, build: this.entry ? this.entry.build : '' }))
+    var opts = { fresh: !!fresh, build: this.entry ? this.entry.build : '' };
+    if (range) opts.range = range;
+    var p = Promise.resolve(this.loadRaw(path, opts))
       .then(function (raw) {
         var bytes = raw instanceof Uint8Array ? raw : new Uint8Array(raw);
         self.stats.bytes += bytes.length;
         self.stats.files += 1;
+        // The whole pack (the server ignored the range): cut the member out. Other
+        // lengths are a member that the server un-gzipped itself (gunzip passes it).
+        var whole = range && bytes.length !== range[1] && bytes.length >= range[0] + range[1] &&
+          bytes[range[0]] === 0x1f && bytes[range[0] + 1] === 0x8b;
+        if (whole) bytes = bytes.subarray(range[0], range[0] + range[1]);
         return gunzip(bytes);
       });
     p.catch(function () {
-      self.files.delete(path); // let a later search retry
+      self.files.delete(key); // let a later search retry
     });
-    this.files.set(path, p);
+    this.files.set(key, p);
     return p;
   };
 
@@ -632,7 +644,7 @@
     var self = this;
     if (this.ready) return this.ready;
     this.ready = this.json('index.json.gz', true).then(function (entry) {
-      if (entry.format !== 2) throw makeError('format', 'unknown index format ' + entry.format);
+      if (entry.format !== 3) throw makeError('format', 'unknown index format ' + entry.format);
       self.entry = entry;
       var fold = entry.fold;
       var bits = typeof atob === 'function' ? atob(fold.bits) : Buffer.from(fold.bits, 'base64').toString('binary');
@@ -793,15 +805,23 @@
     }));
   };
 
+  /** Directory page `i`: `{t: first terms, n: compressed lengths}` of its chunks. */
   Engine.prototype.dirPage = function (i) {
     return this.json('d/' + i + '.json.gz');
   };
 
+  /** Chunk `i`: a range of the term pack of its directory page. */
   Engine.prototype.chunk = function (i) {
     var self = this;
     var hit = this.chunks.get(i);
     if (hit) return hit;
-    var p = this.file('t/' + i + '.bin.gz').then(parseChunk);
+    var page = Math.floor(i / this.entry.dirFanout);
+    var p = this.dirPage(page).then(function (dir) {
+      var j = i - page * self.entry.dirFanout;
+      var offset = 0;
+      for (var k = 0; k < j; k++) offset += dir.n[k];
+      return self.file('t/' + page + '.gz', false, [offset, dir.n[j]]);
+    }).then(parseChunk);
     p.catch(function () {
       self.chunks.delete(i);
     });
@@ -814,8 +834,8 @@
     var e = this.entry;
     var page = floorIndex(e.dirs, term);
     if (page < 0) return Promise.resolve(-1);
-    return this.dirPage(page).then(function (firsts) {
-      var j = floorIndex(firsts, term);
+    return this.dirPage(page).then(function (dir) {
+      var j = floorIndex(dir.t, term);
       return j < 0 ? -1 : page * e.dirFanout + j;
     });
   };
@@ -825,8 +845,8 @@
     var e = this.entry;
     if (i >= e.chunks) return Promise.resolve(null);
     var page = Math.floor(i / e.dirFanout);
-    return this.dirPage(page).then(function (firsts) {
-      return firsts[i - page * e.dirFanout];
+    return this.dirPage(page).then(function (dir) {
+      return dir.t[i - page * e.dirFanout];
     });
   };
 
@@ -1229,11 +1249,11 @@
   var utf16 = new TextDecoder('utf-16le');
 
   /**
-   * A text file: `varint count`, the lengths in UTF-16 code units, then the
-   * pieces in UTF-16LE.
+   * The text file at `at` ([pack, offset, length] in `f/`): `varint count`, the
+   * lengths in UTF-16 code units, then the pieces in UTF-16LE.
    */
-  Engine.prototype.textFile = function (n) {
-    return this.file('f/' + n + '.bin.gz').then(function (bytes) {
+  Engine.prototype.textFile = function (at) {
+    return this.file('f/' + at[0] + '.gz', false, [at[1], at[2]]).then(function (bytes) {
       var r = new Reader(bytes, 0);
       var count = r.u();
       var lens = [];
@@ -1251,9 +1271,9 @@
   /** Piece `i` of the text of the page with metadata `m`. */
   Engine.prototype.piece = function (m, i) {
     var f = m.f;
-    var many = f[2] > 1;
-    return this.textFile(many ? f[0] + i : f[0]).then(function (list) {
-      return list[many ? 0 : f[1]] || '';
+    var many = f[1] > 1;
+    return this.textFile(m.x[many ? i : 0]).then(function (list) {
+      return list[many ? 0 : f[0]] || '';
     });
   };
 
@@ -1263,7 +1283,7 @@
     if (this.delta && id >= this.entry.docs) return this.delta.text(id - this.entry.docs);
     return this.meta(id).then(function (m) {
       var all = [];
-      for (var i = 0; i < (m.f[2] || 1); i++) all.push(self.piece(m, i));
+      for (var i = 0; i < (m.f[1] || 1); i++) all.push(self.piece(m, i));
       return Promise.all(all);
     }).then(function (pieces) {
       return pieces.join('');
@@ -1302,7 +1322,7 @@
     }
     var size = this.entry.pieceTokens;
     return this.meta(id).then(function (m) {
-      var count = m.f[2] || 1;
+      var count = m.f[1] || 1;
       var at = p && p.at ? p.at.get(id) : undefined;
       var first = 0;
       if (at !== undefined && count > 1) first = Math.min(Math.floor(at / size), count - 1);
@@ -1472,7 +1492,10 @@
       load: function (path, opts) {
         var url = base + 'search/' + path;
         if (opts.build && !opts.fresh) url += '?v=' + encodeURIComponent(opts.build);
-        return fetch(url, { cache: opts.fresh ? 'no-cache' : 'default', credentials: 'same-origin' })
+        var init = { cache: opts.fresh ? 'no-cache' : 'default', credentials: 'same-origin' };
+        // A part of a pack; a server that ignores the range sends all of it.
+        if (opts.range) init.headers = { Range: 'bytes=' + opts.range[0] + '-' + (opts.range[0] + opts.range[1] - 1) };
+        return fetch(url, init)
           .then(function (res) {
             if (!res.ok) throw makeError('http', 'HTTP ' + res.status + ' ' + url);
             return res.arrayBuffer();
