@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 
-use flate2::{Compress, Compression, Crc, FlushCompress, Status};
+use libdeflater::{CompressionLvl, Compressor, crc32};
 
 /// Appends `v` as an unsigned LEB128 varint (7 bits a byte, low bits first).
 #[inline]
@@ -15,12 +15,13 @@ pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-/// Gzip-compresses `data` (level 0: stored, no compression). The header carries
-/// no name and mtime 0, so the same input always gives the same bytes. Each
-/// thread keeps its deflate state between calls: the index writes thousands of
-/// small files, and setting up a fresh state costs more than compressing one.
+/// Gzip-compresses `data` with libdeflate at `level` (0–12; 0: stored, no
+/// compression). The header carries no name and mtime 0, so the same input
+/// always gives the same bytes. Each thread keeps its compressor between calls:
+/// the index writes thousands of small files, and setting up a fresh one costs
+/// more than compressing one.
 pub(crate) fn gzip(data: &[u8], level: u32) -> Vec<u8> {
-    let level = level.min(9);
+    let level = level.min(12);
     let mut out = Vec::with_capacity(if level == 0 {
         data.len() + data.len() / 65535 * 5 + 32
     } else {
@@ -31,40 +32,36 @@ pub(crate) fn gzip(data: &[u8], level: u32) -> Vec<u8> {
         out.truncate(10);
         stored_into(data, &mut out);
     }
-    let mut crc = Crc::new();
-    crc.update(data);
-    out.extend_from_slice(&crc.sum().to_le_bytes());
+    out.extend_from_slice(&crc32(data).to_le_bytes());
     out.extend_from_slice(&(data.len() as u32).to_le_bytes());
     out
 }
 
 /// Raw deflate of `data` appended to `out` with this thread's compressor;
-/// false when the compressor reports an error.
+/// false when libdeflate refuses the level or the data.
 fn deflate_into(data: &[u8], level: u32, out: &mut Vec<u8>) -> bool {
     thread_local! {
-        static DEFLATERS: RefCell<Vec<Option<Compress>>> = const { RefCell::new(Vec::new()) };
+        static COMPRESSORS: RefCell<Vec<Option<Compressor>>> = const { RefCell::new(Vec::new()) };
     }
-    DEFLATERS.with(|cell| {
+    let Ok(lvl) = CompressionLvl::new(level as i32) else {
+        return false;
+    };
+    COMPRESSORS.with(|cell| {
         let mut all = cell.borrow_mut();
         if all.len() <= level as usize {
             all.resize_with(level as usize + 1, || None);
         }
-        let c = all[level as usize]
-            .get_or_insert_with(|| Compress::new(Compression::new(level), false));
-        c.reset();
-        loop {
-            if out.capacity() - out.len() < 256 {
-                out.reserve(out.capacity().max(4096));
+        let c = all[level as usize].get_or_insert_with(|| Compressor::new(lvl));
+        let start = out.len();
+        out.resize(start + c.deflate_compress_bound(data.len()), 0);
+        match c.deflate_compress(data, &mut out[start..]) {
+            Ok(n) => {
+                out.truncate(start + n);
+                true
             }
-            let consumed = c.total_in() as usize;
-            match c.compress_vec(
-                data.get(consumed..).unwrap_or(&[]),
-                out,
-                FlushCompress::Finish,
-            ) {
-                Ok(Status::StreamEnd) => return true,
-                Ok(_) => {}
-                Err(_) => return false,
+            Err(_) => {
+                out.truncate(start);
+                false
             }
         }
     })
@@ -160,7 +157,7 @@ mod tests {
         use std::io::Read;
         let big: Vec<u8> = (0..200_000u32).map(|i| (i * 7 % 251) as u8).collect();
         for data in [&b""[..], b"x", b"hello hello hello", &big] {
-            for level in [0, 1, 2, 6, 9] {
+            for level in [0, 1, 2, 6, 9, 12] {
                 let z = gzip(data, level);
                 let mut back = Vec::new();
                 flate2::read::GzDecoder::new(&z[..])

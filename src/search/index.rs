@@ -116,7 +116,7 @@ pub struct IndexOptions {
     pub pack_bytes: usize,
     /// Body tokens per text piece (one excerpt needs one piece).
     pub piece_tokens: u32,
-    /// gzip level, 0–9.
+    /// Compression level, 0–12 (libdeflate's levels; 0 stores).
     pub level: u32,
 }
 
@@ -129,7 +129,7 @@ impl Default for IndexOptions {
             frag_bytes: 2 * 1024,
             pack_bytes: 256 * 1024,
             piece_tokens: 1024,
-            level: 2,
+            level: 1,
         }
     }
 }
@@ -1245,7 +1245,7 @@ pub(super) fn build_segment(
     opts: &IndexOptions,
     seed: &Seed,
 ) -> Vec<(String, Vec<u8>)> {
-    let level = opts.level.min(9);
+    let level = opts.level.min(12);
     let meta_group = opts.meta_group.max(1);
     let dir_fanout = opts.dir_fanout.max(1);
     let piece_tokens = opts.piece_tokens.max(1);
