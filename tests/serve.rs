@@ -761,11 +761,7 @@ fn the_search_index_follows_edits() {
             .body,
     );
     assert_eq!(delta_entry["docs"], 1);
-    let meta = json_gz(
-        &server
-            .get(&format!("/training/search/{dir}m/0.json.gz"))
-            .body,
-    );
+    let meta = json_gz(&server.get(&format!("/training/search/{dir}m/0.gz")).body);
     assert_eq!(meta[0]["t"], "改名后的第一课", "{meta}");
     assert_eq!(server.get("/training/search/").status, 200);
     while server.status()["search_fresh"] != true {
@@ -793,16 +789,10 @@ fn the_search_index_follows_edits() {
     assert_eq!(second["docs"], 1, "{second}");
     assert_eq!(second["deleted"], delta["deleted"]);
     let dir2 = second["dir"].as_str().unwrap_or_default();
-    let meta = json_gz(
-        &server
-            .get(&format!("/training/search/{dir2}m/0.json.gz"))
-            .body,
-    );
+    let meta = json_gz(&server.get(&format!("/training/search/{dir2}m/0.gz")).body);
     assert_eq!(meta[0]["t"], "再次改名的第一课", "{meta}");
     assert_eq!(
-        server
-            .get(&format!("/training/search/{dir}m/0.json.gz"))
-            .status,
+        server.get(&format!("/training/search/{dir}m/0.gz")).status,
         200
     );
 }

@@ -8,7 +8,8 @@
 //!   fold bitmap.
 //! - `docs.bin.gz` — one row per page, columns: body-length norm (u8),
 //!   title length in tokens (u8), kind (u8), action (u8, 0 = none, else 1 + index),
-//!   then per page `count, indices…` varints for levels and for domains.
+//!   then per page `count, indices…` varints for levels and for domains, then
+//!   `varint groups` and the compressed length of each metadata group.
 //! - `d/<n>.json.gz` — the term directory, second level, for `dirFanout`
 //!   consecutive chunks (the entry holds the first term of each page, so it stays
 //!   small however large the site): `{t: [first term of each chunk], n:
@@ -21,7 +22,9 @@
 //!   `varint len, UTF-8, varint df, varint byte length, postings`; postings are
 //!   per page `varint (Δid << 1 | m)`, when `m` is 1 `varint n` (else n = 1),
 //!   then `n × varint Δposition`.
-//! - `m/<g>.json.gz` — metadata of pages `g*metaGroup …`: url, title, kind,
+//! - `m/<n>.gz` — packs of `metaPack` metadata groups (read by range, the offsets
+//!   summed from the lengths in `docs.bin.gz`); group `g` is the JSON list of the
+//!   metadata of pages `g*metaGroup …`: url, title, kind,
 //!   breadcrumb, action, date and where its text pieces are (`f: [index,
 //!   count]`, `x: [[pack, offset, length], …]`, one text file, or one per piece).
 //! - `f/<n>.gz` — text packs (up to `pack_bytes`, read by range like term packs)
@@ -94,6 +97,9 @@ const LAYOUT: Layout = Layout {
     head: 256,
     body: 1024,
 };
+
+/// Metadata groups per pack (`m/<n>.gz`).
+const META_PACK: usize = 64;
 
 /// Format version of the files; the client refuses other versions.
 const FORMAT: u32 = 3;
@@ -1130,6 +1136,9 @@ struct Entry {
     dirs: Vec<String>,
     #[serde(rename = "metaGroup")]
     meta_group: usize,
+    /// Metadata groups per pack.
+    #[serde(rename = "metaPack")]
+    meta_pack: usize,
     /// Body tokens per text piece.
     #[serde(rename = "pieceTokens")]
     piece_tokens: u32,
@@ -1349,7 +1358,6 @@ pub(super) fn build_segment(
     }
     cols.extend_from_slice(&lists);
     cols.extend_from_slice(&domain_lists);
-    let docs_file = gzip(&cols, level);
 
     // Page texts, compressed in place (or stored when they do not compress).
     let (text_packs, text_at) = pack_files(compress_all(text_raw, level), opts.pack_bytes);
@@ -1371,6 +1379,14 @@ pub(super) fn build_segment(
         .par_chunks(meta_group)
         .map(|g| gzip(&serde_json::to_vec(g).unwrap_or_default(), level))
         .collect();
+    // Metadata groups go into packs of `META_PACK`; their lengths end the columns.
+    put_varint(&mut cols, meta_files.len() as u64);
+    for f in &meta_files {
+        put_varint(&mut cols, f.len() as u64);
+    }
+    let docs_file = gzip(&cols, level);
+    let meta_packs: Vec<Vec<u8>> = meta_files.chunks(META_PACK).map(<[_]>::concat).collect();
+    drop(meta_files);
 
     let (fold, fold_texts) = fold_entry();
 
@@ -1388,8 +1404,8 @@ pub(super) fn build_segment(
     for (i, f) in term_packs.into_iter().enumerate() {
         out.push((format!("search/t/{i}.gz"), f));
     }
-    for (i, f) in meta_files.into_iter().enumerate() {
-        out.push((format!("search/m/{i}.json.gz"), f));
+    for (i, f) in meta_packs.into_iter().enumerate() {
+        out.push((format!("search/m/{i}.gz"), f));
     }
     for (i, f) in text_packs.into_iter().enumerate() {
         out.push((format!("search/f/{i}.gz"), f));
@@ -1418,6 +1434,7 @@ pub(super) fn build_segment(
         dir_fanout,
         dirs,
         meta_group,
+        meta_pack: META_PACK,
         piece_tokens,
         kinds: Facet {
             values: DocKind::ALL.iter().map(|k| k.key().to_string()).collect(),

@@ -110,7 +110,7 @@ test('header search: suggestions as you type, highlighted; keyboard and click op
   // Term chunks and page texts are parts of packs, read by range.
   const parts = [];
   page.on('response', (r) => {
-    if (/\/search\/(t|f)\/\d+\.gz/.test(r.url())) parts.push([r.status(), r.request().headers().range || '']);
+    if (/\/search\/(t|f|m)\/\d+\.gz/.test(r.url())) parts.push([r.status(), r.request().headers().range || '']);
   });
   try {
     const box = headerBox(page);

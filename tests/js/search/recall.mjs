@@ -102,7 +102,7 @@ async function loadIds(engine) {
   const urls = new Array(n);
   const g = engine.entry.metaGroup;
   for (let group = 0; group * g < n; group++) {
-    const list = await engine.json(`m/${group}.json.gz`);
+    const list = await engine.metaGroup(group);
     list.forEach((m, i) => { urls[group * g + i] = m.u; });
   }
   return urls;

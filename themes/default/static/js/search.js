@@ -672,6 +672,18 @@
         domains[i] = [];
         for (k = 0; k < cd; k++) domains[i].push(r.u());
       }
+      // Metadata groups: where each is in its pack (offsets restart with each pack).
+      var groups = r.u();
+      var pack = self.entry.metaPack;
+      self.metaAt = new Float64Array(2 * groups);
+      var at = 0;
+      for (i = 0; i < groups; i++) {
+        if (i % pack === 0) at = 0;
+        var len = r.u();
+        self.metaAt[2 * i] = at;
+        self.metaAt[2 * i + 1] = len;
+        at += len;
+      }
       var bodyLen = new Float64Array(n);
       for (i = 0; i < n; i++) bodyLen[i] = Math.exp(cols[i] / 20) - 1;
       self.docs = {
@@ -1237,11 +1249,20 @@
    * Metadata of page `id`: `{u: url, t: title, k: kind, b: breadcrumb, a: action,
    * d: date, f: [text file, index in it, number of pieces]}`.
    */
+  /** Metadata group `group` (a list): a range of its pack. */
+  Engine.prototype.metaGroup = function (group) {
+    var range = [this.metaAt[2 * group], this.metaAt[2 * group + 1]];
+    var pack = Math.floor(group / this.entry.metaPack);
+    return this.file('m/' + pack + '.gz', false, range).then(function (bytes) {
+      return JSON.parse(utf8.decode(bytes));
+    });
+  };
+
   Engine.prototype.meta = function (id) {
     if (this.delta && id >= this.entry.docs) return this.delta.meta(id - this.entry.docs);
     var g = this.entry.metaGroup;
     var group = Math.floor(id / g);
-    return this.json('m/' + group + '.json.gz').then(function (list) {
+    return this.metaGroup(group).then(function (list) {
       return list[id - group * g];
     });
   };
