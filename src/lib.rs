@@ -207,9 +207,13 @@ pub fn timed<T>(phase: &str, f: impl FnOnce() -> T) -> T {
 
 /// Writes the search index (`search/…`) of `site` into `out`, replacing the old one.
 pub fn add_search_index(site: &Site, out: &mut Output) {
-    out.files
-        .retain(|path, _| !path.starts_with("search/") || &**path == "search/index.html");
-    for (path, bytes) in search::build_index(&search::site::docs(site)) {
+    add_index_of(&search::site::docs(site), out);
+}
+
+/// Writes the search index of `docs` into `out`, replacing the old one.
+pub fn add_index_of(docs: &[search::SearchDoc], out: &mut Output) {
+    out.files.retain(|path, _| !search::is_index_file(path));
+    for (path, bytes) in search::build_index(docs) {
         out.add(path, bytes);
     }
 }

@@ -73,6 +73,12 @@ impl DocKind {
     }
 }
 
+/// Whether an output path is a file of the search index (`search/…`, but not the
+/// search page `search/index.html`).
+pub fn is_index_file(path: &str) -> bool {
+    path.starts_with("search/") && path != "search/index.html"
+}
+
 /// One page as the search index sees it.
 #[derive(Clone, Debug)]
 pub struct SearchDoc {

@@ -21,9 +21,8 @@ use serde_json::{Map, Value};
 use super::watch::Change;
 use super::{Shared, Snapshot, clock, ms, pick, say, show};
 use crate::diagnostic::{Diagnostic, Lang, Text};
-use crate::search::IndexOptions;
-use crate::search::SearchDoc;
 use crate::search::delta::IndexBase;
+use crate::search::{IndexOptions, SearchDoc, is_index_file};
 use crate::{Built, Options, Output};
 
 /// How long a failed build waits for a follow-up save before it is reported.
@@ -263,6 +262,9 @@ fn delta_limit(base_pages: usize) -> usize {
     (base_pages / 16).max(64)
 }
 
+/// Output files by path, as an `Output` holds them.
+type Files = Vec<(Arc<str>, Arc<[u8]>)>;
+
 /// The last full index: what it was built from and its files (`search/…` but
 /// `search/index.html`).
 struct SearchBase {
@@ -283,18 +285,41 @@ impl SearchBase {
     /// The base of the index that `built` holds (a full build's).
     fn of_build(built: &Built) -> Option<SearchBase> {
         let mut files = Output::default();
-        for (path, bytes) in built.output.files.range::<str, _>((
-            std::ops::Bound::Included("search/"),
-            std::ops::Bound::Unbounded,
-        )) {
-            if !path.starts_with("search/") {
-                break;
-            }
-            if &**path != "search/index.html" {
-                files.files.insert(Arc::clone(path), Arc::clone(bytes));
-            }
-        }
+        files.files = built
+            .output
+            .files
+            .iter()
+            .filter(|(path, _)| is_index_file(path))
+            .map(|(path, bytes)| (Arc::clone(path), Arc::clone(bytes)))
+            .collect();
         SearchBase::new(&crate::search::site::docs(&built.site), files)
+    }
+
+    /// The index files with a delta numbered `n` of `docs`, and the delta's own files
+    /// (without the entry, which points at it); `None` when too many pages changed.
+    /// `kept` are the files of the previous delta, served one more round.
+    fn with_delta(&self, docs: &[SearchDoc], n: u64, kept: &Files) -> Option<(Output, Files)> {
+        let changes = self.index.changes(docs);
+        if changes.len() > delta_limit(self.index.len()) {
+            return None;
+        }
+        let mut out = (*self.files).clone();
+        if changes.is_empty() {
+            return Some((out, Vec::new()));
+        }
+        out.files.extend(kept.iter().cloned());
+        let mut fresh = Vec::new();
+        for (path, bytes) in self
+            .index
+            .delta(docs, &changes, n, &IndexOptions::default())
+        {
+            let (path, bytes): (Arc<str>, Arc<[u8]>) = (path.into(), bytes.into());
+            if &*path != "search/index.json.gz" {
+                fresh.push((Arc::clone(&path), Arc::clone(&bytes)));
+            }
+            out.files.insert(path, bytes);
+        }
+        Some((out, fresh))
     }
 }
 
@@ -330,11 +355,10 @@ pub(crate) fn refresh_search(shared: &Shared, rx: &Receiver<(String, Arc<Built>)
         .ok()
         .flatten()
     });
-    let opts = IndexOptions::default();
     let mut deltas = 0u64;
     // The files of the delta served last, kept one more round for a tab that read
     // its entry just before it was replaced.
-    let mut last_delta: Vec<(Arc<str>, Arc<[u8]>)> = Vec::new();
+    let mut last_delta: Files = Vec::new();
     let mut next = None;
     loop {
         let mut job = match next.take() {
@@ -351,34 +375,18 @@ pub(crate) fn refresh_search(shared: &Shared, rx: &Receiver<(String, Arc<Built>)
         let step = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             on_pool(pool, || {
                 let docs = crate::search::site::docs(&built.site);
-                let delta = base.as_ref().and_then(|b| {
-                    let changes = b.index.changes(&docs);
-                    if changes.len() > delta_limit(b.index.len()) {
-                        return None;
-                    }
-                    let mut out = (*b.files).clone();
-                    let mut fresh = Vec::new();
-                    if !changes.is_empty() {
-                        deltas += 1;
-                        for (path, bytes) in last_delta.iter() {
-                            out.files.insert(Arc::clone(path), Arc::clone(bytes));
-                        }
-                        for (path, bytes) in b.index.delta(&docs, &changes, deltas, &opts) {
-                            let (path, bytes): (Arc<str>, Arc<[u8]>) = (path.into(), bytes.into());
-                            if &*path != "search/index.json.gz" {
-                                fresh.push((Arc::clone(&path), Arc::clone(&bytes)));
-                            }
-                            out.files.insert(path, bytes);
-                        }
-                    }
-                    Some((out, fresh))
-                });
+                let delta = base
+                    .as_ref()
+                    .and_then(|b| b.with_delta(&docs, deltas + 1, &last_delta));
                 (docs, delta)
             })
         }));
         let Ok((docs, delta)) = step else { continue };
         let index = match delta {
             Some((out, fresh)) => {
+                if !fresh.is_empty() {
+                    deltas += 1;
+                }
                 last_delta = fresh;
                 out
             }
@@ -395,9 +403,7 @@ pub(crate) fn refresh_search(shared: &Shared, rx: &Receiver<(String, Arc<Built>)
                 let full = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     on_pool(pool, || {
                         let mut out = Output::default();
-                        for (path, bytes) in crate::search::build_index(&docs) {
-                            out.add(path, bytes);
-                        }
+                        crate::add_index_of(&docs, &mut out);
                         out
                     })
                 }));

@@ -77,8 +77,7 @@ fn file(rq: Request, snap: &Snapshot, rel: &str, url: &str) {
     };
     let key = paths::output_key(rel);
     if let Some(index) = &snap.search
-        && key.starts_with("search/")
-        && key != "search/index.html"
+        && crate::search::is_index_file(&key)
     {
         return match index.get(&key) {
             Some(bytes) => send(rq, snap, 200, &key, bytes),

@@ -633,8 +633,8 @@
     return p;
   };
 
-  Engine.prototype.json = function (path, fresh) {
-    return this.file(path, fresh).then(function (bytes) {
+  Engine.prototype.json = function (path, fresh, range) {
+    return this.file(path, fresh, range).then(function (bytes) {
       return JSON.parse(utf8.decode(bytes));
     });
   };
@@ -1245,19 +1245,17 @@
     };
   };
 
-  /**
-   * Metadata of page `id`: `{u: url, t: title, k: kind, b: breadcrumb, a: action,
-   * d: date, f: [text file, index in it, number of pieces]}`.
-   */
   /** Metadata group `group` (a list): a range of its pack. */
   Engine.prototype.metaGroup = function (group) {
     var range = [this.metaAt[2 * group], this.metaAt[2 * group + 1]];
-    var pack = Math.floor(group / this.entry.metaPack);
-    return this.file('m/' + pack + '.gz', false, range).then(function (bytes) {
-      return JSON.parse(utf8.decode(bytes));
-    });
+    return this.json('m/' + Math.floor(group / this.entry.metaPack) + '.gz', false, range);
   };
 
+  /**
+   * Metadata of page `id`: `{u: url, t: title, k: kind, b: breadcrumb, a: action,
+   * d: date, f: [index in its text file, number of pieces], x: [[pack, offset,
+   * length] of each text file]}`.
+   */
   Engine.prototype.meta = function (id) {
     if (this.delta && id >= this.entry.docs) return this.delta.meta(id - this.entry.docs);
     var g = this.entry.metaGroup;
