@@ -171,6 +171,76 @@ def rmtree(path):
     shutil.rmtree(path, ignore_errors=True)
 
 
+# ---------------------------------------------------------------- outputs set aside
+#
+# A timed build must not start right after a big deletion. On ext4 without a journal
+# (as on these machines) the kernel will not reuse an inode freed in the last
+# vm.dirty_expire_centisecs (30 s): each file or folder created meanwhile scans past the
+# freed inodes, reading inode tables to check their deletion time (`recently_deleted`
+# in fs/ext4/ialloc.c). Deleting the previous run's output right before a run therefore
+# charges that run in proportion to files written × files just deleted, and in the
+# measured order rather than to either tool. So outputs are set aside (renamed into a
+# trash folder: no inode is freed), and the trash is emptied only between parts, or when
+# the disk runs short, followed by a wait for the window to pass.
+
+class Trash:
+    def __init__(self, work):
+        self.dir = os.path.join(work, "trash")
+        self.count = 0
+        self.deleted_at = None
+        self.waited_s = 0.0
+
+    def put(self, path):
+        """Sets `path` aside (no inode freed); nothing if it does not exist."""
+        if not os.path.lexists(path):
+            return
+        os.makedirs(self.dir, exist_ok=True)
+        self.count += 1
+        os.rename(path, os.path.join(self.dir, str(self.count)))
+
+    def window_s(self):
+        try:
+            with open("/proc/sys/vm/dirty_expire_centisecs") as f:
+                return int(f.read()) / 100 + 1
+        except (OSError, ValueError):
+            return 31.0
+
+    def settle(self, min_free_bytes=0):
+        """Empties the trash (always, or only when the disk has less than
+        `min_free_bytes` free), then waits until no inode freed by it is recent."""
+        if min_free_bytes:
+            st = os.statvfs(os.path.dirname(self.dir))
+            if st.f_bavail * st.f_frsize >= min_free_bytes:
+                return
+        if os.path.isdir(self.dir):
+            rmtree(self.dir)
+            self.deleted_at = time.monotonic()
+        if self.deleted_at is not None:
+            left = self.deleted_at + self.window_s() - time.monotonic()
+            if left > 0:
+                note("waiting %.0f s after deleting set-aside outputs (freed inodes are reused "
+                     "after vm.dirty_expire_centisecs)" % left)
+                time.sleep(left)
+                self.waited_s += left
+            self.deleted_at = None
+
+
+TRASH = None  # the Trash of this run, set by main()
+
+
+def discard(path):
+    """Removes a build output between timed runs: set aside, deleted between parts."""
+    if TRASH is None:
+        rmtree(path)
+    else:
+        TRASH.put(path)
+
+
+def settle(min_free_bytes=0):
+    if TRASH is not None:
+        TRASH.settle(min_free_bytes)
+
+
 # ---------------------------------------------------------------- measuring one child
 
 def measure(cmd, log_path, cwd=None):
@@ -368,11 +438,14 @@ def run_build(args, tools, work, pages, runs, with_hugo=True, label="build", war
     order = ["jiangtang", "hugo"] if with_hugo else ["jiangtang"]
     say("%s: %d pages, %d warm-up + %d timed runs each, order %s" % (
         label, pages, warmup, runs, " ".join(("A B" if with_hugo else "A") for _ in range(2)) + " …"))
+    settle()
     for i in range(-warmup, runs):
         for tool in order:
             tag = "%s-%d-%s" % (tool, pages, "w%d" % -i if i < 0 else i)
             out = os.path.join(work, "out-" + tag)
-            rmtree(out)
+            discard(out)
+            # Room for this run's output: about 40 KB per page, kept 4 times over.
+            settle(min_free_bytes=4 * 40_000 * pages + (1 << 30))
             log = os.path.join(logs, tag + ".log")
             if tool == "jiangtang":
                 cmd = tools.jt_build_cmd(jt_site, out)
@@ -389,9 +462,9 @@ def run_build(args, tools, work, pages, runs, with_hugo=True, label="build", war
             if i == runs - 1:
                 outputs[tool] = out  # the last run's output is inspected, then removed
             else:
-                rmtree(out)
+                discard(out)
             if tool == "hugo":
-                rmtree(hc)
+                discard(hc)
     res["load_after"] = uptime()
     for tool in order:
         st = tree_stats(outputs[tool])
@@ -402,7 +475,7 @@ def run_build(args, tools, work, pages, runs, with_hugo=True, label="build", war
                       errors="replace") as f:
                 res["jiangtang"]["summary_line"] = f.read().strip().splitlines()[-1:] or [""]
     for out in outputs.values():
-        rmtree(out)
+        discard(out)
     if with_hugo:
         j, h = res["jiangtang"]["summary"], res["hugo"]["summary"]
         res["ratio"] = {k: ratio(j[k]["median"], h[k]["median"]) for k in ("wall_s", "cpu_s", "maxrss_bytes")}
@@ -493,15 +566,17 @@ def run_search(args, tools, work, builds):
         say("search: %d pages, build with and without the index (%s), alternating, %d runs each"
             % (n, m.group(1), args.runs))
         samples = {"on": [], "off": []}
+        settle()
         for i in range(-args.warmup, args.runs):
             for mode in ("on", "off"):
                 out = os.path.join(work, "out-search-%s-%d" % (mode, i))
                 log = os.path.join(work, "logs", "search-%s-%d.log" % (mode, i))
-                rmtree(out)
+                discard(out)
+                settle(min_free_bytes=4 * 40_000 * n + (1 << 30))
                 extra = (m.group(1),) if mode == "off" else ()
                 s = measure(tools.jt_build_cmd(site, out, extra), log)
                 check_rc(s, log, "jiangtang build (search %s)" % mode)
-                rmtree(out)
+                discard(out)
                 if i >= 0:
                     samples[mode].append(s)
         on, off = summarize(samples["on"]), summarize(samples["off"])
@@ -1216,6 +1291,9 @@ def main(argv=None):
     ap.add_argument("--scratch", metavar="DIR",
                     help="where build outputs go (default: inside CACHE, on the same disk as the corpora; "
                          "a tmpfs such as /dev/shm leaves the disk out of the figures)")
+    ap.add_argument("--delete-each-run", action="store_true",
+                    help="delete each output right after its run, as before (see bench/README.md, "
+                         "The disk: this charges runs for the files of the run before)")
     ap.add_argument("--json", metavar="FILE", help="write every sample and summary as JSON")
     ap.add_argument("--wait-quiet", type=int, default=0, metavar="SECONDS",
                     help="wait up to SECONDS for the 1-minute load to drop to %.1f before starting" % BUSY_LOAD)
@@ -1258,6 +1336,8 @@ def main(argv=None):
     work = tempfile.mkdtemp(prefix="jiangtang-bench-work-" if args.scratch else "work-",
                             dir=os.path.abspath(args.scratch) if args.scratch else args.cache)
     tools = Tools(args, work)
+    global TRASH
+    TRASH = None if args.delete_each_run else Trash(work)
     out = {"meta": {"started": before, "args": {k: v for k, v in vars(args).items()}, "parts": parts,
                     "cpus": ncpu(), "cpu_model": cpu_model(), "platform": platform.platform(),
                     "python": platform.python_version(), "now": NOW, "busy_load_threshold": BUSY_LOAD, "scratch": work}}
@@ -1289,6 +1369,8 @@ def main(argv=None):
 
     after = uptime()
     out["meta"]["finished"] = after
+    out["meta"]["outputs"] = ("deleted after each run" if TRASH is None else
+                              "set aside, deleted between parts (waited %.0f s in all)" % TRASH.waited_s)
     out["meta"]["jiangtang"] = tools.jt_info
     out["meta"]["hugo"] = tools.hugo_info
     shares = [s["others_share"] for b in out.get("build", {}).values() for t in ("jiangtang", "hugo")
