@@ -270,21 +270,30 @@ fn render_into(
 ) -> Result<(), BuildError> {
     use rayon::prelude::*;
     let renderer = timed("renderer", || Renderer::new(site, Arc::clone(engine)));
-    let diags = timed("pages", || renderer.render_all(jobs, sink))?;
+    // Calendars beside the pages: each fills the other's idle moments (a phase's last
+    // jobs leave a core free).
+    let (diags, calendars) = rayon::join(
+        || timed("pages", || renderer.render_all(jobs, sink)),
+        || {
+            if !extras.calendars {
+                return Ok(());
+            }
+            timed("ics", || {
+                render::ics::calendars(site)
+                    .into_par_iter()
+                    .try_for_each(|(path, text)| sink.put(&path, text.into_bytes()))
+            })
+        },
+    );
+    let diags = diags?;
     if !diags.is_empty() {
         return Err(BuildError::Content(diags));
     }
+    calendars?;
     if extras.statics {
         for (path, bytes) in &engine.statics.files {
             sink.put(path, bytes.to_vec())?;
         }
-    }
-    if extras.calendars {
-        timed("ics", || {
-            render::ics::calendars(site)
-                .into_par_iter()
-                .try_for_each(|(path, text)| sink.put(&path, text.into_bytes()))
-        })?;
     }
     if extras.copies {
         site.files

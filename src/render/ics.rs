@@ -3,6 +3,7 @@
 //! DTSTAMP and SEQUENCE from `updated`), so two builds of the same content are identical.
 
 use jiff::civil::{Date, DateTime};
+use rayon::prelude::*;
 
 use crate::calendar::{Event, EventStatus, write_calendar};
 use crate::content::{Meta, Status};
@@ -39,15 +40,15 @@ pub fn calendars(site: &Site) -> Vec<(String, String)> {
             ));
         }
     }
-    for &i in &site.lectures {
-        if let Some(e) = event_of(i) {
-            let p = site.page(i);
-            out.push((
+    out.par_extend(site.lectures.par_iter().filter_map(|&i| {
+        let p = site.page(i);
+        event_of(i).map(|e| {
+            (
                 path(&event_url(&p.url)),
                 write_calendar(p.title(), tz, &[e]),
-            ));
-        }
-    }
+            )
+        })
+    }));
     out
 }
 

@@ -1,6 +1,8 @@
 //! The site model → the documents the index is built from: one per course, lesson,
 //! lecture, case and plain page, with the breadcrumb and filters the results show.
 
+use rayon::prelude::*;
+
 use crate::content::{Kind, Meta};
 use crate::site::Site;
 
@@ -9,7 +11,7 @@ use super::{DocKind, SearchDoc};
 /// Every searchable page of the site, in site order.
 pub fn docs(site: &Site) -> Vec<SearchDoc> {
     site.pages
-        .iter()
+        .par_iter()
         .filter_map(|p| {
             let kind = match p.kind {
                 Kind::Course => DocKind::Course,
