@@ -591,48 +591,30 @@ fn first_char_key(key: u64) -> u64 {
     key & !(u64::MAX >> (8 * len))
 }
 
-/// Bits sorted per pass of [`radix_sort`].
-const RADIX_BITS: u32 = 11;
-const RADIX_MASK: u64 = (1 << RADIX_BITS) - 1;
+/// Hashes a term key (8 bytes of UTF-8) for the map of distinct keys: one
+/// multiplication, its high half folded into the low bits the table uses.
+#[derive(Default)]
+struct KeyHasher(u64);
 
-/// Sorts `items` by their top 64 bits, stably (equal keys keep their order):
-/// an LSD radix sort, 11 bits at a time, over the bits that differ between keys.
-fn radix_sort(items: &mut Vec<u128>) {
-    let key = |it: u128| (it >> 64) as u64;
-    let (mut all, mut any) = (u64::MAX, 0u64);
-    for &it in items.iter() {
-        all &= key(it);
-        any |= key(it);
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
     }
-    let varying = all ^ any;
-    if varying == 0 {
-        return;
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b) ^ self.0.rotate_left(8));
+        }
     }
-    let lo = varying.trailing_zeros();
-    let hi = 64 - varying.leading_zeros();
-    let mut scratch = vec![0u128; items.len()];
-    let mut count = vec![0usize; 1 << RADIX_BITS];
-    let mut at = lo;
-    while at < hi {
-        count.fill(0);
-        for &it in items.iter() {
-            count[((key(it) >> at) & RADIX_MASK) as usize] += 1;
-        }
-        let mut sum = 0;
-        for c in count.iter_mut() {
-            let n = *c;
-            *c = sum;
-            sum += n;
-        }
-        for &it in items.iter() {
-            let b = ((key(it) >> at) & RADIX_MASK) as usize;
-            scratch[count[b]] = it;
-            count[b] += 1;
-        }
-        std::mem::swap(items, &mut scratch);
-        at += RADIX_BITS;
+
+    #[inline]
+    fn write_u64(&mut self, k: u64) {
+        let x = k.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = x ^ (x >> 29);
     }
 }
+
+type KeyMap = HashMap<u64, u32, std::hash::BuildHasherDefault<KeyHasher>>;
 
 /// Reads one LEB128 varint at `*p`.
 #[inline]
@@ -698,58 +680,89 @@ impl RangeOcc {
 /// The terms that start with one character and take more than `set_bytes`
 /// together also get that character's page set.
 fn encode_range(occ: RangeOcc, page_count: usize, set_bytes: usize) -> RangeBlocks {
-    // Items, sorted as integers: key, page (| LONG), position (for long terms:
-    // index in `longs`). They are added in (page, position) order, so a stable
-    // sort by key gives (key, page, position).
-    let item = |key: u64, page: u32, low: u32| {
-        (u128::from(key) << 64) | (u128::from(page) << 32) | u128::from(low)
-    };
     let RangeOcc {
         keys,
         pos,
         pages,
         long,
     } = occ;
-    let mut items: Vec<u128> = Vec::with_capacity(keys.len() + long.len());
+    // Long terms after the others: a key group that holds one is sorted apart (by
+    // term, page and position) anyway.
+    let longs: Vec<(&str, u32, u32)> = long.iter().map(|(t, id, p)| (&**t, *id, *p)).collect();
+    // A counting sort on the distinct keys: each occurrence gets its key's slot
+    // (slots numbered in order of first appearance), the slots are put in key
+    // order, and the occurrences are placed in one pass. They arrive in (page,
+    // position) order and keep it within a key.
+    let total = keys.len() + longs.len();
+    let mut slot_of = KeyMap::default();
+    let mut slot_keys: Vec<u64> = Vec::new();
+    let mut counts: Vec<u32> = Vec::new();
+    let mut slots: Vec<u32> = Vec::with_capacity(total);
+    let all_keys = keys
+        .iter()
+        .copied()
+        .chain(longs.iter().map(|l| pack(l.0.as_bytes())));
+    for k in all_keys {
+        let s = *slot_of.entry(k).or_insert_with(|| {
+            slot_keys.push(k);
+            counts.push(0);
+            (slot_keys.len() - 1) as u32
+        });
+        counts[s as usize] += 1;
+        slots.push(s);
+    }
+    drop(slot_of);
+    let mut order: Vec<u32> = (0..slot_keys.len() as u32).collect();
+    order.sort_unstable_by_key(|&s| slot_keys[s as usize]);
+    let mut next = vec![0u32; slot_keys.len()];
+    let mut at = 0;
+    for &s in &order {
+        next[s as usize] = at;
+        at += counts[s as usize];
+    }
+    // Each occurrence as page (| LONG) << 32 | position (for long terms: index in
+    // `longs`).
+    let mut items = vec![0u64; total];
+    let mut place = |i: usize, item: u64| {
+        let s = slots[i] as usize;
+        items[next[s] as usize] = item;
+        next[s] += 1;
+    };
     let mut start = 0;
     for &(id, end) in &pages {
         let end = end as usize;
-        items.extend(
-            keys[start..end]
-                .iter()
-                .zip(&pos[start..end])
-                .map(|(&k, &p)| item(k, id, p)),
-        );
+        for (i, &p) in pos.iter().enumerate().take(end).skip(start) {
+            place(i, (u64::from(id) << 32) | u64::from(p));
+        }
         start = end;
     }
-    drop((keys, pos, pages));
-    // Long terms last: a key group that holds one is sorted apart (by term,
-    // page and position) anyway.
-    let longs: Vec<(&str, u32, u32)> = long.iter().map(|(t, id, p)| (&**t, *id, *p)).collect();
-    for (i, &(term, id, _)) in longs.iter().enumerate() {
-        items.push(item(pack(term.as_bytes()), id | LONG, i as u32));
+    for (i, &(_, id, _)) in longs.iter().enumerate() {
+        place(keys.len() + i, (u64::from(id | LONG) << 32) | i as u64);
     }
-    radix_sort(&mut items);
+    drop((keys, pos, pages, slots));
     let mut out = RangeBlocks {
-        blocks: Vec::with_capacity(items.len() * 5),
+        blocks: Vec::with_capacity(total * 5),
         ends: Vec::new(),
     };
     let mut scratch = Vec::new();
-    let key_of = |it: u128| (it >> 64) as u64;
+    let page_of = |it: u64| (it >> 32) as u32;
     let mut set = PageSet::new(page_count);
     // The current first character: its key, first block and first byte.
     let mut first = (u64::MAX, 0, 0);
-    for group in items.chunk_by(|a, b| key_of(*a) == key_of(*b)) {
-        let key = key_of(group[0]);
+    let mut end = 0;
+    for &s in &order {
+        let key = slot_keys[s as usize];
+        let group = &items[end as usize..(end + counts[s as usize]) as usize];
+        end += counts[s as usize];
         if first_char_key(key) != first.0 {
             set.finish(first, set_bytes, &mut scratch, &mut out);
             first = (first_char_key(key), out.ends.len(), out.blocks.len());
         }
         for &it in group {
-            set.add((it >> 32) as u32 & !LONG);
+            set.add(page_of(it) & !LONG);
         }
         let (bytes, len) = unpack(key);
-        if group.iter().all(|&it| (it >> 32) as u32 & LONG == 0) {
+        if group.iter().all(|&it| page_of(it) & LONG == 0) {
             encode_block(&bytes[..len], group, &mut scratch, &mut out);
             continue;
         }
@@ -757,7 +770,7 @@ fn encode_range(occ: RangeOcc, page_count: usize, set_bytes: usize) -> RangeBloc
         let mut named: Vec<(&str, u32, u32)> = group
             .iter()
             .map(|&it| {
-                let page = (it >> 32) as u32;
+                let page = page_of(it);
                 if page & LONG == 0 {
                     ("", page, it as u32)
                 } else {
@@ -767,7 +780,10 @@ fn encode_range(occ: RangeOcc, page_count: usize, set_bytes: usize) -> RangeBloc
             .collect();
         named.sort_unstable();
         for same in named.chunk_by(|a, b| a.0 == b.0) {
-            let run: Vec<u128> = same.iter().map(|x| item(key, x.1, x.2)).collect();
+            let run: Vec<u64> = same
+                .iter()
+                .map(|x| (u64::from(x.1) << 32) | u64::from(x.2))
+                .collect();
             let term = if same[0].0.is_empty() {
                 &bytes[..len]
             } else {
@@ -869,9 +885,9 @@ impl PageSet {
 
 /// Appends one term's block: term, df, byte length, postings, from its
 /// occurrences in (page, position) order.
-fn encode_block(term: &[u8], occ: &[u128], scratch: &mut Vec<u8>, out: &mut RangeBlocks) {
+fn encode_block(term: &[u8], occ: &[u64], scratch: &mut Vec<u8>, out: &mut RangeBlocks) {
     scratch.clear();
-    let page_of = |it: u128| (it >> 32) as u32;
+    let page_of = |it: u64| (it >> 32) as u32;
     let mut prev = 0;
     let mut df = 0u64;
     for same in occ.chunk_by(|a, b| page_of(*a) == page_of(*b)) {
