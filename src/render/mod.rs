@@ -456,29 +456,39 @@ impl<'a> Renderer<'a> {
                 let now = s.now;
                 let (upcoming, past): (Vec<&crate::site::Occurrence>, Vec<_>) =
                     s.schedule.iter().partition(|o| o.end >= now);
-                let mut months: Vec<(String, String, Vec<Value>)> = Vec::new();
+                let mut months: Vec<(String, String, Vec<tera::Value>)> = Vec::new();
                 for o in past.iter().rev() {
                     let key = month_key(o.start.date());
                     if months.last().is_none_or(|(k, _, _)| *k != key) {
                         months.push((key, month_zh(o.start.date()), Vec::new()));
                     }
                     if let Some(last) = months.last_mut() {
-                        last.2.push(self.lecture_card_at(o.page, o.start, o.end));
+                        last.2.push(self.occurrence_card(o));
                     }
                 }
-                c.insert(
+                c.insert_value(
                     "upcoming",
-                    &upcoming
-                        .iter()
-                        .map(|o| self.lecture_card_at(o.page, o.start, o.end))
-                        .collect::<Vec<_>>(),
+                    tera::Value::from(
+                        upcoming
+                            .iter()
+                            .map(|o| self.occurrence_card(o))
+                            .collect::<Vec<_>>(),
+                    ),
                 );
-                c.insert(
+                c.insert_value(
                     "past_months",
-                    &months
-                        .into_iter()
-                        .map(|(m, z, l)| json!({"month": m, "month_zh": z, "lectures": l}))
-                        .collect::<Vec<_>>(),
+                    tera::Value::from(
+                        months
+                            .into_iter()
+                            .map(|(m, z, l)| {
+                                let mut v = tera::Map::new();
+                                v.insert("month".into(), m.into());
+                                v.insert("month_zh".into(), z.into());
+                                v.insert("lectures".into(), l.into());
+                                tera::Value::from(v)
+                            })
+                            .collect::<Vec<_>>(),
+                    ),
                 );
                 let series: Vec<Value> = self
                     .facet("series")
@@ -938,6 +948,17 @@ impl<'a> Renderer<'a> {
             "weight": p.src.common.weight.unwrap_or(0),
             "index": index + 1,
         })
+    }
+
+    /// One session in the schedule: the lecture's list card (made once, with its
+    /// `html`) when it is the lecture's only session, else a card of its own.
+    fn occurrence_card(&self, o: &crate::site::Occurrence) -> tera::Value {
+        let sessions = self.schedule_index().sessions_of.get(&o.page);
+        if sessions.is_some_and(|n| n.len() == 1) {
+            self.card(o.page)
+        } else {
+            to_tera(&self.lecture_card_at(o.page, o.start, o.end))
+        }
     }
 
     /// A lecture as listed: a series shows its next session (or its last one when over).
