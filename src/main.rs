@@ -12,6 +12,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use jiangtang::content::Kind;
 use jiangtang::{Diagnostic, Lang, Options};
 
+/// The allocator of the binary (see Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "jiangtang",
