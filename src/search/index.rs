@@ -712,11 +712,11 @@ fn encode_range(occ: RangeOcc, page_count: usize, set_bytes: usize) -> RangeBloc
         slots.push(s);
     }
     drop(slot_of);
-    let mut order: Vec<u32> = (0..slot_keys.len() as u32).collect();
-    order.sort_unstable_by_key(|&s| slot_keys[s as usize]);
+    let mut order: Vec<(u64, u32)> = slot_keys.iter().copied().zip(0..).collect();
+    order.sort_unstable();
     let mut next = vec![0u32; slot_keys.len()];
     let mut at = 0;
-    for &s in &order {
+    for &(_, s) in &order {
         next[s as usize] = at;
         at += counts[s as usize];
     }
@@ -750,8 +750,7 @@ fn encode_range(occ: RangeOcc, page_count: usize, set_bytes: usize) -> RangeBloc
     // The current first character: its key, first block and first byte.
     let mut first = (u64::MAX, 0, 0);
     let mut end = 0;
-    for &s in &order {
-        let key = slot_keys[s as usize];
+    for &(key, s) in &order {
         let group = &items[end as usize..(end + counts[s as usize]) as usize];
         end += counts[s as usize];
         if first_char_key(key) != first.0 {
@@ -837,13 +836,18 @@ impl PageSet {
         out: &mut RangeBlocks,
     ) {
         if key != u64::MAX && out.blocks.len() - at >= min_bytes {
-            self.pages.sort_unstable();
             scratch.clear();
             scratch.push(0);
             let mut prev = 0;
-            for &p in &self.pages {
-                put_varint(scratch, u64::from(p - prev));
-                prev = p;
+            // The pages in order, from the bitmap.
+            for (w, &word) in self.bits.iter().enumerate() {
+                let mut rest = word;
+                while rest != 0 {
+                    let p = (w * 64) as u32 + rest.trailing_zeros();
+                    put_varint(scratch, u64::from(p - prev));
+                    prev = p;
+                    rest &= rest - 1;
+                }
             }
             let bitmap = self.total.div_ceil(8);
             if bitmap + 1 < scratch.len() {
