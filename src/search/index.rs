@@ -483,15 +483,42 @@ struct PageInfo {
 /// Pages analysed at a time.
 const BATCH: usize = 512;
 
-/// Range of `key`: the number of boundaries at or below it.
-#[inline]
-fn range_of(bounds: &[u64], key: u64) -> usize {
-    bounds.partition_point(|&b| b <= key)
+/// The key ranges, by their boundaries.
+struct Ranges {
+    bounds: Vec<u64>,
+    /// Per value of a key's top 16 bits: the ranges of the lowest and the highest
+    /// key with those bits (most often the same one, which settles it).
+    first: Vec<(u8, u8)>,
+}
+
+impl Ranges {
+    fn new(bounds: Vec<u64>) -> Ranges {
+        let search = |key: u64| bounds.partition_point(|&b| b <= key) as u8;
+        let first = (0..=u64::from(u16::MAX))
+            .map(|top| (search(top << 48), search((top << 48) | (u64::MAX >> 16))))
+            .collect();
+        Ranges { bounds, first }
+    }
+
+    fn count(&self) -> usize {
+        self.bounds.len() + 1
+    }
+
+    /// Range of `key`: the number of boundaries at or below it.
+    #[inline]
+    fn of(&self, key: u64) -> usize {
+        let (lo, hi) = self.first[(key >> 48) as usize];
+        if lo == hi {
+            return usize::from(lo);
+        }
+        let (lo, hi) = (usize::from(lo), usize::from(hi));
+        lo + self.bounds[lo..hi].partition_point(|&b| b <= key)
+    }
 }
 
 /// Tokenises a page and groups its occurrences by key range (stable, so each
 /// range stays in position order).
-fn analyse(doc: &SearchDoc, piece_tokens: u32, bounds: &[u64]) -> (PageTerms, PageInfo) {
+fn analyse(doc: &SearchDoc, piece_tokens: u32, ranges: &Ranges) -> (PageTerms, PageInfo) {
     let mut occ = Occurrences::default();
     let text = tokenize_page(doc, piece_tokens, &mut occ);
     let body = text.body.as_str();
@@ -512,21 +539,17 @@ fn analyse(doc: &SearchDoc, piece_tokens: u32, bounds: &[u64]) -> (PageTerms, Pa
         utf8_len: body.len(),
         pieces,
     };
-    let ranges = bounds.len() + 1;
-    let mut range_at = vec![0u32; ranges + 1];
-    let (keys, pos) = if ranges == 1 {
+    let count = ranges.count();
+    let mut range_at = vec![0u32; count + 1];
+    let (keys, pos) = if count == 1 {
         range_at[1] = occ.keys.len() as u32;
         (occ.keys, occ.pos)
     } else {
-        let which: Vec<u8> = occ
-            .keys
-            .iter()
-            .map(|&k| range_of(bounds, k) as u8)
-            .collect();
+        let which: Vec<u8> = occ.keys.iter().map(|&k| ranges.of(k) as u8).collect();
         for &r in &which {
             range_at[usize::from(r) + 1] += 1;
         }
-        for r in 0..ranges {
+        for r in 0..count {
             range_at[r + 1] += range_at[r];
         }
         let mut at = range_at.clone();
@@ -552,9 +575,9 @@ fn analyse(doc: &SearchDoc, piece_tokens: u32, bounds: &[u64]) -> (PageTerms, Pa
 
 /// Key ranges of about equal size for building in parallel: the boundaries,
 /// from the terms of a sample of the pages.
-fn splitters(docs: &[&SearchDoc], piece_tokens: u32) -> Vec<u64> {
+fn splitters(docs: &[&SearchDoc], piece_tokens: u32) -> Ranges {
     if docs.len() < 64 {
-        return Vec::new();
+        return Ranges::new(Vec::new());
     }
     let step = (docs.len() / 64).max(1);
     let mut sample: Vec<u64> = docs
@@ -574,7 +597,7 @@ fn splitters(docs: &[&SearchDoc], piece_tokens: u32) -> Vec<u64> {
         .filter(|&k| k > 0)
         .collect();
     out.dedup();
-    out
+    Ranges::new(out)
 }
 
 /// `key` cut to its first character (the other bytes zero): every term that
@@ -1283,19 +1306,19 @@ pub(super) fn build_segment(
     let mut order: Vec<&SearchDoc> = docs.iter().collect();
     order.sort_by(|a, b| a.url.cmp(&b.url));
 
-    let bounds = splitters(&order, piece_tokens);
+    let ranges = splitters(&order, piece_tokens);
     let n = order.len();
     // Pages are analysed in parallel a batch at a time; each batch's occurrences
     // are appended to their key ranges and its texts to the text files, so that
     // only the ranges (and not the pages as well) are held.
-    let mut occs: Vec<RangeOcc> = (0..=bounds.len()).map(|_| RangeOcc::default()).collect();
+    let mut occs: Vec<RangeOcc> = (0..ranges.count()).map(|_| RangeOcc::default()).collect();
     let mut lens: Vec<(u32, u32)> = Vec::with_capacity(n);
     let mut texts = Texts::new(opts.frag_bytes);
     for (b, batch) in order.chunks(BATCH).enumerate() {
         let base = (b * BATCH) as u32;
         let analysed: Vec<(PageTerms, PageInfo)> = batch
             .par_iter()
-            .map(|d| analyse(d, piece_tokens, &bounds))
+            .map(|d| analyse(d, piece_tokens, &ranges))
             .collect();
         occs.par_iter_mut().enumerate().for_each(|(r, occ)| {
             for (i, (terms, _)) in analysed.iter().enumerate() {
@@ -1306,7 +1329,7 @@ pub(super) fn build_segment(
             let id = base + i as u32;
             for &(s, e, p) in &terms.long {
                 let term = terms.long_text.get(s as usize..e as usize).unwrap_or("");
-                let r = range_of(&bounds, pack(term.as_bytes()));
+                let r = ranges.of(pack(term.as_bytes()));
                 occs[r].long.push((term.into(), id, p));
             }
             lens.push((info.body_len, info.title_len));
@@ -1490,6 +1513,29 @@ mod tests {
             prepare_body("党员\u{3000}干部\u{a0}x\u{2028}y　——“引号”"),
             "党员 干部 x y ——“引号”"
         );
+    }
+
+    #[test]
+    fn ranges_agree_with_a_search_of_the_boundaries() {
+        // Boundaries at first characters, some sharing their top 16 bits.
+        let bounds: Vec<u64> = ["a", "m", "中", "丫", "党", "学", "习", "𠀀"]
+            .iter()
+            .map(|t| pack(t.as_bytes()))
+            .collect();
+        let mut sorted = bounds.clone();
+        sorted.sort_unstable();
+        let ranges = Ranges::new(sorted.clone());
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut keys: Vec<u64> = sorted.iter().flat_map(|&b| [b - 1, b, b + 1]).collect();
+        for _ in 0..10_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            keys.push(x);
+        }
+        for k in keys {
+            assert_eq!(ranges.of(k), sorted.partition_point(|&b| b <= k), "{k:x}");
+        }
     }
 
     #[test]
