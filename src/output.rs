@@ -130,6 +130,8 @@ pub struct Staging {
     parent: PathBuf,
     name: String,
     in_place: bool,
+    /// Whether the output folder held anything to link unchanged files from.
+    published: bool,
     opts: WriteOptions,
     /// Folders already created under `dir`.
     made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
@@ -181,12 +183,16 @@ impl Staging {
 
     fn new(dir: PathBuf, dest: &Path, in_place: bool, opts: WriteOptions) -> io::Result<Staging> {
         let (parent, name) = parent_and_name(dest)?;
+        // Staged inside `dest`, the staging folder itself makes it non-empty.
+        let published = std::fs::read_dir(dest)
+            .is_ok_and(|mut entries| entries.any(|e| e.is_ok_and(|e| e.path() != dir)));
         Ok(Staging {
             dir,
             dest: dest.to_path_buf(),
             parent,
             name,
             in_place,
+            published,
             opts,
             made: Default::default(),
             committed: false,
@@ -203,7 +209,10 @@ impl Staging {
         let path = self.dir.join(rel);
         self.make_parent(&path)?;
         let published = self.dest.join(rel);
-        if same_bytes(&published, bytes) && std::fs::hard_link(&published, &path).is_ok() {
+        if self.published
+            && same_bytes(&published, bytes)
+            && std::fs::hard_link(&published, &path).is_ok()
+        {
             return Ok(());
         }
         write_new(&path, bytes)
@@ -215,15 +224,16 @@ impl Staging {
         let path = self.dir.join(rel);
         self.make_parent(&path)?;
         let published = self.dest.join(rel);
-        let unchanged = match (
-            std::fs::metadata(src),
-            std::fs::symlink_metadata(&published),
-        ) {
-            (Ok(a), Ok(b)) if a.len() == b.len() => {
-                std::fs::read(src).is_ok_and(|bytes| same_bytes(&published, &bytes))
-            }
-            _ => false,
-        };
+        let unchanged = self.published
+            && match (
+                std::fs::metadata(src),
+                std::fs::symlink_metadata(&published),
+            ) {
+                (Ok(a), Ok(b)) if a.len() == b.len() => {
+                    std::fs::read(src).is_ok_and(|bytes| same_bytes(&published, &bytes))
+                }
+                _ => false,
+            };
         if unchanged && std::fs::hard_link(&published, &path).is_ok() {
             return Ok(());
         }
