@@ -676,26 +676,45 @@ const RANGES: usize = 64;
 const LONG: u32 = 1 << 31;
 
 /// The occurrences of one key range, gathered from every page in page order
-/// (each page's in position order); freed as soon as the range is encoded.
+/// (each page's in position order), a batch of pages at a time; freed as soon as
+/// the range is encoded.
 #[derive(Default)]
 struct RangeOcc {
-    keys: Vec<u64>,
-    pos: Vec<u32>,
-    /// Per page that has occurrences here: its id and the end of its run in `keys`.
-    pages: Vec<(u32, u32)>,
+    batches: Vec<RangeBatch>,
     /// Terms longer than 8 bytes: term, page, position.
     long: Vec<(Box<str>, u32, u32)>,
 }
 
+/// The occurrences of one key range in one batch of pages, in arrays of their
+/// exact size.
+struct RangeBatch {
+    keys: Vec<u64>,
+    pos: Vec<u32>,
+    /// Per page that has occurrences here: its id and the end of its run in `keys`.
+    pages: Vec<(u32, u32)>,
+}
+
 impl RangeOcc {
-    /// Appends the occurrences of range `r` of page `id`.
-    fn add(&mut self, id: u32, page: &PageTerms, r: usize) {
-        let (a, b) = (page.range_at[r] as usize, page.range_at[r + 1] as usize);
-        if a < b {
-            self.keys.extend_from_slice(&page.keys[a..b]);
-            self.pos.extend_from_slice(&page.pos[a..b]);
-            self.pages.push((id, self.keys.len() as u32));
+    /// Appends the occurrences of range `r` of the pages of a batch, numbered from
+    /// `base`.
+    fn add(&mut self, base: u32, batch: &[(PageTerms, PageInfo)], r: usize) {
+        let run = |t: &PageTerms| t.range_at[r] as usize..t.range_at[r + 1] as usize;
+        let len: usize = batch.iter().map(|(t, _)| run(t).len()).sum();
+        if len == 0 {
+            return;
         }
+        let mut keys = Vec::with_capacity(len);
+        let mut pos = Vec::with_capacity(len);
+        let mut pages = Vec::new();
+        for (i, (t, _)) in batch.iter().enumerate() {
+            let run = run(t);
+            if !run.is_empty() {
+                keys.extend_from_slice(&t.keys[run.clone()]);
+                pos.extend_from_slice(&t.pos[run]);
+                pages.push((base + i as u32, keys.len() as u32));
+            }
+        }
+        self.batches.push(RangeBatch { keys, pos, pages });
     }
 }
 
@@ -703,12 +722,8 @@ impl RangeOcc {
 /// The terms that start with one character and take more than `set_bytes`
 /// together also get that character's page set.
 fn encode_range(occ: RangeOcc, page_count: usize, set_bytes: usize) -> RangeBlocks {
-    let RangeOcc {
-        keys,
-        pos,
-        pages,
-        long,
-    } = occ;
+    let RangeOcc { batches, long } = occ;
+    let short: usize = batches.iter().map(|b| b.keys.len()).sum();
     // Long terms after the others: a key group that holds one is sorted apart (by
     // term, page and position) anyway.
     let longs: Vec<(&str, u32, u32)> = long.iter().map(|(t, id, p)| (&**t, *id, *p)).collect();
@@ -716,14 +731,14 @@ fn encode_range(occ: RangeOcc, page_count: usize, set_bytes: usize) -> RangeBloc
     // (slots numbered in order of first appearance), the slots are put in key
     // order, and the occurrences are placed in one pass. They arrive in (page,
     // position) order and keep it within a key.
-    let total = keys.len() + longs.len();
+    let total = short + longs.len();
     let mut slot_of = KeyMap::default();
     let mut slot_keys: Vec<u64> = Vec::new();
     let mut counts: Vec<u32> = Vec::new();
     let mut slots: Vec<u32> = Vec::with_capacity(total);
-    let all_keys = keys
+    let all_keys = batches
         .iter()
-        .copied()
+        .flat_map(|b| b.keys.iter().copied())
         .chain(longs.iter().map(|l| pack(l.0.as_bytes())));
     for k in all_keys {
         let s = *slot_of.entry(k).or_insert_with(|| {
@@ -751,18 +766,22 @@ fn encode_range(occ: RangeOcc, page_count: usize, set_bytes: usize) -> RangeBloc
         items[next[s] as usize] = item;
         next[s] += 1;
     };
-    let mut start = 0;
-    for &(id, end) in &pages {
-        let end = end as usize;
-        for (i, &p) in pos.iter().enumerate().take(end).skip(start) {
-            place(i, (u64::from(id) << 32) | u64::from(p));
+    let mut i = 0;
+    for b in &batches {
+        let mut start = 0;
+        for &(id, end) in &b.pages {
+            let end = end as usize;
+            for &p in b.pos.get(start..end).unwrap_or(&[]) {
+                place(i, (u64::from(id) << 32) | u64::from(p));
+                i += 1;
+            }
+            start = end;
         }
-        start = end;
     }
-    for (i, &(_, id, _)) in longs.iter().enumerate() {
-        place(keys.len() + i, (u64::from(id | LONG) << 32) | i as u64);
+    for (l, &(_, id, _)) in longs.iter().enumerate() {
+        place(short + l, (u64::from(id | LONG) << 32) | l as u64);
     }
-    drop((keys, pos, pages, slots));
+    drop((batches, slots));
     let mut out = RangeBlocks {
         blocks: Vec::with_capacity(total * 5),
         ends: Vec::new(),
@@ -1320,11 +1339,9 @@ pub(super) fn build_segment(
             .par_iter()
             .map(|d| analyse(d, piece_tokens, &ranges))
             .collect();
-        occs.par_iter_mut().enumerate().for_each(|(r, occ)| {
-            for (i, (terms, _)) in analysed.iter().enumerate() {
-                occ.add(base + i as u32, terms, r);
-            }
-        });
+        occs.par_iter_mut()
+            .enumerate()
+            .for_each(|(r, occ)| occ.add(base, &analysed, r));
         for (i, (terms, info)) in analysed.into_iter().enumerate() {
             let id = base + i as u32;
             for &(s, e, p) in &terms.long {
