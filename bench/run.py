@@ -236,6 +236,12 @@ def discard(path):
         TRASH.put(path)
 
 
+def room_for(pages):
+    """Free disk a run needs before it starts: about 40 KB of output per page, kept
+    four times over, and 1 GB to spare."""
+    return 4 * 40_000 * pages + (1 << 30)
+
+
 def settle(min_free_bytes=0):
     if TRASH is not None:
         TRASH.settle(min_free_bytes)
@@ -444,8 +450,7 @@ def run_build(args, tools, work, pages, runs, with_hugo=True, label="build", war
             tag = "%s-%d-%s" % (tool, pages, "w%d" % -i if i < 0 else i)
             out = os.path.join(work, "out-" + tag)
             discard(out)
-            # Room for this run's output: about 40 KB per page, kept 4 times over.
-            settle(min_free_bytes=4 * 40_000 * pages + (1 << 30))
+            settle(min_free_bytes=room_for(pages))
             log = os.path.join(logs, tag + ".log")
             if tool == "jiangtang":
                 cmd = tools.jt_build_cmd(jt_site, out)
@@ -572,7 +577,7 @@ def run_search(args, tools, work, builds):
                 out = os.path.join(work, "out-search-%s-%d" % (mode, i))
                 log = os.path.join(work, "logs", "search-%s-%d.log" % (mode, i))
                 discard(out)
-                settle(min_free_bytes=4 * 40_000 * n + (1 << 30))
+                settle(min_free_bytes=room_for(n))
                 extra = (m.group(1),) if mode == "off" else ()
                 s = measure(tools.jt_build_cmd(site, out, extra), log)
                 check_rc(s, log, "jiangtang build (search %s)" % mode)
