@@ -190,7 +190,13 @@ pub fn timed<T>(phase: &str, f: impl FnOnce() -> T) -> T {
         return f();
     }
     let started = std::time::Instant::now();
+    let cpu_before = cpu_ms();
     let value = f();
+    let cpu = cpu_ms()
+        .zip(cpu_before)
+        .map_or(String::new(), |(after, before)| {
+            format!(", {:6} ms CPU", after - before)
+        });
     // Resident memory after the phase, where the system tells it (Linux).
     let rss_mb = std::fs::read_to_string("/proc/self/statm")
         .ok()
@@ -199,10 +205,22 @@ pub fn timed<T>(phase: &str, f: impl FnOnce() -> T) -> T {
             format!(", {} MB resident", (pages * 4096) >> 20)
         });
     eprintln!(
-        "{phase:>8}: {:7.1} ms{rss_mb}",
+        "{phase:>8}: {:7.1} ms{cpu}{rss_mb}",
         started.elapsed().as_secs_f64() * 1e3
     );
     value
+}
+
+/// The CPU time (user and system) the process has used so far, in milliseconds, where
+/// the system tells it (Linux, at its clock tick's precision).
+fn cpu_ms() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let mut fields = stat.rsplit_once(')')?.1.split_whitespace();
+    let user: u64 = fields.nth(11)?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    // Clock ticks of 1/100 s, the value Linux reports on every common platform.
+    Some((user + system) * 10)
 }
 
 /// Writes the search index (`search/…`) of `site` into `out`, replacing the old one.

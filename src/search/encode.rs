@@ -82,24 +82,6 @@ fn stored_into(data: &[u8], out: &mut Vec<u8>) {
     }
 }
 
-/// FNV-1a, 64 bits: a build fingerprint, not a security measure.
-pub(crate) struct Fnv(pub(crate) u64);
-
-impl Fnv {
-    pub(crate) fn new() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-    pub(crate) fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    pub(crate) fn hex(&self) -> String {
-        format!("{:016x}", self.0)
-    }
-}
-
 /// Standard base64 with padding (what `atob` reads).
 pub(crate) fn base64(data: &[u8]) -> String {
     const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -76,7 +76,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::encode::{Fnv, base64, gzip, put_varint};
+use super::encode::{base64, gzip, put_varint};
 use super::normalize::{FOLD_BITMAP_END, FOLD_BITMAP_START, fold_pairs, nfc};
 use super::tokenizer::{TokenKind, TokenSink, is_cjk, tokenize_into};
 use super::{DocKind, SearchDoc};
@@ -1248,21 +1248,25 @@ struct DirPage<'a> {
 /// file has one of its own); returns the packs and where each file is in them
 /// (pack, offset, length).
 fn pack_files(files: Vec<Vec<u8>>, limit: usize) -> (Vec<Vec<u8>>, Vec<[usize; 3]>) {
-    let mut packs: Vec<Vec<u8>> = Vec::new();
+    // The layout first, then each pack made from its files (in parallel).
     let mut at = Vec::with_capacity(files.len());
-    for f in files {
-        let n = packs.len();
-        match packs.last_mut() {
-            Some(p) if p.len() + f.len() <= limit => {
-                at.push([n - 1, p.len(), f.len()]);
-                p.extend_from_slice(&f);
-            }
-            _ => {
-                at.push([n, 0, f.len()]);
-                packs.push(f);
-            }
+    let mut starts: Vec<usize> = Vec::new();
+    let mut size = 0;
+    for (i, f) in files.iter().enumerate() {
+        if starts.is_empty() || size + f.len() > limit {
+            starts.push(i);
+            size = 0;
         }
+        at.push([starts.len() - 1, size, f.len()]);
+        size += f.len();
     }
+    let packs = (0..starts.len())
+        .into_par_iter()
+        .map(|p| {
+            let end = starts.get(p + 1).copied().unwrap_or(files.len());
+            files[starts[p]..end].concat()
+        })
+        .collect();
     (packs, at)
 }
 
@@ -1381,8 +1385,8 @@ pub(super) fn build_segment(
     // A term pack holds the chunks of one directory page, one after the other; the
     // directory page has their lengths.
     let dir_files: Vec<Vec<u8>> = dir_pages
-        .iter()
-        .zip(chunk_files.chunks(dir_fanout))
+        .par_iter()
+        .zip(chunk_files.par_chunks(dir_fanout))
         .map(|(firsts, files)| {
             let page = DirPage {
                 t: firsts,
@@ -1391,7 +1395,10 @@ pub(super) fn build_segment(
             gzip(&serde_json::to_vec(&page).unwrap_or_default(), level)
         })
         .collect();
-    let term_packs: Vec<Vec<u8>> = chunk_files.chunks(dir_fanout).map(<[_]>::concat).collect();
+    let term_packs: Vec<Vec<u8>> = chunk_files
+        .par_chunks(dir_fanout)
+        .map(<[_]>::concat)
+        .collect();
     drop(chunk_files);
     let dirs: Vec<String> = dir_pages.iter().map(|p| p[0].clone()).collect();
 
@@ -1477,10 +1484,16 @@ pub(super) fn build_segment(
     for (i, f) in text_packs.into_iter().enumerate() {
         out.push((format!("search/f/{i}.gz"), f));
     }
-    let mut h = Fnv::new();
-    for (path, bytes) in &out {
-        h.write(path.as_bytes());
-        h.write(bytes);
+    // The build id: a hash of every file, each hashed on its own (in parallel), then
+    // their names and hashes together.
+    let file_hashes: Vec<u64> = out
+        .par_iter()
+        .map(|(_, bytes)| xxhash_rust::xxh3::xxh3_64(bytes))
+        .collect();
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for ((path, _), file_hash) in out.iter().zip(file_hashes) {
+        h.update(path.as_bytes());
+        h.update(&file_hash.to_le_bytes());
     }
 
     let facet = |v: Vocab| Facet {
@@ -1489,7 +1502,7 @@ pub(super) fn build_segment(
     };
     let entry = Entry {
         format: FORMAT,
-        build: h.hex(),
+        build: format!("{:016x}", h.digest()),
         docs: n,
         avg_body: if n == 0 {
             0.0
