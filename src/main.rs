@@ -16,6 +16,21 @@ use jiangtang::{Diagnostic, Lang, Options};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// For a one-shot build: freed memory stays with the allocator for reuse, instead of going
+/// back to the system after a delay (see Cargo.toml). The `MIMALLOC_PURGE_DELAY`
+/// environment variable still decides when it is set. Called before any other thread
+/// starts.
+fn keep_freed_memory() {
+    // `mi_option_purge_delay` in mimalloc 2's `mimalloc.h` (the Rust bindings lack it).
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+        return;
+    }
+    // SAFETY: sets an option value; the option functions are not thread-safe, and no
+    // other thread exists yet.
+    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) }
+}
+
 #[derive(Parser)]
 #[command(
     name = "jiangtang",
@@ -148,7 +163,10 @@ fn main() -> ExitCode {
             drafts,
             now,
             precompress,
-        } => build(lang, root, output, base_url, drafts, now, precompress),
+        } => {
+            keep_freed_memory();
+            build(lang, root, output, base_url, drafts, now, precompress)
+        }
         Command::Serve {
             root,
             bind,

@@ -676,8 +676,10 @@ impl RangeBlocks {
     }
 }
 
-/// Key ranges the term space is cut into for building.
-const RANGES: usize = 64;
+/// Key ranges the term space is cut into for building: small enough that a range's
+/// arrays stay in the processor's caches while it is sorted (at 10,000 pages, about
+/// 50,000 occurrences each).
+const RANGES: usize = 256;
 
 /// Marks an occurrence of a term longer than 8 bytes (in the page number).
 const LONG: u32 = 1 << 31;
