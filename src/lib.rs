@@ -287,7 +287,8 @@ fn render_into(
     extras: Extras,
 ) -> Result<(), BuildError> {
     use rayon::prelude::*;
-    let renderer = timed("renderer", || Renderer::new(site, Arc::clone(engine)));
+    let renderer = timed("renderer", || Renderer::new(site, Arc::clone(engine)))
+        .map_err(|d| BuildError::Content(vec![d]))?;
     // Calendars beside the pages: each fills the other's idle moments (a phase's last
     // jobs leave a core free).
     let (diags, calendars) = rayon::join(

@@ -293,3 +293,38 @@ fn summary_line_counts_pages_by_kind() {
         "{out}"
     );
 }
+
+#[test]
+fn once_templates_are_rendered_once_and_given_to_every_page() {
+    let site = Site::good();
+    // A site's own `_once_` template replaces the theme's and is printed by base.html.
+    site.write(
+        "templates/_once_ui_strings.html",
+        "<div id=\"ui-strings\" hidden data-note=\"{{ site.title }}·{{ nav | length }}\"></div>"
+            .as_bytes(),
+    );
+    let o = site.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let home = std::fs::read_to_string(site.public().join("index.html")).unwrap();
+    let case = std::fs::read_to_string(site.public().join("cases/index.html")).unwrap();
+    let start = home
+        .find("data-note=\"")
+        .expect("the once output on the home page")
+        + 11;
+    let note = &home[start..start + home[start..].find('"').unwrap()];
+    assert!(note.contains('·') && !note.starts_with('·'), "{note}");
+    assert!(case.contains(&format!("data-note=\"{note}\"")), "{case}");
+
+    // One that fails (per-page values are not defined there) fails the build with its
+    // file named; the output stays as it was.
+    let before = snapshot(&site.public());
+    site.write("templates/_once_broken.html", b"<p>{{ canonical }}</p>");
+    let o = site.build(&["--lang", "en"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("templates/_once_broken.html"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(before, snapshot(&site.public()));
+}

@@ -170,6 +170,8 @@ pub struct Engine {
     ui: BTreeMap<String, String>,
     /// `ui` as a template value.
     ui_value: tera::Value,
+    /// The templates rendered once per build (`_once_<name>.html`): (name, template).
+    once: Vec<(String, String)>,
 }
 
 impl Engine {
@@ -214,14 +216,28 @@ impl Engine {
         if let Err(e) = tera.add_raw_templates(templates) {
             return Err(vec![template_error("templates/", &e)]);
         }
+        let once = theme
+            .templates
+            .keys()
+            .filter_map(|t| {
+                let name = t.strip_prefix(ONCE_PREFIX)?.strip_suffix(".html")?;
+                Some((name.to_string(), t.clone()))
+            })
+            .collect();
         Ok(Engine {
             tera,
             statics,
             ui: theme.ui.clone(),
             ui_value: tera::Value::from_serializable(&theme.ui),
+            once,
         })
     }
 }
+
+/// Templates named `_once_<name>.html` do not depend on the page: each is rendered once
+/// per build, with the values every template gets, and every page gets its output as
+/// `once.<name>` (like Hugo's `partialCached`).
+const ONCE_PREFIX: &str = "_once_";
 
 /// Indices into `site.schedule`.
 #[derive(Default)]
@@ -236,8 +252,8 @@ struct ScheduleIndex {
 pub struct Renderer<'a> {
     site: &'a Site,
     engine: Arc<Engine>,
-    /// `site`, `ui` and `nav`, given to every template.
-    shared: [(&'static str, tera::Value); 3],
+    /// `site`, `ui`, `nav` and `once`, given to every template.
+    shared: [(&'static str, tera::Value); 4],
     /// Per taxonomy of `site.taxonomies`, made on first use: term name → (name, url,
     /// count). The indexes below are made on first use too, so that rendering a page
     /// again after an edit builds only what that page shows.
@@ -255,14 +271,30 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, engine: Arc<Engine>) -> Renderer<'a> {
+    /// Fails when a `_once_` template does not render.
+    pub fn new(site: &'a Site, engine: Arc<Engine>) -> Result<Renderer<'a>, Diagnostic> {
+        let site_value = to_tera(&site_value(site));
+        let nav = to_tera(&nav(site, &engine.ui));
+        let mut c = Context::new();
+        c.insert_value("site", site_value.clone());
+        c.insert_value("ui", engine.ui_value.clone());
+        c.insert_value("nav", nav.clone());
+        let mut once = tera::Map::new();
+        for (name, template) in &engine.once {
+            let html = engine
+                .tera
+                .render(template, &c)
+                .map_err(|e| template_error(&format!("templates/{template}"), &e))?;
+            once.insert(name.clone().into(), tera::Value::safe_string(&html));
+        }
         let shared = [
-            ("site", to_tera(&site_value(site))),
+            ("site", site_value),
             ("ui", engine.ui_value.clone()),
-            ("nav", to_tera(&nav(site, &engine.ui))),
+            ("nav", nav),
+            ("once", tera::Value::from(once)),
         ];
         let n = site.pages.len();
-        Renderer {
+        Ok(Renderer {
             site,
             engine,
             shared,
@@ -271,7 +303,7 @@ impl<'a> Renderer<'a> {
             lectures_of_course: OnceLock::new(),
             cards: (0..n).map(|_| OnceLock::new()).collect(),
             course_lessons: (0..n).map(|_| OnceLock::new()).collect(),
-        }
+        })
     }
 
     /// The terms of the taxonomy `key`: name → (name, url, count).
@@ -282,7 +314,7 @@ impl<'a> Renderer<'a> {
                 .terms
                 .iter()
                 .map(|t| {
-                    let v = json!({"name": t.name, "url": t.url, "count": t.pages.len()});
+                    let v = json!({"name": t.name, "url": t.url, "href": self.href(&t.url), "count": t.pages.len()});
                     (t.name.clone(), v)
                 })
                 .collect()
@@ -579,7 +611,7 @@ impl<'a> Renderer<'a> {
                 let terms: Vec<Value> = tax
                     .terms
                     .iter()
-                    .map(|x| json!({"name": x.name, "url": x.url, "count": x.pages.len()}))
+                    .map(|x| json!({"name": x.name, "url": x.url, "href": self.href(&x.url), "count": x.pages.len()}))
                     .collect();
                 c.insert(
                     "taxonomy",
@@ -733,6 +765,11 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// `url` with the base path in front, what `url(path=…)` returns in a template.
+    fn href(&self, url: &str) -> String {
+        join_base(&self.site.config.base_path, url)
+    }
+
     /// Absolute URL when the site has an origin, else the base-path URL.
     fn abs(&self, path: &str) -> String {
         self.site
@@ -764,7 +801,7 @@ impl<'a> Renderer<'a> {
         self.terms(key)
             .and_then(|terms| terms.get(name))
             .cloned()
-            .unwrap_or_else(|| json!({"name": name, "url": "", "count": 0}))
+            .unwrap_or_else(|| json!({"name": name, "url": "", "href": self.href(""), "count": 0}))
     }
 
     fn terms_of(&self, key: &'static str, names: &[String]) -> Vec<Value> {
@@ -792,7 +829,7 @@ impl<'a> Renderer<'a> {
                     .iter()
                     .filter(|&&i| only.is_none_or(|k| s.page(i).kind == k))
                     .count();
-                (count > 0).then(|| json!({"name": t.name, "url": t.url, "count": count}))
+                (count > 0).then(|| json!({"name": t.name, "url": t.url, "href": self.href(&t.url), "count": count}))
             })
             .collect()
     }
@@ -943,6 +980,7 @@ impl<'a> Renderer<'a> {
             "id": p.id,
             "title": p.title(),
             "url": p.url,
+            "href": self.href(&p.url),
             "summary": p.src.common.summary,
             "duration": lesson_minutes(p),
             "weight": p.src.common.weight.unwrap_or(0),
@@ -1275,17 +1313,21 @@ fn site_value(site: &Site) -> Value {
 }
 
 fn nav(site: &Site, ui: &BTreeMap<String, String>) -> Value {
-    let t = |k: &str, d: &str| ui.get(k).cloned().unwrap_or_else(|| d.to_string());
+    let item = |key: &str, (ui_key, default): (&str, &str), url: &str| {
+        let title = ui.get(ui_key).map_or(default, String::as_str);
+        let href = join_base(&site.config.base_path, url);
+        json!({"key": key, "title": title, "url": url, "href": href})
+    };
     let mut items = vec![
-        json!({"key": "home", "title": t("nav_home", "首页"), "url": "/"}),
-        json!({"key": "courses", "title": t("nav_courses", "课程"), "url": "/courses/"}),
-        json!({"key": "lectures", "title": t("nav_lectures", "讲座安排"), "url": "/lectures/"}),
-        json!({"key": "cases", "title": t("nav_cases", "案例"), "url": "/cases/"}),
-        json!({"key": "study", "title": t("nav_study", "我的学习"), "url": "/study/"}),
+        item("home", ("nav_home", "首页"), "/"),
+        item("courses", ("nav_courses", "课程"), "/courses/"),
+        item("lectures", ("nav_lectures", "讲座安排"), "/lectures/"),
+        item("cases", ("nav_cases", "案例"), "/cases/"),
+        item("study", ("nav_study", "我的学习"), "/study/"),
     ];
     // Only plain pages can live at /about/.
     if site.plain.iter().any(|&i| site.page(i).url == "/about/") {
-        items.push(json!({"key": "about", "title": t("nav_about", "关于"), "url": "/about/"}));
+        items.push(item("about", ("nav_about", "关于"), "/about/"));
     }
     Value::Array(items)
 }
