@@ -475,8 +475,8 @@ impl<'a> Renderer<'a> {
                 );
                 c.insert("lesson", &lesson);
                 c.insert_value("course", self.course_with_lessons(course));
-                c.insert("prev", &p.prev.map(|x| link(s.page(x))));
-                c.insert("next", &p.next.map(|x| link(s.page(x))));
+                c.insert("prev", &p.prev.map(|x| self.link(s.page(x))));
+                c.insert("next", &p.next.map(|x| self.link(s.page(x))));
                 (
                     p.url.clone(),
                     "lesson.html",
@@ -561,7 +561,7 @@ impl<'a> Renderer<'a> {
                 merge(
                     &mut v,
                     json!({
-                        "course": p.course.map(|x| link(s.page(x))),
+                        "course": p.course.map(|x| self.link(s.page(x))),
                         "materials": self.attachments(p),
                         "ics_url": ics::event_url(&p.url),
                         "sessions": self.sessions(i),
@@ -646,12 +646,14 @@ impl<'a> Renderer<'a> {
                 c.insert(
                     "lessons",
                     &of(Kind::Lesson)
-                        .map(|i| link(s.page(i)))
+                        .map(|i| self.link(s.page(i)))
                         .collect::<Vec<_>>(),
                 );
                 c.insert(
                     "pages",
-                    &of(Kind::Page).map(|i| link(s.page(i))).collect::<Vec<_>>(),
+                    &of(Kind::Page)
+                        .map(|i| self.link(s.page(i)))
+                        .collect::<Vec<_>>(),
                 );
                 (
                     term.url.clone(),
@@ -661,7 +663,7 @@ impl<'a> Renderer<'a> {
                 )
             }
             Job::Month(y, m) => {
-                c.insert("month", &self.month_grid(y, m));
+                c.insert_value("month", self.month_grid(y, m));
                 let title = format!("{}年{}月", y, m);
                 (month_url(y, m), "month.html", "lectures", title)
             }
@@ -763,6 +765,11 @@ impl<'a> Renderer<'a> {
             Job::Term(t, k) => (s.taxonomies[t].terms[k].url.clone(), None),
             Job::NotFound | Job::Atom | Job::Sitemap => (String::new(), None),
         }
+    }
+
+    /// A page as a link: `{title, url, href}`.
+    fn link(&self, p: &Page) -> Value {
+        json!({"title": p.title(), "url": p.url, "href": self.href(&p.url)})
     }
 
     /// `url` with the base path in front, what `url(path=…)` returns in a template.
@@ -906,6 +913,7 @@ impl<'a> Renderer<'a> {
             "id": p.id,
             "title": p.title(),
             "url": p.url,
+            "href": self.href(&p.url),
             "summary": p.src.common.summary,
             "action": self.term("action", &m.action),
             "levels": self.terms_of("level", &m.levels),
@@ -954,7 +962,7 @@ impl<'a> Renderer<'a> {
             &mut v,
             json!({
                 "objectives": m.objectives,
-                "prerequisites": p.prerequisites.iter().map(|&x| link(s.page(x))).collect::<Vec<_>>(),
+                "prerequisites": p.prerequisites.iter().map(|&x| self.link(s.page(x))).collect::<Vec<_>>(),
                 "instructors": self.terms_of("speaker", &m.instructors),
                 "lessons": self.lesson_cards(i),
                 "related_lectures": related_lectures,
@@ -1021,11 +1029,13 @@ impl<'a> Renderer<'a> {
 
     /// One month of the schedule as weeks of days (Monday first), each day with its
     /// sessions, and links to the neighbouring months that have pages.
-    fn month_grid(&self, y: i16, m: i8) -> Value {
+    /// The month grid; a lecture's card is its list card (made once) when it has one
+    /// session.
+    fn month_grid(&self, y: i16, m: i8) -> tera::Value {
         use jiff::civil::Date;
         let s = self.site;
         let Ok(first) = Date::new(y, m, 1) else {
-            return Value::Null;
+            return tera::Value::from(());
         };
         let offset = i64::from(first.weekday().to_monday_zero_offset());
         let start = first.saturating_sub(jiff::Span::new().days(offset));
@@ -1036,25 +1046,25 @@ impl<'a> Renderer<'a> {
         loop {
             let mut week = Vec::new();
             for _ in 0..7 {
-                let lectures: Vec<Value> = self
+                let lectures: Vec<tera::Value> = self
                     .schedule_index()
                     .by_day
                     .get(&day)
                     .into_iter()
                     .flatten()
-                    .map(|&n| &s.schedule[n])
-                    .map(|o| self.lecture_card_at(o.page, o.start, o.end))
+                    .map(|&n| self.occurrence_card(&s.schedule[n]))
                     .collect();
                 if day.month() == m {
                     count += lectures.len();
                 }
-                week.push(json!({
+                let cell = json!({
                     "day": day.day(), "date": iso_date(day), "date_zh": date_zh(day),
-                    "in_month": day.month() == m, "today": day == today, "lectures": lectures,
-                }));
+                    "in_month": day.month() == m, "today": day == today,
+                });
+                week.push(with_value(&cell, "lectures", tera::Value::from(lectures)));
                 day = day.saturating_add(jiff::Span::new().days(1));
             }
-            weeks.push(Value::Array(week));
+            weeks.push(tera::Value::from(week));
             if day.month() != m || day.year() != y {
                 break;
             }
@@ -1062,19 +1072,20 @@ impl<'a> Renderer<'a> {
         let all = months(s);
         let pos = all.iter().position(|&x| x == (y, m));
         let link = |i: Option<usize>| {
-            i.and_then(|i| all.get(i)).map(
-                |&(yy, mm)| json!({"url": month_url(yy, mm), "title": format!("{yy}年{mm}月")}),
-            )
+            i.and_then(|i| all.get(i)).map(|&(yy, mm)| {
+                let url = month_url(yy, mm);
+                json!({"href": self.href(&url), "url": url, "title": format!("{yy}年{mm}月")})
+            })
         };
-        json!({
+        let month = json!({
             "key": format!("{y}-{m:02}"),
             "title": format!("{y}年{m}月"),
-            "weeks": weeks,
             "weekdays": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
             "prev": link(pos.and_then(|p| p.checked_sub(1))),
             "next": link(pos.map(|p| p + 1)),
             "count": count,
-        })
+        });
+        with_value(&month, "weeks", tera::Value::from(weeks))
     }
 
     /// Every session of a lecture with its date, for the lecture page.
@@ -1123,6 +1134,7 @@ impl<'a> Renderer<'a> {
             "id": p.id,
             "title": p.title(),
             "url": p.url,
+            "href": self.href(&p.url),
             "summary": p.src.common.summary,
             "series": if m.series.is_empty() { Value::Null } else { self.term("series", &m.series) },
             "start": iso_local(start),
@@ -1153,6 +1165,7 @@ impl<'a> Renderer<'a> {
             "id": p.id,
             "title": p.title(),
             "url": p.url,
+            "href": self.href(&p.url),
             "summary": p.src.common.summary,
             "unit": self.term("unit", &m.unit),
             "author": m.author,
@@ -1259,12 +1272,16 @@ fn rfc3339(d: Option<jiff::civil::Date>) -> String {
     }
 }
 
-fn link(p: &Page) -> Value {
-    json!({"title": p.title(), "url": p.url})
-}
-
 fn to_tera(v: &Value) -> tera::Value {
     tera::Value::try_from_serializable(v).unwrap_or_else(|_| tera::Value::from(()))
+}
+
+/// The object `v` as a template value, with `key` set to `value` (a value that is a
+/// template value already, such as a card made once).
+fn with_value(v: &Value, key: &'static str, value: tera::Value) -> tera::Value {
+    let mut map = to_tera(v).into_map().unwrap_or_default();
+    map.insert(key.into(), value);
+    tera::Value::from(map)
 }
 
 fn merge(into: &mut Value, from: Value) {
