@@ -1060,63 +1060,55 @@ impl Texts {
     }
 }
 
-/// Cuts the blocks of one range into chunks of about `chunk_bytes` compressed
-/// (the ratio is measured on a sample of the range) and compresses them; returns
-/// the chunk files and the first term of each.
+/// Cuts the blocks of one range into chunks of about `chunk_bytes` compressed and
+/// compresses them; returns the chunk files and the first term of each. A chunk's raw
+/// size is chosen from the compression ratio of the range's chunks before it (of
+/// [`FIRST_RATIO`] for its first chunk).
 fn chunk_range(range: &RangeBlocks, chunk_bytes: usize, level: u32) -> (Vec<Vec<u8>>, Vec<String>) {
     let count = range.ends.len();
-    let blocks = || (0..count).map(|i| range.block(i));
-    let ratio = {
-        let step = (count / 400).max(1);
-        let sample: Vec<u8> = blocks()
-            .step_by(step)
-            .take(400)
-            .flat_map(|b| b.iter().copied())
-            .collect();
-        if sample.is_empty() {
-            0.5
-        } else {
-            (gzip(&sample, level).len() as f64 / sample.len() as f64).clamp(0.05, 1.0)
-        }
-    };
-    let raw_target = (chunk_bytes as f64 / ratio) as usize;
-    // Chunks as lists of blocks.
-    let mut chunks: Vec<Vec<&[u8]>> = Vec::new();
-    let mut size = 0;
-    for b in blocks() {
-        if chunks.is_empty() || (size > 0 && size + b.len() / 2 > raw_target) {
-            chunks.push(Vec::new());
-            size = 0;
-        }
-        if let Some(c) = chunks.last_mut() {
-            c.push(b);
-        }
-        size += b.len();
-    }
+    let mut files = Vec::new();
+    let mut firsts = Vec::new();
+    let (mut raw_done, mut packed_done) = (0usize, 0usize);
     let mut raw = Vec::new();
-    let files = chunks
-        .iter()
-        .map(|blocks| {
-            raw.clear();
-            put_varint(&mut raw, blocks.len() as u64);
-            for b in blocks {
-                raw.extend_from_slice(b);
+    let mut next = 0;
+    while next < count {
+        let ratio = if raw_done == 0 {
+            FIRST_RATIO
+        } else {
+            (packed_done as f64 / raw_done as f64).clamp(0.05, 1.0)
+        };
+        let raw_target = (chunk_bytes as f64 / ratio) as usize;
+        let start = next;
+        let mut size = 0;
+        while next < count {
+            let b = range.block(next);
+            if next > start && size + b.len() / 2 > raw_target {
+                break;
             }
-            gzip(&raw, level)
-        })
-        .collect();
-    let firsts = chunks
-        .iter()
-        .map(|blocks| {
-            let b = blocks.first().copied().unwrap_or(&[]);
-            let mut p = 0;
-            let len = get_varint(b, &mut p) as usize;
-            let term = b.get(p..p + len).unwrap_or(&[]);
-            String::from_utf8_lossy(term).into_owned()
-        })
-        .collect();
+            size += b.len();
+            next += 1;
+        }
+        raw.clear();
+        put_varint(&mut raw, (next - start) as u64);
+        for i in start..next {
+            raw.extend_from_slice(range.block(i));
+        }
+        let file = gzip(&raw, level);
+        raw_done += raw.len();
+        packed_done += file.len();
+        files.push(file);
+        let first = range.block(start);
+        let mut p = 0;
+        let len = get_varint(first, &mut p) as usize;
+        let term = first.get(p..p + len).unwrap_or(&[]);
+        firsts.push(String::from_utf8_lossy(term).into_owned());
+    }
     (files, firsts)
 }
+
+/// The compression ratio assumed for a range's first chunk: about what term blocks
+/// compress to.
+const FIRST_RATIO: f64 = 0.75;
 
 /// Compresses `files` in parallel at `level`, or stores them (level 0) when a
 /// sample shows that compressing would save less than a tenth.
