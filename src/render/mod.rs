@@ -6,10 +6,12 @@ pub mod format;
 pub mod ics;
 pub mod theme;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
+use serde::Serialize;
 use serde_json::{Value, json};
 use tera::{Context, Kwargs, State, Tera};
 
@@ -467,12 +469,15 @@ impl<'a> Renderer<'a> {
                     .iter()
                     .position(|&l| l == i)
                     .unwrap_or(0);
-                let mut lesson = self.lesson_card(i, index);
-                merge(&mut lesson, self.page_value(p));
-                merge(
-                    &mut lesson,
-                    json!({"attachments": self.attachments(p), "has_quiz": p.md.quizzes > 0}),
-                );
+                let lesson = LessonPage {
+                    page: self.page_fields(p),
+                    href: self.href(&p.url),
+                    duration: lesson_minutes(p),
+                    weight: p.src.common.weight.unwrap_or(0),
+                    index: index + 1,
+                    attachments: self.attachments(p),
+                    has_quiz: p.md.quizzes > 0,
+                };
                 c.insert("lesson", &lesson);
                 c.insert_value("course", self.course_with_lessons(course));
                 c.insert("prev", &p.prev.map(|x| self.link(s.page(x))));
@@ -556,19 +561,16 @@ impl<'a> Renderer<'a> {
             }
             Job::Lecture(i) => {
                 let p = s.page(i);
-                let mut v = self.lecture_card(i);
-                merge(&mut v, self.page_value(p));
-                merge(
-                    &mut v,
-                    json!({
-                        "course": p.course.map(|x| self.link(s.page(x))),
-                        "materials": self.attachments(p),
-                        "ics_url": ics::event_url(&p.url),
-                        "sessions": self.sessions(i),
-                        "repeat_zh": repeat_zh(p),
-                    }),
-                );
-                c.insert("lecture", &v);
+                let lecture = LecturePage {
+                    card: self.lecture_card(i),
+                    page: self.page_fields(p),
+                    course: p.course.map(|x| self.link(s.page(x))),
+                    materials: self.attachments(p),
+                    ics_url: ics::event_url(&p.url),
+                    sessions: self.sessions(i),
+                    repeat_zh: repeat_zh(p),
+                };
+                c.insert("lecture", &lecture);
                 (
                     p.url.clone(),
                     "lecture.html",
@@ -592,12 +594,15 @@ impl<'a> Renderer<'a> {
             }
             Job::Case(i) => {
                 let p = s.page(i);
-                let mut v = self.case_card(i);
-                merge(&mut v, self.page_value(p));
-                if let Meta::Case(m) = &p.src.meta {
-                    merge(&mut v, json!({"outcomes": m.outcomes}));
-                }
-                c.insert("case", &v);
+                let case = CasePage {
+                    card: self.case_card(i),
+                    page: self.page_fields(p),
+                    outcomes: match &p.src.meta {
+                        Meta::Case(m) => Some(&m.outcomes),
+                        _ => None,
+                    },
+                };
+                c.insert("case", &case);
                 (p.url.clone(), "case.html", "cases", p.title().to_string())
             }
             Job::Plain(i) => {
@@ -805,10 +810,15 @@ impl<'a> Renderer<'a> {
     }
 
     fn term(&self, key: &'static str, name: &str) -> Value {
-        self.terms(key)
-            .and_then(|terms| terms.get(name))
-            .cloned()
-            .unwrap_or_else(|| json!({"name": name, "url": "", "href": self.href(""), "count": 0}))
+        self.term_ref(key, name).into_owned()
+    }
+
+    /// The term `name` of the taxonomy `key`, borrowed from the terms made once.
+    fn term_ref(&self, key: &'static str, name: &str) -> Cow<'_, Value> {
+        match self.terms(key).and_then(|terms| terms.get(name)) {
+            Some(v) => Cow::Borrowed(v),
+            None => Cow::Owned(json!({"name": name, "url": "", "href": self.href(""), "count": 0})),
+        }
     }
 
     fn terms_of(&self, key: &'static str, names: &[String]) -> Vec<Value> {
@@ -842,21 +852,26 @@ impl<'a> Renderer<'a> {
     }
 
     fn page_value(&self, p: &Page) -> Value {
+        serde_json::to_value(self.page_fields(p)).unwrap_or_default()
+    }
+
+    /// The values of a page itself, borrowed from the model.
+    fn page_fields<'p>(&'p self, p: &'p Page) -> PageFields<'p> {
         let c = &p.src.common;
-        json!({
-            "id": p.id,
-            "title": c.title,
-            "url": p.url,
-            "summary": c.summary,
-            "content_html": p.md.html,
-            "toc": p.md.toc,
-            "date": c.date.map(iso_date).unwrap_or_default(),
-            "date_zh": c.date.map(date_zh_short).unwrap_or_default(),
-            "updated": c.updated.map(iso_date).unwrap_or_default(),
-            "updated_zh": c.updated.map(date_zh_short).unwrap_or_default(),
-            "reading_minutes": p.reading_minutes,
-            "tags": self.terms_of("tags", &c.tags),
-        })
+        PageFields {
+            id: &p.id,
+            title: &c.title,
+            url: &p.url,
+            summary: &c.summary,
+            content_html: &p.md.html,
+            toc: &p.md.toc,
+            date: c.date.map(iso_date).unwrap_or_default(),
+            date_zh: c.date.map(date_zh_short).unwrap_or_default(),
+            updated: c.updated.map(iso_date).unwrap_or_default(),
+            updated_zh: c.updated.map(date_zh_short).unwrap_or_default(),
+            reading_minutes: p.reading_minutes,
+            tags: c.tags.iter().map(|n| self.term_ref("tags", n)).collect(),
+        }
     }
 
     /// The cards of `pages`, as one template value.
@@ -1274,6 +1289,62 @@ fn rfc3339(d: Option<jiff::civil::Date>) -> String {
 
 fn to_tera(v: &Value) -> tera::Value {
     tera::Value::try_from_serializable(v).unwrap_or_else(|_| tera::Value::from(()))
+}
+
+/// A page's own values, given to its template (as part of `lesson`, `lecture`, `case`
+/// or `page`) without an intermediate JSON value.
+#[derive(Serialize)]
+struct PageFields<'a> {
+    id: &'a str,
+    title: &'a str,
+    url: &'a str,
+    summary: &'a str,
+    content_html: &'a str,
+    toc: &'a [crate::content::markdown::TocItem],
+    date: String,
+    date_zh: String,
+    updated: String,
+    updated_zh: String,
+    reading_minutes: u32,
+    tags: Vec<Cow<'a, Value>>,
+}
+
+/// `lesson` in `lesson.html`: its LessonCard with its page's values.
+#[derive(Serialize)]
+struct LessonPage<'a> {
+    #[serde(flatten)]
+    page: PageFields<'a>,
+    href: String,
+    duration: u32,
+    weight: i64,
+    index: usize,
+    attachments: Vec<Value>,
+    has_quiz: bool,
+}
+
+/// `lecture` in `lecture.html`: its LectureCard with its page's values (which win).
+#[derive(Serialize)]
+struct LecturePage<'a> {
+    #[serde(flatten)]
+    card: Value,
+    #[serde(flatten)]
+    page: PageFields<'a>,
+    course: Option<Value>,
+    materials: Vec<Value>,
+    ics_url: String,
+    sessions: Vec<Value>,
+    repeat_zh: String,
+}
+
+/// `case` in `case.html`: its CaseCard with its page's values (which win).
+#[derive(Serialize)]
+struct CasePage<'a> {
+    #[serde(flatten)]
+    card: Value,
+    #[serde(flatten)]
+    page: PageFields<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outcomes: Option<&'a Vec<String>>,
 }
 
 /// The object `v` as a template value, with `key` set to `value` (a value that is a
