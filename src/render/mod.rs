@@ -733,15 +733,18 @@ impl<'a> Renderer<'a> {
                 ("/atom.xml".into(), "atom.xml", "", String::new())
             }
             Job::Sitemap => {
-                let mut list: Vec<Value> = jobs(s)
+                let mut list: Vec<SitemapEntry> = jobs(s)
                     .into_iter()
                     .filter(|j| !matches!(j, Job::Atom | Job::Sitemap | Job::NotFound))
                     .map(|j| {
                         let (url, date) = self.url_and_date(j);
-                        json!({"url": self.abs(&url), "updated": date.map(iso_date).unwrap_or_default()})
+                        SitemapEntry {
+                            url: self.abs(&url),
+                            updated: date.map(iso_date).unwrap_or_default(),
+                        }
                     })
                     .collect();
-                list.sort_by(|a, b| a["url"].as_str().cmp(&b["url"].as_str()));
+                list.sort_by(|a, b| a.url.cmp(&b.url));
                 c.insert("entries", &list);
                 c.insert("site_url", &self.abs("/"));
                 ("/sitemap.xml".into(), "sitemap.xml", "", String::new())
@@ -1289,6 +1292,13 @@ fn rfc3339(d: Option<jiff::civil::Date>) -> String {
 
 fn to_tera(v: &Value) -> tera::Value {
     tera::Value::try_from_serializable(v).unwrap_or_else(|_| tera::Value::from(()))
+}
+
+/// An entry of `sitemap.xml`.
+#[derive(Serialize)]
+struct SitemapEntry {
+    url: String,
+    updated: String,
 }
 
 /// A page's own values, given to its template (as part of `lesson`, `lecture`, `case`
