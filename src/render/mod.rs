@@ -888,20 +888,22 @@ impl<'a> Renderer<'a> {
     fn card(&self, i: usize) -> tera::Value {
         self.cards[i]
             .get_or_init(|| {
-                let (mut v, partial, name) = match self.site.page(i).kind {
+                let (v, partial, name) = match self.site.page(i).kind {
                     Kind::Course => (self.course_card(i), "_course_card.html", "c"),
                     Kind::Lecture => (self.lecture_card(i), "_lecture_card.html", "l"),
                     Kind::Case => (self.case_card(i), "_case_card.html", "k"),
                     _ => (Value::Null, "", ""),
                 };
-                if !v.is_null() {
-                    let mut ctx = self.context_with_shared();
-                    ctx.insert(name, &v);
-                    if let Ok(html) = self.engine.tera.render(partial, &ctx) {
-                        merge(&mut v, json!({ "html": html }));
-                    }
+                let card = to_tera(&v);
+                if v.is_null() {
+                    return card;
                 }
-                to_tera(&v)
+                let mut ctx = self.context_with_shared();
+                ctx.insert_value(name, card.clone());
+                match self.engine.tera.render(partial, &ctx) {
+                    Ok(html) => with_value(card, "html", tera::Value::from(html)),
+                    Err(_) => card,
+                }
             })
             .clone()
     }
@@ -948,22 +950,20 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn course_full(&self, i: usize) -> Value {
+    fn course_full(&self, i: usize) -> Option<CoursePage<'_>> {
         let s = self.site;
         let p = s.page(i);
         let Meta::Course(m) = &p.src.meta else {
-            return Value::Null;
+            return None;
         };
-        let mut v = self.course_card(i);
-        merge(&mut v, self.page_value(p));
-        let related_lectures: Vec<Value> = self
+        let related_lectures = self
             .lectures_of_course()
             .get(&i)
             .into_iter()
             .flatten()
-            .map(|&l| self.lecture_card(l))
+            .map(|&l| self.card(l))
             .collect();
-        let related_cases: Vec<Value> = s
+        let related_cases = s
             .cases
             .iter()
             .filter(|&&k| {
@@ -974,20 +974,26 @@ impl<'a> Renderer<'a> {
                     || cm.domains.iter().any(|d| m.domains.contains(d))
             })
             .take(6)
-            .map(|&k| self.case_card(k))
+            .map(|&k| self.card(k))
             .collect();
-        merge(
-            &mut v,
-            json!({
-                "objectives": m.objectives,
-                "prerequisites": p.prerequisites.iter().map(|&x| self.link(s.page(x))).collect::<Vec<_>>(),
-                "instructors": self.terms_of("speaker", &m.instructors),
-                "lessons": self.lesson_cards(i),
-                "related_lectures": related_lectures,
-                "related_cases": related_cases,
-            }),
-        );
-        v
+        Some(CoursePage {
+            card: self.course_card(i),
+            page: self.page_fields(p),
+            objectives: &m.objectives,
+            prerequisites: p
+                .prerequisites
+                .iter()
+                .map(|&x| self.link(s.page(x)))
+                .collect(),
+            instructors: m
+                .instructors
+                .iter()
+                .map(|n| self.term_ref("speaker", n))
+                .collect(),
+            lessons: self.lesson_cards(i),
+            related_lectures,
+            related_cases,
+        })
     }
 
     fn lesson_cards(&self, course: usize) -> Vec<Value> {
@@ -1079,7 +1085,11 @@ impl<'a> Renderer<'a> {
                     "day": day.day(), "date": iso_date(day), "date_zh": date_zh(day),
                     "in_month": day.month() == m, "today": day == today,
                 });
-                week.push(with_value(&cell, "lectures", tera::Value::from(lectures)));
+                week.push(with_value(
+                    to_tera(&cell),
+                    "lectures",
+                    tera::Value::from(lectures),
+                ));
                 day = day.saturating_add(jiff::Span::new().days(1));
             }
             weeks.push(tera::Value::from(week));
@@ -1103,7 +1113,7 @@ impl<'a> Renderer<'a> {
             "next": link(pos.map(|p| p + 1)),
             "count": count,
         });
-        with_value(&month, "weeks", tera::Value::from(weeks))
+        with_value(to_tera(&month), "weeks", tera::Value::from(weeks))
     }
 
     /// Every session of a lecture with its date, for the lecture page.
@@ -1346,6 +1356,22 @@ struct LecturePage<'a> {
     repeat_zh: String,
 }
 
+/// `course` in `course.html`: its CourseCard with its page's values (which win); the
+/// related lectures and cases are their list cards (made once, with `html`).
+#[derive(Serialize)]
+struct CoursePage<'a> {
+    #[serde(flatten)]
+    card: Value,
+    #[serde(flatten)]
+    page: PageFields<'a>,
+    objectives: &'a [String],
+    prerequisites: Vec<Value>,
+    instructors: Vec<Cow<'a, Value>>,
+    lessons: Vec<Value>,
+    related_lectures: Vec<tera::Value>,
+    related_cases: Vec<tera::Value>,
+}
+
 /// `case` in `case.html`: its CaseCard with its page's values (which win).
 #[derive(Serialize)]
 struct CasePage<'a> {
@@ -1357,10 +1383,9 @@ struct CasePage<'a> {
     outcomes: Option<&'a Vec<String>>,
 }
 
-/// The object `v` as a template value, with `key` set to `value` (a value that is a
-/// template value already, such as a card made once).
-fn with_value(v: &Value, key: &'static str, value: tera::Value) -> tera::Value {
-    let mut map = to_tera(v).into_map().unwrap_or_default();
+/// The object `v` with `key` set to `value`.
+fn with_value(v: tera::Value, key: &'static str, value: tera::Value) -> tera::Value {
+    let mut map = v.into_map().unwrap_or_default();
     map.insert(key.into(), value);
     tera::Value::from(map)
 }
