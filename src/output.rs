@@ -267,15 +267,13 @@ impl Staging {
             .try_for_each(|(rel, src)| self.copy(rel, src))
     }
 
-    /// Finishes the tree (compressed copies when asked, flushed to disk) and swaps it in
-    /// for the output folder.
+    /// Finishes the tree (compressed copies when asked) and swaps it in for the output
+    /// folder. Nothing is flushed to disk: the swap is atomic for every reader and for a
+    /// build that is killed; making the tree survive a power cut would take a flush of
+    /// every file, which static-site generators leave to the system.
     pub fn commit(mut self) -> io::Result<()> {
         if self.opts.precompress {
             crate::publish::precompress::precompress_tree(&self.dir)?;
-        }
-        // Make the new tree durable before it becomes visible.
-        if let Ok(f) = std::fs::File::open(&self.dir) {
-            let _ = f.sync_all();
         }
         let result = if self.in_place {
             swap_entries(&self.dir, &self.dest)
