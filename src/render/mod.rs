@@ -1052,9 +1052,8 @@ impl<'a> Renderer<'a> {
     }
 
     /// One month of the schedule as weeks of days (Monday first), each day with its
-    /// sessions, and links to the neighbouring months that have pages.
-    /// The month grid; a lecture's card is its list card (made once) when it has one
-    /// session.
+    /// sessions, and links to the neighbouring months that have pages. A lecture with
+    /// one session is shown by its list card (made once).
     fn month_grid(&self, y: i16, m: i8) -> tera::Value {
         use jiff::civil::Date;
         let s = self.site;
