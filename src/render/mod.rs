@@ -316,7 +316,7 @@ impl<'a> Renderer<'a> {
                 .terms
                 .iter()
                 .map(|t| {
-                    let v = json!({"name": t.name, "url": t.url, "href": self.href(&t.url), "count": t.pages.len()});
+                    let v = self.term_value(&t.name, &t.url, t.pages.len());
                     (t.name.clone(), v)
                 })
                 .collect()
@@ -616,7 +616,7 @@ impl<'a> Renderer<'a> {
                 let terms: Vec<Value> = tax
                     .terms
                     .iter()
-                    .map(|x| json!({"name": x.name, "url": x.url, "href": self.href(&x.url), "count": x.pages.len()}))
+                    .map(|x| self.term_value(&x.name, &x.url, x.pages.len()))
                     .collect();
                 c.insert(
                     "taxonomy",
@@ -632,10 +632,9 @@ impl<'a> Renderer<'a> {
                     &json!({"key": tax.key, "title": tax.title, "url": tax.url}),
                 );
                 let ics_url = (tax.key == "series").then(|| ics::series_url(&term.url));
-                c.insert(
-                    "term",
-                    &json!({"name": term.name, "url": term.url, "count": term.pages.len(), "ics_url": ics_url}),
-                );
+                let mut term_value = self.term_value(&term.name, &term.url, term.pages.len());
+                merge(&mut term_value, json!({ "ics_url": ics_url }));
+                c.insert("term", &term_value);
                 let of = |kind: Kind| {
                     term.pages
                         .iter()
@@ -775,6 +774,11 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// A taxonomy term: `{name, url, href, count}`.
+    fn term_value(&self, name: &str, url: &str, count: usize) -> Value {
+        json!({"name": name, "url": url, "href": self.href(url), "count": count})
+    }
+
     /// A page as a link: `{title, url, href}`.
     fn link(&self, p: &Page) -> Value {
         json!({"title": p.title(), "url": p.url, "href": self.href(&p.url)})
@@ -820,7 +824,7 @@ impl<'a> Renderer<'a> {
     fn term_ref(&self, key: &'static str, name: &str) -> Cow<'_, Value> {
         match self.terms(key).and_then(|terms| terms.get(name)) {
             Some(v) => Cow::Borrowed(v),
-            None => Cow::Owned(json!({"name": name, "url": "", "href": self.href(""), "count": 0})),
+            None => Cow::Owned(self.term_value(name, "", 0)),
         }
     }
 
@@ -849,7 +853,7 @@ impl<'a> Renderer<'a> {
                     .iter()
                     .filter(|&&i| only.is_none_or(|k| s.page(i).kind == k))
                     .count();
-                (count > 0).then(|| json!({"name": t.name, "url": t.url, "href": self.href(&t.url), "count": count}))
+                (count > 0).then(|| self.term_value(&t.name, &t.url, count))
             })
             .collect()
     }

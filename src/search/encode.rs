@@ -1,5 +1,5 @@
 //! Small byte-level helpers of the index writer: LEB128 varints, gzip with a
-//! fixed header (reproducible output), FNV-1a hashing and base64.
+//! fixed header (reproducible output) and base64.
 
 use std::cell::RefCell;
 
