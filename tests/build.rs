@@ -328,3 +328,75 @@ fn once_templates_are_rendered_once_and_given_to_every_page() {
     );
     assert_eq!(before, snapshot(&site.public()));
 }
+
+#[test]
+fn navigation_is_rendered_per_section_and_syllabus_items_per_lesson() {
+    let site = Site::good();
+    let o = site.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let read = |rel: &str| std::fs::read_to_string(site.public().join(rel)).unwrap();
+    let nav_link = |html: &str, href: &str| -> String {
+        let nav = &html[html.find("class=\"site-nav\"").expect("site nav")..];
+        let nav = &nav[..nav.find("</nav>").unwrap()];
+        let at = nav
+            .find(&format!("<a href=\"{href}\""))
+            .unwrap_or_else(|| panic!("no link to {href} in {nav}"));
+        nav[at..at + nav[at..].find('>').unwrap()].to_string()
+    };
+    // The section's own page, a page in the section, a page outside every section.
+    let catalogue = read("courses/index.html");
+    let course = read("courses/ke-cheng/index.html");
+    assert!(nav_link(&catalogue, "/courses/").contains("aria-current=\"page\""));
+    assert!(nav_link(&course, "/courses/").contains("aria-current=\"true\""));
+    assert!(!nav_link(&course, "/cases/").contains("aria-current"));
+    assert!(nav_link(&read("about/index.html"), "/about/").contains("aria-current=\"page\""));
+    assert!(!read("units/index.html").contains("aria-current"));
+
+    // Every lesson of the course, in order, this page's own marked current.
+    let lesson = read("courses/ke-cheng/di-er-ke/index.html");
+    let syllabus = &lesson[lesson.find("syllabus-compact").expect("syllabus")..];
+    let syllabus = &syllabus[..syllabus.find("</ol>").unwrap()];
+    let first = syllabus
+        .find("data-lesson-id=\"courses/ke-cheng/di-yi-ke\">")
+        .expect("first lesson, not current");
+    let second = syllabus
+        .find("data-lesson-id=\"courses/ke-cheng/di-er-ke\" class=\"is-current\">")
+        .expect("second lesson, current");
+    assert!(first < second, "{syllabus}");
+    assert_eq!(syllabus.matches("is-current").count(), 1, "{syllabus}");
+    assert_eq!(
+        syllabus.matches("aria-current=\"page\"").count(),
+        1,
+        "{syllabus}"
+    );
+
+    // A site's own per-section template sees the section and the navigation page.
+    site.write(
+        "templates/_per_section_nav.html",
+        b"<p id=\"where\">{{ section }}|{{ nav_page }}</p>",
+    );
+    let o = site.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(read("courses/index.html").contains("<p id=\"where\">courses|/courses/</p>"));
+    assert!(read("courses/ke-cheng/index.html").contains("<p id=\"where\">courses|</p>"));
+
+    // Per-page values are not defined there: the build fails with the template named
+    // and the output stays as it was; so does a broken syllabus item.
+    let before = snapshot(&site.public());
+    for (name, text) in [
+        ("templates/_per_section_nav.html", "<p>{{ canonical }}</p>"),
+        ("templates/_syllabus_item.html", "<li>{{ canonical }}</li>"),
+    ] {
+        let good = site.root().join(name);
+        let kept = std::fs::read(&good).ok();
+        site.write(name, text.as_bytes());
+        let o = site.build(&["--lang", "en"]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(stderr(&o).contains(name), "{}", stderr(&o));
+        assert_eq!(before, snapshot(&site.public()));
+        match kept {
+            Some(bytes) => site.write(name, &bytes),
+            None => std::fs::remove_file(good).unwrap(),
+        }
+    }
+}

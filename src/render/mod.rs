@@ -8,7 +8,7 @@ pub mod theme;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -174,6 +174,9 @@ pub struct Engine {
     ui_value: tera::Value,
     /// The templates rendered once per build (`_once_<name>.html`): (name, template).
     once: Vec<(String, String)>,
+    /// The templates rendered once per section (`_per_section_<name>.html`): (name,
+    /// template).
+    per_section: Vec<(String, String)>,
 }
 
 impl Engine {
@@ -218,20 +221,23 @@ impl Engine {
         if let Err(e) = tera.add_raw_templates(templates) {
             return Err(vec![template_error("templates/", &e)]);
         }
-        let once = theme
-            .templates
-            .keys()
-            .filter_map(|t| {
-                let name = t.strip_prefix(ONCE_PREFIX)?.strip_suffix(".html")?;
-                Some((name.to_string(), t.clone()))
-            })
-            .collect();
+        let named = |prefix: &str| -> Vec<(String, String)> {
+            theme
+                .templates
+                .keys()
+                .filter_map(|t| {
+                    let name = t.strip_prefix(prefix)?.strip_suffix(".html")?;
+                    Some((name.to_string(), t.clone()))
+                })
+                .collect()
+        };
         Ok(Engine {
             tera,
             statics,
             ui: theme.ui.clone(),
             ui_value: tera::Value::from_serializable(&theme.ui),
-            once,
+            once: named(ONCE_PREFIX),
+            per_section: named(PER_SECTION_PREFIX),
         })
     }
 }
@@ -240,6 +246,12 @@ impl Engine {
 /// per build, with the values every template gets, and every page gets its output as
 /// `once.<name>` (like Hugo's `partialCached`).
 const ONCE_PREFIX: &str = "_once_";
+
+/// Templates named `_per_section_<name>.html` depend only on the page's section and on
+/// which navigation item the page is (`nav_page`: that item's URL, or ""): each is
+/// rendered once per such pair, and every page gets its output as `per_section.<name>`
+/// (the site navigation, which marks the current section).
+const PER_SECTION_PREFIX: &str = "_per_section_";
 
 /// Indices into `site.schedule`.
 #[derive(Default)]
@@ -270,13 +282,28 @@ pub struct Renderer<'a> {
     cards: Vec<OnceLock<tera::Value>>,
     /// Per course, made on first use: its card with its lesson cards as `lessons`.
     course_lessons: Vec<OnceLock<tera::Value>>,
+    /// Per course, made on first use: each lesson as a syllabus item (not current,
+    /// current).
+    syllabus: Vec<OnceLock<Result<Vec<[String; 2]>, Diagnostic>>>,
+    /// The URLs of the navigation items.
+    nav_urls: Vec<String>,
+    /// The `_per_section_` templates' output (`per_section`) per section and navigation
+    /// page, made on first use.
+    per_section: Mutex<HashMap<(String, String), tera::Value>>,
 }
 
 impl<'a> Renderer<'a> {
     /// Fails when a `_once_` template does not render.
     pub fn new(site: &'a Site, engine: Arc<Engine>) -> Result<Renderer<'a>, Diagnostic> {
         let site_value = to_tera(&site_value(site));
-        let nav = to_tera(&nav(site, &engine.ui));
+        let nav_json = nav(site, &engine.ui);
+        let nav_urls = nav_json
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|item| Some(item.get("url")?.as_str()?.to_string()))
+            .collect();
+        let nav = to_tera(&nav_json);
         let mut c = Context::new();
         c.insert_value("site", site_value.clone());
         c.insert_value("ui", engine.ui_value.clone());
@@ -305,6 +332,9 @@ impl<'a> Renderer<'a> {
             lectures_of_course: OnceLock::new(),
             cards: (0..n).map(|_| OnceLock::new()).collect(),
             course_lessons: (0..n).map(|_| OnceLock::new()).collect(),
+            syllabus: (0..n).map(|_| OnceLock::new()).collect(),
+            nav_urls,
+            per_section: Mutex::new(HashMap::new()),
         })
     }
 
@@ -368,7 +398,8 @@ impl<'a> Renderer<'a> {
 
     /// Renders one job: its output path and bytes.
     pub fn render(&self, job: Job) -> Result<(String, Vec<u8>), Diagnostic> {
-        let (url, template, ctx) = self.context(job);
+        let (url, template, mut ctx) = self.context(job)?;
+        ctx.insert_value("per_section", self.per_section(&ctx)?);
         // Straight into bytes: the templates and values are UTF-8 already, so the text
         // needs no second check.
         let mut text = Vec::with_capacity(32 * 1024);
@@ -388,6 +419,48 @@ impl<'a> Renderer<'a> {
         Ok((path, text))
     }
 
+    /// The output of the `_per_section_` templates for the page whose context is `page`
+    /// (by its `section` and `canonical`), rendered on first use.
+    fn per_section(&self, page: &Context) -> Result<tera::Value, Diagnostic> {
+        let text = |key: &str| page.get(key).and_then(|v| v.as_str()).unwrap_or("");
+        let section = text("section");
+        let canonical = text("canonical");
+        let nav_page = self
+            .nav_urls
+            .iter()
+            .find(|url| *url == canonical)
+            .map_or("", String::as_str);
+        let key = (section.to_string(), nav_page.to_string());
+        if let Some(v) = self.lock_per_section().get(&key) {
+            return Ok(v.clone());
+        }
+        let mut c = self.context_with_shared();
+        c.insert("section", section);
+        c.insert("nav_page", nav_page);
+        let mut out = tera::Map::new();
+        for (name, template) in &self.engine.per_section {
+            let html = self
+                .engine
+                .tera
+                .render(template, &c)
+                .map_err(|e| template_error(&format!("templates/{template}"), &e))?;
+            out.insert(name.clone().into(), tera::Value::safe_string(&html));
+        }
+        let value = tera::Value::from(out);
+        self.lock_per_section().insert(key, value.clone());
+        Ok(value)
+    }
+
+    fn lock_per_section(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<(String, String), tera::Value>> {
+        // The map only ever gains finished entries: a panic elsewhere cannot leave it
+        // half-written.
+        self.per_section
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// A template context holding the values every page shares.
     fn context_with_shared(&self) -> Context {
         let mut c = Context::new();
@@ -397,7 +470,7 @@ impl<'a> Renderer<'a> {
         c
     }
 
-    fn context(&self, job: Job) -> (String, &'static str, Context) {
+    fn context(&self, job: Job) -> Result<(String, &'static str, Context), Diagnostic> {
         let s = self.site;
         let mut c = self.context_with_shared();
         let (url, template, section, title): (String, &'static str, &str, String) = match job {
@@ -480,6 +553,7 @@ impl<'a> Renderer<'a> {
                 };
                 c.insert("lesson", &lesson);
                 c.insert_value("course", self.course_with_lessons(course));
+                c.insert_value("syllabus_html", self.syllabus_html(course, index)?);
                 c.insert("prev", &p.prev.map(|x| self.link(s.page(x))));
                 c.insert("next", &p.next.map(|x| self.link(s.page(x))));
                 (
@@ -752,7 +826,7 @@ impl<'a> Renderer<'a> {
         c.insert("section", section);
         c.insert("page_title", &title);
         c.insert("canonical", &url);
-        (url, template, c)
+        Ok((url, template, c))
     }
 
     fn url_and_date(&self, job: Job) -> (String, Option<jiff::civil::Date>) {
@@ -998,6 +1072,40 @@ impl<'a> Renderer<'a> {
             related_lectures,
             related_cases,
         })
+    }
+
+    /// The syllabus beside lesson `index` of `course`: every lesson of the course
+    /// rendered by `_syllabus_item.html` (with `item`, its LessonCard, and `current`),
+    /// one after the other. Each lesson is rendered once as current and once not.
+    fn syllabus_html(&self, course: usize, index: usize) -> Result<tera::Value, Diagnostic> {
+        let items = self.syllabus[course].get_or_init(|| {
+            let template = "_syllabus_item.html";
+            let mut c = self.context_with_shared();
+            let mut render = |item: &tera::Value, current: bool| {
+                c.insert_value("item", item.clone());
+                c.insert("current", &current);
+                self.engine
+                    .tera
+                    .render(template, &c)
+                    .map_err(|e| template_error(&format!("templates/{template}"), &e))
+            };
+            self.lesson_cards(course)
+                .iter()
+                .map(|card| {
+                    let item = to_tera(card);
+                    Ok([render(&item, false)?, render(&item, true)?])
+                })
+                .collect()
+        });
+        let items = items.as_ref().map_err(Diagnostic::clone)?;
+        let mut html = String::with_capacity(items.iter().map(|i| i[0].len() + 1).sum());
+        for (n, item) in items.iter().enumerate() {
+            if n > 0 {
+                html.push('\n');
+            }
+            html.push_str(&item[usize::from(n == index)]);
+        }
+        Ok(tera::Value::safe_string(&html))
     }
 
     fn lesson_cards(&self, course: usize) -> Vec<Value> {
