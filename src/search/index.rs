@@ -66,7 +66,7 @@
 //! first-character boundaries; pages are tokenised in parallel, a batch at a time,
 //! into (term key, position) lists grouped by range, which are appended to their
 //! ranges (the texts, in UTF-16, to the text files); each range then sorts its
-//! occurrences (radix sort on the key, which keeps page and position order),
+//! occurrences (a counting sort on its distinct keys, which keeps page and position order),
 //! encodes its term blocks already in term order, cuts them into chunks and
 //! compresses them, in parallel with the other ranges, freeing its occurrences
 //! when done. Chunks never span two ranges.
@@ -483,26 +483,33 @@ struct PageInfo {
 /// Pages analysed at a time.
 const BATCH: usize = 512;
 
-/// The key ranges, by their boundaries.
+/// The key ranges, by their boundaries (at most 255, each the key of a character
+/// alone: see [`first_char_key`]).
 struct Ranges {
     bounds: Vec<u64>,
-    /// Per value of a key's top 16 bits: the ranges of the lowest and the highest
-    /// key with those bits (most often the same one, which settles it).
-    first: Vec<(u8, u8)>,
+    /// The range of the terms that start with each character of the Basic
+    /// Multilingual Plane, by code point. A term's range depends on its first
+    /// character only, since every boundary is a character alone.
+    by_char: Vec<u8>,
 }
 
 impl Ranges {
     fn new(bounds: Vec<u64>) -> Ranges {
-        let search = |key: u64| bounds.partition_point(|&b| b <= key) as u8;
         // One range (a small site, a dev server's delta) needs no table.
-        let first = if bounds.is_empty() {
+        let by_char = if bounds.is_empty() {
             Vec::new()
         } else {
-            (0..=u64::from(u16::MAX))
-                .map(|top| (search(top << 48), search((top << 48) | (u64::MAX >> 16))))
+            (0..0x1_0000u32)
+                .map(|cp| {
+                    let key = char::from_u32(cp).map_or(0, |c| {
+                        let (bits, len) = utf8(c);
+                        bits << (8 * (8 - len))
+                    });
+                    bounds.partition_point(|&b| b <= key) as u8
+                })
                 .collect()
         };
-        Ranges { bounds, first }
+        Ranges { bounds, by_char }
     }
 
     fn count(&self) -> usize {
@@ -512,14 +519,19 @@ impl Ranges {
     /// Range of `key`: the number of boundaries at or below it.
     #[inline]
     fn of(&self, key: u64) -> usize {
-        let Some(&(lo, hi)) = self.first.get((key >> 48) as usize) else {
+        if self.by_char.is_empty() {
             return 0;
-        };
-        if lo == hi {
-            return usize::from(lo);
         }
-        let (lo, hi) = (usize::from(lo), usize::from(hi));
-        lo + self.bounds[lo..hi].partition_point(|&b| b <= key)
+        let [lead, b1, b2, ..] = key.to_be_bytes();
+        let cp = match lead {
+            0..0x80 => u32::from(lead),
+            0x80..0xE0 => u32::from(lead & 0x1F) << 6 | u32::from(b1 & 0x3F),
+            0xE0..0xF0 => {
+                u32::from(lead & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F)
+            }
+            _ => return self.bounds.partition_point(|&b| b <= key),
+        };
+        usize::from(self.by_char[cp as usize])
     }
 }
 
@@ -1548,24 +1560,47 @@ mod tests {
 
     #[test]
     fn ranges_agree_with_a_search_of_the_boundaries() {
-        // Boundaries at first characters, some sharing their top 16 bits.
-        let bounds: Vec<u64> = ["a", "m", "中", "丫", "党", "学", "习", "𠀀"]
+        // Boundaries at characters of every UTF-8 length, some neighbours.
+        let bounds: Vec<u64> = ["a", "m", "é", "中", "丫", "党", "学", "习", "𠀀", "𠀂"]
             .iter()
             .map(|t| pack(t.as_bytes()))
             .collect();
         let mut sorted = bounds.clone();
         sorted.sort_unstable();
         let ranges = Ranges::new(sorted.clone());
+        // Terms of one to four characters, each from around a boundary or anywhere.
+        let near: Vec<char> = "amé中丫党学习𠀀𠀂"
+            .chars()
+            .flat_map(|c| [c as u32 - 1, c as u32, c as u32 + 1])
+            .filter_map(char::from_u32)
+            .collect();
         let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut keys: Vec<u64> = sorted.iter().flat_map(|&b| [b - 1, b, b + 1]).collect();
-        for _ in 0..10_000 {
+        let mut next = || {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            keys.push(x);
-        }
-        for k in keys {
-            assert_eq!(ranges.of(k), sorted.partition_point(|&b| b <= k), "{k:x}");
+            x
+        };
+        for _ in 0..20_000 {
+            let len = 1 + next() % 4;
+            let term: String = (0..len)
+                .map(|_| {
+                    let r = next();
+                    if r % 3 == 0 {
+                        near[(r / 3) as usize % near.len()]
+                    } else {
+                        let cp = match r % 4 {
+                            0 => r >> 8 & 0x7F,
+                            1 => 0x80 + (r >> 8) % 0x780,
+                            2 => 0x800 + (r >> 8) % 0xF800,
+                            _ => 0x1_0000 + (r >> 8) % 0x10_0000,
+                        };
+                        char::from_u32(cp as u32).unwrap_or('x')
+                    }
+                })
+                .collect();
+            let k = pack(term.as_bytes());
+            assert_eq!(ranges.of(k), sorted.partition_point(|&b| b <= k), "{term}");
         }
     }
 
