@@ -288,8 +288,8 @@ pub struct Renderer<'a> {
     /// The URLs of the navigation items.
     nav_urls: Vec<String>,
     /// The `_per_section_` templates' output (`per_section`) per section and navigation
-    /// page, made on first use.
-    per_section: Mutex<HashMap<(String, String), tera::Value>>,
+    /// page (a handful of them), made on first use.
+    per_section: Mutex<Vec<(String, String, tera::Value)>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -334,7 +334,7 @@ impl<'a> Renderer<'a> {
             course_lessons: (0..n).map(|_| OnceLock::new()).collect(),
             syllabus: (0..n).map(|_| OnceLock::new()).collect(),
             nav_urls,
-            per_section: Mutex::new(HashMap::new()),
+            per_section: Mutex::new(Vec::new()),
         })
     }
 
@@ -430,8 +430,8 @@ impl<'a> Renderer<'a> {
             .iter()
             .find(|url| *url == canonical)
             .map_or("", String::as_str);
-        let key = (section.to_string(), nav_page.to_string());
-        if let Some(v) = self.lock_per_section().get(&key) {
+        let known = |(s, n, _): &&(String, String, tera::Value)| s == section && n == nav_page;
+        if let Some((_, _, v)) = self.lock_per_section().iter().find(known) {
             return Ok(v.clone());
         }
         let mut c = self.context_with_shared();
@@ -447,13 +447,12 @@ impl<'a> Renderer<'a> {
             out.insert(name.clone().into(), tera::Value::safe_string(&html));
         }
         let value = tera::Value::from(out);
-        self.lock_per_section().insert(key, value.clone());
+        self.lock_per_section()
+            .push((section.to_string(), nav_page.to_string(), value.clone()));
         Ok(value)
     }
 
-    fn lock_per_section(
-        &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<(String, String), tera::Value>> {
+    fn lock_per_section(&self) -> std::sync::MutexGuard<'_, Vec<(String, String, tera::Value)>> {
         // The map only ever gains finished entries: a panic elsewhere cannot leave it
         // half-written.
         self.per_section
