@@ -453,7 +453,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn lock_per_section(&self) -> std::sync::MutexGuard<'_, Vec<(String, String, tera::Value)>> {
-        // The map only ever gains finished entries: a panic elsewhere cannot leave it
+        // The list only ever gains finished entries: a panic elsewhere cannot leave it
         // half-written.
         self.per_section
             .lock()
