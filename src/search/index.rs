@@ -538,8 +538,26 @@ impl Ranges {
 /// Tokenises a page and groups its occurrences by key range (stable, so each
 /// range stays in position order).
 fn analyse(doc: &SearchDoc, piece_tokens: u32, ranges: &Ranges) -> (PageTerms, PageInfo) {
-    let mut occ = Occurrences::default();
-    let text = tokenize_page(doc, piece_tokens, &mut occ);
+    // The tokens go to this thread's arrays, reused from page to page (they stay in
+    // the caches, and grow only for a page longer than any before), and are then
+    // copied to the page's own arrays grouped by range.
+    thread_local! {
+        static OCC: std::cell::RefCell<Occurrences> = std::cell::RefCell::default();
+    }
+    OCC.with_borrow_mut(|occ| {
+        occ.keys.clear();
+        occ.pos.clear();
+        analyse_into(doc, piece_tokens, ranges, occ)
+    })
+}
+
+fn analyse_into(
+    doc: &SearchDoc,
+    piece_tokens: u32,
+    ranges: &Ranges,
+    occ: &mut Occurrences,
+) -> (PageTerms, PageInfo) {
+    let text = tokenize_page(doc, piece_tokens, occ);
     let body = text.body.as_str();
     let mut start = 0;
     let pieces = text
@@ -562,7 +580,7 @@ fn analyse(doc: &SearchDoc, piece_tokens: u32, ranges: &Ranges) -> (PageTerms, P
     let mut range_at = vec![0u32; count + 1];
     let (keys, pos) = if count == 1 {
         range_at[1] = occ.keys.len() as u32;
-        (occ.keys, occ.pos)
+        (occ.keys.clone(), occ.pos.clone())
     } else {
         let which: Vec<u8> = occ.keys.iter().map(|&k| ranges.of(k) as u8).collect();
         for &r in &which {
@@ -586,8 +604,8 @@ fn analyse(doc: &SearchDoc, piece_tokens: u32, ranges: &Ranges) -> (PageTerms, P
         keys,
         pos,
         range_at,
-        long: occ.long,
-        long_text: occ.long_text,
+        long: std::mem::take(&mut occ.long),
+        long_text: std::mem::take(&mut occ.long_text),
     };
     (terms, info)
 }
