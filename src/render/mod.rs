@@ -240,6 +240,28 @@ impl Engine {
             per_section: named(PER_SECTION_PREFIX),
         })
     }
+
+    /// Renders `template` with `ctx`; an error names the template's file.
+    fn render_partial(&self, template: &str, ctx: &Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(template, ctx)
+            .map_err(|e| template_error(&format!("templates/{template}"), &e))
+    }
+
+    /// Renders each of `templates` ((name, template)) with `ctx`: a map from name to
+    /// its output, already HTML.
+    fn render_named(
+        &self,
+        templates: &[(String, String)],
+        ctx: &Context,
+    ) -> Result<tera::Value, Diagnostic> {
+        let mut out = tera::Map::new();
+        for (name, template) in templates {
+            let html = self.render_partial(template, ctx)?;
+            out.insert(name.clone().into(), tera::Value::safe_string(&html));
+        }
+        Ok(tera::Value::from(out))
+    }
 }
 
 /// Templates named `_once_<name>.html` do not depend on the page: each is rendered once
@@ -308,19 +330,12 @@ impl<'a> Renderer<'a> {
         c.insert_value("site", site_value.clone());
         c.insert_value("ui", engine.ui_value.clone());
         c.insert_value("nav", nav.clone());
-        let mut once = tera::Map::new();
-        for (name, template) in &engine.once {
-            let html = engine
-                .tera
-                .render(template, &c)
-                .map_err(|e| template_error(&format!("templates/{template}"), &e))?;
-            once.insert(name.clone().into(), tera::Value::safe_string(&html));
-        }
+        let once = engine.render_named(&engine.once, &c)?;
         let shared = [
             ("site", site_value),
             ("ui", engine.ui_value.clone()),
             ("nav", nav),
-            ("once", tera::Value::from(once)),
+            ("once", once),
         ];
         let n = site.pages.len();
         Ok(Renderer {
@@ -398,8 +413,7 @@ impl<'a> Renderer<'a> {
 
     /// Renders one job: its output path and bytes.
     pub fn render(&self, job: Job) -> Result<(String, Vec<u8>), Diagnostic> {
-        let (url, template, mut ctx) = self.context(job)?;
-        ctx.insert_value("per_section", self.per_section(&ctx)?);
+        let (url, template, ctx) = self.context(job)?;
         // Straight into bytes: the templates and values are UTF-8 already, so the text
         // needs no second check.
         let mut text = Vec::with_capacity(32 * 1024);
@@ -419,12 +433,9 @@ impl<'a> Renderer<'a> {
         Ok((path, text))
     }
 
-    /// The output of the `_per_section_` templates for the page whose context is `page`
-    /// (by its `section` and `canonical`), rendered on first use.
-    fn per_section(&self, page: &Context) -> Result<tera::Value, Diagnostic> {
-        let text = |key: &str| page.get(key).and_then(|v| v.as_str()).unwrap_or("");
-        let section = text("section");
-        let canonical = text("canonical");
+    /// The output of the `_per_section_` templates for a page of `section` at
+    /// `canonical`, rendered on first use.
+    fn per_section(&self, section: &str, canonical: &str) -> Result<tera::Value, Diagnostic> {
         let nav_page = self
             .nav_urls
             .iter()
@@ -437,16 +448,7 @@ impl<'a> Renderer<'a> {
         let mut c = self.context_with_shared();
         c.insert("section", section);
         c.insert("nav_page", nav_page);
-        let mut out = tera::Map::new();
-        for (name, template) in &self.engine.per_section {
-            let html = self
-                .engine
-                .tera
-                .render(template, &c)
-                .map_err(|e| template_error(&format!("templates/{template}"), &e))?;
-            out.insert(name.clone().into(), tera::Value::safe_string(&html));
-        }
-        let value = tera::Value::from(out);
+        let value = self.engine.render_named(&self.engine.per_section, &c)?;
         self.lock_per_section()
             .push((section.to_string(), nav_page.to_string(), value.clone()));
         Ok(value)
@@ -822,6 +824,7 @@ impl<'a> Renderer<'a> {
                 ("/sitemap.xml".into(), "sitemap.xml", "", String::new())
             }
         };
+        c.insert_value("per_section", self.per_section(section, &url)?);
         c.insert("section", section);
         c.insert("page_title", &title);
         c.insert("canonical", &url);
@@ -1083,10 +1086,7 @@ impl<'a> Renderer<'a> {
             let mut render = |item: &tera::Value, current: bool| {
                 c.insert_value("item", item.clone());
                 c.insert("current", &current);
-                self.engine
-                    .tera
-                    .render(template, &c)
-                    .map_err(|e| template_error(&format!("templates/{template}"), &e))
+                self.engine.render_partial(template, &c)
             };
             self.lesson_cards(course)
                 .iter()
