@@ -428,10 +428,19 @@ fn decode_terms(files: &BTreeMap<String, Vec<u8>>) -> Vec<Decoded> {
         let raw = gunzip(&chunk);
         let mut p = 0;
         let n = varint(&raw, &mut p);
+        let mut prev: Vec<u8> = Vec::new();
         for _ in 0..n {
-            let len = varint(&raw, &mut p) as usize;
-            let term = String::from_utf8_lossy(&raw[p..p + len]).to_string();
-            p += len;
+            // Front-coded: the first `shared` bytes are those of the term before.
+            let shared = varint(&raw, &mut p) as usize;
+            let rest = varint(&raw, &mut p) as usize;
+            assert!(
+                shared <= prev.len(),
+                "shared prefix longer than the term before"
+            );
+            prev.truncate(shared);
+            prev.extend_from_slice(&raw[p..p + rest]);
+            let term = String::from_utf8_lossy(&prev).to_string();
+            p += rest;
             let df = varint(&raw, &mut p);
             let bytes = varint(&raw, &mut p) as usize;
             let end = p + bytes;
@@ -706,7 +715,7 @@ fn every_file_is_gzip_and_the_entry_describes_them() {
     }
     let entry: serde_json::Value =
         serde_json::from_slice(&gunzip(&files["search/index.json.gz"])).unwrap_or_default();
-    assert_eq!(entry["format"], 3);
+    assert_eq!(entry["format"], 4);
     assert_eq!(entry["docs"].as_u64(), Some(fixture_docs().len() as u64));
     // Every chunk in a pack is a gzip member of its own.
     let chunks = chunks(&files);

@@ -398,7 +398,11 @@
     return lo;
   }
 
-  /** A term chunk: the term directory is read at once, postings on demand. */
+  /**
+   * A term chunk: the term directory is read at once, postings on demand. Terms
+   * are front-coded: `varint shared, varint rest, rest bytes` (the first `shared`
+   * UTF-8 bytes are those of the term before).
+   */
   function parseChunk(bytes) {
     var r = new Reader(bytes, 0);
     var n = r.u();
@@ -406,10 +410,18 @@
     var df = new Int32Array(n);
     var off = new Int32Array(n);
     var len = new Int32Array(n);
+    var term = new Uint8Array(64);
     for (var i = 0; i < n; i++) {
-      var tl = r.u();
-      terms[i] = utf8.decode(bytes.subarray(r.p, r.p + tl));
-      r.p += tl;
+      var shared = r.u();
+      var rest = r.u();
+      if (shared + rest > term.length) {
+        var grown = new Uint8Array(2 * (shared + rest));
+        grown.set(term.subarray(0, shared));
+        term = grown;
+      }
+      term.set(bytes.subarray(r.p, r.p + rest), shared);
+      r.p += rest;
+      terms[i] = utf8.decode(term.subarray(0, shared + rest));
       df[i] = r.u();
       len[i] = r.u();
       off[i] = r.p;
@@ -644,7 +656,7 @@
     var self = this;
     if (this.ready) return this.ready;
     this.ready = this.json('index.json.gz', true).then(function (entry) {
-      if (entry.format !== 3) throw makeError('format', 'unknown index format ' + entry.format);
+      if (entry.format !== 4) throw makeError('format', 'unknown index format ' + entry.format);
       self.entry = entry;
       var fold = entry.fold;
       var bits = typeof atob === 'function' ? atob(fold.bits) : Buffer.from(fold.bits, 'base64').toString('binary');
