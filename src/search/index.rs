@@ -780,9 +780,11 @@ fn encode_range(occ: RangeOcc, page_count: usize, set_bytes: usize) -> RangeBloc
     // order, and the occurrences are placed in one pass. They arrive in (page,
     // position) order and keep it within a key.
     let total = short + longs.len();
-    let mut slot_of = KeyMap::default();
-    let mut slot_keys: Vec<u64> = Vec::new();
-    let mut counts: Vec<u32> = Vec::new();
+    // Sized for the usual share of distinct keys (about one in five occurrences), so
+    // that the map seldom grows.
+    let mut slot_of = KeyMap::with_capacity_and_hasher(total / 4, Default::default());
+    let mut slot_keys: Vec<u64> = Vec::with_capacity(total / 4);
+    let mut counts: Vec<u32> = Vec::with_capacity(total / 4);
     let mut slots: Vec<u32> = Vec::with_capacity(total);
     let all_keys = batches
         .iter()
