@@ -173,15 +173,16 @@ def rmtree(path):
 
 # ---------------------------------------------------------------- outputs set aside
 #
-# A timed build must not start right after a big deletion. On ext4 without a journal
-# (as on these machines) the kernel will not reuse an inode freed in the last
-# vm.dirty_expire_centisecs (30 s): each file or folder created meanwhile scans past the
-# freed inodes, reading inode tables to check their deletion time (`recently_deleted`
-# in fs/ext4/ialloc.c). Deleting the previous run's output right before a run therefore
-# charges that run in proportion to files written × files just deleted, and in the
-# measured order rather than to either tool. So outputs are set aside (renamed into a
-# trash folder: no inode is freed), and the trash is emptied only between parts, or when
-# the disk runs short, followed by a wait for the window to pass.
+# A timed build must not start soon after a big deletion. On ext4 without a journal
+# (as on these machines) the kernel avoids reusing an inode freed in the last 5 s, or in
+# the last 305 s while the block of the inode table that holds it is dirty — which the
+# build's own new files make it (`recently_deleted` in fs/ext4/ialloc.c): each file or
+# folder created meanwhile scans past the freed inodes of its group, reading their
+# deletion time, and when none is older, scans the whole group. Deleting earlier outputs
+# before a run therefore charges that run in proportion to files written × files just
+# deleted, and in the measured order rather than to either tool. So outputs are set
+# aside (renamed into a trash folder: no inode is freed), and the trash is emptied only
+# when the disk runs short, followed by a wait for the window to pass, and at the end.
 
 class Trash:
     def __init__(self, work):
@@ -199,27 +200,22 @@ class Trash:
         os.rename(path, os.path.join(self.dir, str(self.count)))
 
     def window_s(self):
-        try:
-            with open("/proc/sys/vm/dirty_expire_centisecs") as f:
-                return int(f.read()) / 100 + 1
-        except (OSError, ValueError):
-            return 31.0
+        """How long ext4 may pass over a freed inode: RECENTCY_MIN + RECENTCY_DIRTY
+        of fs/ext4/ialloc.c, and a second to spare."""
+        return 5 + 300 + 1.0
 
     def settle(self, min_free_bytes=0):
-        """Empties the trash (always, or only when the disk has less than
-        `min_free_bytes` free), then waits until no inode freed by it is recent."""
-        if min_free_bytes:
-            st = os.statvfs(os.path.dirname(self.dir))
-            if st.f_bavail * st.f_frsize >= min_free_bytes:
-                return
-        if os.path.isdir(self.dir):
+        """Empties the trash when the disk has less than `min_free_bytes` free, then
+        waits until no inode freed by it is recent."""
+        st = os.statvfs(os.path.dirname(self.dir))
+        if os.path.isdir(self.dir) and st.f_bavail * st.f_frsize < min_free_bytes:
             rmtree(self.dir)
             self.deleted_at = time.monotonic()
         if self.deleted_at is not None:
             left = self.deleted_at + self.window_s() - time.monotonic()
             if left > 0:
-                note("waiting %.0f s after deleting set-aside outputs (freed inodes are reused "
-                     "after vm.dirty_expire_centisecs)" % left)
+                note("waiting %.0f s after deleting set-aside outputs (ext4 passes over "
+                     "inodes freed in the last 305 s)" % left)
                 time.sleep(left)
                 self.waited_s += left
             self.deleted_at = None
@@ -229,7 +225,8 @@ TRASH = None  # the Trash of this run, set by main()
 
 
 def discard(path):
-    """Removes a build output between timed runs: set aside, deleted between parts."""
+    """Removes a build output between timed runs: set aside, deleted when the disk runs
+    short and at the end."""
     if TRASH is None:
         rmtree(path)
     else:
@@ -1375,7 +1372,7 @@ def main(argv=None):
     after = uptime()
     out["meta"]["finished"] = after
     out["meta"]["outputs"] = ("deleted after each run" if TRASH is None else
-                              "set aside, deleted between parts (waited %.0f s in all)" % TRASH.waited_s)
+                              "set aside, deleted when the disk ran short and at the end (waited %.0f s in all)" % TRASH.waited_s)
     out["meta"]["jiangtang"] = tools.jt_info
     out["meta"]["hugo"] = tools.hugo_info
     shares = [s["others_share"] for b in out.get("build", {}).values() for t in ("jiangtang", "hugo")
