@@ -400,3 +400,49 @@ fn navigation_is_rendered_per_section_and_syllabus_items_per_lesson() {
         }
     }
 }
+
+#[test]
+fn a_course_lists_the_first_six_cases_that_share_a_topic_or_a_field() {
+    let site = Site::good();
+    site.write(
+        "content/courses/ke-cheng/index.md",
+        "---\ntitle: 测试课程\naction: 专业训练\nhours: 2\nrequired: true\nunit: 市委组织部\ntopics: [乡村振兴]\ndomain: [数字政府]\n---\n\n简介。\n"
+            .as_bytes(),
+    );
+    // Cases are listed newest first: c9 (9 January) … c1 (1 January).
+    let tags = [
+        (9, "topics: [乡村振兴]"),
+        (8, "domain: [数字政府]"),
+        (7, "topics: [基层治理]"),
+        (6, "topics: [乡村振兴, 乡村振兴]"),
+        (5, "topics: [乡村振兴]\ndomain: [数字政府]"),
+        (4, "domain: [应急管理]"),
+        (3, "topics: [乡村振兴]"),
+        (2, "domain: [数字政府]"),
+        (1, "topics: [乡村振兴]"),
+    ];
+    for (n, tag) in tags {
+        site.write(
+            &format!("content/cases/c{n}.md"),
+            format!(
+                "---\ntitle: 案例{n}\nunit: 市发改委\ndate: 2026-01-0{n}\n{tag}\n---\n\n正文。\n"
+            )
+            .as_bytes(),
+        );
+    }
+    let o = site.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(site.public().join("courses/ke-cheng/index.html")).unwrap();
+    let start = html
+        .find("id=\"cases-title\"")
+        .expect("a related cases section");
+    let section = &html[start..start + html[start..].find("</section>").unwrap()];
+    let mut listed: Vec<&str> = Vec::new();
+    for part in section.split("href=\"/cases/").skip(1) {
+        let slug = &part[..part.find('/').unwrap()];
+        if listed.last() != Some(&slug) {
+            listed.push(slug);
+        }
+    }
+    assert_eq!(listed, ["c9", "c8", "c6", "c5", "c3", "c2"]);
+}

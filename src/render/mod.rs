@@ -298,6 +298,8 @@ pub struct Renderer<'a> {
     schedule_index: OnceLock<ScheduleIndex>,
     /// The lectures that belong to each course, made on first use.
     lectures_of_course: OnceLock<HashMap<usize, Vec<usize>>>,
+    /// Positions in `site.cases` of the cases of each topic and of each field.
+    cases_by_tag: OnceLock<CasesByTag<'a>>,
     /// Per page, made on first use: its card for lists (course, lecture, case) with the
     /// card already rendered by its partial as `html`, so a list of thousands of entries
     /// costs no template work per entry and a card shown on many pages is made once.
@@ -345,6 +347,7 @@ impl<'a> Renderer<'a> {
             terms: site.taxonomies.iter().map(|_| OnceLock::new()).collect(),
             schedule_index: OnceLock::new(),
             lectures_of_course: OnceLock::new(),
+            cases_by_tag: OnceLock::new(),
             cards: (0..n).map(|_| OnceLock::new()).collect(),
             course_lessons: (0..n).map(|_| OnceLock::new()).collect(),
             syllabus: (0..n).map(|_| OnceLock::new()).collect(),
@@ -377,6 +380,39 @@ impl<'a> Renderer<'a> {
             }
             index
         })
+    }
+
+    /// The first cases (in the site's order, at most [`RELATED_CASES`]) that share a
+    /// topic or a field with a course, from lists of the cases by topic and by field
+    /// made once: no course page looks at every case.
+    fn related_cases(&self, topics: &[String], domains: &[String]) -> Vec<usize> {
+        let (by_topic, by_domain) = self.cases_by_tag.get_or_init(|| {
+            let mut by_topic: HashMap<&str, Vec<usize>> = HashMap::new();
+            let mut by_domain: HashMap<&str, Vec<usize>> = HashMap::new();
+            for (n, &k) in self.site.cases.iter().enumerate() {
+                if let Meta::Case(cm) = &self.site.page(k).src.meta {
+                    for t in &cm.topics {
+                        push_once(by_topic.entry(t).or_default(), n);
+                    }
+                    for d in &cm.domains {
+                        push_once(by_domain.entry(d).or_default(), n);
+                    }
+                }
+            }
+            (by_topic, by_domain)
+        });
+        let lists = topics
+            .iter()
+            .filter_map(|t| by_topic.get(t.as_str()))
+            .chain(domains.iter().filter_map(|d| by_domain.get(d.as_str())));
+        // Each list is in site order: the first few of each are all the union can need.
+        let mut first: Vec<usize> = lists
+            .flat_map(|l| l.iter().take(RELATED_CASES).copied())
+            .collect();
+        first.sort_unstable();
+        first.dedup();
+        first.truncate(RELATED_CASES);
+        first.into_iter().map(|n| self.site.cases[n]).collect()
     }
 
     fn lectures_of_course(&self) -> &HashMap<usize, Vec<usize>> {
@@ -1043,18 +1079,10 @@ impl<'a> Renderer<'a> {
             .flatten()
             .map(|&l| self.card(l))
             .collect();
-        let related_cases = s
-            .cases
-            .iter()
-            .filter(|&&k| {
-                let Meta::Case(cm) = &s.page(k).src.meta else {
-                    return false;
-                };
-                cm.topics.iter().any(|t| m.topics.contains(t))
-                    || cm.domains.iter().any(|d| m.domains.contains(d))
-            })
-            .take(6)
-            .map(|&k| self.card(k))
+        let related_cases = self
+            .related_cases(&m.topics, &m.domains)
+            .into_iter()
+            .map(|k| self.card(k))
             .collect();
         Some(CoursePage {
             card: self.course_card(i),
@@ -1491,6 +1519,19 @@ struct CasePage<'a> {
     page: PageFields<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     outcomes: Option<&'a Vec<String>>,
+}
+
+/// Related cases a course page lists.
+const RELATED_CASES: usize = 6;
+
+/// Cases by topic and by field: positions in `site.cases`, in order.
+type CasesByTag<'a> = (HashMap<&'a str, Vec<usize>>, HashMap<&'a str, Vec<usize>>);
+
+/// Appends `n` unless it is already last (a case that names a tag twice).
+fn push_once(list: &mut Vec<usize>, n: usize) {
+    if list.last() != Some(&n) {
+        list.push(n);
+    }
 }
 
 /// The object `v` with `key` set to `value`.
