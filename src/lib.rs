@@ -388,9 +388,11 @@ pub fn build_into(
         let docs = search::site::docs(&site);
         // The index needs the documents only: the memory of the model (sources, parsed
         // pages) goes back to the allocator for the index to reuse, which keeps the
-        // build's peak memory at the larger of the two rather than their sum.
-        drop(site);
-        search::build_index(&docs)
+        // build's peak memory at the larger of the two rather than their sum. It is
+        // freed on one thread while the index begins on the other (its first steps,
+        // sorting the pages and sampling their terms, leave a core free).
+        let ((), files) = rayon::join(move || drop(site), || search::build_index(&docs));
+        files
             .into_par_iter()
             .try_for_each(|(path, bytes)| staging.put(&path, &bytes))
     })?;
