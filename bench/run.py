@@ -248,7 +248,13 @@ def settle(min_free_bytes=0):
 
 def measure(cmd, log_path, cwd=None):
     """Runs cmd to completion; wall, CPU and peak RSS of that child from wait4's rusage,
-    and the CPU the rest of the machine used meanwhile (others_cpu_s)."""
+    and the CPU the rest of the machine used meanwhile (others_cpu_s).
+
+    The page cache is written back first (`sync`, not timed): the runs before this one
+    leave hundreds of megabytes of dirty output, which the kernel writes back 30 s
+    later, in the middle of whichever run is then timed (its flusher's CPU shows in
+    `others`, its I/O stalls that run's writes)."""
+    os.sync()
     busy0, self0 = cpu_busy_s(), self_cpu_s()
     with open(log_path, "wb") as log:
         t0 = time.perf_counter()
@@ -678,6 +684,7 @@ def measure_jt_index(cmd, log_path):
     its own ("search: …"): wall, CPU (from /proc at those two moments) and peak resident
     memory (sampled every 5 ms meanwhile)."""
     env = dict(os.environ, JIANGTANG_TIMINGS="1")
+    os.sync()  # as in measure()
     marks = {}
     peak = [0]
     with open(log_path, "wb") as log:
