@@ -672,9 +672,16 @@ impl<'a> Renderer<'a> {
             }
             Job::Lecture(i) => {
                 let p = s.page(i);
+                // A lecture is dated by its session, not by the `date:` of its front
+                // matter (which `new` fills with the day the file was written).
+                let mut page = self.page_fields(p);
+                if let Some(o) = self.shown_session(i) {
+                    page.date = iso_date(o.start.date());
+                    page.date_zh = date_zh(o.start.date());
+                }
                 let lecture = LecturePage {
                     card: self.lecture_card(i),
-                    page: self.page_fields(p),
+                    page,
                     course: p.course.map(|x| self.link(s.page(x))),
                     materials: self.attachments(p),
                     ics_url: ics::event_url(&p.url),
@@ -1172,6 +1179,14 @@ impl<'a> Renderer<'a> {
 
     /// A lecture as listed: a series shows its next session (or its last one when over).
     fn lecture_card(&self, i: usize) -> Value {
+        match self.shown_session(i) {
+            Some(o) => self.lecture_card_at(i, o.start, o.end),
+            None => Value::Null,
+        }
+    }
+
+    /// The session a lecture is shown by: its next one, or its last when all are over.
+    fn shown_session(&self, i: usize) -> Option<&'a crate::site::Occurrence> {
         let s = self.site;
         let mine = self
             .schedule_index()
@@ -1180,14 +1195,9 @@ impl<'a> Renderer<'a> {
             .into_iter()
             .flatten()
             .map(|&n| &s.schedule[n]);
-        let pick = mine
-            .clone()
+        mine.clone()
             .find(|o| o.end >= s.now)
-            .or_else(|| mine.clone().next_back());
-        match pick {
-            Some(o) => self.lecture_card_at(i, o.start, o.end),
-            None => Value::Null,
-        }
+            .or_else(|| mine.clone().next_back())
     }
 
     /// One month of the schedule as weeks of days (Monday first), each day with its
