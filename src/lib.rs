@@ -367,7 +367,7 @@ pub fn build_into(
         timed("write", || output::write_atomic_with(&out, dest, wopts))?;
         let html = out.files.keys().filter(|k| k.ends_with(".html")).count();
         return Ok(Published {
-            kinds: site.pages.iter().map(|p| p.kind).collect(),
+            kinds: site.pages().map(|p| p.kind).collect(),
             warnings,
             html,
         });
@@ -378,11 +378,8 @@ pub fn build_into(
         let engine = Arc::new(render::Engine::new(&site.config, &theme)?);
         render_into(&site, &engine, &jobs, &staging, Extras::ALL)
     })?;
-    let html = jobs
-        .iter()
-        .filter(|j| !matches!(j, Job::Atom | Job::Sitemap))
-        .count();
-    let kinds = site.pages.iter().map(|p| p.kind).collect();
+    let html = jobs.iter().filter(|j| j.is_html()).count();
+    let kinds = site.pages().map(|p| p.kind).collect();
     timed("search", || {
         use rayon::prelude::*;
         let docs = search::site::docs(&site);
@@ -535,16 +532,15 @@ fn sources_after(
 /// changed are checked again and the others keep their warnings. When a page came, went
 /// or `moved` (the hints name pages by their address), every page is checked again.
 fn root_links_after(prev: &Built, site: &Site, moved: bool) -> Vec<Diagnostic> {
-    let (old, new) = (&prev.site.pages, &site.pages);
+    let (old, new) = (prev.site.pages(), site.pages());
     if moved || old.len() != new.len() {
         return publish::links::root_absolute_links(site);
     }
     // The pages whose file was read again: a page keeps the same `Arc` while its file is
     // unchanged.
-    let fresh_pages: Vec<&site::Page> = old
-        .iter()
+    let fresh_pages: Vec<site::Page<'_>> = old
         .zip(new)
-        .filter(|(a, b)| !Arc::ptr_eq(&a.src, &b.src))
+        .filter(|(a, b)| !Arc::ptr_eq(a.src, b.src))
         .map(|(_, b)| b)
         .collect();
     if fresh_pages.is_empty() {
@@ -553,10 +549,10 @@ fn root_links_after(prev: &Built, site: &Site, moved: bool) -> Vec<Diagnostic> {
     // By address, for the check below that runs once per page of the site.
     let mut fresh: Vec<usize> = fresh_pages
         .iter()
-        .map(|p| Arc::as_ptr(&p.src).addr())
+        .map(|p| Arc::as_ptr(p.src).addr())
         .collect();
     fresh.sort_unstable();
-    let is_fresh = |p: &site::Page| fresh.binary_search(&Arc::as_ptr(&p.src).addr()).is_ok();
+    let is_fresh = |p: site::Page<'_>| fresh.binary_search(&Arc::as_ptr(p.src).addr()).is_ok();
     let fresh_paths: Vec<&Path> = fresh_pages.iter().map(|p| p.src.path.as_path()).collect();
     let mut out: Vec<Diagnostic> = prev
         .root_links
@@ -579,7 +575,7 @@ pub fn check(opts: &Options) -> (Vec<Diagnostic>, usize) {
             if let Err(errors) = render_site(&site, &theme) {
                 diags.extend(errors);
             }
-            (diags, site.pages.len())
+            (diags, site.pages().len())
         }
     }
 }

@@ -381,10 +381,7 @@ fn new_writes_a_file_of_every_kind_that_builds_cleanly() {
     );
     // Every field of the kind is there, with a comment.
     let course = std::fs::read_to_string(site.root().join(made[0].1)).expect("course");
-    for key in jiangtang::content::COMMON_KEYS
-        .iter()
-        .chain(jiangtang::content::COURSE_KEYS)
-    {
+    for key in jiangtang::content::Kind::Course.allowed_keys() {
         assert!(
             course.contains(&format!("{key}:")),
             "course lacks {key}:\n{course}"

@@ -40,7 +40,7 @@ fn bench_model() {
     let full = t.elapsed();
     let full_cpu = cpu_ms() - cpu;
     let mb = |n: usize| n as f64 / 1048576.0;
-    let (body, html, text) = site.pages.iter().fold((0, 0, 0), |(b, h, t), p| {
+    let (body, html, text) = site.pages().fold((0, 0, 0), |(b, h, t), p| {
         (
             b + p.src.body.len(),
             h + p.md.html.len(),
@@ -95,7 +95,7 @@ fn bench_model() {
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
     eprintln!(
         "model: {} pages; full {:.1} ms; body edit: median {:.1} ms, min {:.1} ms, max {:.1} ms",
-        site.pages.len(),
+        site.pages().len(),
         ms(full),
         ms(times[times.len() / 2]),
         ms(times[0]),

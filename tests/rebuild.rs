@@ -212,13 +212,7 @@ fn pages_keep_the_order_of_a_full_build() {
         "---\ntitle: 丙\n---\n\n正文。\n".as_bytes(),
     );
     let third = assert_same(&site, &["content/a/c.md"], &second);
-    let order = |b: &jiangtang::Built| {
-        b.site
-            .pages
-            .iter()
-            .map(|p| p.url.clone())
-            .collect::<Vec<_>>()
-    };
+    let order = |b: &jiangtang::Built| b.site.pages().map(|p| p.url.clone()).collect::<Vec<_>>();
     let full = build(&opts(&site)).unwrap();
     assert_eq!(order(&third), order(&full));
 }

@@ -3,6 +3,7 @@
 //! in parallel and again, for one file, in the dev server.
 
 pub mod frontmatter;
+pub mod kind;
 pub mod markdown;
 pub mod quiz;
 
@@ -17,6 +18,7 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Text, suggestion};
 use frontmatter::FrontMatter;
+pub use kind::{COMMON_KEYS, Kind, KindSpec};
 
 /// One file read from `content/`.
 #[derive(Debug, Clone)]
@@ -184,110 +186,6 @@ pub fn is_ignored(name: &str) -> bool {
         || name == "Thumbs.db"
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    Home,
-    /// The intro text of a list page: `courses/_index.md`, `lectures/_index.md`, `cases/_index.md`.
-    Section,
-    Course,
-    Lesson,
-    Lecture,
-    Case,
-    Page,
-}
-
-impl Kind {
-    /// The kind a file has by its place in `content/`.
-    pub fn of(rel: &str) -> Kind {
-        let parts: Vec<&str> = rel.split('/').collect();
-        match parts.as_slice() {
-            ["_index.md"] => Kind::Home,
-            ["courses" | "lectures" | "cases", "_index.md"] => Kind::Section,
-            ["courses", _, "index.md" | "_index.md"] => Kind::Course,
-            ["courses", _, _, ..] => Kind::Lesson,
-            ["lectures", _, ..] => Kind::Lecture,
-            ["cases", _, ..] => Kind::Case,
-            _ => Kind::Page,
-        }
-    }
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Kind::Home => "home",
-            Kind::Section => "section",
-            Kind::Course => "course",
-            Kind::Lesson => "lesson",
-            Kind::Lecture => "lecture",
-            Kind::Case => "case",
-            Kind::Page => "page",
-        }
-    }
-
-    fn names(self) -> (&'static str, &'static str) {
-        match self {
-            Kind::Home | Kind::Section | Kind::Page => ("页面", "a page"),
-            Kind::Course => ("课程", "a course"),
-            Kind::Lesson => ("课时", "a lesson"),
-            Kind::Lecture => ("讲座", "a lecture"),
-            Kind::Case => ("案例", "a case"),
-        }
-    }
-
-    fn allowed_keys(self) -> Vec<&'static str> {
-        let mut keys = COMMON_KEYS.to_vec();
-        keys.extend_from_slice(match self {
-            Kind::Course => COURSE_KEYS,
-            Kind::Lesson => LESSON_KEYS,
-            Kind::Lecture => LECTURE_KEYS,
-            Kind::Case => CASE_KEYS,
-            _ => &[],
-        });
-        keys
-    }
-}
-
-pub const COMMON_KEYS: &[&str] = &[
-    "title",
-    "slug",
-    "summary",
-    "date",
-    "updated",
-    "draft",
-    "weight",
-    "tags",
-    "publish_date",
-    "expiry_date",
-];
-pub const COURSE_KEYS: &[&str] = &[
-    "action",
-    "level",
-    "domain",
-    "topics",
-    "hours",
-    "required",
-    "unit",
-    "instructors",
-    "objectives",
-    "prerequisites",
-];
-pub const LESSON_KEYS: &[&str] = &["duration", "attachments"];
-pub const LECTURE_KEYS: &[&str] = &[
-    "series",
-    "start",
-    "end",
-    "duration",
-    "location",
-    "speaker",
-    "speaker_title",
-    "unit",
-    "audience",
-    "status",
-    "course",
-    "materials",
-    "repeat",
-];
-pub const CASE_KEYS: &[&str] = &["unit", "author", "domain", "region", "topics", "outcomes"];
-
 /// A reference written in front matter (a link or file name) with its position, checked
 /// once every page is known.
 #[derive(Debug, Clone)]
@@ -451,7 +349,7 @@ pub fn parse(src: &Arc<SourceFile>, config: &Config) -> (Option<Parsed>, Vec<Dia
         Kind::Lesson => Some(Meta::Lesson(read_lesson(&mut fm))),
         Kind::Lecture => read_lecture(&mut fm, config).map(|m| Meta::Lecture(Box::new(m))),
         Kind::Case => read_case(&mut fm).map(Meta::Case),
-        _ => Some(Meta::None),
+        Kind::Home | Kind::Section | Kind::Page => Some(Meta::None),
     };
     let diags = std::mem::take(&mut fm.diags);
     let page = match (common, meta) {
@@ -807,17 +705,6 @@ mod tests {
 
     fn config() -> Config {
         Config::default()
-    }
-
-    #[test]
-    fn kinds_follow_the_folder() {
-        assert_eq!(Kind::of("_index.md"), Kind::Home);
-        assert_eq!(Kind::of("courses/a/index.md"), Kind::Course);
-        assert_eq!(Kind::of("courses/a/01-x.md"), Kind::Lesson);
-        assert_eq!(Kind::of("lectures/x.md"), Kind::Lecture);
-        assert_eq!(Kind::of("cases/x.md"), Kind::Case);
-        assert_eq!(Kind::of("about.md"), Kind::Page);
-        assert_eq!(Kind::of("courses/_index.md"), Kind::Section);
     }
 
     #[test]

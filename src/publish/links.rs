@@ -309,11 +309,13 @@ pub fn root_absolute_links(site: &Site) -> Vec<Diagnostic> {
 
 /// [`root_absolute_links`] of the pages `pick` selects (an incremental rebuild checks
 /// the pages whose file changed).
-pub fn root_absolute_links_in(site: &Site, pick: impl Fn(&Page) -> bool + Sync) -> Vec<Diagnostic> {
+pub fn root_absolute_links_in(
+    site: &Site,
+    pick: impl Fn(Page<'_>) -> bool + Sync,
+) -> Vec<Diagnostic> {
     let mut diags: Vec<Diagnostic> = site
-        .pages
-        .par_iter()
-        .filter(|p| pick(p))
+        .par_pages()
+        .filter(|&p| pick(p))
         .flat_map_iter(|p| page_root_links(site, p))
         .collect();
     sort_by_position(&mut diags);
@@ -330,7 +332,7 @@ fn is_root_absolute(dest: &str) -> bool {
     d.starts_with('/') && !d.starts_with("//") && !d.starts_with("/@")
 }
 
-fn page_root_links(site: &Site, p: &Page) -> Vec<Diagnostic> {
+fn page_root_links(site: &Site, p: Page<'_>) -> Vec<Diagnostic> {
     let body = p.src.body.as_str();
     let maybe = ["](/", "](</", "]( /", "]: /", "]: </", "=\"/", "='/", "=/"]
         .iter()
@@ -410,11 +412,7 @@ fn page_for(site: &Site, dest: &str) -> Option<String> {
         } else {
             format!("{c}/")
         };
-        if let Some(p) = site
-            .pages
-            .iter()
-            .find(|p| p.url == c || p.url == with_slash)
-        {
+        if let Some(p) = site.pages().find(|p| p.url == c || p.url == with_slash) {
             return Some(p.src.rel.clone());
         }
         if let Some((a, _)) = site.files.iter().find(|(_, u)| *u == c) {

@@ -6,9 +6,9 @@ use jiff::civil::{Date, DateTime};
 use rayon::prelude::*;
 
 use crate::calendar::{Event, EventStatus, write_calendar};
-use crate::content::{Meta, Status};
+use crate::content::{Kind, Meta, Status};
 use crate::recurrence;
-use crate::site::{Page, Site};
+use crate::site::{Page, PageId, Site};
 
 /// Where the whole schedule's calendar is published.
 pub const ALL: &str = "/lectures/calendar.ics";
@@ -26,9 +26,13 @@ pub fn series_url(term_url: &str) -> String {
 /// Every calendar file of the site: (output path, text).
 pub fn calendars(site: &Site) -> Vec<(String, String)> {
     let tz = &site.config.timezone;
-    let event_of = |i: usize| event(site, i);
+    let event_of = |i: PageId| event(site, i);
     let mut out = Vec::new();
-    let all: Vec<Event> = site.lectures.iter().filter_map(|&i| event_of(i)).collect();
+    let all: Vec<Event> = site
+        .of(Kind::Lecture)
+        .iter()
+        .filter_map(|&i| event_of(i))
+        .collect();
     out.push((path(ALL), write_calendar(&site.config.title, tz, &all)));
     if let Some(series) = site.taxonomies.iter().find(|t| t.key == "series") {
         for term in &series.terms {
@@ -40,7 +44,7 @@ pub fn calendars(site: &Site) -> Vec<(String, String)> {
             ));
         }
     }
-    out.par_extend(site.lectures.par_iter().filter_map(|&i| {
+    out.par_extend(site.of(Kind::Lecture).par_iter().filter_map(|&i| {
         let p = site.page(i);
         event_of(i).map(|e| {
             (
@@ -56,7 +60,7 @@ fn path(url: &str) -> String {
     url.trim_start_matches('/').to_string()
 }
 
-fn event(site: &Site, i: usize) -> Option<Event> {
+fn event(site: &Site, i: PageId) -> Option<Event> {
     let p = site.page(i);
     let Meta::Lecture(m) = &p.src.meta else {
         return None;
@@ -132,14 +136,14 @@ fn event(site: &Site, i: usize) -> Option<Event> {
 }
 
 /// DTSTAMP: the last content change (`updated`, else `date`), never the clock.
-fn stamp(p: &Page) -> DateTime {
+fn stamp(p: Page<'_>) -> DateTime {
     let c = &p.src.common;
     let day = c.updated.or(c.date).unwrap_or(Date::constant(2020, 1, 1));
     day.to_datetime(jiff::civil::Time::midnight())
 }
 
 /// SEQUENCE grows with `updated`: days from `date` (or 2020-01-01) to `updated`.
-fn sequence(p: &Page) -> u32 {
+fn sequence(p: Page<'_>) -> u32 {
     let c = &p.src.common;
     let (Some(updated), created) = (c.updated, c.date.unwrap_or(Date::constant(2020, 1, 1))) else {
         return 0;

@@ -10,8 +10,7 @@ use super::{DocKind, SearchDoc};
 
 /// Every searchable page of the site, in site order.
 pub fn docs(site: &Site) -> Vec<SearchDoc> {
-    site.pages
-        .par_iter()
+    site.par_pages()
         .filter_map(|p| {
             let kind = match p.kind {
                 Kind::Course => DocKind::Course,
@@ -23,7 +22,7 @@ pub fn docs(site: &Site) -> Vec<SearchDoc> {
             };
             let course = match (&p.src.meta, p.course) {
                 (Meta::Course(m), _) => Some(m),
-                (Meta::Lesson(_), Some(c)) => match &site.pages[c].src.meta {
+                (Meta::Lesson(_), Some(c)) => match &site.page(c).src.meta {
                     Meta::Course(m) => Some(m),
                     _ => None,
                 },
@@ -39,7 +38,7 @@ pub fn docs(site: &Site) -> Vec<SearchDoc> {
                 .to_string(),
             ];
             if let (Kind::Lesson, Some(c)) = (p.kind, p.course) {
-                breadcrumb.push(site.pages[c].title().to_string());
+                breadcrumb.push(site.page(c).title().to_string());
             }
             let mut body = String::new();
             if !p.src.common.summary.is_empty() {

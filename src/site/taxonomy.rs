@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::content::{Kind, Meta, slugify};
 
-use super::Site;
+use super::{Page, PageId, Site};
 
 #[derive(Debug, Clone)]
 pub struct Term {
@@ -14,7 +14,7 @@ pub struct Term {
     pub slug: String,
     pub url: String,
     /// Pages carrying the term, in site order.
-    pub pages: Vec<usize>,
+    pub pages: Vec<PageId>,
 }
 
 #[derive(Debug, Clone)]
@@ -44,12 +44,12 @@ pub const TAXONOMIES: &[(&str, &str)] = &[
 ];
 
 /// The values of taxonomy `key` on one page.
-pub fn values<'a>(site: &'a Site, page: usize, key: &str) -> Vec<&'a str> {
-    each_value(&site.pages[page], key).collect()
+pub fn values<'a>(site: &'a Site, page: PageId, key: &str) -> Vec<&'a str> {
+    each_value(site.page(page), key).collect()
 }
 
 /// The values of taxonomy `key` on `p`, without collecting them.
-fn each_value<'a>(p: &'a super::Page, key: &str) -> impl Iterator<Item = &'a str> {
+fn each_value<'a>(p: Page<'a>, key: &str) -> impl Iterator<Item = &'a str> {
     let none: &[String] = &[];
     let (one, many): (Option<&str>, &[String]) = match (key, &p.src.meta) {
         ("tags", _) => (None, &p.src.common.tags),
@@ -71,26 +71,22 @@ fn each_value<'a>(p: &'a super::Page, key: &str) -> impl Iterator<Item = &'a str
 }
 
 pub fn build(site: &Site) -> Vec<Taxonomy> {
-    let order: Vec<usize> = site
-        .courses
+    let order: Vec<PageId> = Kind::LISTED
         .iter()
-        .chain(&site.lectures)
-        .chain(&site.cases)
+        .flat_map(|&k| site.of(k))
         .copied()
         .chain(
-            site.pages
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| matches!(p.kind, Kind::Lesson | Kind::Page))
-                .map(|(i, _)| i),
+            site.pages()
+                .filter(|p| matches!(p.kind, Kind::Lesson | Kind::Page))
+                .map(|p| p.page_id),
         )
         .collect();
     TAXONOMIES
         .iter()
         .map(|&(key, folder)| {
-            let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+            let mut by_name: BTreeMap<&str, Vec<PageId>> = BTreeMap::new();
             for &i in &order {
-                for v in each_value(&site.pages[i], key) {
+                for v in each_value(site.page(i), key) {
                     let list = by_name.entry(v).or_default();
                     if list.last() != Some(&i) {
                         list.push(i);
@@ -219,9 +215,9 @@ pub fn near_duplicates(
                     continue;
                 }
                 for &p in &a.pages {
-                    let page = &site.pages[p];
+                    let page = site.page(p);
                     let (line, column) = sources
-                        .get(p)
+                        .get(p.index())
                         .map_or((1, 1), |s| locate(&s.bytes, tax.key, &a.name));
                     out.push(
                         Diagnostic::warning(

@@ -1,0 +1,252 @@
+//! The kinds of content, in one table: for each kind, where its files live, what its
+//! front matter may hold, how its pages are published, listed, navigated, searched and
+//! scaffolded. Code that treats kinds differently reads this table or matches every kind
+//! by name, so that a new kind cannot be left out unnoticed.
+
+/// What a content file is, by its place in `content/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Home,
+    /// The intro text of a list page: `courses/_index.md`, `lectures/_index.md`, `cases/_index.md`.
+    Section,
+    Course,
+    Lesson,
+    Lecture,
+    Case,
+    Page,
+}
+
+/// Everything the site does with one kind.
+#[derive(Debug)]
+pub struct KindSpec {
+    /// The kind's name in code, templates, scripts and the search index.
+    pub key: &'static str,
+    /// What a file of the kind is called in messages: (Chinese, English with article).
+    pub names: (&'static str, &'static str),
+    /// The front-matter keys of the kind besides [`COMMON_KEYS`].
+    pub keys: &'static [&'static str],
+    /// The template of the kind's own pages (`None`: it has no page of its own).
+    pub template: Option<&'static str>,
+    /// The navigation section its pages belong to.
+    pub section: &'static str,
+    /// The list page of the kind, if it has one.
+    pub list: Option<ListSpec>,
+    /// The partial that shows one item in lists, and the name the partial knows it by.
+    pub card: Option<(&'static str, &'static str)>,
+    /// Whether its pages are entries of the Atom feed.
+    pub in_feed: bool,
+}
+
+/// A kind's list page.
+#[derive(Debug, Clone, Copy)]
+pub struct ListSpec {
+    /// The folder of `content/` that holds the kind's files (and the list's `_index.md`).
+    pub folder: &'static str,
+    pub url: &'static str,
+    pub template: &'static str,
+    /// The UI string that names the list (its page title and navigation item).
+    pub title_key: &'static str,
+}
+
+/// The front-matter keys every kind has.
+pub const COMMON_KEYS: &[&str] = &[
+    "title",
+    "slug",
+    "summary",
+    "date",
+    "updated",
+    "draft",
+    "weight",
+    "tags",
+    "publish_date",
+    "expiry_date",
+];
+
+const PAGE: KindSpec = KindSpec {
+    key: "page",
+    names: ("页面", "a page"),
+    keys: &[],
+    template: Some("page.html"),
+    section: "",
+    list: None,
+    card: None,
+    in_feed: true,
+};
+
+const COURSE: KindSpec = KindSpec {
+    key: "course",
+    names: ("课程", "a course"),
+    keys: &[
+        "action",
+        "level",
+        "domain",
+        "topics",
+        "hours",
+        "required",
+        "unit",
+        "instructors",
+        "objectives",
+        "prerequisites",
+    ],
+    template: Some("course.html"),
+    section: "courses",
+    list: Some(ListSpec {
+        folder: "courses",
+        url: "/courses/",
+        template: "courses.html",
+        title_key: "nav_courses",
+    }),
+    card: Some(("_course_card.html", "c")),
+    in_feed: true,
+};
+
+const LESSON: KindSpec = KindSpec {
+    key: "lesson",
+    names: ("课时", "a lesson"),
+    keys: &["duration", "attachments"],
+    template: Some("lesson.html"),
+    section: "courses",
+    list: None,
+    card: None,
+    in_feed: true,
+};
+
+const LECTURE: KindSpec = KindSpec {
+    key: "lecture",
+    names: ("讲座", "a lecture"),
+    keys: &[
+        "series",
+        "start",
+        "end",
+        "duration",
+        "location",
+        "speaker",
+        "speaker_title",
+        "unit",
+        "audience",
+        "status",
+        "course",
+        "materials",
+        "repeat",
+    ],
+    template: Some("lecture.html"),
+    section: "lectures",
+    list: Some(ListSpec {
+        folder: "lectures",
+        url: "/lectures/",
+        template: "lectures.html",
+        title_key: "nav_lectures",
+    }),
+    card: Some(("_lecture_card.html", "l")),
+    in_feed: true,
+};
+
+const CASE: KindSpec = KindSpec {
+    key: "case",
+    names: ("案例", "a case"),
+    keys: &["unit", "author", "domain", "region", "topics", "outcomes"],
+    template: Some("case.html"),
+    section: "cases",
+    list: Some(ListSpec {
+        folder: "cases",
+        url: "/cases/",
+        template: "cases.html",
+        title_key: "nav_cases",
+    }),
+    card: Some(("_case_card.html", "k")),
+    in_feed: true,
+};
+
+const HOME: KindSpec = KindSpec {
+    key: "home",
+    template: None,
+    section: "home",
+    in_feed: false,
+    ..PAGE
+};
+
+const SECTION: KindSpec = KindSpec {
+    key: "section",
+    template: None,
+    in_feed: false,
+    ..PAGE
+};
+
+impl Kind {
+    /// The kinds that have a list page, in the order of the navigation.
+    pub const LISTED: [Kind; 3] = [Kind::Course, Kind::Lecture, Kind::Case];
+
+    pub fn spec(self) -> &'static KindSpec {
+        match self {
+            Kind::Home => &HOME,
+            Kind::Section => &SECTION,
+            Kind::Course => &COURSE,
+            Kind::Lesson => &LESSON,
+            Kind::Lecture => &LECTURE,
+            Kind::Case => &CASE,
+            Kind::Page => &PAGE,
+        }
+    }
+
+    /// The kind a file has by its place in `content/`.
+    pub fn of(rel: &str) -> Kind {
+        let parts: Vec<&str> = rel.split('/').collect();
+        match parts.as_slice() {
+            ["_index.md"] => Kind::Home,
+            [folder, "_index.md"] if Kind::listed_in(folder).is_some() => Kind::Section,
+            ["courses", _, "index.md" | "_index.md"] => Kind::Course,
+            ["courses", _, _, ..] => Kind::Lesson,
+            ["lectures", _, ..] => Kind::Lecture,
+            ["cases", _, ..] => Kind::Case,
+            _ => Kind::Page,
+        }
+    }
+
+    /// The kind whose list lives in `folder` of `content/`.
+    pub fn listed_in(folder: &str) -> Option<Kind> {
+        Kind::LISTED
+            .into_iter()
+            .find(|k| k.spec().list.is_some_and(|l| l.folder == folder))
+    }
+
+    pub fn key(self) -> &'static str {
+        self.spec().key
+    }
+
+    pub fn names(self) -> (&'static str, &'static str) {
+        self.spec().names
+    }
+
+    pub fn allowed_keys(self) -> Vec<&'static str> {
+        let mut keys = COMMON_KEYS.to_vec();
+        keys.extend_from_slice(self.spec().keys);
+        keys
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_get_their_kind_from_their_place() {
+        assert_eq!(Kind::of("_index.md"), Kind::Home);
+        assert_eq!(Kind::of("cases/_index.md"), Kind::Section);
+        assert_eq!(Kind::of("guide/_index.md"), Kind::Page);
+        assert_eq!(Kind::of("courses/x/index.md"), Kind::Course);
+        assert_eq!(Kind::of("courses/x/01-a.md"), Kind::Lesson);
+        assert_eq!(Kind::of("lectures/a.md"), Kind::Lecture);
+        assert_eq!(Kind::of("cases/a.md"), Kind::Case);
+        assert_eq!(Kind::of("about.md"), Kind::Page);
+        assert_eq!(Kind::of("guide/editing.md"), Kind::Page);
+    }
+
+    #[test]
+    fn every_listed_kind_has_a_list_and_a_card() {
+        for k in Kind::LISTED {
+            let s = k.spec();
+            assert!(s.list.is_some() && s.card.is_some(), "{}", s.key);
+            assert_eq!(Kind::listed_in(s.list.map_or("", |l| l.folder)), Some(k));
+        }
+    }
+}

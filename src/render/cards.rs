@@ -1,0 +1,446 @@
+//! The values templates get for things shown in lists: terms, links, and the cards of
+//! courses, lessons, lectures and cases (each card also rendered once by its partial,
+//! as `html`, so a list of thousands of entries costs no template work per entry).
+
+use std::borrow::Cow;
+
+use jiff::civil::DateTime;
+use serde::Serialize;
+
+use super::Renderer;
+use super::format::{
+    self, date_zh, date_zh_short, iso_date, iso_local, month_key, month_zh, time_range_zh,
+};
+use crate::content::{Kind, Meta, Status};
+use crate::site::{Occurrence, Page, PageId};
+
+/// A taxonomy term.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct TermValue {
+    pub(super) name: String,
+    pub(super) url: String,
+    pub(super) href: String,
+    pub(super) count: usize,
+}
+
+/// A term with the calendar of its lectures (a series).
+#[derive(Serialize)]
+pub(super) struct TermWithCalendar {
+    #[serde(flatten)]
+    pub(super) term: TermValue,
+    pub(super) ics_url: Option<String>,
+}
+
+/// A page as a link.
+#[derive(Serialize)]
+pub(super) struct Link<'a> {
+    title: &'a str,
+    url: &'a str,
+    href: String,
+}
+
+/// A file attached to a lesson or lecture.
+#[derive(Serialize)]
+pub(super) struct AttachmentValue<'a> {
+    name: &'a str,
+    url: &'a str,
+    ext: &'a str,
+    size: String,
+}
+
+/// What every card starts with.
+#[derive(Serialize)]
+struct CardHead<'a> {
+    id: &'a str,
+    title: &'a str,
+    url: &'a str,
+    href: String,
+    summary: &'a str,
+}
+
+/// A course's facts, on its card and its page.
+#[derive(Serialize)]
+pub(super) struct CourseFacts<'a> {
+    action: Cow<'a, TermValue>,
+    levels: Vec<Cow<'a, TermValue>>,
+    domains: Vec<Cow<'a, TermValue>>,
+    topics: Vec<Cow<'a, TermValue>>,
+    hours: String,
+    hours_value: f64,
+    required: bool,
+    unit: Option<Cow<'a, TermValue>>,
+    lesson_count: usize,
+    minutes: u32,
+}
+
+/// The card of a course or case: its facts and its publication date.
+#[derive(Serialize)]
+struct DatedCard<'a, F> {
+    #[serde(flatten)]
+    head: CardHead<'a>,
+    #[serde(flatten)]
+    facts: F,
+    date: String,
+    date_zh: String,
+}
+
+type CourseCard<'a> = DatedCard<'a, CourseFacts<'a>>;
+type CaseCard<'a> = DatedCard<'a, CaseFacts<'a>>;
+
+/// A lecture's facts for one of its sessions, on its card and its page.
+#[derive(Serialize)]
+pub(super) struct LectureFacts<'a> {
+    series: Option<Cow<'a, TermValue>>,
+    start: String,
+    end: String,
+    time_zh: String,
+    month: String,
+    month_zh: String,
+    repeats: bool,
+    location: &'a str,
+    speaker: Option<Cow<'a, TermValue>>,
+    speaker_title: &'a str,
+    unit: Option<Cow<'a, TermValue>>,
+    audience: &'a str,
+    status: &'static str,
+    status_zh: &'a str,
+    upcoming: bool,
+    this_week: bool,
+}
+
+#[derive(Serialize)]
+pub(super) struct LectureCard<'a> {
+    #[serde(flatten)]
+    head: CardHead<'a>,
+    #[serde(flatten)]
+    facts: LectureFacts<'a>,
+    date_zh: String,
+}
+
+/// A case's facts, on its card and its page.
+#[derive(Serialize)]
+pub(super) struct CaseFacts<'a> {
+    unit: Cow<'a, TermValue>,
+    author: &'a str,
+    domains: Vec<Cow<'a, TermValue>>,
+    region: &'a str,
+    topics: Vec<Cow<'a, TermValue>>,
+}
+
+/// A lesson in its course's syllabus.
+#[derive(Serialize)]
+pub(super) struct LessonCard<'a> {
+    #[serde(flatten)]
+    head: CardHead<'a>,
+    duration: u32,
+    weight: i64,
+    index: usize,
+}
+
+/// A course with its lessons, for the study page and a lesson's page.
+#[derive(Serialize)]
+struct CourseWithLessons<'a> {
+    #[serde(flatten)]
+    card: CourseCard<'a>,
+    lessons: Vec<LessonCard<'a>>,
+}
+
+impl<'s> Renderer<'s> {
+    /// `url` with the base path in front, what `url(path=…)` returns in a template.
+    pub(super) fn href(&self, url: &str) -> String {
+        super::engine::join_base(&self.site.config.base_path, url)
+    }
+
+    pub(super) fn term_value(&self, name: &str, url: &str, count: usize) -> TermValue {
+        TermValue {
+            name: name.to_string(),
+            url: url.to_string(),
+            href: self.href(url),
+            count,
+        }
+    }
+
+    /// The term `name` of the taxonomy `key`, borrowed from the terms made once.
+    pub(super) fn term(&self, key: &str, name: &str) -> Cow<'_, TermValue> {
+        let make = |n: &str, u: &str, c: usize| self.term_value(n, u, c);
+        match self.indexes.terms(key, make).and_then(|t| t.get(name)) {
+            Some(v) => Cow::Borrowed(v),
+            None => Cow::Owned(self.term_value(name, "", 0)),
+        }
+    }
+
+    pub(super) fn terms_of(&self, key: &str, names: &[String]) -> Vec<Cow<'_, TermValue>> {
+        names.iter().map(|n| self.term(key, n)).collect()
+    }
+
+    pub(super) fn link<'p>(&self, p: Page<'p>) -> Link<'p> {
+        Link {
+            title: p.title(),
+            url: &p.node().url,
+            href: self.href(&p.url),
+        }
+    }
+
+    pub(super) fn attachments<'p>(&self, p: Page<'p>) -> Vec<AttachmentValue<'p>> {
+        p.node()
+            .attachments
+            .iter()
+            .map(|a| AttachmentValue {
+                name: &a.name,
+                url: &a.url,
+                ext: &a.ext,
+                size: format::size_human(a.size),
+            })
+            .collect()
+    }
+
+    fn head<'p>(&self, p: Page<'p>) -> CardHead<'p> {
+        CardHead {
+            id: &p.node().id,
+            title: p.title(),
+            url: &p.node().url,
+            href: self.href(&p.url),
+            summary: &p.src.common.summary,
+        }
+    }
+
+    pub(super) fn course_facts(&self, i: PageId) -> Option<CourseFacts<'_>> {
+        let p = self.site.page(i);
+        let Meta::Course(m) = &p.src.meta else {
+            return None;
+        };
+        let minutes = p
+            .lessons
+            .iter()
+            .map(|&l| lesson_minutes(self.site.page(l)))
+            .sum();
+        Some(CourseFacts {
+            action: self.term("action", &m.action),
+            levels: self.terms_of("level", &m.levels),
+            domains: self.terms_of("domain", &m.domains),
+            topics: self.terms_of("topics", &m.topics),
+            hours: format::hours(m.hours),
+            hours_value: m.hours,
+            required: m.required,
+            unit: m.unit.as_ref().map(|u| self.term("unit", u)),
+            lesson_count: p.lessons.len(),
+            minutes,
+        })
+    }
+
+    fn course_card(&self, i: PageId) -> Option<CourseCard<'_>> {
+        Some(self.dated_card(i, self.course_facts(i)?))
+    }
+
+    fn dated_card<F>(&self, i: PageId, facts: F) -> DatedCard<'_, F> {
+        let p = self.site.page(i);
+        DatedCard {
+            head: self.head(p),
+            facts,
+            date: p.src.common.date.map(iso_date).unwrap_or_default(),
+            date_zh: p.src.common.date.map(date_zh_short).unwrap_or_default(),
+        }
+    }
+
+    /// The session a lecture is shown by: its next one, or its last when all are over.
+    pub(super) fn shown_session(&self, i: PageId) -> Option<&'s Occurrence> {
+        let mut mine = self.indexes.sessions_of(i);
+        let now = self.site.now;
+        mine.clone()
+            .find(|o| o.end >= now)
+            .or_else(|| mine.next_back())
+    }
+
+    pub(super) fn lecture_facts(
+        &self,
+        i: PageId,
+        start: DateTime,
+        end: DateTime,
+    ) -> Option<LectureFacts<'_>> {
+        let s = self.site;
+        let p = s.page(i);
+        let Meta::Lecture(m) = &p.src.meta else {
+            return None;
+        };
+        let now = s.now;
+        let week_start = now.date().saturating_sub(
+            jiff::Span::new().days(i64::from(now.date().weekday().to_monday_zero_offset())),
+        );
+        let week_end = week_start.saturating_add(jiff::Span::new().days(7));
+        let this_week = start.date() >= week_start && start.date() < week_end;
+        let status_zh = match m.status {
+            Status::Scheduled => "",
+            Status::Postponed => self.engine.ui("postponed"),
+            Status::Cancelled => self.engine.ui("cancelled"),
+        };
+        Some(LectureFacts {
+            series: (!m.series.is_empty()).then(|| self.term("series", &m.series)),
+            start: iso_local(start),
+            end: iso_local(end),
+            time_zh: time_range_zh(start, end),
+            month: month_key(start.date()),
+            month_zh: month_zh(start.date()),
+            repeats: m.repeat.is_some(),
+            location: &m.location,
+            speaker: m.speaker.as_ref().map(|x| self.term("speaker", x)),
+            speaker_title: &m.speaker_title,
+            unit: m.unit.as_ref().map(|u| self.term("unit", u)),
+            audience: &m.audience,
+            status: m.status.key(),
+            status_zh,
+            upcoming: end >= now,
+            this_week,
+        })
+    }
+
+    pub(super) fn lecture_card_at(
+        &self,
+        i: PageId,
+        start: DateTime,
+        end: DateTime,
+    ) -> Option<LectureCard<'_>> {
+        Some(LectureCard {
+            head: self.head(self.site.page(i)),
+            facts: self.lecture_facts(i, start, end)?,
+            date_zh: date_zh(start.date()),
+        })
+    }
+
+    pub(super) fn case_facts(&self, i: PageId) -> Option<CaseFacts<'_>> {
+        let Meta::Case(m) = &self.site.page(i).src.meta else {
+            return None;
+        };
+        Some(CaseFacts {
+            unit: self.term("unit", &m.unit),
+            author: &m.author,
+            domains: self.terms_of("domain", &m.domains),
+            region: &m.region,
+            topics: self.terms_of("topics", &m.topics),
+        })
+    }
+
+    fn case_card(&self, i: PageId) -> Option<CaseCard<'_>> {
+        Some(self.dated_card(i, self.case_facts(i)?))
+    }
+
+    pub(super) fn lesson_cards(&self, course: PageId) -> Vec<LessonCard<'_>> {
+        self.site
+            .page(course)
+            .lessons
+            .iter()
+            .enumerate()
+            .map(|(n, &l)| {
+                let p = self.site.page(l);
+                LessonCard {
+                    head: self.head(p),
+                    duration: lesson_minutes(p),
+                    weight: p.src.common.weight.unwrap_or(0),
+                    index: n + 1,
+                }
+            })
+            .collect()
+    }
+
+    /// The list card of page `i` as a template value, with `html`: the card rendered by
+    /// its partial, made once. When the partial fails, `html` is left out and lists
+    /// include the partial themselves, so the error is reported with the page that
+    /// shows it.
+    pub(super) fn card(&self, i: PageId) -> tera::Value {
+        self.parts.cards[i.index()]
+            .get_or_init(|| {
+                let kind = self.site.page(i).kind;
+                let value = match kind {
+                    Kind::Course => self.course_card(i).map(|c| to_value(&c)),
+                    Kind::Lecture => self.shown_session(i).and_then(|o| {
+                        self.lecture_card_at(i, o.start, o.end)
+                            .map(|c| to_value(&c))
+                    }),
+                    Kind::Case => self.case_card(i).map(|c| to_value(&c)),
+                    Kind::Home | Kind::Section | Kind::Lesson | Kind::Page => None,
+                };
+                let (Some(card), Some((partial, name))) = (value, kind.spec().card) else {
+                    return tera::Value::from(());
+                };
+                let mut ctx = self.context_with_shared();
+                ctx.insert_value(name, card.clone());
+                match self.engine.tera.render(partial, &ctx) {
+                    Ok(html) => with_value(card, "html", tera::Value::from(html)),
+                    Err(_) => card,
+                }
+            })
+            .clone()
+    }
+
+    /// The cards of `pages`, as one template value.
+    pub(super) fn cards<'i>(&self, pages: impl IntoIterator<Item = &'i PageId>) -> tera::Value {
+        tera::Value::from(pages.into_iter().map(|&i| self.card(i)).collect::<Vec<_>>())
+    }
+
+    /// A course's card with its lesson cards as `lessons`, made once.
+    pub(super) fn course_with_lessons(&self, course: PageId) -> tera::Value {
+        self.parts.course_lessons[course.index()]
+            .get_or_init(|| match self.course_card(course) {
+                Some(card) => to_value(&CourseWithLessons {
+                    card,
+                    lessons: self.lesson_cards(course),
+                }),
+                None => tera::Value::from(()),
+            })
+            .clone()
+    }
+
+    /// One session in the schedule: the lecture's list card (made once, with its
+    /// `html`) when it is the lecture's only session, else a card of its own.
+    pub(super) fn occurrence_card(&self, o: &Occurrence) -> tera::Value {
+        if self.indexes.session_count(o.page) == 1 {
+            self.card(o.page)
+        } else {
+            self.lecture_card_at(o.page, o.start, o.end)
+                .map_or_else(|| tera::Value::from(()), |c| to_value(&c))
+        }
+    }
+
+    /// Terms of a taxonomy with counts, for filters: the pages of `only` (every kind
+    /// when `None`) that carry each term, terms without any left out.
+    pub(super) fn facet(&self, key: &str, only: Option<Kind>) -> Vec<TermValue> {
+        let s = self.site;
+        let Some(tax) = s.taxonomies.iter().find(|t| t.key == key) else {
+            return Vec::new();
+        };
+        tax.terms
+            .iter()
+            .filter_map(|t| {
+                let count = t
+                    .pages
+                    .iter()
+                    .filter(|&&i| only.is_none_or(|k| s.page(i).kind == k))
+                    .count();
+                (count > 0).then(|| self.term_value(&t.name, &t.url, count))
+            })
+            .collect()
+    }
+}
+
+/// A lesson's `duration` in minutes (0 when not given).
+pub(super) fn lesson_minutes(p: Page<'_>) -> u32 {
+    match &p.src.meta {
+        Meta::Lesson(m) => m.duration.unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// A value made for templates as a template value. Every value the renderer makes is
+/// made of strings, numbers, lists and maps with string keys, which always convert.
+pub(super) fn to_value<T: Serialize>(v: &T) -> tera::Value {
+    tera::Value::try_from_serializable(v)
+        .expect("template values are strings, numbers, lists and string-keyed maps")
+}
+
+/// The map `v` with `key` set to `value`.
+fn with_value(v: tera::Value, key: &'static str, value: tera::Value) -> tera::Value {
+    let mut map = v
+        .into_map()
+        .expect("a card is a map: it is made from a struct");
+    map.insert(key.into(), value);
+    tera::Value::from(map)
+}

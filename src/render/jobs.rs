@@ -1,0 +1,255 @@
+//! Render jobs as data: one [`Job`] per output file, which knows its URL, template,
+//! navigation section and the page it shows. The list of jobs for a site, and the jobs
+//! an edit touches, are worked out here and nowhere else.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use crate::content::Kind;
+use crate::site::{PageId, Site};
+
+/// One file the renderer produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    Home,
+    /// The list page of a kind that has one (the catalogue, the schedule, the cases).
+    List(Kind),
+    /// The page of one content file: a course, lesson, lecture, case or plain page.
+    Item(PageId),
+    Taxonomy(usize),
+    Term(usize, usize),
+    Search,
+    Study,
+    /// The month grid of the schedule: (year, month).
+    Month(i16, i8),
+    NotFound,
+    Atom,
+    Sitemap,
+}
+
+impl Job {
+    /// The job that renders page `i`, if it has a page of its own: the home text is the
+    /// home page, a list's intro text is its list page.
+    pub fn of_page(site: &Site, i: PageId) -> Option<Job> {
+        let p = site.page(i);
+        match p.kind {
+            Kind::Home => Some(Job::Home),
+            Kind::Section => Some(Job::List(section_kind(&p.src.rel))),
+            Kind::Lesson if p.course.is_none() => None,
+            Kind::Course | Kind::Lesson | Kind::Lecture | Kind::Case | Kind::Page => {
+                Some(Job::Item(i))
+            }
+        }
+    }
+
+    /// The root-relative URL of the file, without the base path.
+    pub fn url(self, site: &Site) -> String {
+        match self {
+            Job::Home => "/".into(),
+            Job::List(kind) => kind.spec().list.map_or_else(String::new, |l| l.url.into()),
+            Job::Item(i) => site.page(i).url.clone(),
+            Job::Taxonomy(t) => site.taxonomies[t].url.clone(),
+            Job::Term(t, k) => site.taxonomies[t].terms[k].url.clone(),
+            Job::Search => "/search/".into(),
+            Job::Study => "/study/".into(),
+            Job::Month(y, m) => month_url(y, m),
+            Job::NotFound => "/404.html".into(),
+            Job::Atom => "/atom.xml".into(),
+            Job::Sitemap => "/sitemap.xml".into(),
+        }
+    }
+
+    /// Where the file is written: `/courses/x/` → `courses/x/index.html`.
+    pub fn path(self, site: &Site) -> String {
+        url_to_path(&self.url(site))
+    }
+
+    /// The template that renders the file.
+    pub fn template(self, site: &Site) -> &'static str {
+        match self {
+            Job::Home => "index.html",
+            Job::List(kind) => kind.spec().list.map_or("", |l| l.template),
+            Job::Item(i) => site
+                .page(i)
+                .kind
+                .spec()
+                .template
+                .expect("a page with a job of its own has a template"),
+            Job::Taxonomy(_) => "taxonomy.html",
+            Job::Term(..) => "term.html",
+            Job::Search => "search.html",
+            Job::Study => "study.html",
+            Job::Month(..) => "month.html",
+            Job::NotFound => "404.html",
+            Job::Atom => "atom.xml",
+            Job::Sitemap => "sitemap.xml",
+        }
+    }
+
+    /// The navigation section the page belongs to (the item marked as current).
+    pub fn section(self, site: &Site) -> &'static str {
+        match self {
+            Job::Home => "home",
+            Job::List(kind) => kind.spec().section,
+            Job::Item(i) => {
+                let p = site.page(i);
+                // Only a plain page can live at /about/, which has a navigation item.
+                if p.kind == Kind::Page && p.url == "/about/" {
+                    "about"
+                } else {
+                    p.kind.spec().section
+                }
+            }
+            Job::Month(..) => "lectures",
+            Job::Search => "search",
+            Job::Study => "study",
+            Job::Taxonomy(_) | Job::Term(..) | Job::NotFound | Job::Atom | Job::Sitemap => "",
+        }
+    }
+
+    /// A page of the site that a sitemap lists (not the feed, the sitemap or the 404).
+    pub fn in_sitemap(self) -> bool {
+        !matches!(self, Job::Atom | Job::Sitemap | Job::NotFound)
+    }
+
+    /// An HTML page (not the feed or the sitemap).
+    pub fn is_html(self) -> bool {
+        !matches!(self, Job::Atom | Job::Sitemap)
+    }
+
+    /// The content page the job shows, if any.
+    fn item(self) -> Option<PageId> {
+        match self {
+            Job::Item(i) => Some(i),
+            _ => None,
+        }
+    }
+}
+
+/// The kind whose list a list intro (`content/<folder>/_index.md`) belongs to.
+fn section_kind(rel: &str) -> Kind {
+    let folder = rel.split_once('/').map_or(rel, |(f, _)| f);
+    Kind::listed_in(folder).expect("a list intro lives in the folder of a listed kind")
+}
+
+/// Where a root-relative URL is written: `/courses/x/` → `courses/x/index.html`.
+pub fn url_to_path(url: &str) -> String {
+    let trimmed = url.trim_start_matches('/');
+    if trimmed.is_empty() || trimmed.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// Every job for the site, in a stable order.
+pub fn jobs(site: &Site) -> Vec<Job> {
+    let mut jobs = vec![Job::Home];
+    jobs.extend(Kind::LISTED.iter().map(|&k| Job::List(k)));
+    jobs.extend([Job::Search, Job::Study, Job::NotFound]);
+    jobs.extend(
+        site.ids()
+            .filter_map(|i| Job::of_page(site, i))
+            .filter(|j| j.item().is_some()),
+    );
+    for (t, tax) in site.taxonomies.iter().enumerate() {
+        if tax.terms.is_empty() {
+            continue;
+        }
+        jobs.push(Job::Taxonomy(t));
+        jobs.extend((0..tax.terms.len()).map(|k| Job::Term(t, k)));
+    }
+    jobs.extend(months(site).into_iter().map(|(y, m)| Job::Month(y, m)));
+    jobs.push(Job::Atom);
+    jobs.push(Job::Sitemap);
+    jobs
+}
+
+/// The jobs to render again after an edit, comparing the previous model with the new
+/// one page by page; `None` when pages were added, removed or moved (render everything).
+/// A change to a page's body alone touches only that page; a change to its front matter
+/// touches every list, term and course page, and the pages that show it beside them
+/// (the other lessons of its course, lectures of a course).
+pub fn affected_jobs(prev: &Site, next: &Site) -> Option<Vec<Job>> {
+    if prev.pages().len() != next.pages().len() {
+        return None;
+    }
+    let mut own: HashSet<PageId> = HashSet::new();
+    let mut beside: HashSet<PageId> = HashSet::new();
+    let mut structural = false;
+    for (a, b) in prev.pages().zip(next.pages()) {
+        let i = b.page_id;
+        // The same source has the same path: only a new one needs comparing.
+        let same_src = Arc::ptr_eq(a.src, b.src);
+        if (!same_src && a.src.rel != b.src.rel) || a.url != b.url {
+            return None;
+        }
+        if same_src {
+            continue;
+        }
+        own.insert(i);
+        if a.src.front_hash != b.src.front_hash {
+            structural = true;
+            for course in [a.course, b.course].into_iter().flatten().chain([i]) {
+                beside.extend(next.page(course).lessons.iter().copied());
+                beside.extend(next.lectures_of(course));
+            }
+        }
+    }
+    let jobs = if structural {
+        // Every page that is not a content page lists or counts content, and every
+        // course page shows its lessons and related lectures and cases.
+        let shown = |i: PageId| {
+            next.page(i).kind == Kind::Course || own.contains(&i) || beside.contains(&i)
+        };
+        jobs(next)
+            .into_iter()
+            .filter(|j| j.item().is_none_or(shown))
+            .collect()
+    } else {
+        let mut own: Vec<PageId> = own.into_iter().collect();
+        own.sort_unstable();
+        own.into_iter()
+            .filter_map(|i| Job::of_page(next, i))
+            .collect()
+    };
+    Some(jobs)
+}
+
+/// `/lectures/2026-11/`
+pub fn month_url(y: i16, m: i8) -> String {
+    format!("/lectures/{y}-{m:02}/")
+}
+
+/// Every month from the first session to the last, and the current month.
+pub fn months(site: &Site) -> Vec<(i16, i8)> {
+    let now = site.now.date();
+    let dates = site
+        .schedule
+        .iter()
+        .map(|o| o.start.date())
+        .chain(std::iter::once(now));
+    let (Some(first), Some(last)) = (dates.clone().min(), dates.max()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let (mut y, mut m) = (first.year(), first.month());
+    while (y, m) <= (last.year(), last.month()) {
+        out.push((y, m));
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_map_to_index_files() {
+        assert_eq!(url_to_path("/"), "index.html");
+        assert_eq!(url_to_path("/courses/x/"), "courses/x/index.html");
+        assert_eq!(url_to_path("/atom.xml"), "atom.xml");
+        assert_eq!(url_to_path("/404.html"), "404.html");
+    }
+}

@@ -1,0 +1,681 @@
+//! What each page's template gets beside the values every page shares: one builder per
+//! kind of page, each returning a typed context borrowed from the model (the fields are
+//! listed in `themes/default/README.md`).
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::Renderer;
+use super::cards::{
+    AttachmentValue, CaseFacts, CourseFacts, LectureFacts, LessonCard, Link, TermValue,
+    TermWithCalendar, lesson_minutes, to_value,
+};
+use super::format::{
+    self, date_zh, date_zh_short, iso_date, iso_local, month_key, month_zh, time_range_zh,
+};
+use super::ics;
+use super::jobs::{month_url, months};
+use crate::content::markdown::TocItem;
+use crate::content::{Kind, Meta};
+use crate::diagnostic::Diagnostic;
+use crate::site::{Occurrence, Page, PageId};
+
+/// A page's own values, part of `lesson`, `lecture`, `course`, `case` or `page`.
+#[derive(Serialize)]
+pub(super) struct PageFields<'a> {
+    id: &'a str,
+    title: &'a str,
+    url: &'a str,
+    href: String,
+    summary: &'a str,
+    content_html: &'a str,
+    toc: &'a [TocItem],
+    date: String,
+    date_zh: String,
+    updated: String,
+    updated_zh: String,
+    reading_minutes: u32,
+    tags: Vec<Cow<'a, TermValue>>,
+}
+
+/// The intro text of a list page, from `content/<folder>/_index.md`.
+#[derive(Serialize)]
+pub(super) struct Intro<'a> {
+    intro_html: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    section_title: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Home<'a> {
+    page: PageFields<'a>,
+    upcoming: Vec<tera::Value>,
+    new_courses: tera::Value,
+    featured_cases: tera::Value,
+    totals: Totals,
+}
+
+#[derive(Serialize)]
+struct Totals {
+    courses: usize,
+    lessons: usize,
+    lectures: usize,
+    cases: usize,
+    hours: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct Catalogue<'a> {
+    courses: tera::Value,
+    total_hours: String,
+    facets: CourseFacets,
+    #[serde(flatten)]
+    intro: Intro<'a>,
+}
+
+#[derive(Serialize)]
+struct CourseFacets {
+    action: Vec<TermValue>,
+    level: Vec<TermValue>,
+    domain: Vec<TermValue>,
+    topics: Vec<TermValue>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Schedule<'a> {
+    upcoming: Vec<tera::Value>,
+    past_months: Vec<PastMonth>,
+    series: Vec<TermWithCalendar>,
+    month_url: String,
+    calendar_url: &'static str,
+    subscribe: Subscribe,
+    #[serde(flatten)]
+    intro: Intro<'a>,
+}
+
+#[derive(Serialize)]
+struct PastMonth {
+    month: String,
+    month_zh: String,
+    lectures: Vec<tera::Value>,
+}
+
+/// Calendar apps subscribe to an absolute address only: `webcal://` and `https://`
+/// when `base_url` is absolute, else the template explains.
+#[derive(Serialize)]
+struct Subscribe {
+    absolute: Option<String>,
+    webcal: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Cases<'a> {
+    cases: tera::Value,
+    facets: CaseFacets,
+    #[serde(flatten)]
+    intro: Intro<'a>,
+}
+
+#[derive(Serialize)]
+struct CaseFacets {
+    unit: Vec<TermValue>,
+    domain: Vec<TermValue>,
+    topics: Vec<TermValue>,
+}
+
+/// `course` in `course.html`; the related lectures and cases are their list cards.
+#[derive(Serialize)]
+pub(super) struct CoursePage<'a> {
+    #[serde(flatten)]
+    page: PageFields<'a>,
+    #[serde(flatten)]
+    facts: Option<CourseFacts<'a>>,
+    objectives: &'a [String],
+    prerequisites: Vec<Link<'a>>,
+    instructors: Vec<Cow<'a, TermValue>>,
+    lessons: Vec<LessonCard<'a>>,
+    related_lectures: Vec<tera::Value>,
+    related_cases: Vec<tera::Value>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Lesson<'a> {
+    lesson: LessonPage<'a>,
+    course: tera::Value,
+    syllabus_html: tera::Value,
+    prev: Option<Link<'a>>,
+    next: Option<Link<'a>>,
+}
+
+#[derive(Serialize)]
+struct LessonPage<'a> {
+    #[serde(flatten)]
+    page: PageFields<'a>,
+    duration: u32,
+    weight: i64,
+    index: usize,
+    attachments: Vec<AttachmentValue<'a>>,
+    has_quiz: bool,
+}
+
+/// `lecture` in `lecture.html`, with the facts of the session it is shown by.
+#[derive(Serialize)]
+pub(super) struct LecturePage<'a> {
+    #[serde(flatten)]
+    page: PageFields<'a>,
+    #[serde(flatten)]
+    facts: Option<LectureFacts<'a>>,
+    course: Option<Link<'a>>,
+    materials: Vec<AttachmentValue<'a>>,
+    ics_url: String,
+    sessions: Vec<Session>,
+    repeat_zh: String,
+}
+
+/// One session of a repeating lecture.
+#[derive(Serialize)]
+struct Session {
+    start: String,
+    end: String,
+    date_zh: String,
+    time_zh: String,
+    upcoming: bool,
+}
+
+#[derive(Serialize)]
+pub(super) struct CasePage<'a> {
+    #[serde(flatten)]
+    page: PageFields<'a>,
+    #[serde(flatten)]
+    facts: Option<CaseFacts<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outcomes: Option<&'a [String]>,
+}
+
+#[derive(Serialize)]
+pub(super) struct TaxonomyPage<'a> {
+    taxonomy: TaxonomyValue<'a>,
+}
+
+#[derive(Serialize)]
+struct TaxonomyValue<'a> {
+    key: &'a str,
+    title: &'a str,
+    url: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    terms: Option<Vec<TermValue>>,
+}
+
+/// A term's page: what carries the term, grouped by kind (`courses`, `lectures`,
+/// `cases` as cards, by their list's folder name; `lessons` and `pages` as links).
+#[derive(Serialize)]
+pub(super) struct TermPage<'a> {
+    taxonomy: TaxonomyValue<'a>,
+    term: TermWithCalendar,
+    #[serde(flatten)]
+    listed: BTreeMap<&'static str, tera::Value>,
+    lessons: Vec<Link<'a>>,
+    pages: Vec<Link<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Month {
+    month: MonthGrid,
+}
+
+/// One month of the schedule as weeks of days (Monday first), each day with its
+/// sessions, and links to the neighbouring months that have pages.
+#[derive(Serialize)]
+struct MonthGrid {
+    key: String,
+    title: String,
+    weekdays: [&'static str; 7],
+    prev: Option<MonthLink>,
+    next: Option<MonthLink>,
+    count: usize,
+    weeks: Vec<Vec<Day>>,
+}
+
+#[derive(Serialize)]
+struct MonthLink {
+    href: String,
+    url: String,
+    title: String,
+}
+
+#[derive(Serialize)]
+struct Day {
+    day: i8,
+    date: String,
+    date_zh: String,
+    in_month: bool,
+    today: bool,
+    lectures: Vec<tera::Value>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Study {
+    courses: tera::Value,
+}
+
+impl<'s> Renderer<'s> {
+    /// The values of a page itself, borrowed from the model.
+    pub(super) fn page_fields(&self, p: Page<'s>) -> PageFields<'_> {
+        let (src, md, node) = (p.src, p.md, p.node());
+        let c = &src.common;
+        PageFields {
+            id: &node.id,
+            title: p.title(),
+            url: &node.url,
+            href: self.href(&node.url),
+            summary: &c.summary,
+            content_html: &md.html,
+            toc: &md.toc,
+            date: c.date.map(iso_date).unwrap_or_default(),
+            date_zh: c.date.map(date_zh_short).unwrap_or_default(),
+            updated: c.updated.map(iso_date).unwrap_or_default(),
+            updated_zh: c.updated.map(date_zh_short).unwrap_or_default(),
+            reading_minutes: p.reading_minutes,
+            tags: c.tags.iter().map(|n| self.term("tags", n)).collect(),
+        }
+    }
+
+    fn intro(&self, kind: Kind) -> Intro<'s> {
+        let page = self.site.sections.get(&kind).map(|&i| self.site.page(i));
+        Intro {
+            intro_html: page.map_or("", |p| &p.md.html),
+            section_title: page.map(|p| p.title()),
+        }
+    }
+
+    pub(super) fn home(&self) -> Home<'_> {
+        let s = self.site;
+        let page = match s.home {
+            Some(h) => self.page_fields(s.page(h)),
+            // A site without content/_index.md still gets a home page.
+            None => PageFields {
+                id: "home",
+                title: &s.config.title,
+                url: "/",
+                href: self.href("/"),
+                summary: "",
+                content_html: "",
+                toc: &[],
+                date: String::new(),
+                date_zh: String::new(),
+                updated: String::new(),
+                updated_zh: String::new(),
+                reading_minutes: 0,
+                tags: Vec::new(),
+            },
+        };
+        let upcoming = s
+            .schedule
+            .iter()
+            .filter(|o| o.end >= s.now)
+            .take(6)
+            .filter_map(|o| self.lecture_card_value(o))
+            .collect();
+        let courses = s.of(Kind::Course);
+        let mut newest = courses.to_vec();
+        newest.sort_by_key(|&a| std::cmp::Reverse(s.page(a).src.common.date));
+        Home {
+            page,
+            upcoming,
+            new_courses: self.cards(newest.iter().take(6)),
+            featured_cases: self.cards(s.of(Kind::Case).iter().take(4)),
+            totals: Totals {
+                courses: courses.len(),
+                lessons: courses.iter().map(|&i| s.page(i).lessons.len()).sum(),
+                lectures: s.of(Kind::Lecture).len(),
+                cases: s.of(Kind::Case).len(),
+                hours: format::hours(self.total_hours()),
+            },
+        }
+    }
+
+    /// A session's lecture card, without the partial's `html`.
+    fn lecture_card_value(&self, o: &Occurrence) -> Option<tera::Value> {
+        self.lecture_card_at(o.page, o.start, o.end)
+            .map(|c| to_value(&c))
+    }
+
+    fn total_hours(&self) -> f64 {
+        let s = self.site;
+        s.of(Kind::Course)
+            .iter()
+            .map(|&i| match &s.page(i).src.meta {
+                Meta::Course(m) => m.hours,
+                _ => 0.0,
+            })
+            .sum()
+    }
+
+    pub(super) fn catalogue(&self) -> Catalogue<'_> {
+        let only = Some(Kind::Course);
+        Catalogue {
+            courses: self.cards(self.site.of(Kind::Course)),
+            total_hours: format::hours(self.total_hours()),
+            facets: CourseFacets {
+                action: self.facet("action", only),
+                level: self.facet("level", only),
+                domain: self.facet("domain", only),
+                topics: self.facet("topics", only),
+            },
+            intro: self.intro(Kind::Course),
+        }
+    }
+
+    pub(super) fn schedule(&self) -> Schedule<'_> {
+        let s = self.site;
+        let (upcoming, past): (Vec<&Occurrence>, Vec<_>) =
+            s.schedule.iter().partition(|o| o.end >= s.now);
+        let mut past_months: Vec<PastMonth> = Vec::new();
+        for o in past.iter().rev() {
+            let key = month_key(o.start.date());
+            if past_months.last().is_none_or(|m| m.month != key) {
+                past_months.push(PastMonth {
+                    month: key,
+                    month_zh: month_zh(o.start.date()),
+                    lectures: Vec::new(),
+                });
+            }
+            let month = past_months.last_mut().expect("a month was pushed above");
+            month.lectures.push(self.occurrence_card(o));
+        }
+        let series = self
+            .facet("series", None)
+            .into_iter()
+            .map(|term| TermWithCalendar {
+                ics_url: Some(ics::series_url(&term.url)),
+                term,
+            })
+            .collect();
+        let absolute = s.config.absolute(ics::ALL);
+        let webcal = absolute.as_ref().map(|u| {
+            let rest = u.split_once("://").map_or(u.as_str(), |(_, r)| r);
+            format!("webcal://{rest}")
+        });
+        Schedule {
+            upcoming: upcoming.iter().map(|o| self.occurrence_card(o)).collect(),
+            past_months,
+            series,
+            month_url: month_url(s.now.date().year(), s.now.date().month()),
+            calendar_url: ics::ALL,
+            subscribe: Subscribe { absolute, webcal },
+            intro: self.intro(Kind::Lecture),
+        }
+    }
+
+    pub(super) fn cases(&self) -> Cases<'_> {
+        let only = Some(Kind::Case);
+        Cases {
+            cases: self.cards(self.site.of(Kind::Case)),
+            facets: CaseFacets {
+                unit: self.facet("unit", only),
+                domain: self.facet("domain", only),
+                topics: self.facet("topics", only),
+            },
+            intro: self.intro(Kind::Case),
+        }
+    }
+
+    pub(super) fn course(&self, i: PageId) -> CoursePage<'_> {
+        let s = self.site;
+        let p = s.page(i);
+        let (objectives, instructors, related_cases): (&[String], _, _) = match &p.src.meta {
+            Meta::Course(m) => (
+                &m.objectives,
+                self.terms_of("speaker", &m.instructors),
+                self.indexes.related_cases(&m.topics, &m.domains),
+            ),
+            _ => (&[], Vec::new(), Vec::new()),
+        };
+        CoursePage {
+            page: self.page_fields(p),
+            facts: self.course_facts(i),
+            objectives,
+            prerequisites: p
+                .prerequisites
+                .iter()
+                .map(|&x| self.link(s.page(x)))
+                .collect(),
+            instructors,
+            lessons: self.lesson_cards(i),
+            related_lectures: self
+                .indexes
+                .lectures_of_course(i)
+                .iter()
+                .map(|&l| self.card(l))
+                .collect(),
+            related_cases: related_cases.into_iter().map(|k| self.card(k)).collect(),
+        }
+    }
+
+    pub(super) fn lesson(&self, i: PageId) -> Result<Lesson<'_>, Diagnostic> {
+        let s = self.site;
+        let p = s.page(i);
+        let course = p.course.expect("a lesson has a page only in a course");
+        let index = s
+            .page(course)
+            .lessons
+            .iter()
+            .position(|&l| l == i)
+            .expect("a lesson is among its course's lessons");
+        Ok(Lesson {
+            lesson: LessonPage {
+                page: self.page_fields(p),
+                duration: lesson_minutes(p),
+                weight: p.src.common.weight.unwrap_or(0),
+                index: index + 1,
+                attachments: self.attachments(p),
+                has_quiz: p.md.quizzes > 0,
+            },
+            course: self.course_with_lessons(course),
+            syllabus_html: self.syllabus_html(course, index)?,
+            prev: p.prev.map(|x| self.link(s.page(x))),
+            next: p.next.map(|x| self.link(s.page(x))),
+        })
+    }
+
+    pub(super) fn lecture(&self, i: PageId) -> LecturePage<'_> {
+        let s = self.site;
+        let p = s.page(i);
+        let shown = self.shown_session(i);
+        // A lecture is dated by its session, not by the `date:` of its front matter
+        // (which `new` fills with the day the file was written).
+        let mut page = self.page_fields(p);
+        if let Some(o) = shown {
+            page.date = iso_date(o.start.date());
+            page.date_zh = date_zh(o.start.date());
+        }
+        let now = s.now;
+        LecturePage {
+            page,
+            facts: shown.and_then(|o| self.lecture_facts(i, o.start, o.end)),
+            course: p.course.map(|x| self.link(s.page(x))),
+            materials: self.attachments(p),
+            ics_url: ics::event_url(&p.url),
+            sessions: self
+                .indexes
+                .sessions_of(i)
+                .map(|o| Session {
+                    start: iso_local(o.start),
+                    end: iso_local(o.end),
+                    date_zh: date_zh(o.start.date()),
+                    time_zh: time_range_zh(o.start, o.end),
+                    upcoming: o.end >= now,
+                })
+                .collect(),
+            repeat_zh: super::repeat_zh(p),
+        }
+    }
+
+    pub(super) fn case(&self, i: PageId) -> CasePage<'_> {
+        let p = self.site.page(i);
+        CasePage {
+            page: self.page_fields(p),
+            facts: self.case_facts(i),
+            outcomes: match &p.src.meta {
+                Meta::Case(m) => Some(m.outcomes.as_slice()),
+                _ => None,
+            },
+        }
+    }
+
+    pub(super) fn taxonomy(&self, t: usize) -> TaxonomyPage<'_> {
+        let tax = &self.site.taxonomies[t];
+        let terms = tax
+            .terms
+            .iter()
+            .map(|x| self.term_value(&x.name, &x.url, x.pages.len()))
+            .collect();
+        TaxonomyPage {
+            taxonomy: TaxonomyValue {
+                key: tax.key,
+                title: &tax.title,
+                url: &tax.url,
+                terms: Some(terms),
+            },
+        }
+    }
+
+    pub(super) fn term_page(&self, t: usize, k: usize) -> TermPage<'_> {
+        let s = self.site;
+        let tax = &s.taxonomies[t];
+        let term = &tax.terms[k];
+        let of = |kind: Kind| {
+            term.pages
+                .iter()
+                .copied()
+                .filter(move |&i| s.page(i).kind == kind)
+        };
+        let listed = Kind::LISTED
+            .iter()
+            .filter_map(|&kind| {
+                let folder = kind.spec().list?.folder;
+                Some((folder, self.cards(&of(kind).collect::<Vec<_>>())))
+            })
+            .collect();
+        TermPage {
+            taxonomy: TaxonomyValue {
+                key: tax.key,
+                title: &tax.title,
+                url: &tax.url,
+                terms: None,
+            },
+            term: TermWithCalendar {
+                term: self.term_value(&term.name, &term.url, term.pages.len()),
+                ics_url: (tax.key == "series").then(|| ics::series_url(&term.url)),
+            },
+            listed,
+            lessons: of(Kind::Lesson).map(|i| self.link(s.page(i))).collect(),
+            pages: of(Kind::Page).map(|i| self.link(s.page(i))).collect(),
+        }
+    }
+
+    pub(super) fn month(&self, y: i16, m: i8) -> Month {
+        use jiff::civil::Date;
+        let s = self.site;
+        let first = Date::new(y, m, 1).expect("a month of the schedule is a real month");
+        let offset = i64::from(first.weekday().to_monday_zero_offset());
+        let mut day = first.saturating_sub(jiff::Span::new().days(offset));
+        let today = s.now.date();
+        let mut weeks = Vec::new();
+        let mut count = 0;
+        loop {
+            let mut week = Vec::new();
+            for _ in 0..7 {
+                let lectures: Vec<tera::Value> = self
+                    .indexes
+                    .sessions_on(day)
+                    .map(|o| self.occurrence_card(o))
+                    .collect();
+                if day.month() == m {
+                    count += lectures.len();
+                }
+                week.push(Day {
+                    day: day.day(),
+                    date: iso_date(day),
+                    date_zh: date_zh(day),
+                    in_month: day.month() == m,
+                    today: day == today,
+                    lectures,
+                });
+                day = day.saturating_add(jiff::Span::new().days(1));
+            }
+            weeks.push(week);
+            if day.month() != m || day.year() != y {
+                break;
+            }
+        }
+        let all = months(s);
+        let pos = all.iter().position(|&x| x == (y, m));
+        let link = |i: Option<usize>| {
+            i.and_then(|i| all.get(i)).map(|&(yy, mm)| {
+                let url = month_url(yy, mm);
+                MonthLink {
+                    href: self.href(&url),
+                    url,
+                    title: format!("{yy}年{mm}月"),
+                }
+            })
+        };
+        Month {
+            month: MonthGrid {
+                key: format!("{y}-{m:02}"),
+                title: format!("{y}年{m}月"),
+                weekdays: ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
+                prev: link(pos.and_then(|p| p.checked_sub(1))),
+                next: link(pos.map(|p| p + 1)),
+                count,
+                weeks,
+            },
+        }
+    }
+
+    pub(super) fn study(&self) -> Study {
+        let courses: Vec<tera::Value> = self
+            .site
+            .of(Kind::Course)
+            .iter()
+            .map(|&i| self.course_with_lessons(i))
+            .collect();
+        Study {
+            courses: tera::Value::from(courses),
+        }
+    }
+
+    /// The syllabus beside lesson `index` of `course`: every lesson of the course
+    /// rendered by `_syllabus_item.html` (with `item`, its LessonCard, and `current`),
+    /// one after the other. Each lesson is rendered once as current and once not.
+    fn syllabus_html(&self, course: PageId, index: usize) -> Result<tera::Value, Diagnostic> {
+        let items = self.parts.syllabus[course.index()].get_or_init(|| {
+            let template = "_syllabus_item.html";
+            let mut c = self.context_with_shared();
+            let mut render = |item: &tera::Value, current: bool| {
+                c.insert_value("item", item.clone());
+                c.insert("current", &current);
+                self.engine.render_partial(template, &c)
+            };
+            self.lesson_cards(course)
+                .iter()
+                .map(|card| {
+                    let item = to_value(card);
+                    Ok([render(&item, false)?, render(&item, true)?])
+                })
+                .collect()
+        });
+        let items = items.as_ref().map_err(Diagnostic::clone)?;
+        let mut html = String::with_capacity(items.iter().map(|i| i[0].len() + 1).sum());
+        for (n, item) in items.iter().enumerate() {
+            if n > 0 {
+                html.push('\n');
+            }
+            html.push_str(&item[usize::from(n == index)]);
+        }
+        Ok(tera::Value::safe_string(&html))
+    }
+}

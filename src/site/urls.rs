@@ -1,0 +1,220 @@
+//! Where pages and co-located files are published: URLs from file names, slugs and
+//! course folders, and the check that no two pages claim one URL.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::content::{self, AssetFile, Kind, Parsed};
+use crate::diagnostic::{Diagnostic, Text};
+
+/// URLs the renderer writes itself; content may not claim them.
+pub const RESERVED: &[&str] = &[
+    "/courses/",
+    "/lectures/",
+    "/cases/",
+    "/search/",
+    "/study/",
+    "/404.html",
+];
+
+/// The published pages with their URLs, and the URL of each course folder.
+pub(super) struct Placed {
+    /// (index among the files, source, URL) of each page that keeps its URL.
+    pub(super) pages: Vec<(usize, Arc<Parsed>, String)>,
+    /// Course folder (`courses/x`) → the course's URL.
+    pub(super) course_urls: HashMap<String, String>,
+}
+
+/// Gives each published page its URL; a page whose URL another page (or the site
+/// itself) claims first is reported and left out.
+pub(super) fn place(published: Vec<(usize, Arc<Parsed>)>, diags: &mut Vec<Diagnostic>) -> Placed {
+    use rayon::prelude::*;
+    // Courses first, since lessons live under their course.
+    let mut course_urls: HashMap<String, String> = HashMap::new();
+    for (_, p) in published.iter().filter(|(_, p)| p.kind == Kind::Course) {
+        let dir = p.rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+        let slug = p
+            .common
+            .slug
+            .clone()
+            .unwrap_or_else(|| content::slugify(dir.rsplit('/').next().unwrap_or("")));
+        course_urls.insert(dir, format!("/courses/{slug}/"));
+    }
+    let urls: Vec<String> = published
+        .par_iter()
+        .map(|(_, p)| page_url(p, &course_urls))
+        .collect();
+    let mut keep = vec![true; urls.len()];
+    {
+        // URL → the page claiming it (`None`: the site's own pages).
+        let mut claimed: HashMap<&str, Option<usize>> =
+            RESERVED.iter().map(|&u| (u, None)).collect();
+        for (k, url) in urls.iter().enumerate() {
+            let Some(&other) = claimed.get(url.as_str()) else {
+                claimed.insert(url, Some(k));
+                continue;
+            };
+            keep[k] = false;
+            diags.push(duplicate_url(
+                &published[k].1,
+                url,
+                other.map(|o| &*published[o].1),
+            ));
+        }
+    }
+    let pages = published
+        .into_iter()
+        .zip(urls)
+        .zip(keep)
+        .filter(|(_, keep)| *keep)
+        .map(|(((file, src), url), _)| (file, src, url))
+        .collect();
+    Placed { pages, course_urls }
+}
+
+/// Each co-located file with its URL: beside its page, in its page's folder.
+pub(super) fn place_files(
+    assets: Vec<AssetFile>,
+    course_urls: &HashMap<String, String>,
+) -> Vec<(AssetFile, String)> {
+    assets
+        .into_iter()
+        .map(|a| {
+            let dir = a.rel.rsplit_once('/').map_or("", |(d, _)| d);
+            let name = a.rel.rsplit('/').next().unwrap_or(&a.rel);
+            let folder = course_urls
+                .get(dir)
+                .cloned()
+                .unwrap_or_else(|| folder_url(dir));
+            let url = format!("{folder}{name}");
+            (a, url)
+        })
+        .collect()
+}
+
+/// The error for a page whose URL `other` (or the site itself, when `None`) claims.
+fn duplicate_url(src: &Parsed, url: &str, other: Option<&Parsed>) -> Diagnostic {
+    let (zh_other, en_other) = match other {
+        None => (
+            "站点自带的页面".to_string(),
+            "a page the site generates".to_string(),
+        ),
+        Some(o) => {
+            let path = o.path.to_string_lossy().replace('\\', "/");
+            (path.clone(), path)
+        }
+    };
+    let seg = url.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let file = src.rel.rsplit('/').next().unwrap_or(&src.rel);
+    let hint = match &src.common.slug {
+        Some(slug) => Text::new(
+            format!(
+                "这个文件写了 slug: {slug}，与 {zh_other} 的网址相同；换一个 slug，例如 slug: {slug}-2"
+            ),
+            format!(
+                "this file sets slug: {slug}, the address of {en_other}; choose another slug, e.g. slug: {slug}-2"
+            ),
+        ),
+        None => Text::new(
+            format!(
+                "网址由文件名“{file}”生成（中文转成拼音）为 {seg}，与 {zh_other} 相同；给这个文件改名，或写 slug: {seg}-2"
+            ),
+            format!(
+                "the address comes from the file name `{file}` as {seg}, the same as {en_other}; rename the file or add slug: {seg}-2"
+            ),
+        ),
+    };
+    Diagnostic::error(
+        &src.path,
+        1,
+        1,
+        Text::new(
+            format!("网址 {url} 与 {zh_other} 重复：两个文件不能发布到同一个网址"),
+            format!("the URL {url} is also claimed by {en_other}"),
+        ),
+    )
+    .with_hint(hint)
+}
+
+/// Where a page is published, by kind.
+fn page_url(p: &Parsed, course_urls: &HashMap<String, String>) -> String {
+    let (dir, file) = p.rel.rsplit_once('/').unwrap_or(("", p.rel.as_str()));
+    let stem = file.trim_end_matches(".md");
+    let own_slug = || {
+        let name = if p.kind == Kind::Lesson {
+            strip_order_prefix(stem)
+        } else {
+            stem
+        };
+        p.common
+            .slug
+            .clone()
+            .unwrap_or_else(|| content::slugify(name))
+    };
+    match p.kind {
+        Kind::Home => "/".into(),
+        Kind::Section => format!("/{dir}/"),
+        Kind::Course => course_urls
+            .get(dir)
+            .cloned()
+            .unwrap_or_else(|| format!("/courses/{}/", own_slug())),
+        Kind::Lesson => {
+            let course = course_urls
+                .get(dir)
+                .cloned()
+                .unwrap_or_else(|| folder_url(dir));
+            format!("{course}{}/", own_slug())
+        }
+        Kind::Lecture => format!("/lectures/{}/", own_slug()),
+        Kind::Case => format!("/cases/{}/", own_slug()),
+        Kind::Page => {
+            if stem == "_index" || stem == "index" {
+                match &p.common.slug {
+                    Some(s) => {
+                        let parent = dir.rsplit_once('/').map_or("", |(d, _)| d);
+                        format!("{}{s}/", folder_url(parent))
+                    }
+                    None => folder_url(dir),
+                }
+            } else {
+                format!("{}{}/", folder_url(dir), own_slug())
+            }
+        }
+    }
+}
+
+/// `guide/编辑` → `/guide/bian-ji/`.
+pub(super) fn folder_url(dir: &str) -> String {
+    let mut url = String::from("/");
+    for seg in dir.split('/').filter(|s| !s.is_empty()) {
+        if content::is_safe_slug(seg) {
+            url.push_str(&seg.to_ascii_lowercase());
+        } else {
+            url.push_str(&content::slugify(seg));
+        }
+        url.push('/');
+    }
+    url
+}
+
+/// `01-qi-yuan` → `qi-yuan`: the order prefix is not part of the URL, so reordering
+/// lessons keeps their URLs (and the progress stored against them).
+pub(super) fn strip_order_prefix(stem: &str) -> &str {
+    let digits = stem.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && digits < stem.len() {
+        let rest = &stem[digits..];
+        if let Some(r) = rest
+            .strip_prefix(['-', '_', '.', ' '])
+            .filter(|r| !r.is_empty())
+        {
+            return r;
+        }
+    }
+    stem
+}
+
+pub(super) fn order_number(rel: &str) -> Option<u64> {
+    let file = rel.rsplit('/').next()?;
+    let rest = file.trim_start_matches(|c: char| c.is_ascii_digit());
+    file[..file.len() - rest.len()].parse().ok()
+}
