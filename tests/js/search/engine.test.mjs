@@ -345,3 +345,13 @@ test('delta: filters know the new action, excerpts of delta pages are marked', a
   const one = await urls(eng, '量');
   assert.ok(one.urls.includes('/cases/chan-ye-fa-zhan/'));
 });
+
+// The fixture is the Rust writer's output (src/search/tests.rs keeps it up to date),
+// so its version is the writer's FORMAT.
+test('the client reads the index format the writer writes, and refuses another', async () => {
+  const entry = JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(FIXTURE, 'search', 'index.json.gz'))));
+  assert.equal(entry.format, JT.INDEX_FORMAT);
+  const newer = zlib.gzipSync(JSON.stringify({ ...entry, format: JT.INDEX_FORMAT + 1 }));
+  const eng = engine((p, opts) => (p === 'index.json.gz' ? newer : readFixture(p, opts)));
+  await assert.rejects(eng.search('党员'), (err) => err.code === 'format');
+});

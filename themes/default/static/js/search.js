@@ -2097,6 +2097,7 @@
   }
 
   const api = {
+    INDEX_FORMAT,
     setFoldTable,
     normalize,
     tokenize,
