@@ -5,7 +5,7 @@
 //
 // Relays the server's events to every tab and tells a tab that joins later the
 // current state as a `hello`.
-'use strict';
+"use strict";
 
 var ports = [];
 var state = null;
@@ -25,22 +25,22 @@ function drop(port) {
 }
 
 function remember(type, data) {
-  if (type === 'hello') {
+  if (type === "hello") {
     state = { build: data.build, error: data.error || null, warnings: data.warnings || null, lang: data.lang };
   } else if (!state) {
     return;
-  } else if (type === 'reload' || type === 'css') {
+  } else if (type === "reload" || type === "css") {
     state.build = data.build;
     state.error = null;
     state.warnings = data.warnings || null;
-  } else if (type === 'error') {
+  } else if (type === "error") {
     state.error = data.error;
   }
 }
 
 function open() {
-  source = new EventSource(self.location.href.replace(/worker\.js(?:[?#].*)?$/, 'events'));
-  ['hello', 'reload', 'css', 'error'].forEach(function (type) {
+  source = new EventSource(self.location.href.replace(/worker\.js(?:[?#].*)?$/, "events"));
+  ["hello", "reload", "css", "error"].forEach(function (type) {
     source.addEventListener(type, function (e) {
       var data;
       try {
@@ -54,24 +54,24 @@ function open() {
       });
     });
   });
-  source.addEventListener('error', function () {
+  source.addEventListener("error", function () {
     // The browser retries a dropped stream by itself, but not a refused one.
     if (source.readyState === 2) setTimeout(open, 2000);
   });
 }
 
-self.addEventListener('connect', function (e) {
+self.addEventListener("connect", function (e) {
   var port = e.ports[0];
   port.onmessage = function (m) {
     var type = m.data && m.data.type;
-    if (type === 'bye') {
+    if (type === "bye") {
       drop(port);
-    } else if (type === 'hi' && ports.indexOf(port) < 0) {
+    } else if (type === "hi" && ports.indexOf(port) < 0) {
       ports.push(port);
-      if (state) send(port, 'hello', state);
+      if (state) send(port, "hello", state);
     }
   };
   ports.push(port);
-  if (state) send(port, 'hello', state);
+  if (state) send(port, "hello", state);
   if (!source) open();
 });
