@@ -446,3 +446,58 @@ fn a_course_lists_the_first_six_cases_that_share_a_topic_or_a_field() {
     }
     assert_eq!(listed, ["c9", "c8", "c6", "c5", "c3", "c2"]);
 }
+
+/// `content/<list>/_index.md` gives its list page a title, a description and the text
+/// above the list, for each of the three lists.
+#[test]
+fn list_intro_files_give_their_lists_a_title_text_and_description() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path();
+    std::fs::copy(repo().join("site.yaml"), root.join("site.yaml")).expect("site.yaml");
+    common::copy_dir(&repo().join("content"), &root.join("content"));
+    let lists = [
+        ("courses", "全市干部课程目录", "按“六大行动”分类的课程。"),
+        (
+            "lectures",
+            "讲座与学习安排",
+            "随州大讲堂、周周学和读书班的时间地点。",
+        ),
+        ("cases", "基层案例选编", "各单位报送的实践案例。"),
+    ];
+    for (folder, title, text) in lists {
+        let intro = format!("---\ntitle: {title}\nsummary: {title}的说明\n---\n\n{text}\n");
+        let path = root.join("content").join(folder).join("_index.md");
+        std::fs::write(path, intro).expect("intro");
+    }
+    let out = root.join("public");
+    let o = Command::new(BIN)
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(&out)
+        .args(["--now", "2026-11-28 10:00"])
+        .output()
+        .expect("run");
+    assert!(o.status.success(), "{}", stderr(&o));
+    for (folder, title, text) in lists {
+        let html = std::fs::read_to_string(out.join(folder).join("index.html")).expect("list");
+        assert!(
+            html.contains(&format!("<h1>{title}</h1>")),
+            "{folder}: no title"
+        );
+        assert!(
+            html.contains(&format!("<title>{title} – ")),
+            "{folder}: no <title>"
+        );
+        assert!(
+            html.contains(&format!("<p>{text}</p>")),
+            "{folder}: no intro text"
+        );
+        assert!(
+            html.contains(&format!(
+                "<meta name=\"description\" content=\"{title}的说明\">"
+            )),
+            "{folder}: no description"
+        );
+    }
+}

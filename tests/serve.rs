@@ -20,7 +20,7 @@ use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{BIN, GOOD_FILES, SITE_YAML};
+use common::{BIN, GOOD_FILES, SITE_YAML, copy_dir};
 
 const BASE: &str = "/training/";
 const LESSON: &str = "content/courses/ke-cheng/01-di-yi-ke.md";
@@ -1165,20 +1165,5 @@ fn bench_edit_to_reload() {
             rebuilds[rebuilds.len() / 2],
             rebuilds[((rebuilds.len() * 95).div_ceil(100)).saturating_sub(1)]
         );
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let rel = e.path().strip_prefix(from).expect("prefix");
-        let dest = to.join(rel);
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).expect("mkdir");
-        } else if e.file_type().is_file() {
-            std::fs::copy(e.path(), &dest).expect("copy");
-        }
     }
 }

@@ -64,6 +64,8 @@ struct NavItem<'a> {
     title: &'a str,
     url: &'static str,
     href: String,
+    /// The item is the list page of a kind.
+    list: bool,
 }
 
 /// `site` in every template.
@@ -216,10 +218,13 @@ impl<'s> Renderer<'s> {
         let ui = |key: &str| self.engine.ui(key).to_string();
         match job {
             Job::Home | Job::Atom | Job::Sitemap => String::new(),
-            Job::List(kind) => kind
-                .spec()
-                .list
-                .map_or_else(String::new, |l| ui(l.title_key)),
+            Job::List(kind) => match s.sections.get(&kind) {
+                Some(&intro) => s.page(intro).title().to_string(),
+                None => kind
+                    .spec()
+                    .list
+                    .map_or_else(String::new, |l| ui(l.title_key)),
+            },
             Job::Item(i) => s.page(i).title().to_string(),
             Job::Taxonomy(t) => s.taxonomies[t].title.clone(),
             Job::Term(t, k) => {
@@ -286,11 +291,15 @@ fn nav<'e>(site: &Site, engine: &'e Engine) -> Vec<NavItem<'e>> {
         title: engine.ui(ui_key),
         url,
         href: engine::join_base(&site.config.base_path, url),
+        list: false,
     };
     let mut items = vec![item("home", "nav_home", "/")];
     for kind in Kind::LISTED {
         let list = kind.spec().list.expect("a listed kind has a list");
-        items.push(item(list.folder, list.title_key, list.url));
+        items.push(NavItem {
+            list: true,
+            ..item(list.folder, list.title_key, list.url)
+        });
     }
     items.push(item("study", "nav_study", "/study/"));
     // Only plain pages can live at /about/.

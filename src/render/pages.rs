@@ -40,12 +40,13 @@ pub(super) struct PageFields<'a> {
     tags: Vec<Cow<'a, TermValue>>,
 }
 
-/// The intro text of a list page, from `content/<folder>/_index.md`.
+/// What a list page takes from its intro file, `content/<folder>/_index.md`: the text
+/// above the list, its title and its description.
 #[derive(Serialize)]
 pub(super) struct Intro<'a> {
     intro_html: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     section_title: Option<&'a str>,
+    intro_summary: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -284,9 +285,14 @@ impl<'s> Renderer<'s> {
 
     fn intro(&self, kind: Kind) -> Intro<'s> {
         let page = self.site.sections.get(&kind).map(|&i| self.site.page(i));
+        let md = page.map(|p| p.md);
         Intro {
-            intro_html: page.map_or("", |p| &p.md.html),
+            intro_html: md.map_or("", |md| &md.html),
             section_title: page.map(|p| p.title()),
+            intro_summary: page
+                .map(|p| p.src)
+                .map(|src| src.common.summary.as_str())
+                .filter(|s| !s.is_empty()),
         }
     }
 

@@ -50,6 +50,10 @@ pub(super) fn place(published: Vec<(usize, Arc<Parsed>)>, diags: &mut Vec<Diagno
         let mut claimed: HashMap<&str, Option<usize>> =
             RESERVED.iter().map(|&u| (u, None)).collect();
         for (k, url) in urls.iter().enumerate() {
+            // A list's intro file is shown on the list page, at the list's URL.
+            if published[k].1.kind == Kind::Section {
+                continue;
+            }
             let Some(&other) = claimed.get(url.as_str()) else {
                 claimed.insert(url, Some(k));
                 continue;
