@@ -537,3 +537,21 @@ fn fuzz_target_builds() {
         stderr(&o)
     );
 }
+
+/// A mistake in one page's front matter is the only error: the pages that refer to the
+/// page (its lessons, links to it, a lecture naming its course) report nothing more.
+#[test]
+fn one_front_matter_mistake_is_one_error() {
+    let cases: Vec<PathBuf> = cases()
+        .into_iter()
+        .filter(|c| c.to_string_lossy().ends_with("-no-cascade"))
+        .collect();
+    assert!(cases.len() >= 5, "{cases:?}");
+    for case in cases {
+        let site = case_site(&case);
+        let o = run(&["check"], site.root());
+        let text = stderr(&o);
+        let errors = headers(&text);
+        assert_eq!(errors.len(), 1, "{}:\n{text}", case.display());
+    }
+}

@@ -297,6 +297,9 @@ pub struct Parsed {
     /// Hash of everything before the body (the front matter and its fences): two parses
     /// with the same hash differ in their bodies only.
     pub front_hash: u64,
+    /// The front matter has errors: the page stands in for the pages that refer to it,
+    /// with the values that could be read, and the build fails.
+    pub broken: bool,
 }
 
 /// Reads one file's front matter. Returns the page (if it could be read at all) and every
@@ -352,29 +355,29 @@ pub fn parse(src: &Arc<SourceFile>, config: &Config) -> (Option<Parsed>, Vec<Dia
         Kind::Home | Kind::Section | Kind::Page => Some(Meta::None),
     };
     let diags = std::mem::take(&mut fm.diags);
-    let page = match (common, meta) {
-        (Some(common), Some(meta)) if !diags.iter().any(Diagnostic::is_error) => Some(Parsed {
-            kind,
-            path: src.path.clone(),
-            rel: src.rel.clone(),
-            common,
-            meta,
-            body: match (&text, src.bytes.text()) {
-                // The body ends the file's text: it starts as far from the end.
-                (Cow::Borrowed(_), Some(t)) => Body(BodyText::Shared(
-                    Arc::clone(src),
-                    t.len() - split.body.len(),
-                )),
-                _ => Body(BodyText::Owned(split.body.to_string())),
-            },
-            body_line: split.body_line,
-            front_hash: xxhash_rust::xxh3::xxh3_64(
-                text[..text.len() - split.body.len()].as_bytes(),
-            ),
-        }),
-        _ => None,
+    // A file with mistakes in its front matter is still a page of the site for the
+    // pages that refer to it (its URL, its lessons, links to it), so that each mistake
+    // is reported once, at its place, and none is reported because of another.
+    let broken = common.is_none() || meta.is_none() || diags.iter().any(Diagnostic::is_error);
+    let page = Parsed {
+        kind,
+        path: src.path.clone(),
+        rel: src.rel.clone(),
+        common: common.unwrap_or_default(),
+        meta: meta.unwrap_or(Meta::None),
+        broken,
+        body: match (&text, src.bytes.text()) {
+            // The body ends the file's text: it starts as far from the end.
+            (Cow::Borrowed(_), Some(t)) => Body(BodyText::Shared(
+                Arc::clone(src),
+                t.len() - split.body.len(),
+            )),
+            _ => Body(BodyText::Owned(split.body.to_string())),
+        },
+        body_line: split.body_line,
+        front_hash: xxhash_rust::xxh3::xxh3_64(text[..text.len() - split.body.len()].as_bytes()),
     };
-    (page, diags)
+    (Some(page), diags)
 }
 
 fn read_common(fm: &mut FrontMatter) -> Option<Common> {
@@ -403,7 +406,8 @@ fn read_common(fm: &mut FrontMatter) -> Option<Common> {
         publish_date: fm.date("publish_date"),
         expiry_date: fm.date("expiry_date"),
         title: title.clone().unwrap_or_default(),
-        slug,
+        // A slug that cannot be an address is reported above; the file's name stands.
+        slug: slug.filter(|s| is_safe_slug(s)),
     };
     title.map(|_| common)
 }
@@ -721,7 +725,10 @@ mod tests {
             &src("courses/a/index.md", "---\ntitle: 课程\n---\n"),
             &config(),
         );
-        assert!(page.is_none());
+        assert!(
+            page.is_some_and(|p| p.broken),
+            "a page with errors stands in, marked broken"
+        );
         assert!(diags.iter().any(|d| d.message.en.contains("action")));
         assert!(diags.iter().any(|d| d.message.en.contains("hours")));
     }
@@ -749,14 +756,20 @@ mod tests {
             ),
             &config(),
         );
-        assert!(page.is_none());
+        assert!(
+            page.is_some_and(|p| p.broken),
+            "a page with errors stands in, marked broken"
+        );
         assert_eq!(diags[0].line, 4);
     }
 
     #[test]
     fn lecture_without_start_is_an_error() {
         let (page, diags) = parse(&src("lectures/a.md", "---\ntitle: 讲座\n---\n"), &config());
-        assert!(page.is_none());
+        assert!(
+            page.is_some_and(|p| p.broken),
+            "a page with errors stands in, marked broken"
+        );
         assert!(diags[0].message.en.contains("start"));
     }
 }
