@@ -103,7 +103,7 @@ const CASES: &[Case] = &[
         name: "duplicate URL",
         file: "content/cases/b.md",
         bytes: b"---\ntitle: b\nunit: x\nslug: an-li\n---\n",
-        location: "content/cases/b.md:1:1",
+        location: "content/cases/b.md:4:1",
         zh: "网址 /cases/an-li/ 与 content/cases/an-li.md 重复",
         en: "also claimed by",
     },

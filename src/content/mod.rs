@@ -199,6 +199,8 @@ pub struct Ref {
 pub struct Common {
     pub title: String,
     pub slug: Option<String>,
+    /// Line and column of the `slug:` key, when the file has one.
+    pub slug_at: Option<(usize, usize)>,
     pub summary: String,
     pub date: Option<Date>,
     pub updated: Option<Date>,
@@ -407,6 +409,7 @@ fn read_common(fm: &mut FrontMatter) -> Option<Common> {
         expiry_date: fm.date("expiry_date"),
         title: title.clone().unwrap_or_default(),
         // A slug that cannot be an address is reported above; the file's name stands.
+        slug_at: slug.is_some().then(|| fm.key_pos("slug")),
         slug: slug.filter(|s| is_safe_slug(s)),
     };
     title.map(|_| common)

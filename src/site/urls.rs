@@ -54,16 +54,29 @@ pub(super) fn place(published: Vec<(usize, Arc<Parsed>)>, diags: &mut Vec<Diagno
             if published[k].1.kind == Kind::Section {
                 continue;
             }
-            let Some(&other) = claimed.get(url.as_str()) else {
-                claimed.insert(url, Some(k));
-                continue;
-            };
-            keep[k] = false;
-            diags.push(duplicate_url(
-                &published[k].1,
-                url,
-                other.map(|o| &*published[o].1),
-            ));
+            match claimed.get(url.as_str()) {
+                None => {
+                    claimed.insert(url, Some(k));
+                }
+                Some(None) => {
+                    keep[k] = false;
+                    diags.push(duplicate_url(&published[k].1, url, None));
+                }
+                Some(&Some(first)) => {
+                    // The page whose `slug:` made the clash is the one to change, not a
+                    // page that keeps its file's name; else the later one.
+                    let by_slug = |i: usize| published[i].1.common.slug.is_some();
+                    let (keeps, loses) = if by_slug(first) && !by_slug(k) {
+                        (k, first)
+                    } else {
+                        (first, k)
+                    };
+                    keep[loses] = false;
+                    claimed.insert(url, Some(keeps));
+                    let (lost, kept) = (&published[loses].1, &published[keeps].1);
+                    diags.push(duplicate_url(lost, url, Some(kept)));
+                }
+            }
         }
     }
     let pages = published
@@ -128,10 +141,12 @@ fn duplicate_url(src: &Parsed, url: &str, other: Option<&Parsed>) -> Diagnostic 
             ),
         ),
     };
+    // At the `slug:` that made the address, else at the top of the file (its name).
+    let (line, column) = src.common.slug_at.unwrap_or((1, 1));
     Diagnostic::error(
         &src.path,
-        1,
-        1,
+        line,
+        column,
         Text::new(
             format!("网址 {url} 与 {zh_other} 重复：两个文件不能发布到同一个网址"),
             format!("the URL {url} is also claimed by {en_other}"),
