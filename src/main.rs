@@ -120,9 +120,9 @@ enum Command {
     /// Create a content file with every field of its kind filled with an example:
     /// `jiangtang new course courses/dang-shi`, `new lesson courses/dang-shi --title "第一课"`.
     New {
-        /// course, lesson, lecture, case or page.
-        #[arg(value_enum)]
-        kind: NewKindArg,
+        /// The kind of file.
+        #[arg(value_parser = new_kinds())]
+        kind: String,
         /// Path inside content/ (a leading content/ is accepted): a file, or a folder with --title.
         path: String,
         /// The site folder (holding site.yaml and content/).
@@ -140,13 +140,9 @@ enum Format {
     Json,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum NewKindArg {
-    Course,
-    Lesson,
-    Lecture,
-    Case,
-    Page,
+/// The kinds `new` writes, by their keys (`course`, `lesson` …).
+fn new_kinds() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(Kind::scaffolded().map(Kind::key))
 }
 
 fn main() -> ExitCode {
@@ -449,19 +445,12 @@ fn check(lang: Lang, root: PathBuf, format: Format, drafts: bool, now: Option<St
 /// `jiangtang new KIND PATH`: a content file filled with examples, never overwriting.
 fn new_file(
     lang: Lang,
-    kind: NewKindArg,
+    kind: String,
     path: &str,
     root: PathBuf,
     title: Option<String>,
 ) -> ExitCode {
-    use jiangtang::scaffold::NewKind;
-    let kind = match kind {
-        NewKindArg::Course => NewKind::Course,
-        NewKindArg::Lesson => NewKind::Lesson,
-        NewKindArg::Lecture => NewKind::Lecture,
-        NewKindArg::Case => NewKind::Case,
-        NewKindArg::Page => NewKind::Page,
-    };
+    let kind = Kind::from_key(&kind).expect("the argument parser accepts only the keys of kinds");
     let opts = Options {
         root: root.clone(),
         ..Options::default()
@@ -477,7 +466,7 @@ fn new_file(
     match jiangtang::scaffold::create(&root, kind, path, title.as_deref(), &config, today) {
         Ok(created) => {
             let shown = created.path.to_string_lossy().replace('\\', "/");
-            let (zh, en) = kind.name();
+            let (zh, en) = (kind.names().0, kind.key());
             println!(
                 "{}",
                 match lang {

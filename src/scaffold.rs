@@ -8,76 +8,23 @@ use std::path::{Component, Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::config::Config;
-use crate::content::{Kind, slugify};
+use crate::content::{Kind, NewSpec, slugify};
 use crate::diagnostic::{Diagnostic, Text};
 
-/// The kinds of file `new` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NewKind {
-    Course,
-    Lesson,
-    Lecture,
-    Case,
-    Page,
+/// What `new` needs of a kind it writes (see [`Kind::scaffolded`]).
+fn new_spec(kind: Kind) -> NewSpec {
+    kind.spec()
+        .new
+        .expect("`new` is offered only the kinds that have what it writes")
 }
 
-impl NewKind {
-    pub const ALL: [NewKind; 5] = [
-        NewKind::Course,
-        NewKind::Lesson,
-        NewKind::Lecture,
-        NewKind::Case,
-        NewKind::Page,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            NewKind::Course => "course",
-            NewKind::Lesson => "lesson",
-            NewKind::Lecture => "lecture",
-            NewKind::Case => "case",
-            NewKind::Page => "page",
-        }
-    }
-
-    pub fn name(self) -> (&'static str, &'static str) {
-        match self {
-            NewKind::Course => ("课程", "course"),
-            NewKind::Lesson => ("课时", "lesson"),
-            NewKind::Lecture => ("讲座", "lecture"),
-            NewKind::Case => ("案例", "case"),
-            NewKind::Page => ("页面", "page"),
-        }
-    }
-
-    fn default_title(self) -> &'static str {
-        match self {
-            NewKind::Course => "新课程",
-            NewKind::Lesson => "新课时",
-            NewKind::Lecture => "新讲座",
-            NewKind::Case => "新案例",
-            NewKind::Page => "新页面",
-        }
-    }
-
-    /// Where files of this kind live, for messages.
-    fn place(self) -> (&'static str, &'static str) {
-        match self {
-            NewKind::Course => ("courses/课程文件夹/index.md", "courses/FOLDER/index.md"),
-            NewKind::Lesson => ("courses/课程文件夹/文件名.md", "courses/FOLDER/FILE.md"),
-            NewKind::Lecture => ("lectures/文件名.md", "lectures/FILE.md"),
-            NewKind::Case => ("cases/文件名.md", "cases/FILE.md"),
-            NewKind::Page => ("文件名.md 或 guide/文件名.md", "FILE.md or guide/FILE.md"),
-        }
-    }
-
-    fn accepts(self, kind: Kind) -> bool {
-        match self {
-            NewKind::Course => kind == Kind::Course,
-            NewKind::Lesson => kind == Kind::Lesson,
-            NewKind::Lecture => kind == Kind::Lecture,
-            NewKind::Case => kind == Kind::Case,
-            NewKind::Page => matches!(kind, Kind::Page | Kind::Home | Kind::Section),
+/// Whether a file at a place of kind `found` is a file of `kind`: a page may also be
+/// the home page or a list's intro.
+fn accepts(kind: Kind, found: Kind) -> bool {
+    match kind {
+        Kind::Page => matches!(found, Kind::Page | Kind::Home | Kind::Section),
+        Kind::Course | Kind::Lesson | Kind::Lecture | Kind::Case | Kind::Home | Kind::Section => {
+            found == kind
         }
     }
 }
@@ -93,7 +40,7 @@ pub struct Planned {
 /// writes it. `today` dates the example. Fails without writing when the file exists.
 pub fn create(
     root: &Path,
-    kind: NewKind,
+    kind: Kind,
     path: &str,
     title: Option<&str>,
     config: &Config,
@@ -143,7 +90,7 @@ fn usage(zh: String, en: String, hint_zh: String, hint_en: String) -> Diagnostic
 /// The file `create` would write, without writing it.
 pub fn plan(
     root: &Path,
-    kind: NewKind,
+    kind: Kind,
     path: &str,
     title: Option<&str>,
     config: &Config,
@@ -154,9 +101,9 @@ pub fn plan(
     let is_folder = path.ends_with(['/', '\\'])
         || rel.is_empty()
         || root.join("content").join(&rel).is_dir()
-        || (kind == NewKind::Course && !rel.ends_with(".md"))
+        || (kind == Kind::Course && !rel.ends_with(".md"))
         || (!rel.contains('/') && matches!(rel.as_str(), "courses" | "lectures" | "cases"));
-    let (zh_kind, en_kind) = kind.name();
+    let (zh_kind, en_kind) = (kind.names().0, kind.key());
     let need_title = || {
         usage(
             format!("“{path}”是一个文件夹，需要用 --title 给出{zh_kind}的标题，文件名由标题生成"),
@@ -166,7 +113,7 @@ pub fn plan(
             format!(
                 "例如：jiangtang new {} {path} --title \"{}\"",
                 kind.key(),
-                kind.default_title()
+                new_spec(kind).title
             ),
             format!("e.g. jiangtang new {} {path} --title \"…\"", kind.key()),
         )
@@ -174,7 +121,7 @@ pub fn plan(
     let start = today
         .checked_add(jiff::Span::new().days(7))
         .unwrap_or(today);
-    let rel = if kind == NewKind::Course {
+    let rel = if kind == Kind::Course {
         let stripped = rel
             .strip_suffix("/index.md")
             .or_else(|| rel.strip_suffix(".md"))
@@ -192,8 +139,8 @@ pub fn plan(
         let t = title.ok_or_else(need_title)?;
         let dir = rel.trim_end_matches('/');
         let prefix = match kind {
-            NewKind::Lesson => format!("{:02}-", next_lesson_number(root, dir)),
-            NewKind::Lecture => format!("{}-", start.strftime("%Y-%m-%d")),
+            Kind::Lesson => format!("{:02}-", next_lesson_number(root, dir)),
+            Kind::Lecture => format!("{}-", start.strftime("%Y-%m-%d")),
             _ => String::new(),
         };
         let name = format!("{prefix}{}.md", slugify(t));
@@ -208,8 +155,8 @@ pub fn plan(
         format!("{rel}.md")
     };
     let found = Kind::of(&rel);
-    if !kind.accepts(found) {
-        let (place_zh, place_en) = kind.place();
+    if !accepts(kind, found) {
+        let (place_zh, place_en) = new_spec(kind).place;
         let (found_zh, found_en) = match found {
             Kind::Course => ("课程", "a course"),
             Kind::Lesson => ("课时", "a lesson"),
@@ -229,7 +176,7 @@ pub fn plan(
         ));
     }
     let course_dir = rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
-    if kind == NewKind::Lesson
+    if kind == Kind::Lesson
         && !root
             .join("content")
             .join(&course_dir)
@@ -251,14 +198,14 @@ pub fn plan(
         .unwrap_or("")
         .trim_end_matches(".md")
         .to_string();
-    let own_name = if kind == NewKind::Course {
+    let own_name = if kind == Kind::Course {
         course_dir.rsplit('/').next().unwrap_or("").to_string()
     } else {
         stem.clone()
     };
     let title = title.map(str::to_string).unwrap_or_else(|| {
         if own_name.is_ascii() || own_name == "index" || own_name == "_index" {
-            kind.default_title().to_string()
+            new_spec(kind).title.to_string()
         } else {
             own_name.clone()
         }
@@ -445,7 +392,7 @@ fn common_rows(rows: &mut Vec<Row>, today: Date) {
 }
 
 fn template(
-    kind: NewKind,
+    kind: Kind,
     title: &str,
     course_dir: &str,
     config: &Config,
@@ -455,7 +402,7 @@ fn template(
     let title = scalar(title);
     let first_or = |v: &[String], d: &str| scalar(v.first().map_or(d, String::as_str));
     let (mut rows, body) = match kind {
-        NewKind::Course => (
+        Kind::Course => (
             vec![
                 row("title", title, "必填：课程名称"),
                 row("summary", "一两句话介绍这门课程，显示在课程目录中。", "简介"),
@@ -484,7 +431,7 @@ fn template(
             ],
             "## 课程简介\n\n在这里介绍课程的背景、内容和安排。\n\n## 课时安排\n\n本课程的课时是这个文件夹里的其他 .md 文件，文件名前的数字（01-、02-）决定顺序。\n新建课时：`jiangtang new lesson 本文件夹 --title \"第一课：……\"`\n".to_string(),
         ),
-        NewKind::Lesson => (
+        Kind::Lesson => (
             vec![
                 row("title", title, "必填：课时标题"),
                 row("summary", "这一课讲什么，一句话。", "简介"),
@@ -499,7 +446,7 @@ fn template(
                 "## 一、学习要点\n\n正文写在这里。链接到其他内容时写它的文件路径，例如[返回课程](@/{course_dir}/index.md)。\n\n## 二、思考与讨论\n\n1. 结合本单位实际，谈谈……\n\n## 自测题\n\n```quiz\n- question: 这是一道单选题的示例，正确答案是哪一项？\n  type: single          # single 单选 | multiple 多选 | truefalse 判断\n  options: [选项甲, 选项乙, 选项丙]\n  answer: A             # 选项字母；多选写 [A, C]；判断题写 true 或 false\n  explanation: 这里写答案解析。\n```\n"
             ),
         ),
-        NewKind::Lecture => {
+        Kind::Lecture => {
             let day = start.strftime("%Y-%m-%d").to_string();
             (
                 vec![
@@ -531,7 +478,7 @@ fn template(
                 "## 讲座简介\n\n在这里介绍讲座的主要内容。\n\n## 主讲人简介\n\n主讲人的简要介绍。\n".to_string(),
             )
         }
-        NewKind::Case => (
+        Kind::Case => (
             vec![
                 row("title", title, "必填：案例标题"),
                 row("summary", "一两句话概括这个案例。", "简介"),
@@ -548,7 +495,7 @@ fn template(
             ],
             "## 背景\n\n案例的背景和要解决的问题。\n\n## 主要做法\n\n1. 第一项做法……\n2. 第二项做法……\n\n## 取得成效\n\n用数字说明成效。\n\n## 经验启示\n\n可复制、可推广的经验。\n".to_string(),
         ),
-        NewKind::Page => (
+        Kind::Page | Kind::Home | Kind::Section => (
             vec![
                 row("title", title, "必填：页面标题"),
                 row("summary", "一句话说明这个页面。", "简介"),
@@ -584,7 +531,7 @@ mod tests {
         let dir = tempfile_dir();
         let p = plan(
             &dir,
-            NewKind::Case,
+            Kind::Case,
             "cases/",
             Some("大洪山乡村旅游"),
             &Config::default(),
@@ -602,12 +549,12 @@ mod tests {
     fn paths_are_relative_to_content() {
         let dir = tempfile_dir();
         for path in ["content/cases/x.md", "cases/x.md", "./cases/x", "cases/x"] {
-            let p = plan(&dir, NewKind::Case, path, None, &Config::default(), today()).unwrap();
+            let p = plan(&dir, Kind::Case, path, None, &Config::default(), today()).unwrap();
             assert_eq!(p.path, Path::new("content/cases/x.md"), "{path}");
         }
         let e = plan(
             &dir,
-            NewKind::Case,
+            Kind::Case,
             "../x.md",
             None,
             &Config::default(),
@@ -621,7 +568,7 @@ mod tests {
         let dir = tempfile_dir();
         let e = plan(
             &dir,
-            NewKind::Lecture,
+            Kind::Lecture,
             "cases/x.md",
             None,
             &Config::default(),
@@ -641,20 +588,12 @@ mod tests {
             "courses/x/index.md",
             "courses/x.md",
         ] {
-            let p = plan(
-                &dir,
-                NewKind::Course,
-                path,
-                None,
-                &Config::default(),
-                today(),
-            )
-            .unwrap();
+            let p = plan(&dir, Kind::Course, path, None, &Config::default(), today()).unwrap();
             assert_eq!(p.path, Path::new("content/courses/x/index.md"), "{path}");
         }
         let p = plan(
             &dir,
-            NewKind::Course,
+            Kind::Course,
             "courses",
             Some("党史学习"),
             &Config::default(),

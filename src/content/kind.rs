@@ -35,6 +35,20 @@ pub struct KindSpec {
     pub card: Option<(&'static str, &'static str)>,
     /// Whether its pages are entries of the Atom feed.
     pub in_feed: bool,
+    /// Whether its pages are found by the search.
+    pub searched: bool,
+    /// The first item of a search result's breadcrumb: the list the page belongs to.
+    pub crumb: &'static str,
+    /// What `jiangtang new` writes for the kind, if it writes files of the kind.
+    pub new: Option<NewSpec>,
+}
+
+/// `jiangtang new KIND`: the kind's example title and where its files go.
+#[derive(Debug, Clone, Copy)]
+pub struct NewSpec {
+    pub title: &'static str,
+    /// Where files of the kind live, for messages: (Chinese, English).
+    pub place: (&'static str, &'static str),
 }
 
 /// A kind's list page.
@@ -71,6 +85,12 @@ const PAGE: KindSpec = KindSpec {
     list: None,
     card: None,
     in_feed: true,
+    searched: true,
+    crumb: "页面",
+    new: Some(NewSpec {
+        title: "新页面",
+        place: ("文件名.md 或 guide/文件名.md", "FILE.md or guide/FILE.md"),
+    }),
 };
 
 const COURSE: KindSpec = KindSpec {
@@ -98,6 +118,12 @@ const COURSE: KindSpec = KindSpec {
     }),
     card: Some(("_course_card.html", "c")),
     in_feed: true,
+    searched: true,
+    crumb: "课程",
+    new: Some(NewSpec {
+        title: "新课程",
+        place: ("courses/课程文件夹/index.md", "courses/FOLDER/index.md"),
+    }),
 };
 
 const LESSON: KindSpec = KindSpec {
@@ -109,6 +135,12 @@ const LESSON: KindSpec = KindSpec {
     list: None,
     card: None,
     in_feed: true,
+    searched: true,
+    crumb: "课程",
+    new: Some(NewSpec {
+        title: "新课时",
+        place: ("courses/课程文件夹/文件名.md", "courses/FOLDER/FILE.md"),
+    }),
 };
 
 const LECTURE: KindSpec = KindSpec {
@@ -139,6 +171,12 @@ const LECTURE: KindSpec = KindSpec {
     }),
     card: Some(("_lecture_card.html", "l")),
     in_feed: true,
+    searched: true,
+    crumb: "讲座",
+    new: Some(NewSpec {
+        title: "新讲座",
+        place: ("lectures/文件名.md", "lectures/FILE.md"),
+    }),
 };
 
 const CASE: KindSpec = KindSpec {
@@ -155,6 +193,12 @@ const CASE: KindSpec = KindSpec {
     }),
     card: Some(("_case_card.html", "k")),
     in_feed: true,
+    searched: true,
+    crumb: "案例",
+    new: Some(NewSpec {
+        title: "新案例",
+        place: ("cases/文件名.md", "cases/FILE.md"),
+    }),
 };
 
 const HOME: KindSpec = KindSpec {
@@ -162,6 +206,8 @@ const HOME: KindSpec = KindSpec {
     template: None,
     section: "home",
     in_feed: false,
+    searched: false,
+    new: None,
     ..PAGE
 };
 
@@ -169,12 +215,46 @@ const SECTION: KindSpec = KindSpec {
     key: "section",
     template: None,
     in_feed: false,
+    searched: false,
+    new: None,
     ..PAGE
 };
 
 impl Kind {
+    /// Every kind.
+    pub const ALL: [Kind; 7] = [
+        Kind::Home,
+        Kind::Section,
+        Kind::Course,
+        Kind::Lesson,
+        Kind::Lecture,
+        Kind::Case,
+        Kind::Page,
+    ];
+
     /// The kinds that have a list page, in the order of the navigation.
     pub const LISTED: [Kind; 3] = [Kind::Course, Kind::Lecture, Kind::Case];
+
+    /// The kinds the search finds, in the order of their number in the search index.
+    pub fn searched() -> impl Iterator<Item = Kind> {
+        Kind::ALL.into_iter().filter(|k| k.spec().searched)
+    }
+
+    /// The kinds `jiangtang new` writes.
+    pub fn scaffolded() -> impl Iterator<Item = Kind> {
+        Kind::ALL.into_iter().filter(|k| k.spec().new.is_some())
+    }
+
+    /// The kind whose key is `key`.
+    pub fn from_key(key: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.key() == key)
+    }
+
+    /// The kind's number in the search index, if the search finds it.
+    pub fn search_index(self) -> Option<u8> {
+        let n = Kind::searched().position(|k| k == self)?;
+        Some(u8::try_from(n).expect("there are far fewer than 256 kinds"))
+    }
 
     pub fn spec(self) -> &'static KindSpec {
         match self {
@@ -239,6 +319,14 @@ mod tests {
         assert_eq!(Kind::of("cases/a.md"), Kind::Case);
         assert_eq!(Kind::of("about.md"), Kind::Page);
         assert_eq!(Kind::of("guide/editing.md"), Kind::Page);
+    }
+
+    #[test]
+    fn the_search_numbers_its_kinds_in_table_order() {
+        let keys: Vec<&str> = Kind::searched().map(Kind::key).collect();
+        assert_eq!(keys, ["course", "lesson", "lecture", "case", "page"]);
+        assert_eq!(Kind::Lecture.search_index(), Some(2));
+        assert_eq!(Kind::Home.search_index(), None);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Text, suggestion};
 use frontmatter::FrontMatter;
-pub use kind::{COMMON_KEYS, Kind, KindSpec};
+pub use kind::{COMMON_KEYS, Kind, KindSpec, NewSpec};
 
 /// One file read from `content/`.
 #[derive(Debug, Clone)]

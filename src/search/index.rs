@@ -79,10 +79,11 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::SearchDoc;
 use super::encode::{base64, gzip, put_varint};
 use super::normalize::{FOLD_BITMAP_END, FOLD_BITMAP_START, fold_pairs, nfc};
 use super::tokenizer::{TokenKind, TokenSink, is_cjk, tokenize_into};
-use super::{DocKind, SearchDoc};
+use crate::content::Kind;
 
 /// Where each field starts in a page's position space; a field's tokens past the
 /// start of the next field are dropped (they are in the body anyway).
@@ -1230,6 +1231,14 @@ struct Facet {
     counts: Vec<u32>,
 }
 
+/// The kinds of page, with the names results show them by.
+#[derive(Serialize)]
+struct KindFacet {
+    values: Vec<&'static str>,
+    labels: Vec<&'static str>,
+    counts: Vec<u32>,
+}
+
 #[derive(Serialize)]
 struct FoldInfo {
     /// First code point of the bitmap.
@@ -1269,7 +1278,7 @@ struct Entry {
     /// Body tokens per text piece.
     #[serde(rename = "pieceTokens")]
     piece_tokens: u32,
-    kinds: Facet,
+    kinds: KindFacet,
     actions: Facet,
     levels: Facet,
     domains: Facet,
@@ -1468,7 +1477,7 @@ pub(super) fn build_segment(
     let dirs: Vec<String> = dir_pages.iter().map(|p| p[0].clone()).collect();
 
     // Filters and the per-page columns.
-    let mut kinds = vec![0u32; DocKind::ALL.len()];
+    let mut kinds = vec![0u32; Kind::searched().count()];
     let mut actions = Vocab::seeded(seed.actions);
     let mut levels = Vocab::seeded(seed.levels);
     let mut domains = Vocab::seeded(seed.domains);
@@ -1480,8 +1489,12 @@ pub(super) fn build_segment(
         body_total += u64::from(body_len);
         cols[i] = norm_byte(body_len);
         cols[n + i] = title_len.min(255) as u8;
-        cols[2 * n + i] = d.kind.index();
-        kinds[usize::from(d.kind.index())] += 1;
+        let kind = d
+            .kind
+            .search_index()
+            .expect("documents are of the kinds searched");
+        cols[2 * n + i] = kind;
+        kinds[usize::from(kind)] += 1;
         cols[3 * n + i] = match &d.action {
             Some(a) => (actions.id(a) + 1).min(255) as u8,
             None => 0,
@@ -1581,8 +1594,9 @@ pub(super) fn build_segment(
         meta_group,
         meta_pack: META_PACK,
         piece_tokens,
-        kinds: Facet {
-            values: DocKind::ALL.iter().map(|k| k.key().to_string()).collect(),
+        kinds: KindFacet {
+            values: Kind::searched().map(Kind::key).collect(),
+            labels: Kind::searched().map(|k| k.names().0).collect(),
             counts: kinds,
         },
         actions: facet(actions),

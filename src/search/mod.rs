@@ -19,59 +19,7 @@ pub use index::{IndexOptions, build_index, build_index_with, prepare_body, recal
 pub use normalize::{fold_char, normalize};
 pub use tokenizer::{MAX_WORD_CHARS, Token, TokenKind, is_cjk, is_word_char, tokenize};
 
-/// The kind of page a search result is; shown as a badge (课程 / 课时 / 讲座 / 案例 / 页面)
-/// and offered as a filter.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum DocKind {
-    Course,
-    Lesson,
-    Lecture,
-    Case,
-    Page,
-}
-
-impl DocKind {
-    /// All kinds, in the order of their index in the search files.
-    pub const ALL: [DocKind; 5] = [
-        DocKind::Course,
-        DocKind::Lesson,
-        DocKind::Lecture,
-        DocKind::Case,
-        DocKind::Page,
-    ];
-
-    /// Stable key used in the index files and by the client (`"course"` …).
-    pub fn key(self) -> &'static str {
-        match self {
-            DocKind::Course => "course",
-            DocKind::Lesson => "lesson",
-            DocKind::Lecture => "lecture",
-            DocKind::Case => "case",
-            DocKind::Page => "page",
-        }
-    }
-
-    /// The zh-CN badge text.
-    pub fn label(self) -> &'static str {
-        match self {
-            DocKind::Course => "课程",
-            DocKind::Lesson => "课时",
-            DocKind::Lecture => "讲座",
-            DocKind::Case => "案例",
-            DocKind::Page => "页面",
-        }
-    }
-
-    fn index(self) -> u8 {
-        match self {
-            DocKind::Course => 0,
-            DocKind::Lesson => 1,
-            DocKind::Lecture => 2,
-            DocKind::Case => 3,
-            DocKind::Page => 4,
-        }
-    }
-}
+use crate::content::Kind;
 
 /// Whether an output path is a file of the search index (`search/…`, but not the
 /// search page `search/index.html`).
@@ -85,7 +33,9 @@ pub struct SearchDoc {
     /// Root-relative URL without the base path: `"/courses/x/y/"`.
     pub url: String,
     pub title: String,
-    pub kind: DocKind,
+    /// A kind the search finds ([`Kind::searched`]): shown as a badge (课程 / 课时 / 讲座 /
+    /// 案例 / 页面) and offered as a filter.
+    pub kind: Kind,
     /// e.g. `["课程", "新时代党的创新理论"]`.
     pub breadcrumb: Vec<String>,
     /// h2/h3 texts.

@@ -6,20 +6,15 @@ use rayon::prelude::*;
 use crate::content::{Kind, Meta};
 use crate::site::Site;
 
-use super::{DocKind, SearchDoc};
+use super::SearchDoc;
 
 /// Every searchable page of the site, in site order.
 pub fn docs(site: &Site) -> Vec<SearchDoc> {
     site.par_pages()
         .filter_map(|p| {
-            let kind = match p.kind {
-                Kind::Course => DocKind::Course,
-                Kind::Lesson => DocKind::Lesson,
-                Kind::Lecture => DocKind::Lecture,
-                Kind::Case => DocKind::Case,
-                Kind::Page => DocKind::Page,
-                Kind::Home | Kind::Section => return None,
-            };
+            if !p.kind.spec().searched {
+                return None;
+            }
             let course = match (&p.src.meta, p.course) {
                 (Meta::Course(m), _) => Some(m),
                 (Meta::Lesson(_), Some(c)) => match &site.page(c).src.meta {
@@ -28,15 +23,7 @@ pub fn docs(site: &Site) -> Vec<SearchDoc> {
                 },
                 _ => None,
             };
-            let mut breadcrumb = vec![
-                match kind {
-                    DocKind::Course | DocKind::Lesson => "课程",
-                    DocKind::Lecture => "讲座",
-                    DocKind::Case => "案例",
-                    DocKind::Page => "页面",
-                }
-                .to_string(),
-            ];
+            let mut breadcrumb = vec![p.kind.spec().crumb.to_string()];
             if let (Kind::Lesson, Some(c)) = (p.kind, p.course) {
                 breadcrumb.push(site.page(c).title().to_string());
             }
@@ -54,7 +41,7 @@ pub fn docs(site: &Site) -> Vec<SearchDoc> {
             Some(SearchDoc {
                 url: p.url.clone(),
                 title: p.title().to_string(),
-                kind,
+                kind: p.kind,
                 breadcrumb,
                 headings: p.md.headings.clone(),
                 body,

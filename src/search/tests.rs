@@ -7,9 +7,10 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use super::delta::IndexBase;
-use super::{DocKind, IndexOptions, SearchDoc, build_index, recall_docs_json, tokenize};
+use super::{IndexOptions, SearchDoc, build_index, recall_docs_json, tokenize};
+use crate::content::Kind;
 
-fn doc(url: &str, title: &str, kind: DocKind, body: &str) -> SearchDoc {
+fn doc(url: &str, title: &str, kind: Kind, body: &str) -> SearchDoc {
     SearchDoc {
         url: url.to_string(),
         title: title.to_string(),
@@ -32,7 +33,7 @@ pub(super) fn fixture_docs() -> Vec<SearchDoc> {
     let mut c = doc(
         "/courses/xin-shi-dai/",
         course,
-        DocKind::Course,
+        Kind::Course,
         "本课程面向全市党员干部，系统学习新时代党的创新理论。\n\n\
          课程分为理论学习、专题研讨和实践锻炼三个部分，共十二学时。",
     );
@@ -67,7 +68,7 @@ pub(super) fn fixture_docs() -> Vec<SearchDoc> {
         let mut l = doc(
             &format!("/courses/xin-shi-dai/{slug}/"),
             title,
-            DocKind::Lesson,
+            Kind::Lesson,
             body,
         );
         l.breadcrumb = vec!["课程".into(), course.into()];
@@ -80,7 +81,7 @@ pub(super) fn fixture_docs() -> Vec<SearchDoc> {
     let mut r = doc(
         "/courses/rust-ru-men/",
         "Rust 所有权与借用",
-        DocKind::Course,
+        Kind::Course,
         "Rust 的所有权（ownership）规则让内存安全在编译期得到保证。\
          本课程适合信息化岗位的干部，配合 HTML5 与 CSS3 的网页开发课程学习。",
     );
@@ -91,7 +92,7 @@ pub(super) fn fixture_docs() -> Vec<SearchDoc> {
     let mut lec = doc(
         "/lectures/2026-03-da-jiang-tang/",
         "随州大讲堂：乡村振兴的随州实践",
-        DocKind::Lecture,
+        Kind::Lecture,
         "时间：2026年3月15日 周日 09:00–11:30。地点：市委党校报告厅。\
          本期随州大讲堂由市农业农村局主要负责同志主讲，介绍香菇、茶叶等特色产业的发展经验。",
     );
@@ -101,7 +102,7 @@ pub(super) fn fixture_docs() -> Vec<SearchDoc> {
     let mut lec2 = doc(
         "/lectures/2025-11-zhou-zhou-xue/",
         "周周学：基层治理中的群众工作方法",
-        DocKind::Lecture,
+        Kind::Lecture,
         "时间：2025年11月7日。周周学面向机关干部，本期讨论基层治理和网格化管理。",
     );
     lec2.date = Some("2025-11-07".into());
@@ -110,7 +111,7 @@ pub(super) fn fixture_docs() -> Vec<SearchDoc> {
     let mut case = doc(
         "/cases/dang-yuan-xia-ji-ceng/",
         "黨員幹部下基層",
-        DocKind::Case,
+        Kind::Case,
         "本案例以繁體中文記錄：某鎮組織黨員幹部下基層，走訪農戶，解決群眾反映的問題。",
     );
     case.breadcrumb = vec!["案例".into()];
@@ -120,7 +121,7 @@ pub(super) fn fixture_docs() -> Vec<SearchDoc> {
     let mut case2 = doc(
         "/cases/xiang-cun-zhen-xing/",
         "乡村振兴",
-        DocKind::Case,
+        Kind::Case,
         "某村依托香菇产业推进乡村振兴，村集体经济收入三年翻了一番。",
     );
     case2.breadcrumb = vec!["案例".into()];
@@ -129,7 +130,7 @@ pub(super) fn fixture_docs() -> Vec<SearchDoc> {
     let mut case3 = doc(
         "/cases/chan-ye-fa-zhan/",
         "产业发展带动乡村振兴的三点做法",
-        DocKind::Case,
+        Kind::Case,
         "一是培育龙头企业；二是完善利益联结机制；三是加强技能培训。乡村振兴离不开人才。",
     );
     case3.breadcrumb = vec!["案例".into()];
@@ -138,7 +139,7 @@ pub(super) fn fixture_docs() -> Vec<SearchDoc> {
     docs.push(doc(
         "/about/jian-ti/",
         "关于本站文字",
-        DocKind::Page,
+        Kind::Page,
         "这是一段简体中文的说明文字，用来检查任意子串都能被搜索到。",
     ));
     // Pagefind issue 1237: eight zh-TW pages that all contain 迴圈.
@@ -172,7 +173,7 @@ pub(super) fn fixture_docs() -> Vec<SearchDoc> {
         docs.push(doc(
             &format!("/about/xun-huan/{slug}/"),
             title,
-            DocKind::Page,
+            Kind::Page,
             body,
         ));
     }
@@ -186,16 +187,11 @@ pub(super) fn fixture_docs() -> Vec<SearchDoc> {
         ));
     }
     long.push_str("全文结尾处写着独一无二的收官标记。");
-    docs.push(doc(
-        "/about/chang-pian/",
-        "长篇学习笔记",
-        DocKind::Page,
-        &long,
-    ));
+    docs.push(doc("/about/chang-pian/", "长篇学习笔记", Kind::Page, &long));
     docs.push(doc(
         "/about/",
         "关于学习平台",
-        DocKind::Page,
+        Kind::Page,
         "随州市干部能力提升学习平台汇集课程、讲座和案例。学习进度只保存在本机浏览器中，\
          是个人学习记录，不作为正式学时登记。",
     ));
@@ -232,7 +228,7 @@ fn edited_docs() -> Vec<SearchDoc> {
     let mut added = doc(
         "/cases/shu-zi-zheng-wu/",
         "数字政务一网通办",
-        DocKind::Case,
+        Kind::Case,
         "市政务服务中心推行一网通办，群众办事平均跑动次数降到零点三次。",
     );
     added.breadcrumb = vec!["案例".into()];
@@ -573,7 +569,7 @@ fn generated_docs(n: usize) -> Vec<SearchDoc> {
             let mut d = doc(
                 &format!("/p/{i:04}/"),
                 &format!("第{i}页"),
-                DocKind::Page,
+                Kind::Page,
                 &body,
             );
             d.headings = vec![format!("标题{}", han[rand(han.len())])];
@@ -627,7 +623,7 @@ fn the_index_holds_exactly_the_tokens_of_every_page() {
 
 #[test]
 fn lone_characters_are_indexed_with_the_next_token() {
-    let d = doc("/x/", "标题", DocKind::Page, "统一；给予方针，法 rust。末");
+    let d = doc("/x/", "标题", Kind::Page, "统一；给予方针，法 rust。末");
     let files: BTreeMap<String, Vec<u8>> = build_index(&[d]).into_iter().collect();
     let terms: Vec<String> = decode_terms(&files).into_iter().map(|t| t.0).collect();
     for t in ["一 给", "针 法", "法 r", "末", "题"] {
@@ -643,8 +639,8 @@ fn page_texts_are_cut_into_pieces_that_join_up_again() {
     let body: String = (0..3000)
         .map(|i| if i % 37 == 36 { '。' } else { '字' })
         .collect();
-    let d = doc("/long/", "长页面", DocKind::Page, &body);
-    let short = doc("/short/", "短页面", DocKind::Page, "短短的正文。");
+    let d = doc("/long/", "长页面", Kind::Page, &body);
+    let short = doc("/short/", "短页面", Kind::Page, "短短的正文。");
     let opts = super::IndexOptions {
         piece_tokens: 500,
         ..Default::default()
@@ -794,7 +790,7 @@ fn an_empty_site_gives_a_valid_index() {
 
 #[test]
 fn large_text_and_odd_input_do_not_panic() {
-    let mut d = doc("/x/", "", DocKind::Page, "");
+    let mut d = doc("/x/", "", Kind::Page, "");
     d.body = "测".repeat(20_000) + &"a".repeat(5_000) + "\u{0}\u{FFFF}\u{10FFFF}";
     d.headings = vec!["标".repeat(2000)];
     d.title = "题".repeat(500);

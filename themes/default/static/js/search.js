@@ -1541,7 +1541,6 @@
   /* ------------------------------------------------------------------ */
 
   const UI = {
-    kinds: { course: "课程", lesson: "课时", lecture: "讲座", case: "案例", page: "页面" },
     groups: { kind: "类型", action: "培训行动", level: "层级", domain: "领域" },
     loading: "正在加载搜索索引……",
     prompt: "输入关键词开始搜索，简体、繁体都可以。",
@@ -1625,8 +1624,15 @@
   }
 
   /** A page kind's badge. */
-  function badge(kind) {
-    return el("span", `search-badge search-badge--${kind}`, UI.kinds[kind] || kind);
+  function badge(kind, label) {
+    return el("span", `search-badge search-badge--${kind}`, label);
+  }
+
+  /** A page kind's name, as the index gives it (`kinds.labels`). */
+  function kindLabel(entry, kind) {
+    const kinds = entry.kinds;
+    const i = kinds.values.indexOf(kind);
+    return (kinds.labels && kinds.labels[i]) || kind;
   }
 
   function errorMessage(err) {
@@ -1879,7 +1885,7 @@
         if (!box.checked && i >= 0) list.splice(i, 1);
         this.run();
       });
-      const name = group.name === "kind" ? UI.kinds[value] || value : value;
+      const name = group.name === "kind" ? kindLabel(this.engine.entry, value) : value;
       label.appendChild(box);
       label.appendChild(document.createTextNode(` ${name} `));
       label.appendChild(el("span", "search-filter__count", String(count)));
@@ -1909,9 +1915,10 @@
       const li = el("li", "search-result");
       li.setAttribute("data-id", String(id));
       const head = el("div", "search-result__meta");
-      head.appendChild(badge(m.k));
+      const label = kindLabel(this.engine.entry, m.k);
+      head.appendChild(badge(m.k, label));
       // The breadcrumb, less a first element that only repeats the badge (案例 …).
-      const crumbs = (m.b || []).filter((c, i) => !(i === 0 && c === UI.kinds[m.k]));
+      const crumbs = (m.b || []).filter((c, i) => !(i === 0 && c === label));
       if (crumbs.length) head.appendChild(el("span", "search-result__crumbs", crumbs.join(" › ")));
       if (m.d) head.appendChild(el("span", "search-result__date", m.d));
       li.appendChild(head);
@@ -2026,7 +2033,7 @@
       metas.forEach((m, i) => {
         const title = el("span", "search-suggest__link");
         appendParts(title, highlight(m.t, result.plan, 0));
-        this.addItem("search-suggest__item", `${this.box.id}-${i}`, pageUrl(this.base, m.u), [badge(m.k), title]);
+        this.addItem("search-suggest__item", `${this.box.id}-${i}`, pageUrl(this.base, m.u), [badge(m.k, kindLabel(this.engine.entry, m.k)), title]);
       });
       if (result.total > metas.length || metas.length === 0) {
         const text = metas.length ? UI.suggestAll(q) : UI.none(q);
