@@ -51,21 +51,32 @@ pub fn values<'a>(site: &'a Site, page: PageId, key: &str) -> Vec<&'a str> {
 /// The values of taxonomy `key` on `p`, without collecting them.
 fn each_value<'a>(p: Page<'a>, key: &str) -> impl Iterator<Item = &'a str> {
     let none: &[String] = &[];
+    // Every kind of page is named, so a new kind's values cannot be left out unseen.
     let (one, many): (Option<&str>, &[String]) = match (key, &p.src.meta) {
         ("tags", _) => (None, &p.src.common.tags),
-        ("action", Meta::Course(m)) => (Some(&m.action), none),
-        ("level", Meta::Course(m)) => (None, &m.levels),
-        ("domain", Meta::Course(m)) => (None, &m.domains),
-        ("domain", Meta::Case(m)) => (None, &m.domains),
-        ("topics", Meta::Course(m)) => (None, &m.topics),
-        ("topics", Meta::Case(m)) => (None, &m.topics),
-        ("unit", Meta::Course(m)) => (m.unit.as_deref(), none),
-        ("unit", Meta::Lecture(m)) => (m.unit.as_deref(), none),
-        ("unit", Meta::Case(m)) => (Some(&m.unit), none),
-        ("speaker", Meta::Lecture(m)) => (m.speaker.as_deref(), none),
-        ("speaker", Meta::Course(m)) => (None, &m.instructors),
-        ("series", Meta::Lecture(m)) if !m.series.is_empty() => (Some(&m.series), none),
-        _ => (None, none),
+        (_, Meta::Course(m)) => match key {
+            "action" => (Some(&m.action), none),
+            "level" => (None, &m.levels),
+            "domain" => (None, &m.domains),
+            "topics" => (None, &m.topics),
+            "unit" => (m.unit.as_deref(), none),
+            "speaker" => (None, &m.instructors),
+            _ => (None, none),
+        },
+        (_, Meta::Lecture(m)) => match key {
+            "unit" => (m.unit.as_deref(), none),
+            "speaker" => (m.speaker.as_deref(), none),
+            "series" if !m.series.is_empty() => (Some(&m.series), none),
+            _ => (None, none),
+        },
+        (_, Meta::Case(m)) => match key {
+            "domain" => (None, &m.domains),
+            "topics" => (None, &m.topics),
+            "unit" => (Some(&m.unit), none),
+            _ => (None, none),
+        },
+        // Lessons and plain pages carry tags only.
+        (_, Meta::Lesson(_) | Meta::None) => (None, none),
     };
     one.into_iter().chain(many.iter().map(String::as_str))
 }
