@@ -111,7 +111,7 @@ fn summary(built: &Built) -> String {
     )
 }
 
-fn frame_of(built: &Built) -> Option<Arc<Structure>> {
+fn structure_of_built(built: &Built) -> Option<Arc<Structure>> {
     let (site, _) = built.as_ref().ok()?;
     cache::structure_of(&site.cache)
 }
@@ -132,7 +132,7 @@ fn edit(sources: &mut [Arc<SourceFile>], last: &mut Built, rel: &str, text: &str
         summary(&build(sources, &Cache::default())),
         "{rel}"
     );
-    let reused = match (frame_of(last), frame_of(&next)) {
+    let reused = match (structure_of_built(last), structure_of_built(&next)) {
         (Some(a), Some(b)) => Arc::ptr_eq(&a, &b),
         _ => false,
     };
