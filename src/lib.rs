@@ -129,18 +129,21 @@ pub fn now_in(config: &Config) -> DateTime {
 
 /// Loads and checks the whole site: the model and the theme, or every error found.
 pub fn load(opts: &Options) -> Result<(Site, Theme, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let (site, theme, warnings, _, _, _) = load_all(opts)?;
-    Ok((site, theme, warnings))
+    let loaded = load_all(opts)?;
+    Ok((loaded.site, loaded.theme, loaded.warnings))
 }
 
-type Loaded = (
-    Site,
-    Theme,
-    Vec<Diagnostic>,
-    Vec<Arc<content::SourceFile>>,
-    Vec<content::AssetFile>,
-    Vec<Diagnostic>,
-);
+/// A loaded site with what a rebuild needs of its loading.
+struct Loaded {
+    site: Site,
+    theme: Theme,
+    /// Every warning: the model's and the root-absolute links'.
+    warnings: Vec<Diagnostic>,
+    sources: Vec<Arc<content::SourceFile>>,
+    assets: Vec<content::AssetFile>,
+    /// The root-absolute link warnings alone, which a rebuild updates page by page.
+    root_links: Vec<Diagnostic>,
+}
 
 fn load_all(opts: &Options) -> Result<Loaded, Vec<Diagnostic>> {
     let config = load_config(opts)?;
@@ -158,7 +161,14 @@ fn load_all(opts: &Options) -> Result<Loaded, Vec<Diagnostic>> {
     })?;
     let root_links = timed("links", || publish::links::root_absolute_links(&site));
     warnings.extend(root_links.iter().cloned());
-    Ok((site, theme, warnings, sources, assets, root_links))
+    Ok(Loaded {
+        site,
+        theme,
+        warnings,
+        sources,
+        assets,
+        root_links,
+    })
 }
 
 /// Renders a loaded site into memory, search index included.
@@ -360,7 +370,12 @@ pub fn build_into(
     dest: &Path,
     wopts: output::WriteOptions,
 ) -> Result<Published, BuildError> {
-    let (site, theme, warnings, _, _, _) = load_all(opts)?;
+    let Loaded {
+        site,
+        theme,
+        warnings,
+        ..
+    } = load_all(opts)?;
     if site.config.relative {
         // Relative links are rewritten knowing every file: built in memory first.
         let out = render_site(&site, &theme)?;
@@ -403,7 +418,14 @@ pub fn build_into(
 
 /// Loads and renders: the complete site in memory.
 pub fn build(opts: &Options) -> Result<Built, Vec<Diagnostic>> {
-    let (site, theme, warnings, sources, assets, root_links) = load_all(opts)?;
+    let Loaded {
+        site,
+        theme,
+        warnings,
+        sources,
+        assets,
+        root_links,
+    } = load_all(opts)?;
     let engine = Arc::new(render::Engine::new(&site.config, &theme)?);
     let output = render_site_with(&site, &engine)?;
     Ok(Built {
