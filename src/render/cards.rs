@@ -8,9 +8,7 @@ use jiff::civil::DateTime;
 use serde::Serialize;
 
 use super::Renderer;
-use super::format::{
-    self, date_zh, date_zh_short, iso_date, iso_local, month_key, month_zh, time_range_zh,
-};
+use super::format::{self, iso_date, iso_local, month_key};
 use crate::content::{Kind, Meta, Status};
 use crate::site::{Occurrence, Page, PageId};
 
@@ -238,7 +236,12 @@ impl<'s> Renderer<'s> {
             head: self.head(p),
             facts,
             date: p.src.common.date.map(iso_date).unwrap_or_default(),
-            date_zh: p.src.common.date.map(date_zh_short).unwrap_or_default(),
+            date_zh: p
+                .src
+                .common
+                .date
+                .map(|d| self.engine.dates.date(d))
+                .unwrap_or_default(),
         }
     }
 
@@ -277,9 +280,12 @@ impl<'s> Renderer<'s> {
             series: (!m.series.is_empty()).then(|| self.term("series", &m.series)),
             start: iso_local(start),
             end: iso_local(end),
-            time_zh: time_range_zh(start, end),
+            time_zh: self.engine.dates.time_range(start, end),
             month: month_key(start.date()),
-            month_zh: month_zh(start.date()),
+            month_zh: self
+                .engine
+                .dates
+                .month(start.date().year(), start.date().month()),
             repeats: m.repeat.is_some(),
             location: &m.location,
             speaker: m.speaker.as_ref().map(|x| self.term("speaker", x)),
@@ -302,7 +308,7 @@ impl<'s> Renderer<'s> {
         Some(LectureCard {
             head: self.head(self.site.page(i)),
             facts: self.lecture_facts(i, start, end)?,
-            date_zh: date_zh(start.date()),
+            date_zh: self.engine.dates.date_weekday(start.date()),
         })
     }
 

@@ -22,6 +22,8 @@ pub struct Engine {
     ui: BTreeMap<String, String>,
     /// `ui` as a template value.
     pub(super) ui_value: tera::Value,
+    /// How dates read, in the words of `ui`.
+    pub(super) dates: super::format::DateWords,
     /// The templates rendered once per build (`_once_<name>.html`): (name, template).
     pub(super) once: Vec<(String, String)>,
     /// The templates rendered once per section (`_per_section_<name>.html`): (name,
@@ -85,6 +87,9 @@ impl Engine {
             tera,
             statics,
             ui: theme.ui.clone(),
+            dates: super::format::DateWords::new(|key| {
+                theme.ui.get(key).map_or("", String::as_str)
+            }),
             ui_value: tera::Value::from_serializable(&theme.ui),
             once: named(ONCE_PREFIX),
             per_section: named(PER_SECTION_PREFIX),

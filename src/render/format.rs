@@ -2,32 +2,112 @@
 
 use jiff::civil::{Date, DateTime, Weekday};
 
-pub fn weekday_zh(w: Weekday) -> &'static str {
-    match w {
-        Weekday::Monday => "周一",
-        Weekday::Tuesday => "周二",
-        Weekday::Wednesday => "周三",
-        Weekday::Thursday => "周四",
-        Weekday::Friday => "周五",
-        Weekday::Saturday => "周六",
-        Weekday::Sunday => "周日",
+/// How dates, months, weekdays and repeat rules read, in the words of the theme's UI
+/// strings (`date_format`, `month_format`, `weekdays`, `repeat_*`), so that a theme
+/// can change every word a reader sees.
+#[derive(Debug, Clone)]
+pub struct DateWords {
+    /// `{year}年{month}月{day}日`
+    date: String,
+    /// `{year}年{month}月`
+    month: String,
+    /// Monday first.
+    weekdays: [String; 7],
+    every_week: String,
+    every_n_weeks: String,
+    every_month: String,
+    every_n_months: String,
+    month_day: String,
+    nth_weekday: String,
+    last_weekday: String,
+}
+
+impl DateWords {
+    /// The words from UI strings; `ui(key)` gives the string of a key.
+    pub fn new<'u>(ui: impl Fn(&str) -> &'u str) -> DateWords {
+        let names: Vec<&str> = ui("weekdays").split_whitespace().collect();
+        let weekdays: [String; 7] =
+            std::array::from_fn(|i| names.get(i).map_or_else(String::new, |n| (*n).to_string()));
+        DateWords {
+            date: ui("date_format").to_string(),
+            month: ui("month_format").to_string(),
+            weekdays,
+            every_week: ui("repeat_every_week").to_string(),
+            every_n_weeks: ui("repeat_every_n_weeks").to_string(),
+            every_month: ui("repeat_every_month").to_string(),
+            every_n_months: ui("repeat_every_n_months").to_string(),
+            month_day: ui("repeat_month_day").to_string(),
+            nth_weekday: ui("repeat_nth_weekday").to_string(),
+            last_weekday: ui("repeat_last_weekday").to_string(),
+        }
+    }
+
+    pub fn weekday(&self, w: Weekday) -> &str {
+        &self.weekdays[usize::from(w.to_monday_zero_offset().unsigned_abs())]
+    }
+
+    /// 2026年3月15日 (no weekday), for publication dates.
+    pub fn date(&self, d: Date) -> String {
+        fill(
+            &self.date,
+            &[
+                ("year", d.year().into()),
+                ("month", d.month().into()),
+                ("day", d.day().into()),
+            ],
+        )
+    }
+
+    /// 2026年3月15日 周日
+    pub fn date_weekday(&self, d: Date) -> String {
+        format!("{} {}", self.date(d), self.weekday(d.weekday()))
+    }
+
+    /// 2026年3月
+    pub fn month(&self, year: i16, month: i8) -> String {
+        fill(
+            &self.month,
+            &[("year", year.into()), ("month", month.into())],
+        )
+    }
+
+    /// 09:00–11:30, or with the end date when the event runs past midnight.
+    pub fn time_range(&self, start: DateTime, end: DateTime) -> String {
+        if start.date() == end.date() {
+            format!("{}–{}", hhmm(start), hhmm(end))
+        } else {
+            format!("{}–{} {}", hhmm(start), self.date(end.date()), hhmm(end))
+        }
+    }
+
+    /// 每周五 15:00 / 每月第 3 个周四 15:00 …, how a series repeats.
+    pub fn repeat(&self, rule: &crate::recurrence::Recurrence, start: DateTime) -> String {
+        use crate::recurrence::{DayRule, Frequency};
+        let n = i64::from(rule.interval);
+        let every = match (rule.frequency, rule.interval) {
+            (Frequency::Weekly, 1) => self.every_week.clone(),
+            (Frequency::Weekly, _) => fill(&self.every_n_weeks, &[("n", n)]),
+            (Frequency::Monthly, 1) => self.every_month.clone(),
+            (Frequency::Monthly, _) => fill(&self.every_n_months, &[("n", n)]),
+        };
+        let day = match rule.day {
+            DayRule::Weekday(w) => self.weekday(w).to_string(),
+            DayRule::MonthDay(d) => fill(&self.month_day, &[("day", d.into())]),
+            DayRule::NthWeekday { nth: -1, weekday } => self
+                .last_weekday
+                .replace("{weekday}", self.weekday(weekday)),
+            DayRule::NthWeekday { nth, weekday } => fill(&self.nth_weekday, &[("n", nth.into())])
+                .replace("{weekday}", self.weekday(weekday)),
+        };
+        format!("{every}{day} {}", hhmm(start))
     }
 }
 
-/// 2026年3月15日 周日
-pub fn date_zh(d: Date) -> String {
-    format!(
-        "{}年{}月{}日 {}",
-        d.year(),
-        d.month(),
-        d.day(),
-        weekday_zh(d.weekday())
-    )
-}
-
-/// 2026年3月15日 (no weekday), for publication dates.
-pub fn date_zh_short(d: Date) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+/// `text` with each `{name}` replaced by its number.
+fn fill(text: &str, values: &[(&str, i64)]) -> String {
+    values.iter().fold(text.to_string(), |t, (name, v)| {
+        t.replace(&format!("{{{name}}}"), &v.to_string())
+    })
 }
 
 pub fn iso_date(d: Date) -> String {
@@ -42,26 +122,8 @@ pub fn hhmm(t: DateTime) -> String {
     t.strftime("%H:%M").to_string()
 }
 
-/// 09:00–11:30, or with the end date when the event runs past midnight.
-pub fn time_range_zh(start: DateTime, end: DateTime) -> String {
-    if start.date() == end.date() {
-        format!("{}–{}", hhmm(start), hhmm(end))
-    } else {
-        format!(
-            "{}–{} {}",
-            hhmm(start),
-            date_zh_short(end.date()),
-            hhmm(end)
-        )
-    }
-}
-
 pub fn month_key(d: Date) -> String {
     d.strftime("%Y-%m").to_string()
-}
-
-pub fn month_zh(d: Date) -> String {
-    format!("{}年{}月", d.year(), d.month())
 }
 
 pub fn size_human(bytes: u64) -> String {
@@ -89,14 +151,27 @@ pub fn hours(h: f64) -> String {
 mod tests {
     use super::*;
 
+    fn words() -> DateWords {
+        let theme = crate::render::Theme::load(
+            std::path::Path::new("/nonexistent"),
+            &crate::config::Config::default(),
+        )
+        .expect("the default theme loads");
+        DateWords::new(|k| theme.ui.get(k).map_or("", String::as_str))
+    }
+
     #[test]
     fn dates_read_the_chinese_way() {
+        let w = words();
         let d = Date::new(2026, 3, 15).unwrap();
-        assert_eq!(date_zh(d), "2026年3月15日 周日");
+        assert_eq!(w.date_weekday(d), "2026年3月15日 周日");
+        assert_eq!(w.date(d), "2026年3月15日");
         let s = d.at(9, 0, 0, 0);
         let e = d.at(11, 30, 0, 0);
-        assert_eq!(time_range_zh(s, e), "09:00–11:30");
-        assert_eq!(month_zh(d), "2026年3月");
+        assert_eq!(w.time_range(s, e), "09:00–11:30");
+        let next_day = Date::new(2026, 3, 16).unwrap().at(1, 0, 0, 0);
+        assert_eq!(w.time_range(s, next_day), "09:00–2026年3月16日 01:00");
+        assert_eq!(w.month(2026, 3), "2026年3月");
     }
 
     #[test]

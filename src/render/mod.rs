@@ -20,10 +20,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use crate::content::{Kind, Meta};
+use crate::content::Kind;
 use crate::diagnostic::Diagnostic;
 use crate::output::Sink;
-use crate::site::{Page, PageId, Site};
+use crate::site::{PageId, Site};
 pub use engine::Engine;
 pub(crate) use engine::fingerprinted;
 use indexes::Indexes;
@@ -231,7 +231,7 @@ impl<'s> Renderer<'s> {
                 let tax = &s.taxonomies[t];
                 format!("{}：{}", tax.title, tax.terms[k].name)
             }
-            Job::Month(y, m) => format!("{y}年{m}月"),
+            Job::Month(y, m) => self.engine.dates.month(y, m),
             Job::Search => ui("nav_search"),
             Job::Study => ui("nav_study"),
             Job::NotFound => ui("not_found_title"),
@@ -313,34 +313,6 @@ fn nav<'e>(site: &Site, engine: &'e Engine) -> Vec<NavItem<'e>> {
     items
 }
 
-/// 每周五 / 每月第三个周四 …, how a series repeats, in words.
-fn repeat_zh(p: Page<'_>) -> String {
-    use crate::recurrence::{DayRule, Frequency};
-    let Meta::Lecture(m) = &p.src.meta else {
-        return String::new();
-    };
-    let Some(r) = &m.repeat else {
-        return String::new();
-    };
-    let every = match (r.frequency, r.interval) {
-        (Frequency::Weekly, 1) => "每周".to_string(),
-        (Frequency::Weekly, n) => format!("每 {n} 周"),
-        (Frequency::Monthly, 1) => "每月".to_string(),
-        (Frequency::Monthly, n) => format!("每 {n} 个月"),
-    };
-    let day = match r.day {
-        DayRule::Weekday(w) => format::weekday_zh(w).to_string(),
-        DayRule::MonthDay(d) => format!("{d} 日"),
-        DayRule::NthWeekday { nth: -1, weekday } => {
-            format!("最后一个{}", format::weekday_zh(weekday))
-        }
-        DayRule::NthWeekday { nth, weekday } => {
-            format!("第 {nth} 个{}", format::weekday_zh(weekday))
-        }
-    };
-    format!("{every}{day} {}", format::hhmm(m.start))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -354,7 +326,19 @@ mod tests {
         )
         .expect("the default theme loads");
         let mut keys = vec!["nav_home", "nav_study", "nav_about", "nav_search"];
-        keys.extend(["not_found_title", "postponed", "cancelled"]);
+        keys.extend(["not_found_title", "postponed", "cancelled", "date_format"]);
+        keys.extend([
+            "month_format",
+            "weekdays",
+            "repeat_every_week",
+            "repeat_every_n_weeks",
+        ]);
+        keys.extend([
+            "repeat_every_month",
+            "repeat_every_n_months",
+            "repeat_month_day",
+        ]);
+        keys.extend(["repeat_nth_weekday", "repeat_last_weekday"]);
         keys.extend(Kind::LISTED.map(|k| k.spec().list.map_or("", |l| l.title_key)));
         for key in keys {
             assert!(theme.ui.contains_key(key), "{key}");

@@ -12,15 +12,21 @@ use super::cards::{
     AttachmentValue, CaseFacts, CourseFacts, LectureFacts, LessonCard, Link, TermValue,
     TermWithCalendar, lesson_minutes, to_value,
 };
-use super::format::{
-    self, date_zh, date_zh_short, iso_date, iso_local, month_key, month_zh, time_range_zh,
-};
+use super::format::{self, iso_date, iso_local, month_key};
 use super::ics;
 use super::jobs::{month_url, months};
 use crate::content::markdown::TocItem;
 use crate::content::{Kind, Meta};
 use crate::diagnostic::Diagnostic;
 use crate::site::{Occurrence, Page, PageId};
+
+/// The days of a week, Monday first.
+const WEEK: [jiff::civil::Weekday; 7] = {
+    use jiff::civil::Weekday::*;
+    [
+        Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday,
+    ]
+};
 
 /// A page's own values, part of `lesson`, `lecture`, `course`, `case` or `page`.
 #[derive(Serialize)]
@@ -222,17 +228,17 @@ pub(super) struct TermPage<'a> {
 }
 
 #[derive(Serialize)]
-pub(super) struct Month {
-    month: MonthGrid,
+pub(super) struct Month<'a> {
+    month: MonthGrid<'a>,
 }
 
 /// One month of the schedule as weeks of days (Monday first), each day with its
 /// sessions, and links to the neighbouring months that have pages.
 #[derive(Serialize)]
-struct MonthGrid {
+struct MonthGrid<'a> {
     key: String,
     title: String,
-    weekdays: [&'static str; 7],
+    weekdays: [&'a str; 7],
     prev: Option<MonthLink>,
     next: Option<MonthLink>,
     count: usize,
@@ -275,9 +281,15 @@ impl<'s> Renderer<'s> {
             content_html: &md.html,
             toc: &md.toc,
             date: c.date.map(iso_date).unwrap_or_default(),
-            date_zh: c.date.map(date_zh_short).unwrap_or_default(),
+            date_zh: c
+                .date
+                .map(|d| self.engine.dates.date(d))
+                .unwrap_or_default(),
             updated: c.updated.map(iso_date).unwrap_or_default(),
-            updated_zh: c.updated.map(date_zh_short).unwrap_or_default(),
+            updated_zh: c
+                .updated
+                .map(|d| self.engine.dates.date(d))
+                .unwrap_or_default(),
             reading_minutes: p.reading_minutes,
             tags: c.tags.iter().map(|n| self.term("tags", n)).collect(),
         }
@@ -384,7 +396,10 @@ impl<'s> Renderer<'s> {
             if past_months.last().is_none_or(|m| m.month != key) {
                 past_months.push(PastMonth {
                     month: key,
-                    month_zh: month_zh(o.start.date()),
+                    month_zh: self
+                        .engine
+                        .dates
+                        .month(o.start.date().year(), o.start.date().month()),
                     lectures: Vec::new(),
                 });
             }
@@ -495,7 +510,7 @@ impl<'s> Renderer<'s> {
         let mut page = self.page_fields(p);
         if let Some(o) = shown {
             page.date = iso_date(o.start.date());
-            page.date_zh = date_zh(o.start.date());
+            page.date_zh = self.engine.dates.date_weekday(o.start.date());
         }
         let now = s.now;
         LecturePage {
@@ -510,12 +525,18 @@ impl<'s> Renderer<'s> {
                 .map(|o| Session {
                     start: iso_local(o.start),
                     end: iso_local(o.end),
-                    date_zh: date_zh(o.start.date()),
-                    time_zh: time_range_zh(o.start, o.end),
+                    date_zh: self.engine.dates.date_weekday(o.start.date()),
+                    time_zh: self.engine.dates.time_range(o.start, o.end),
                     upcoming: o.end >= now,
                 })
                 .collect(),
-            repeat_zh: super::repeat_zh(p),
+            repeat_zh: match &p.src.meta {
+                Meta::Lecture(m) => m
+                    .repeat
+                    .as_ref()
+                    .map_or_else(String::new, |r| self.engine.dates.repeat(r, m.start)),
+                _ => String::new(),
+            },
         }
     }
 
@@ -582,7 +603,7 @@ impl<'s> Renderer<'s> {
         }
     }
 
-    pub(super) fn month(&self, y: i16, m: i8) -> Month {
+    pub(super) fn month(&self, y: i16, m: i8) -> Month<'_> {
         use jiff::civil::Date;
         let s = self.site;
         let first = Date::new(y, m, 1).expect("a month of the schedule is a real month");
@@ -605,7 +626,7 @@ impl<'s> Renderer<'s> {
                 week.push(Day {
                     day: day.day(),
                     date: iso_date(day),
-                    date_zh: date_zh(day),
+                    date_zh: self.engine.dates.date_weekday(day),
                     in_month: day.month() == m,
                     today: day == today,
                     lectures,
@@ -625,15 +646,15 @@ impl<'s> Renderer<'s> {
                 MonthLink {
                     href: self.href(&url),
                     url,
-                    title: format!("{yy}年{mm}月"),
+                    title: self.engine.dates.month(yy, mm),
                 }
             })
         };
         Month {
             month: MonthGrid {
                 key: format!("{y}-{m:02}"),
-                title: format!("{y}年{m}月"),
-                weekdays: ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
+                title: self.engine.dates.month(y, m),
+                weekdays: WEEK.map(|w| self.engine.dates.weekday(w)),
                 prev: link(pos.and_then(|p| p.checked_sub(1))),
                 next: link(pos.map(|p| p + 1)),
                 count,
