@@ -389,6 +389,9 @@ fn common_rows(rows: &mut Vec<Row>, today: Date) {
     rows.push(optional(
         "expiry_date: 2026-12-31    # 过了这天不再显示（可选）",
     ));
+    rows.push(optional(
+        "listed: false              # 不出现在搜索、订阅、网站地图和标签页中，只能通过链接打开（可选）",
+    ));
 }
 
 fn template(

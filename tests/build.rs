@@ -501,3 +501,29 @@ fn list_intro_files_give_their_lists_a_title_text_and_description() {
         );
     }
 }
+
+/// `listed: false` (the editing guide of the sample) publishes a page but keeps it out
+/// of the search, the feed, the sitemap and the term pages.
+#[test]
+fn an_unlisted_page_is_published_but_not_listed() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let public = tmp.path().join("public");
+    build_sample(&public, "/");
+    let guide = "/guide/editing/";
+    assert!(public.join("guide/editing/index.html").is_file());
+    for file in ["sitemap.xml", "atom.xml", "tags/bian-ji-zhi-nan/index.html"] {
+        let text = std::fs::read_to_string(public.join(file)).unwrap_or_default();
+        assert!(!text.contains(guide), "{file} lists the guide");
+    }
+    let opts = jiangtang::Options {
+        root: repo(),
+        ..jiangtang::Options::default()
+    };
+    let (site, _, _) = jiangtang::load(&opts).expect("the sample loads");
+    let docs = jiangtang::search::site::docs(&site);
+    assert!(docs.iter().all(|d| d.url != guide), "the guide is searched");
+    assert!(
+        docs.iter().any(|d| d.url == "/about/"),
+        "listed pages are searched"
+    );
+}

@@ -74,6 +74,7 @@ pub const COMMON_KEYS: &[&str] = &[
     "tags",
     "publish_date",
     "expiry_date",
+    "listed",
 ];
 
 const PAGE: KindSpec = KindSpec {

@@ -209,6 +209,9 @@ pub struct Common {
     pub tags: Vec<String>,
     pub publish_date: Option<Date>,
     pub expiry_date: Option<Date>,
+    /// `listed: false`: published, but out of the search, the feed, the sitemap and the
+    /// term pages (pages for editors, such as the editing guide).
+    pub unlisted: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -407,6 +410,7 @@ fn read_common(fm: &mut FrontMatter) -> Option<Common> {
         tags: fm.string_list("tags"),
         publish_date: fm.date("publish_date"),
         expiry_date: fm.date("expiry_date"),
+        unlisted: !fm.bool("listed").unwrap_or(true),
         title: title.clone().unwrap_or_default(),
         // A slug that cannot be an address is reported above; the file's name stands.
         slug_at: slug.is_some().then(|| fm.key_pos("slug")),

@@ -45,7 +45,7 @@ impl Renderer<'_> {
         let s = self.site;
         let mut entries: Vec<PageId> = s
             .pages()
-            .filter(|p| p.kind.spec().in_feed)
+            .filter(|p| p.kind.spec().in_feed && !p.src.common.unlisted)
             .map(|p| p.page_id)
             .collect();
         entries.sort_by(|&a, &b| {
@@ -79,6 +79,7 @@ impl Renderer<'_> {
         let mut entries: Vec<SitemapEntry> = jobs(s)
             .into_iter()
             .filter(|j| j.in_sitemap())
+            .filter(|j| !matches!(j, Job::Item(i) if s.page(*i).src.common.unlisted))
             .map(|j| {
                 let date = match j {
                     Job::Item(i) => updated(s.page(i)),

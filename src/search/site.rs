@@ -12,7 +12,7 @@ use super::SearchDoc;
 pub fn docs(site: &Site) -> Vec<SearchDoc> {
     site.par_pages()
         .filter_map(|p| {
-            if !p.kind.spec().searched {
+            if !p.kind.spec().searched || p.src.common.unlisted {
                 return None;
             }
             let course = match (&p.src.meta, p.course) {

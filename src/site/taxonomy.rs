@@ -91,6 +91,7 @@ pub fn build(site: &Site) -> Vec<Taxonomy> {
                 .filter(|p| matches!(p.kind, Kind::Lesson | Kind::Page))
                 .map(|p| p.page_id),
         )
+        .filter(|&i| !site.page(i).src.common.unlisted)
         .collect();
     TAXONOMIES
         .iter()
