@@ -167,7 +167,11 @@ fn subscribe_links_are_offered_only_with_an_absolute_base_url() {
     let html = std::fs::read_to_string(site.public().join("lectures/index.html")).unwrap();
     assert!(!html.contains("webcal://"));
     assert!(
-        html.contains("需要完整网址"),
-        "explains what to do without an absolute base_url"
+        html.contains("download>下载日历文件</a>"),
+        "without an absolute base_url the calendar is offered as a file to download"
+    );
+    assert!(
+        !html.contains("base_url") && !html.contains("管理员"),
+        "readers are not told how to configure the site"
     );
 }
