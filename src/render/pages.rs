@@ -189,6 +189,8 @@ struct Session {
     date_zh: String,
     time_zh: String,
     upcoming: bool,
+    /// The next session, the one the page leads with.
+    next: bool,
 }
 
 #[derive(Serialize)]
@@ -513,6 +515,7 @@ impl<'s> Renderer<'s> {
             page.date_zh = self.engine.dates.date_weekday(o.start.date());
         }
         let now = s.now;
+        let next = shown.filter(|o| o.end >= now).map(|o| o.start);
         LecturePage {
             page,
             facts: shown.and_then(|o| self.lecture_facts(i, o.start, o.end)),
@@ -528,6 +531,7 @@ impl<'s> Renderer<'s> {
                     date_zh: self.engine.dates.date_weekday(o.start.date()),
                     time_zh: self.engine.dates.time_range(o.start, o.end),
                     upcoming: o.end >= now,
+                    next: Some(o.start) == next,
                 })
                 .collect(),
             repeat_zh: match &p.src.meta {
