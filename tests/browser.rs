@@ -29,7 +29,7 @@ fn browser_tests() {
         if env::var_os("CI").is_some() {
             panic!(
                 "browser tests cannot run under CI: {reason}.\n\
-                 .ci/run must install them: apt-get install -y chromium; (cd tests/js && npm ci)"
+                 scripts/test.sh installs them (apt-get install chromium; npm ci in tests/js)"
             );
         }
         say(&format!("SKIPPED browser tests: {reason}"));

@@ -11,10 +11,10 @@
 //! - Builds of a large generated site are killed with SIGKILL at random moments; after
 //!   each, `public/` must be exactly one complete build.
 //!
-//! nginx comes from `apt-get install nginx` (`.ci/run` does it). It is started on a free
-//! loopback port in its own prefix folder, in the foreground, and killed at the end. When
-//! it is missing the nginx tests are skipped with a message, except under CI (env `CI`
-//! set), where they fail. The crawler talks HTTP/1.1 to 127.0.0.1 only.
+//! nginx comes from `apt-get install nginx` (`scripts/test.sh` does it). It is started
+//! on a free loopback port in its own prefix folder, in the foreground, and killed at
+//! the end. When it is missing the nginx tests are skipped with a message, except under
+//! CI (env `CI` set), where they fail. The crawler talks HTTP/1.1 to 127.0.0.1 only.
 
 mod common;
 
