@@ -20,6 +20,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// back to the system after a delay (see Cargo.toml). The `MIMALLOC_PURGE_DELAY`
 /// environment variable still decides when it is set. Called before any other thread
 /// starts.
+#[allow(unsafe_code, reason = "mimalloc's option API is C")]
 fn keep_freed_memory() {
     // `mi_option_purge_delay` in mimalloc 2's `mimalloc.h` (the Rust bindings lack it).
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
