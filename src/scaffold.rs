@@ -102,7 +102,7 @@ pub fn plan(
         || rel.is_empty()
         || root.join("content").join(&rel).is_dir()
         || (kind == Kind::Course && !rel.ends_with(".md"))
-        || (!rel.contains('/') && matches!(rel.as_str(), "courses" | "lectures" | "cases"));
+        || Kind::listed_in(&rel).is_some();
     let (zh_kind, en_kind) = (kind.names().0, kind.key());
     let need_title = || {
         usage(
@@ -157,13 +157,7 @@ pub fn plan(
     let found = Kind::of(&rel);
     if !accepts(kind, found) {
         let (place_zh, place_en) = new_spec(kind).place;
-        let (found_zh, found_en) = match found {
-            Kind::Course => ("课程", "a course"),
-            Kind::Lesson => ("课时", "a lesson"),
-            Kind::Lecture => ("讲座", "a lecture"),
-            Kind::Case => ("案例", "a case"),
-            Kind::Home | Kind::Section | Kind::Page => ("普通页面", "a plain page"),
-        };
+        let (found_zh, found_en) = found.names();
         return Err(usage(
             format!(
                 "content/{rel} 这个位置的文件是{found_zh}，不是{zh_kind}（文件的种类由它所在的文件夹决定）"

@@ -31,7 +31,6 @@ pub use cache::Cache;
 use cache::{FileEntry, TargetsHasher};
 pub use schedule::{Occurrence, sessions};
 pub use taxonomy::{Taxonomy, Term};
-pub use urls::RESERVED;
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {

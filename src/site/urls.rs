@@ -7,15 +7,17 @@ use std::sync::Arc;
 use crate::content::{self, AssetFile, Kind, Parsed};
 use crate::diagnostic::{Diagnostic, Text};
 
-/// URLs the renderer writes itself; content may not claim them.
-pub const RESERVED: &[&str] = &[
-    "/courses/",
-    "/lectures/",
-    "/cases/",
-    "/search/",
-    "/study/",
-    "/404.html",
-];
+/// URLs the renderer writes itself besides the lists of kinds; content may not claim
+/// them (nor a list's URL, see [`reserved`]).
+const SITE_PAGES: &[&str] = &["/search/", "/study/", "/404.html"];
+
+/// Every URL the renderer writes itself: the kinds' lists and [`SITE_PAGES`].
+fn reserved() -> impl Iterator<Item = &'static str> {
+    Kind::LISTED
+        .into_iter()
+        .filter_map(|k| k.spec().list.map(|l| l.url))
+        .chain(SITE_PAGES.iter().copied())
+}
 
 /// The published pages with their URLs, and the URL of each course folder.
 pub(super) struct Placed {
@@ -47,8 +49,7 @@ pub(super) fn place(published: Vec<(usize, Arc<Parsed>)>, diags: &mut Vec<Diagno
     let mut keep = vec![true; urls.len()];
     {
         // URL → the page claiming it (`None`: the site's own pages).
-        let mut claimed: HashMap<&str, Option<usize>> =
-            RESERVED.iter().map(|&u| (u, None)).collect();
+        let mut claimed: HashMap<&str, Option<usize>> = reserved().map(|u| (u, None)).collect();
         for (k, url) in urls.iter().enumerate() {
             // A list's intro file is shown on the list page, at the list's URL.
             if published[k].1.kind == Kind::Section {
@@ -184,8 +185,11 @@ fn page_url(p: &Parsed, course_urls: &HashMap<String, String>) -> String {
                 .unwrap_or_else(|| folder_url(dir));
             format!("{course}{}/", own_slug())
         }
-        Kind::Lecture => format!("/lectures/{}/", own_slug()),
-        Kind::Case => format!("/cases/{}/", own_slug()),
+        // A listed kind's pages live under its list.
+        Kind::Lecture | Kind::Case => {
+            let list = p.kind.spec().list.expect("a listed kind has a list");
+            format!("{}{}/", list.url, own_slug())
+        }
         Kind::Page => {
             if stem == "_index" || stem == "index" {
                 match &p.common.slug {
