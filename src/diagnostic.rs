@@ -129,7 +129,7 @@ impl Diagnostic {
 
     /// `path:line:column`, the form editors' tools and terminals turn into links.
     pub fn location(&self) -> String {
-        let path = self.path.to_string_lossy().replace('\\', "/");
+        let path = crate::platform::slashed(&self.path);
         format!("{}:{}:{}", path, self.line.max(1), self.column.max(1))
     }
 
@@ -416,7 +416,7 @@ pub fn to_json(diags: &[Diagnostic], lang: Lang, root: Option<&Path>) -> serde_j
                 });
             serde_json::json!({
                 "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
-                "path": d.path.to_string_lossy().replace('\\', "/"),
+                "path": crate::platform::slashed(&d.path),
                 "line": d.line,
                 "column": d.column,
                 "end_column": if d.line == 0 { 0 } else { end_column },

@@ -14,6 +14,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod init;
 pub mod output;
+pub mod platform;
 pub mod publish;
 pub mod recurrence;
 pub mod render;
@@ -522,11 +523,7 @@ fn sources_after(
 ) -> Result<Vec<Arc<content::SourceFile>>, Vec<Diagnostic>> {
     let mut sources = prev.to_vec();
     for path in changed {
-        let rel = path
-            .strip_prefix("content")
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = platform::slashed(path.strip_prefix("content").unwrap_or(path));
         let at = sources.binary_search_by(|s| s.rel.split('/').cmp(rel.split('/')));
         match (std::fs::read(opts.root.join(path)), at) {
             (Ok(bytes), at) => {

@@ -147,7 +147,16 @@ fn new_kinds() -> clap::builder::PossibleValuesParser {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Kept until main returns, which puts back the console's code page.
+    let _console = jiangtang::platform::Console::prepare();
+    // Not `Cli::parse`, which would exit at once, past the console's restore.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
     let lang = match cli.lang {
         LangArg::Zh => Lang::Zh,
         LangArg::En => Lang::En,
@@ -380,7 +389,9 @@ fn print_report(diags: &[Diagnostic], lang: Lang, root: Option<&Path>) {
     if diags.is_empty() {
         return;
     }
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none()
+        && jiangtang::platform::ansi_colours();
     let report = jiangtang::diagnostic::Report { lang, color, root };
     eprint!("{}", report.render(diags));
 }
@@ -466,7 +477,7 @@ fn new_file(
     let today = jiangtang::now_in(&config).date();
     match jiangtang::scaffold::create(&root, kind, path, title.as_deref(), &config, today) {
         Ok(created) => {
-            let shown = created.path.to_string_lossy().replace('\\', "/");
+            let shown = jiangtang::platform::slashed(&created.path);
             let (zh, en) = (kind.names().0, kind.key());
             println!(
                 "{}",

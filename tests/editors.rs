@@ -67,7 +67,7 @@ fn case_site(case: &Path) -> Site {
     {
         if e.file_type().is_file() {
             let rel = e.path().strip_prefix(&files).expect("prefix");
-            let rel = rel.to_string_lossy().replace('\\', "/");
+            let rel = jiangtang::platform::slashed(rel);
             site.write(&rel, &std::fs::read(e.path()).expect("read case file"));
         }
     }

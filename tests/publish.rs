@@ -596,7 +596,7 @@ fn crawl(nginx: &Nginx, start: &str, prefix: &str, public: &Path) -> Crawl {
         .filter_map(Result::ok)
     {
         let rel = e.path().strip_prefix(public).unwrap_or(e.path());
-        let name = rel.to_string_lossy().replace('\\', "/");
+        let name = jiangtang::platform::slashed(rel);
         if e.file_type().is_file() && !name.ends_with(".html") && !name.ends_with(".gz") {
             let path = format!("{prefix}{name}");
             if seen.insert(path.clone()) {

@@ -135,7 +135,7 @@ pub fn walk(root: &Path) -> std::io::Result<(Vec<SourceFile>, Vec<AssetFile>)> {
             continue;
         }
         let rel_path = entry.path().strip_prefix(&content).unwrap_or(entry.path());
-        let rel = rel_path.to_string_lossy().replace('\\', "/");
+        let rel = crate::platform::slashed(rel_path);
         if rel.ends_with(".md") {
             markdown.push((entry.into_path(), rel));
         } else {

@@ -74,7 +74,7 @@ fn add_embedded(dir: &Dir<'static>, theme: &mut Theme) {
         if let Some(d) = entry.as_dir() {
             add_embedded(d, theme);
         } else if let Some(f) = entry.as_file() {
-            let path = f.path().to_string_lossy().replace('\\', "/");
+            let path = crate::platform::slashed(f.path());
             add_file(
                 theme,
                 &path,
@@ -108,7 +108,7 @@ fn overlay(theme: &mut Theme, dir: &Path, origin: &str, diags: &mut Vec<Diagnost
                 .strip_prefix(dir)
                 .map(Path::to_path_buf)
                 .unwrap_or_else(|_| PathBuf::from(entry.path()));
-            let rel = rel.to_string_lossy().replace('\\', "/");
+            let rel = crate::platform::slashed(&rel);
             match std::fs::read(entry.path()) {
                 Ok(bytes) => add_file(theme, &rel, &bytes, origin, diags),
                 Err(e) => diags.push(Diagnostic::error(

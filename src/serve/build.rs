@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value};
 
 use super::watch::Change;
-use super::{Shared, Snapshot, clock, ms, pick, say, show};
+use super::{Shared, Snapshot, clock, ms, pick, say};
 use crate::diagnostic::{Diagnostic, Lang, Text};
 use crate::search::delta::IndexBase;
 use crate::search::{IndexOptions, SearchDoc, is_index_file};
@@ -343,7 +343,7 @@ pub(crate) fn refresh_search(shared: &Shared, rx: &Receiver<(String, Arc<Built>)
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .thread_name(|_| "jiangtang-index".into())
-        .start_handler(|_| lower_priority())
+        .start_handler(|_| crate::platform::lower_thread_priority())
         .build()
         .ok();
     let pool = pool.as_ref();
@@ -426,13 +426,6 @@ pub(crate) fn refresh_search(shared: &Shared, rx: &Receiver<(String, Arc<Built>)
     }
 }
 
-/// Gives the calling thread the lowest scheduling priority (on Linux, where the nice
-/// value belongs to the thread; elsewhere it would slow the whole server).
-fn lower_priority() {
-    #[cfg(target_os = "linux")]
-    let _ = rustix::process::setpriority_process(None, 19);
-}
-
 /// Reports a failed build: terminal, every open tab, and the page itself while there
 /// is no good build to show.
 fn fail(shared: &Shared, opts: &Options, diags: &[Diagnostic]) {
@@ -513,7 +506,11 @@ fn print_new_warnings(warnings: &[Diagnostic], seen: &mut HashSet<String>, lang:
 
 /// `content/a.md` or `content/a.md 等 3 个文件`.
 fn describe(paths: &BTreeSet<PathBuf>, lang: Lang) -> String {
-    let first = paths.iter().next().map(|p| show(p)).unwrap_or_default();
+    let first = paths
+        .iter()
+        .next()
+        .map(|p| crate::platform::slashed(p))
+        .unwrap_or_default();
     match (paths.len(), lang) {
         (0 | 1, _) => first,
         (n, Lang::Zh) => format!("{first} 等 {n} 个文件"),

@@ -234,7 +234,7 @@ pub fn diagnostics_json(diags: &[Diagnostic]) -> Value {
                         Severity::Warning => "warning",
                     },
                     "location": d.location(),
-                    "path": d.path.to_string_lossy().replace('\\', "/"),
+                    "path": crate::platform::slashed(&d.path),
                     "line": d.line,
                     "column": d.column,
                     "message": {"zh": d.message.zh, "en": d.message.en},

@@ -32,7 +32,6 @@ pub mod watch;
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
-use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -135,8 +134,12 @@ impl Shared {
 /// missing); problems in the content never end it.
 pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
     let lang = opts.lang;
-    let root =
-        std::fs::canonicalize(&opts.site.root).map_err(|e| crate::io_diag(&opts.site.root, &e))?;
+    // Absolute, as the watcher reports paths. Not canonical: on Windows that is a
+    // `\\?\C:\…` path, to which paths joined with `/` (a diagnostic's source file) do
+    // not resolve.
+    let root = std::path::absolute(&opts.site.root)
+        .and_then(|root| std::fs::metadata(&root).map(|_| root))
+        .map_err(|e| crate::io_diag(&opts.site.root, &e))?;
     let site_opts = Options {
         root: root.clone(),
         ..opts.site.clone()
@@ -351,20 +354,7 @@ fn host_for_url(addr: &SocketAddr) -> String {
 }
 
 fn open_browser(url: &str, lang: Lang) {
-    let mut cmd = if cfg!(target_os = "windows") {
-        let mut c = std::process::Command::new("cmd");
-        c.args(["/C", "start", ""]);
-        c
-    } else if cfg!(target_os = "macos") {
-        std::process::Command::new("open")
-    } else {
-        std::process::Command::new("xdg-open")
-    };
-    cmd.arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
-    if cmd.spawn().is_err() {
+    if !crate::platform::open_browser(url) {
         eprintln!(
             "{}",
             pick(
@@ -396,11 +386,6 @@ pub(crate) fn clock() -> String {
     jiff::ZonedDateTime::now()
         .strftime("[%H:%M:%S] ")
         .to_string()
-}
-
-/// A path for messages: relative, with `/`.
-pub(crate) fn show(p: &Path) -> String {
-    p.to_string_lossy().replace('\\', "/")
 }
 
 /// Milliseconds for messages.

@@ -118,7 +118,7 @@ fn duplicate_url(src: &Parsed, url: &str, other: Option<&Parsed>) -> Diagnostic 
             "a page the site generates".to_string(),
         ),
         Some(o) => {
-            let path = o.path.to_string_lossy().replace('\\', "/");
+            let path = crate::platform::slashed(&o.path);
             (path.clone(), path)
         }
     };
