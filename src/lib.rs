@@ -599,6 +599,26 @@ pub fn check(opts: &Options) -> (Vec<Diagnostic>, usize) {
     }
 }
 
+/// The output folder is held open by another program (Windows): what to close.
+fn in_use_diag(e: &output::InUse) -> Diagnostic {
+    Diagnostic::error(
+        &e.folder,
+        0,
+        0,
+        Text::new(
+            format!("无法替换输出文件夹，它正被其他程序使用（{}）", e.source),
+            format!(
+                "cannot replace the output folder: another program is using it ({})",
+                e.source
+            ),
+        ),
+    )
+    .with_hint(Text::new(
+        "关闭打开该文件夹或其中文件的资源管理器窗口、命令提示符或编辑器，然后重新生成",
+        "close the Explorer window, command prompt or editor that has the folder or a file in it open, then build again",
+    ))
+}
+
 /// Refuses output folders whose replacement would destroy the site's sources.
 pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     let abs = |p: &Path| {
@@ -644,6 +664,9 @@ fn normalise(p: &Path) -> PathBuf {
 }
 
 pub fn io_diag(path: impl AsRef<Path>, e: &std::io::Error) -> Diagnostic {
+    if let Some(in_use) = e.get_ref().and_then(|e| e.downcast_ref::<output::InUse>()) {
+        return in_use_diag(in_use);
+    }
     Diagnostic::error(
         path,
         0,

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 #[derive(Debug, Default, Clone)]
 pub struct Output {
@@ -100,7 +101,9 @@ pub fn write_atomic(out: &Output, dest: &Path) -> io::Result<()> {
 
 /// Writes `out` to `dest` atomically. The new tree is written into a staging folder beside
 /// `dest` (so on the same file system) and swapped in with one rename: on Linux an atomic
-/// exchange of the two folders, elsewhere two renames in quick succession. A build killed
+/// exchange of the two folders, elsewhere two renames in quick succession, each tried
+/// again for up to two seconds while the system refuses (on Windows, a folder open in
+/// Explorer); then an [`InUse`] error and `dest` as it was. A build killed
 /// at any moment leaves `dest` either the complete old or the complete new site; the
 /// staging folders of killed builds are removed by the next build.
 ///
@@ -206,9 +209,9 @@ impl Staging {
     /// frees nothing but names. Where links are not possible the file is written.
     pub fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let rel = safe_rel(rel)?;
-        let path = self.dir.join(rel);
+        let path = self.dir.join(&rel);
         self.make_parent(&path)?;
-        let published = self.dest.join(rel);
+        let published = self.dest.join(&rel);
         if self.published
             && same_bytes(&published, bytes)
             && std::fs::hard_link(&published, &path).is_ok()
@@ -221,9 +224,9 @@ impl Staging {
     /// Copies the file `src` to `rel` (hard-linked like [`Staging::put`] when unchanged).
     pub fn copy(&self, rel: &str, src: &Path) -> io::Result<()> {
         let rel = safe_rel(rel)?;
-        let path = self.dir.join(rel);
+        let path = self.dir.join(&rel);
         self.make_parent(&path)?;
-        let published = self.dest.join(rel);
+        let published = self.dest.join(&rel);
         let unchanged = self.published
             && match (
                 std::fs::metadata(src),
@@ -384,14 +387,16 @@ fn is_mount_point(_: &Path, _: &Path) -> bool {
     false
 }
 
-/// Output paths come from slugs we generated or validated; this is the last guard.
-fn safe_rel(rel: &str) -> io::Result<&Path> {
+/// Output paths come from slugs we generated or validated; this is the last guard. The
+/// path comes back with the system's separators: Windows does not read `/` in a path
+/// joined to a `\\?\` one (a canonical output folder).
+fn safe_rel(rel: &str) -> io::Result<PathBuf> {
     let p = Path::new(rel);
     let ok = !rel.is_empty()
         && p.components()
             .all(|c| matches!(c, std::path::Component::Normal(_)));
     if ok {
-        Ok(p)
+        Ok(p.components().collect())
     } else {
         Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -402,7 +407,7 @@ fn safe_rel(rel: &str) -> io::Result<&Path> {
 
 fn swap_in(staging: &Path, dest: &Path, parent: &Path, name: &str) -> io::Result<()> {
     if !dest.exists() {
-        return std::fs::rename(staging, dest);
+        return rename_patiently(staging, dest);
     }
     if !dest.is_dir() {
         return Err(io::Error::new(
@@ -419,15 +424,119 @@ fn swap_in(staging: &Path, dest: &Path, parent: &Path, name: &str) -> io::Result
         Err(e) if cannot_stage_beside(&e) => Err(e),
         Err(_) => {
             let old = parent.join(format!(".{name}{OLD}{}", std::process::id()));
-            std::fs::rename(dest, &old)?;
-            if let Err(e) = std::fs::rename(staging, dest) {
-                let _ = std::fs::rename(&old, dest);
-                return Err(e);
-            }
+            swap_by_renames(staging, dest, &old, &mut rename_patiently)?;
             let _ = std::fs::remove_dir_all(&old);
             Ok(())
         }
     }
+}
+
+/// The swap where two folders cannot be exchanged in one step (Windows, some file
+/// systems): the output folder is renamed aside to `old`, then the new tree to its name.
+/// When the first rename is refused nothing has changed; when the second is, the old
+/// site is renamed back. Either way the error is [`InUse`], naming the output folder.
+fn swap_by_renames(
+    staging: &Path,
+    dest: &Path,
+    old: &Path,
+    rename: &mut dyn FnMut(&Path, &Path) -> io::Result<()>,
+) -> io::Result<()> {
+    let in_use = |source| {
+        io::Error::other(InUse {
+            folder: dest.to_path_buf(),
+            source,
+        })
+    };
+    rename(dest, old).map_err(in_use)?;
+    if let Err(e) = rename(staging, dest) {
+        // Only a refusal as lasting as this one leaves the output folder missing, its
+        // old content kept beside it; the next build writes it again.
+        let _ = rename(old, dest);
+        return Err(in_use(e));
+    }
+    Ok(())
+}
+
+/// The output folder (or, staged inside it, one of its entries) could not be replaced:
+/// the system kept refusing to rename it or the new tree (on Windows, while a program
+/// has it or a file in it open: Explorer, a command prompt, an editor, a virus scan).
+#[derive(Debug)]
+pub struct InUse {
+    pub folder: PathBuf,
+    pub source: io::Error,
+}
+
+impl std::fmt::Display for InUse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} could not be replaced: {}",
+            self.folder.display(),
+            self.source
+        )
+    }
+}
+
+impl std::error::Error for InUse {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// Renames `from` to `to`, trying again for a while when the system refuses for a
+/// moment (see [`retry_delay`]).
+fn rename_patiently(from: &Path, to: &Path) -> io::Result<()> {
+    retrying(|| std::fs::rename(from, to), std::thread::sleep)
+}
+
+/// Runs `op` until it succeeds or [`retry_delay`] gives up, sleeping in between.
+fn retrying<T>(
+    mut op: impl FnMut() -> io::Result<T>,
+    mut sleep: impl FnMut(Duration),
+) -> io::Result<T> {
+    let mut attempt = 0;
+    loop {
+        match op() {
+            Err(e) => match retry_delay(attempt, &e) {
+                Some(delay) => {
+                    sleep(delay);
+                    attempt += 1;
+                }
+                None => return Err(e),
+            },
+            done => return done,
+        }
+    }
+}
+
+/// How many times a refused rename is tried again.
+const DELAYS: usize = 7;
+
+/// How long to wait before trying a refused rename again, after `attempt` retries
+/// (from 0); `None` to give up. Windows refuses to rename a folder while a program has
+/// it or a file in it open, often only for a moment (Explorer refreshing its view, a
+/// virus scan of the files just written); a refusal lasting two seconds is someone's
+/// open window, and the editor is told. Other errors are not retried.
+fn retry_delay(attempt: u32, e: &io::Error) -> Option<Duration> {
+    const DELAYS_MS: [u64; DELAYS] = [10, 20, 50, 100, 200, 500, 1000];
+    if !may_pass(e) {
+        return None;
+    }
+    let ms = DELAYS_MS.get(usize::try_from(attempt).ok()?)?;
+    Some(Duration::from_millis(*ms))
+}
+
+/// Whether a refused rename may succeed when tried again: access denied (a folder open
+/// elsewhere, on Windows) or a file in use by another process.
+fn may_pass(e: &io::Error) -> bool {
+    // ERROR_SHARING_VIOLATION and ERROR_LOCK_VIOLATION, whatever kind they map to.
+    const WINDOWS_IN_USE: [i32; 2] = [32, 33];
+    matches!(
+        e.kind(),
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ResourceBusy
+    ) || (cfg!(windows)
+        && e.raw_os_error()
+            .is_some_and(|c| WINDOWS_IN_USE.contains(&c)))
 }
 
 /// The fallback's swap: each top-level entry of `staging` (inside `dest`) is swapped in
@@ -446,11 +555,10 @@ fn swap_entries(staging: &Path, dest: &Path) -> io::Result<()> {
     for n in &names {
         let (from, to) = (staging.join(n), dest.join(n));
         if std::fs::symlink_metadata(&to).is_err() {
-            std::fs::rename(&from, &to)?;
+            rename_patiently(&from, &to)?;
         } else if exchange(&from, &to).is_err() {
             let aside = staging.join(format!("{OLD}{}", n.to_string_lossy()));
-            std::fs::rename(&to, &aside)?;
-            std::fs::rename(&from, &to)?;
+            swap_by_renames(&from, &to, &aside, &mut rename_patiently)?;
         }
     }
     let staging_name = staging.file_name().unwrap_or_default();
@@ -495,9 +603,9 @@ fn clean_leftovers(dir: &Path, prefixes: &[String]) {
         let Some(pid) = prefixes.iter().find_map(|p| file.strip_prefix(p.as_str())) else {
             continue;
         };
-        let alive = pid.parse::<u32>().is_ok_and(|pid| {
-            pid != std::process::id() && Path::new(&format!("/proc/{pid}")).exists()
-        });
+        let alive = pid
+            .parse::<u32>()
+            .is_ok_and(|pid| pid != std::process::id() && crate::platform::process_alive(pid));
         if !alive {
             let _ = std::fs::remove_dir_all(e.path());
         }
@@ -587,6 +695,106 @@ mod tests {
             std::fs::read_to_string(dest.join("index.html")).unwrap(),
             "two"
         );
+    }
+
+    fn refused() -> io::Error {
+        io::Error::from(io::ErrorKind::PermissionDenied)
+    }
+
+    #[test]
+    fn refused_renames_are_tried_again_for_about_two_seconds() {
+        let delays: Vec<Duration> = (0..)
+            .map_while(|attempt| retry_delay(attempt, &refused()))
+            .collect();
+        assert!(delays.windows(2).all(|w| w[0] < w[1]), "{delays:?}");
+        let total: Duration = delays.iter().sum();
+        assert!(
+            total > Duration::from_secs(1) && total < Duration::from_secs(3),
+            "{total:?}"
+        );
+        let busy = io::Error::from(io::ErrorKind::ResourceBusy);
+        assert!(retry_delay(0, &busy).is_some());
+        // Mistakes that waiting does not mend fail at once.
+        for kind in [io::ErrorKind::NotFound, io::ErrorKind::AlreadyExists] {
+            assert_eq!(retry_delay(0, &io::Error::from(kind)), None);
+        }
+    }
+
+    #[test]
+    fn a_rename_refused_for_a_moment_succeeds() {
+        let mut calls = 0;
+        let mut slept = Vec::new();
+        let result = retrying(
+            || {
+                calls += 1;
+                if calls < 3 { Err(refused()) } else { Ok(calls) }
+            },
+            |d| slept.push(d),
+        );
+        assert_eq!(result.unwrap(), 3);
+        assert_eq!(slept.len(), 2);
+        let mut slept = 0;
+        let result: io::Result<()> = retrying(|| Err(refused()), |_| slept += 1);
+        assert!(result.is_err());
+        assert_eq!(slept, DELAYS);
+    }
+
+    /// The two-rename swap with renames that the "system" refuses for the paths in
+    /// `refuse`, done for real otherwise.
+    fn swap_refusing(refuse: &[&Path], staging: &Path, dest: &Path, old: &Path) -> io::Result<()> {
+        swap_by_renames(staging, dest, old, &mut |from, to| {
+            if refuse.contains(&from) {
+                Err(refused())
+            } else {
+                std::fs::rename(from, to)
+            }
+        })
+    }
+
+    fn site_in(dir: &Path, name: &str, page: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::create_dir(&path).unwrap();
+        std::fs::write(path.join("index.html"), page).unwrap();
+        path
+    }
+
+    #[test]
+    fn an_output_folder_in_use_is_named_and_left_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = site_in(dir.path(), "public", "old");
+        let staging = site_in(dir.path(), ".public.jt-staging-1", "new");
+        let old = dir.path().join(".public.jt-old-1");
+        let home = |site: &Path| std::fs::read_to_string(site.join("index.html")).unwrap();
+
+        // The output folder itself is held open.
+        let e = swap_refusing(&[&dest], &staging, &dest, &old).unwrap_err();
+        let in_use = e.get_ref().and_then(|e| e.downcast_ref::<InUse>()).unwrap();
+        assert_eq!(in_use.folder, dest);
+        assert_eq!(home(&dest), "old");
+        assert!(!old.exists());
+        assert!(
+            !cannot_stage_beside(&e),
+            "no retry inside the folder in use"
+        );
+
+        // The new tree is held (a virus scan): the old site is put back.
+        let e = swap_refusing(&[&staging], &staging, &dest, &old).unwrap_err();
+        assert!(e.get_ref().is_some_and(|e| e.is::<InUse>()));
+        assert_eq!(home(&dest), "old");
+        assert!(!old.exists());
+
+        swap_refusing(&[], &staging, &dest, &old).unwrap();
+        assert_eq!(home(&dest), "new");
+        assert_eq!(home(&old), "old");
+    }
+
+    #[test]
+    fn output_paths_get_the_systems_separators() {
+        let rel = safe_rel("courses/x/index.html").unwrap();
+        assert_eq!(rel, Path::new("courses").join("x").join("index.html"));
+        for bad in ["", "../x", "/etc/passwd", "a/../../b"] {
+            assert!(safe_rel(bad).is_err(), "{bad}");
+        }
     }
 
     #[cfg(unix)]
