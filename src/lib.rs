@@ -630,10 +630,10 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
         normalise(&p)
     };
     let (root, out) = (abs(root), abs(output));
-    let dangerous = root.starts_with(&out)
+    let dangerous = platform::is_within(&root, &out)
         || ["content", "themes", "templates", "static", "src", ".git"]
             .iter()
-            .any(|d| out.starts_with(root.join(d)));
+            .any(|d| platform::is_within(&out, &root.join(d)));
     if dangerous {
         return Err(Diagnostic::error(
             output,

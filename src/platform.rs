@@ -1,8 +1,8 @@
 //! What differs between the systems editors run jiangtang on (Linux, Windows): how a
-//! path is written in URLs and messages, which program opens the browser, the console's
-//! encoding and colours, whether a process still runs, thread priority. The decisions
-//! are pure functions, tested on every system; the calls into the system sit behind
-//! `cfg`.
+//! path is written in URLs and messages and how paths compare, which program opens the
+//! browser, the console's encoding and colours, whether a process still runs, thread
+//! priority. The decisions are pure functions, tested on every system; the calls into
+//! the system sit behind `cfg`.
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -21,6 +21,25 @@ fn with_slashes(text: &str, separator: char) -> Cow<'_, str> {
     } else {
         Cow::Owned(text.replace(separator, "/"))
     }
+}
+
+/// Whether `path` is `folder` or inside it, comparing names as the file system does:
+/// on Windows regardless of case (`Content` is `content`). Both absolute and normalised.
+pub fn is_within(path: &Path, folder: &Path) -> bool {
+    within(path, folder, cfg!(windows))
+}
+
+fn within(path: &Path, folder: &Path, ignore_case: bool) -> bool {
+    if !ignore_case {
+        return path.starts_with(folder);
+    }
+    let names = |p: &Path| -> Vec<String> {
+        p.components()
+            .map(|c| c.as_os_str().to_string_lossy().to_lowercase())
+            .collect()
+    };
+    let (path, folder) = (names(path), names(folder));
+    path.starts_with(&folder)
 }
 
 /// The programs that open `url` in the default browser on `os` (as in
@@ -219,6 +238,16 @@ mod tests {
     fn slashed_paths_use_slashes() {
         let path = Path::new("content").join("courses").join("a.md");
         assert_eq!(slashed(&path), "content/courses/a.md");
+    }
+
+    #[test]
+    fn folders_contain_their_paths_in_any_case_on_windows() {
+        let (content, inside) = (Path::new("/site/content"), Path::new("/site/Content/a.md"));
+        assert!(within(inside, content, true));
+        assert!(!within(inside, content, false));
+        assert!(within(Path::new("/site/content"), content, false));
+        assert!(!within(Path::new("/site/contents"), content, true));
+        assert!(!within(Path::new("/site"), content, true));
     }
 
     #[test]
