@@ -211,14 +211,15 @@ fn main() -> ExitCode {
         } => new_file(lang, kind, &path, root, title),
         Command::Init { dir } => match jiangtang::init::create(&dir) {
             Ok(()) => {
+                // Two commands on two lines: Windows PowerShell 5 has no `&&`.
                 let msg = match lang {
                     Lang::Zh => format!(
-                        "已在 {} 创建新站点。预览：cd {} && jiangtang serve",
+                        "已在 {} 创建新站点。预览：\n  cd {}\n  jiangtang serve",
                         dir.display(),
                         dir.display()
                     ),
                     Lang::En => format!(
-                        "created a new site in {}. Preview: cd {} && jiangtang serve",
+                        "created a new site in {}. Preview:\n  cd {}\n  jiangtang serve",
                         dir.display(),
                         dir.display()
                     ),
