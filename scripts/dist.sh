@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Release archives for editors, in dist/: jiangtang-<version>-<target>.zip for Windows,
+# .tar.gz for Linux on x86-64 and on ARM64. Each holds a folder of the same name with
+#   jiangtang(.exe)      the program, stripped
+#   editors-guide.md     the editors' part of README.md
+#   editing.md           the editing guide in Chinese (content/guide/editing.md), when there is one
+#   LICENSE, LICENSE-OpenCC.txt   the licences of the program and of its character table
+#   site/                a starter site, written by `jiangtang init`
+#   preview.cmd          Windows only: previews a site on a double-click
+# Builds the three targets first (scripts/cross-build.sh). Runs on x86-64 Linux.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+host=x86_64-unknown-linux-gnu
+out="${CARGO_TARGET_DIR:-target}"
+targets=("$host" x86_64-pc-windows-gnu aarch64-unknown-linux-gnu)
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
+
+scripts/cross-build.sh "${targets[@]}"
+if ! command -v zip >/dev/null; then
+  sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q zip
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# The sections of README.md for editors, in their order. Headings inside fenced code
+# (the examples of content files) are not sections.
+{
+  printf '# jiangtang 讲堂 — editor'"'"'s guide\n\n'
+  awk '
+    # Inside a fence only its closing line counts: the same character, as many or more.
+    fence != "" {
+      if ($0 ~ "^" fence "[" substr(fence, 1, 1) "]*[ \t]*$") fence = ""
+      if (keep) print
+      next
+    }
+    /^(```|~~~)/ { match($0, /^(`+|~+)/); fence = substr($0, 1, RLENGTH) }
+    /^## / { keep = /^## (For editors|Editor.s guide|site\.yaml)/ }
+    keep { print }
+  ' README.md
+} >"$work/editors-guide.md"
+
+# Double-clicked in Explorer: the site in this folder, else the starter site beside it.
+# `pause` keeps the window open to read why the preview stopped.
+preview_cmd() {
+  sed 's/$/\r/' <<'CMD'
+@echo off
+rem Previews a jiangtang site: the one in this folder, else the starter site in site\.
+rem Stop it with Ctrl+C or by closing this window.
+cd /d "%~dp0"
+if not exist site.yaml if exist site\site.yaml cd /d "%~dp0site"
+"%~dp0jiangtang.exe" serve --open
+pause
+CMD
+}
+
+rm -rf dist
+mkdir -p dist
+sizes=()
+for target in "${targets[@]}"; do
+  name="jiangtang-$version-$target"
+  dir="$work/$name"
+  mkdir -p "$dir"
+  case "$target" in
+    x86_64-pc-windows-gnu) exe=jiangtang.exe strip=x86_64-w64-mingw32-strip ;;
+    aarch64-unknown-linux-gnu) exe=jiangtang strip=aarch64-linux-gnu-strip ;;
+    *) exe=jiangtang strip=strip ;;
+  esac
+  "$strip" -o "$dir/$exe" "$out/$target/release/$exe"
+  sizes+=("$(printf '%-28s %9d bytes stripped, %9d before' "$target" \
+    "$(stat -c %s "$dir/$exe")" "$(stat -c %s "$out/$target/release/$exe")")")
+  cp "$work/editors-guide.md" LICENSE src/search/data/LICENSE-OpenCC.txt "$dir/"
+  if [ -f content/guide/editing.md ]; then cp content/guide/editing.md "$dir/"; fi
+  "$out/$host/release/jiangtang" init "$dir/site" >/dev/null
+  if [ "$exe" = jiangtang.exe ]; then
+    preview_cmd >"$dir/preview.cmd"
+    (cd "$work" && zip -q -r -9 -X "$OLDPWD/dist/$name.zip" "$name")
+  else
+    tar -C "$work" --owner=0 --group=0 --numeric-owner -czf "dist/$name.tar.gz" "$name"
+  fi
+done
+
+printf '%s\n' "${sizes[@]}"
+ls -l dist
