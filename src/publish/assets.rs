@@ -10,7 +10,6 @@
 use std::collections::BTreeMap;
 
 use super::{dir_of, relative_path};
-use crate::render::fingerprinted;
 
 /// Static files as published.
 #[derive(Debug, Default)]
@@ -27,7 +26,7 @@ pub fn publish(statics: &BTreeMap<String, Vec<u8>>) -> Published {
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     let mut files = Vec::with_capacity(statics.len());
     for (rel, bytes) in statics.iter().filter(|(r, _)| !is_css(r)) {
-        let name = fingerprinted(rel, bytes);
+        let name = fingerprint(rel, bytes);
         names.insert(rel.clone(), name.clone());
         files.push((name, bytes.clone()));
     }
@@ -43,7 +42,7 @@ pub fn publish(statics: &BTreeMap<String, Vec<u8>>) -> Published {
         let rel = pending.remove(ready.unwrap_or(0));
         let bytes = &statics[rel];
         let rewritten = rewrite_css(rel, bytes, &names);
-        let name = fingerprinted(rel, &rewritten);
+        let name = fingerprint(rel, &rewritten);
         names.insert(rel.clone(), name.clone());
         files.push((name, rewritten));
     }
@@ -52,6 +51,33 @@ pub fn publish(statics: &BTreeMap<String, Vec<u8>>) -> Published {
         .map(|(rel, name)| (rel, format!("/{name}")))
         .collect();
     Published { urls, files }
+}
+
+/// Whether a static file gets a fingerprint in its name: scripts and stylesheets, the
+/// files a page loads on every visit.
+fn is_fingerprinted(ext: &str) -> bool {
+    matches!(ext, "css" | "js")
+}
+
+/// `css/site.css` → `css/site.3f9a1c2b.css` (the first 32 bits of the content's hash),
+/// for CSS and JS; other files keep their name.
+pub(crate) fn fingerprint(rel: &str, bytes: &[u8]) -> String {
+    match rel.rsplit_once('.') {
+        Some((stem, ext)) if is_fingerprinted(ext) => {
+            let hash = xxhash_rust::xxh3::xxh3_64(bytes);
+            format!("{stem}.{:08x}.{ext}", hash >> 32)
+        }
+        _ => rel.to_string(),
+    }
+}
+
+/// The static path a fingerprinted name was made from (`css/site.0123abcd.css` →
+/// `css/site.css`); `None` for a name [`fingerprint`] does not make.
+pub(crate) fn unfingerprint(name: &str) -> Option<String> {
+    let (rest, ext) = name.rsplit_once('.')?;
+    let (stem, hash) = rest.rsplit_once('.')?;
+    let is_hash = hash.len() == 8 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    (is_fingerprinted(ext) && is_hash).then(|| format!("{stem}.{ext}"))
 }
 
 fn is_css(rel: &str) -> bool {
@@ -263,6 +289,41 @@ mod tests {
         let (_, site) = file(&a, "css/site.css");
         let base = a.urls["css/base.css"].trim_start_matches("/css/");
         assert_eq!(site, format!("@import url({base});"));
+    }
+
+    #[test]
+    fn only_css_and_js_are_fingerprinted() {
+        let a = fingerprint("css/site.css", b"body{}");
+        assert!(
+            a.starts_with("css/site.")
+                && a.ends_with(".css")
+                && a.len() == "css/site.12345678.css".len()
+        );
+        assert_eq!(fingerprint("img/logo.png", b"x"), "img/logo.png");
+        assert_ne!(fingerprint("js/a.js", b"1"), fingerprint("js/a.js", b"2"));
+    }
+
+    #[test]
+    fn unfingerprint_undoes_fingerprint() {
+        for rel in ["css/site.css", "js/a.b.js", "print.css"] {
+            let name = fingerprint(rel, b"x");
+            assert_ne!(name, rel);
+            assert_eq!(unfingerprint(&name).as_deref(), Some(rel));
+        }
+    }
+
+    #[test]
+    fn unfingerprint_rejects_other_names() {
+        for name in [
+            "css/site.css",
+            "img/logo.0123abcd.png",
+            "css/site.0123abc.css",
+            "css/site.0123ABCD.css",
+            "0123abcd.css",
+            "index.html",
+        ] {
+            assert_eq!(unfingerprint(name), None, "{name}");
+        }
     }
 
     #[test]

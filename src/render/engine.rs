@@ -154,16 +154,6 @@ pub(super) fn join_base(base: &str, path: &str) -> String {
     format!("{base}{}", path.trim_start_matches('/'))
 }
 
-/// `css/site.css` → `css/site.3f9a1c2b.css`, for CSS and JS only.
-pub(crate) fn fingerprinted(rel: &str, bytes: &[u8]) -> String {
-    let (stem, ext) = match rel.rsplit_once('.') {
-        Some((s, e)) if matches!(e, "css" | "js") => (s, e),
-        _ => return rel.to_string(),
-    };
-    let hash = xxhash_rust::xxh3::xxh3_64(bytes);
-    format!("{stem}.{:08x}.{ext}", hash >> 32)
-}
-
 pub(super) fn template_error(origin: &str, e: &tera::Error) -> Diagnostic {
     let mut msg = e.to_string();
     let mut src = std::error::Error::source(e);
@@ -187,21 +177,6 @@ pub(super) fn template_error(origin: &str, e: &tera::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_css_and_js_are_fingerprinted() {
-        let a = fingerprinted("css/site.css", b"body{}");
-        assert!(
-            a.starts_with("css/site.")
-                && a.ends_with(".css")
-                && a.len() == "css/site.12345678.css".len()
-        );
-        assert_eq!(fingerprinted("img/logo.png", b"x"), "img/logo.png");
-        assert_ne!(
-            fingerprinted("js/a.js", b"1"),
-            fingerprinted("js/a.js", b"2")
-        );
-    }
 
     #[test]
     fn the_base_path_goes_before_site_urls_only() {

@@ -25,7 +25,6 @@ use crate::diagnostic::Diagnostic;
 use crate::output::Sink;
 use crate::site::{PageId, Site};
 pub use engine::Engine;
-pub(crate) use engine::fingerprinted;
 use indexes::Indexes;
 pub use jobs::{Job, affected_jobs, jobs, month_url, months, url_to_path};
 pub use theme::Theme;

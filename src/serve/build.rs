@@ -21,6 +21,7 @@ use serde_json::{Map, Value};
 use super::watch::Change;
 use super::{Shared, Snapshot, clock, ms, pick, say};
 use crate::diagnostic::{Diagnostic, Lang, Text};
+use crate::publish::assets::unfingerprint;
 use crate::search::delta::IndexBase;
 use crate::search::{IndexOptions, SearchDoc, is_index_file};
 use crate::{Built, Options, Output};
@@ -528,15 +529,6 @@ fn only_styles(root: &std::path::Path, changed: &[PathBuf]) -> bool {
 /// How many builds a retired stylesheet or script is kept for.
 const KEEP_RETIRED: u64 = 20;
 
-/// `css/site` of `css/site.0123abcd.css` (CSS and JS carry a content fingerprint).
-fn fingerprint_stem(key: &str) -> Option<&str> {
-    let rest = key
-        .strip_suffix(".css")
-        .or_else(|| key.strip_suffix(".js"))?;
-    let (stem, hash) = rest.rsplit_once('.')?;
-    (hash.len() == 8 && hash.bytes().all(|b| b.is_ascii_hexdigit())).then_some(stem)
-}
-
 /// Fingerprinted files kept after their build: URL path → (build number, bytes).
 type Retired = BTreeMap<String, (u64, Vec<u8>)>;
 
@@ -552,7 +544,7 @@ fn retire(prev: &Snapshot, built: &Built, number: u64) -> Arc<Retired> {
             .files
             .keys()
             .map(|k| &**k)
-            .filter(|k| fingerprint_stem(k).is_some() && !new.contains(k))
+            .filter(|k| unfingerprint(k).is_some() && !new.contains(k))
             .collect()
     });
     let expired = |k: &String, n: u64| number.saturating_sub(n) > KEEP_RETIRED || new.contains(k);
@@ -577,11 +569,6 @@ fn retire(prev: &Snapshot, built: &Built, number: u64) -> Arc<Retired> {
 
 /// Stylesheets renamed by their fingerprint between two builds: old URL path → new.
 fn css_swap(old: &Output, new: &Output, base: &str) -> Value {
-    fn stem(key: &str) -> Option<&str> {
-        key.ends_with(".css")
-            .then(|| fingerprint_stem(key))
-            .flatten()
-    }
     let added: Vec<&std::sync::Arc<str>> = new
         .files
         .keys()
@@ -593,8 +580,13 @@ fn css_swap(old: &Output, new: &Output, base: &str) -> Value {
         .keys()
         .filter(|k| k.ends_with(".css") && !new.contains(k))
     {
-        let Some(s) = stem(gone) else { continue };
-        if let Some(to) = added.iter().find(|a| stem(a) == Some(s)) {
+        let Some(source) = unfingerprint(gone) else {
+            continue;
+        };
+        if let Some(to) = added
+            .iter()
+            .find(|a| unfingerprint(a).as_ref() == Some(&source))
+        {
             map.insert(
                 format!("{base}{gone}"),
                 Value::String(format!("{base}{to}")),
