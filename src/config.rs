@@ -87,7 +87,7 @@ impl Config {
     pub fn parse(path: &Path, bytes: &[u8]) -> Result<Config, Vec<Diagnostic>> {
         let text = frontmatter::decode(path, bytes).map_err(|d| vec![d])?;
         let mut fm = FrontMatter::parse(path, &text, 1).map_err(|d| vec![d])?;
-        fm.check_keys(KEYS, "site.yaml ", "site.yaml");
+        fm.check_keys(KEYS, &Text::new("site.yaml ", "site.yaml"));
         let mut c = Config::default();
         if let Some(t) = fm.required_string("title", "随州市干部能力提升学习平台") {
             c.title = t;

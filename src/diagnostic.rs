@@ -17,7 +17,8 @@ pub enum Lang {
     En,
 }
 
-/// A message in both languages; the printer picks one.
+/// Text for the user in both languages, the printer picks one: every diagnostic,
+/// hint and message of the command line and the dev server is carried in this type.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Text {
     pub zh: String,
@@ -39,6 +40,14 @@ impl Text {
         }
     }
 
+    /// The text in one language, owned.
+    pub fn into_lang(self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => self.zh,
+            Lang::En => self.en,
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.zh.is_empty() && self.en.is_empty()
     }
@@ -50,8 +59,6 @@ pub enum Severity {
     Warning,
 }
 
-/// One problem found in the site's files. `line` and `column` are 1-based; 0 means
-/// "the whole file".
 /// One problem found in the site's files. `line` and `column` are 1-based; 0 means
 /// "the whole file".
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,20 +147,16 @@ impl Diagnostic {
     }
 }
 
-fn severity_label(severity: Severity, lang: Lang) -> &'static str {
-    match (severity, lang) {
-        (Severity::Error, Lang::Zh) => "错误",
-        (Severity::Error, Lang::En) => "error",
-        (Severity::Warning, Lang::Zh) => "警告",
-        (Severity::Warning, Lang::En) => "warning",
+fn severity_label(severity: Severity, lang: Lang) -> String {
+    match severity {
+        Severity::Error => Text::new("错误", "error"),
+        Severity::Warning => Text::new("警告", "warning"),
     }
+    .into_lang(lang)
 }
 
-fn hint_label(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => "修改方法",
-        Lang::En => "how to fix",
-    }
+fn hint_label(lang: Lang) -> String {
+    Text::new("修改方法", "how to fix").into_lang(lang)
 }
 
 pub struct DisplayDiagnostic<'a> {
@@ -436,14 +439,15 @@ pub fn to_json(diags: &[Diagnostic], lang: Lang, root: Option<&Path>) -> serde_j
 pub fn counts(diags: &[Diagnostic], lang: Lang) -> String {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
-    match lang {
-        Lang::Zh => format!("{errors} 个错误，{warnings} 个警告"),
-        Lang::En => format!(
+    Text::new(
+        format!("{errors} 个错误，{warnings} 个警告"),
+        format!(
             "{errors} error{}, {warnings} warning{}",
             if errors == 1 { "" } else { "s" },
             if warnings == 1 { "" } else { "s" }
         ),
-    }
+    )
+    .into_lang(lang)
 }
 
 /// Sorts diagnostics the way editors read them: errors first, then by file and position.

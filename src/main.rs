@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use jiangtang::content::Kind;
+use jiangtang::diagnostic::Text;
 use jiangtang::{Diagnostic, Lang, Options};
 
 /// The allocator of the binary (see Cargo.toml).
@@ -212,18 +213,19 @@ fn main() -> ExitCode {
         Command::Init { dir } => match jiangtang::init::create(&dir) {
             Ok(()) => {
                 // Two commands on two lines: Windows PowerShell 5 has no `&&`.
-                let msg = match lang {
-                    Lang::Zh => format!(
+                let msg = Text::new(
+                    format!(
                         "已在 {} 创建新站点。预览：\n  cd {}\n  jiangtang serve",
                         dir.display(),
                         dir.display()
                     ),
-                    Lang::En => format!(
+                    format!(
                         "created a new site in {}. Preview:\n  cd {}\n  jiangtang serve",
                         dir.display(),
                         dir.display()
                     ),
-                };
+                )
+                .into_lang(lang);
                 println!("{msg}");
                 ExitCode::SUCCESS
             }
@@ -269,7 +271,7 @@ fn build(
         Some((raw, None)) => {
             eprintln!(
                 "--now: {raw}: {}",
-                pick(lang, "无法识别的日期时间", "not a date and time")
+                Text::new("无法识别的日期时间", "not a date and time").get(lang)
             );
             return ExitCode::from(2);
         }
@@ -299,16 +301,17 @@ fn build(
             let errors = diags.iter().filter(|d| d.is_error()).count();
             eprintln!(
                 "{}",
-                match lang {
-                    Lang::Zh => format!(
+                Text::new(
+                    format!(
                         "生成失败：{errors} 个错误。{} 保持不变。",
                         out_dir.display()
                     ),
-                    Lang::En => format!(
+                    format!(
                         "build failed: {errors} error(s). {} was left unchanged.",
                         out_dir.display()
-                    ),
-                }
+                    )
+                )
+                .get(lang)
             );
             ExitCode::from(1)
         }
@@ -321,8 +324,7 @@ fn build(
             let count = |k: Kind| built.kinds.iter().filter(|&&p| p == k).count();
             let html = built.html;
             let secs = started.elapsed().as_secs_f64();
-            let line = match lang {
-                Lang::Zh => format!(
+            let line = Text::new(format!(
                     "已生成 {html} 个页面（课程 {}，课时 {}，讲座 {}，案例 {}，其他页面 {}），{} 个警告，用时 {secs:.2} 秒 → {}",
                     count(Kind::Course),
                     count(Kind::Lesson),
@@ -331,8 +333,7 @@ fn build(
                     count(Kind::Page),
                     built.warnings.len(),
                     out_dir.display()
-                ),
-                Lang::En => format!(
+                ), format!(
                     "built {html} pages ({} courses, {} lessons, {} lectures, {} cases, {} other pages), {} warning(s) in {secs:.2} s → {}",
                     count(Kind::Course),
                     count(Kind::Lesson),
@@ -341,8 +342,7 @@ fn build(
                     count(Kind::Page),
                     built.warnings.len(),
                     out_dir.display()
-                ),
-            };
+                )).into_lang(lang);
             println!("{line}");
             ExitCode::SUCCESS
         }
@@ -364,20 +364,13 @@ fn progress_line(done: Arc<AtomicBool>, lang: Lang) -> Option<std::thread::JoinH
             std::thread::sleep(Duration::from_millis(20));
         }
         let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_message(pick(lang, "正在生成站点……", "building the site…"));
+        bar.set_message(Text::new("正在生成站点……", "building the site…").into_lang(lang));
         bar.enable_steady_tick(Duration::from_millis(100));
         while !done.load(Ordering::SeqCst) {
             std::thread::sleep(Duration::from_millis(20));
         }
         bar.finish_and_clear();
     }))
-}
-
-fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
 }
 
 fn print_diags(diags: &[Diagnostic], lang: Lang) {
@@ -405,7 +398,7 @@ fn check(lang: Lang, root: PathBuf, format: Format, drafts: bool, now: Option<St
         Some((raw, None)) => {
             eprintln!(
                 "--now: {raw}: {}",
-                pick(lang, "无法识别的日期时间", "not a date and time")
+                Text::new("无法识别的日期时间", "not a date and time").get(lang)
             );
             return ExitCode::from(2);
         }
@@ -432,18 +425,20 @@ fn check(lang: Lang, root: PathBuf, format: Format, drafts: bool, now: Option<St
             if errors > 0 {
                 eprintln!(
                     "{}",
-                    match lang {
-                        Lang::Zh => format!("检查未通过：{counts}。"),
-                        Lang::En => format!("check failed: {counts}."),
-                    }
+                    Text::new(
+                        format!("检查未通过：{counts}。"),
+                        format!("check failed: {counts}.")
+                    )
+                    .get(lang)
                 );
             } else {
                 println!(
                     "{}",
-                    match lang {
-                        Lang::Zh => format!("检查通过：{pages} 个页面，{counts}。"),
-                        Lang::En => format!("check passed: {pages} pages, {counts}."),
-                    }
+                    Text::new(
+                        format!("检查通过：{pages} 个页面，{counts}。"),
+                        format!("check passed: {pages} pages, {counts}.")
+                    )
+                    .get(lang)
                 );
             }
         }
@@ -479,17 +474,16 @@ fn new_file(
     match jiangtang::scaffold::create(&root, kind, path, title.as_deref(), &config, today) {
         Ok(created) => {
             let shown = jiangtang::platform::slashed(&created.path);
-            let (zh, en) = (kind.names().0, kind.key());
+            let name = kind.names();
             println!(
                 "{}",
-                match lang {
-                    Lang::Zh => format!(
-                        "已创建{zh}：{shown}\n  打开它，把示例内容改成实际内容；预览：jiangtang serve；检查：jiangtang check"
-                    ),
-                    Lang::En => format!(
-                        "created a {en}: {shown}\n  open it and replace the examples; preview: jiangtang serve; check: jiangtang check"
-                    ),
-                }
+                Text::new(format!(
+                        "已创建{}：{shown}\n  打开它，把示例内容改成实际内容；预览：jiangtang serve；检查：jiangtang check",
+                        name.zh
+                    ), format!(
+                        "created a {}: {shown}\n  open it and replace the examples; preview: jiangtang serve; check: jiangtang check",
+                        kind.key()
+                    )).get(lang)
             );
             ExitCode::SUCCESS
         }

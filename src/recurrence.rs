@@ -50,6 +50,8 @@ use jiff::civil::{Date, DateTime, Weekday};
 use jiff::tz::TimeZone;
 use serde_yaml_ng::Value;
 
+use crate::diagnostic::Text;
+
 /// The most occurrences a series may have (ten years of weekly lectures).
 pub const MAX_OCCURRENCES: usize = 520;
 
@@ -114,27 +116,23 @@ pub struct RepeatError {
     /// The sub-key of `repeat` that is wrong (so the caller can point at its
     /// line), or `None` when the problem is with `repeat` as a whole.
     pub key: Option<String>,
-    pub zh: String,
-    pub en: String,
-    pub hint_zh: String,
-    pub hint_en: String,
+    pub message: Text,
+    pub hint: Text,
 }
 
 impl RepeatError {
-    fn new(key: Option<&str>, zh: String, en: String, hint_zh: String, hint_en: String) -> Self {
+    fn new(key: Option<&str>, message: Text, hint: Text) -> Self {
         RepeatError {
             key: key.map(str::to_string),
-            zh,
-            en,
-            hint_zh,
-            hint_en,
+            message,
+            hint,
         }
     }
 }
 
 impl fmt::Display for RepeatError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}（{}）", self.zh, self.hint_zh)
+        write!(f, "{}（{}）", self.message.zh, self.hint.zh)
     }
 }
 
@@ -147,11 +145,15 @@ pub fn parse_repeat(value: &Value, start: DateTime) -> Result<Recurrence, Repeat
         other => {
             return Err(RepeatError::new(
                 None,
-                format!("repeat 应是一组键值，而不是 {}", show(other)),
-                format!("repeat must be a mapping of keys, not {}", show_en(other)),
-                "例如 repeat: {every: week, count: 10} 或 repeat: {every: month, until: \"2027-01-28\"}".into(),
-                "for example repeat: {every: week, count: 10} or repeat: {every: month, until: \"2027-01-28\"}".into(),
-            ))
+                Text::new(
+                    format!("repeat 应是一组键值，而不是 {}", show(other).zh),
+                    format!("repeat must be a mapping of keys, not {}", show(other).en),
+                ),
+                Text::new(
+                    "例如 repeat: {every: week, count: 10} 或 repeat: {every: month, until: \"2027-01-28\"}",
+                    "for example repeat: {every: week, count: 10} or repeat: {every: month, until: \"2027-01-28\"}",
+                ),
+            ));
         }
     };
 
@@ -171,10 +173,14 @@ pub fn parse_repeat(value: &Value, start: DateTime) -> Result<Recurrence, Repeat
             other => {
                 return Err(RepeatError::new(
                     None,
-                    format!("repeat 中的键 {} 不是文字", show(other)),
-                    format!("key {} in repeat is not a name", show_en(other)),
-                    format!("可用的键：{}", KEYS.join("、")),
-                    format!("valid keys: {}", KEYS.join(", ")),
+                    Text::new(
+                        format!("repeat 中的键 {} 不是文字", show(other).zh),
+                        format!("key {} in repeat is not a name", show(other).en),
+                    ),
+                    Text::new(
+                        format!("可用的键：{}", KEYS.join("、")),
+                        format!("valid keys: {}", KEYS.join(", ")),
+                    ),
                 ));
             }
         };
@@ -197,10 +203,14 @@ pub fn parse_repeat(value: &Value, start: DateTime) -> Result<Recurrence, Repeat
         if matches!(v, Value::Null) && key != "except" {
             return Err(RepeatError::new(
                 Some(key),
-                format!("repeat 的 {key} 没有填写值"),
-                format!("repeat key {key} has no value"),
-                format!("给 {key} 填上值，或删除这一项"),
-                format!("give {key} a value or remove it"),
+                Text::new(
+                    format!("repeat 的 {key} 没有填写值"),
+                    format!("repeat key {key} has no value"),
+                ),
+                Text::new(
+                    format!("给 {key} 填上值，或删除这一项"),
+                    format!("give {key} a value or remove it"),
+                ),
             ));
         }
         *slot = Some(v);
@@ -211,10 +221,14 @@ pub fn parse_repeat(value: &Value, start: DateTime) -> Result<Recurrence, Repeat
         None => {
             return Err(RepeatError::new(
                 None,
-                "repeat 缺少 every（重复周期）".into(),
-                "repeat is missing `every` (how often it repeats)".into(),
-                "加上 every: week（每周）或 every: month（每月）".into(),
-                "add every: week or every: month".into(),
+                Text::new(
+                    "repeat 缺少 every（重复周期）",
+                    "repeat is missing `every` (how often it repeats)",
+                ),
+                Text::new(
+                    "加上 every: week（每周）或 every: month（每月）",
+                    "add every: week or every: month",
+                ),
             ));
         }
         Some(v) => parse_every(v)?,
@@ -228,10 +242,14 @@ pub fn parse_repeat(value: &Value, start: DateTime) -> Result<Recurrence, Repeat
             _ => {
                 return Err(RepeatError::new(
                     Some("interval"),
-                    format!("interval 应是不小于 1 的整数，而不是 {}", show(v)),
-                    format!("interval must be a whole number ≥ 1, not {}", show_en(v)),
-                    "例如 interval: 2 表示隔一周（或隔一个月）一次".into(),
-                    "e.g. interval: 2 means every other week (or month)".into(),
+                    Text::new(
+                        format!("interval 应是不小于 1 的整数，而不是 {}", show(v).zh),
+                        format!("interval must be a whole number ≥ 1, not {}", show(v).en),
+                    ),
+                    Text::new(
+                        "例如 interval: 2 表示隔一周（或隔一个月）一次",
+                        "e.g. interval: 2 means every other week (or month)",
+                    ),
                 ));
             }
         },
@@ -243,11 +261,14 @@ pub fn parse_repeat(value: &Value, start: DateTime) -> Result<Recurrence, Repeat
         Some(v) => Some(parse_weekday(v).ok_or_else(|| {
             RepeatError::new(
                 Some("weekday"),
-                format!("无法识别的星期：{}", show(v)),
-                format!("unknown weekday: {}", show_en(v)),
-                "写作 周一…周日、星期一…星期日、mon…sun，或 1–7（1 为周一）".into(),
-                "write 周一…周日, 星期一…星期日, mon…sun, monday…sunday, or 1–7 (1 = Monday)"
-                    .into(),
+                Text::new(
+                    format!("无法识别的星期：{}", show(v).zh),
+                    format!("unknown weekday: {}", show(v).en),
+                ),
+                Text::new(
+                    "写作 周一…周日、星期一…星期日、mon…sun，或 1–7（1 为周一）",
+                    "write 周一…周日, 星期一…星期日, mon…sun, monday…sunday, or 1–7 (1 = Monday)",
+                ),
             )
         })?),
     };
@@ -257,10 +278,14 @@ pub fn parse_repeat(value: &Value, start: DateTime) -> Result<Recurrence, Repeat
             if frequency == Frequency::Weekly {
                 return Err(RepeatError::new(
                     Some("week_of_month"),
-                    "week_of_month 只能用于每月重复（every: month）".into(),
-                    "week_of_month only applies to monthly series (every: month)".into(),
-                    "改成 every: month，或删除 week_of_month".into(),
-                    "use every: month, or remove week_of_month".into(),
+                    Text::new(
+                        "week_of_month 只能用于每月重复（every: month）",
+                        "week_of_month only applies to monthly series (every: month)",
+                    ),
+                    Text::new(
+                        "改成 every: month，或删除 week_of_month",
+                        "use every: month, or remove week_of_month",
+                    ),
                 ));
             }
             match as_int(v) {
@@ -268,11 +293,15 @@ pub fn parse_repeat(value: &Value, start: DateTime) -> Result<Recurrence, Repeat
                 _ => {
                     return Err(RepeatError::new(
                         Some("week_of_month"),
-                        format!("week_of_month 应是 1–4 或 -1，而不是 {}", show(v)),
-                        format!("week_of_month must be 1–4 or -1, not {}", show_en(v)),
-                        "1–4 表示当月第几个该星期，-1 表示最后一个（不是每个月都有第 5 个）".into(),
-                        "1–4 is the n-th such weekday of the month, -1 the last one (not every month has a 5th)".into(),
-                    ))
+                        Text::new(
+                            format!("week_of_month 应是 1–4 或 -1，而不是 {}", show(v).zh),
+                            format!("week_of_month must be 1–4 or -1, not {}", show(v).en),
+                        ),
+                        Text::new(
+                            "1–4 表示当月第几个该星期，-1 表示最后一个（不是每个月都有第 5 个）",
+                            "1–4 is the n-th such weekday of the month, -1 the last one (not every month has a 5th)",
+                        ),
+                    ));
                 }
             }
         }
@@ -284,20 +313,28 @@ pub fn parse_repeat(value: &Value, start: DateTime) -> Result<Recurrence, Repeat
         (Frequency::Monthly, Some(_), None) => {
             return Err(RepeatError::new(
                 Some("week_of_month"),
-                "有 week_of_month 却没有 weekday：不知道是第几周的星期几".into(),
-                "week_of_month is given without weekday: which day of that week?".into(),
-                "加上 weekday，例如 weekday: 周四".into(),
-                "add weekday, e.g. weekday: thursday".into(),
-            ))
+                Text::new(
+                    "有 week_of_month 却没有 weekday：不知道是第几周的星期几",
+                    "week_of_month is given without weekday: which day of that week?",
+                ),
+                Text::new(
+                    "加上 weekday，例如 weekday: 周四",
+                    "add weekday, e.g. weekday: thursday",
+                ),
+            ));
         }
         (Frequency::Monthly, None, Some(_)) => {
             return Err(RepeatError::new(
                 Some("weekday"),
-                "每月重复时 weekday 需要配合 week_of_month：不知道是每月第几个".into(),
-                "for a monthly series weekday needs week_of_month: which one in the month?".into(),
-                "加上 week_of_month（1–4，-1 为最后一个），或删除 weekday 以按开始日期的日子每月重复".into(),
-                "add week_of_month (1–4, -1 for the last), or remove weekday to repeat on start's day of the month".into(),
-            ))
+                Text::new(
+                    "每月重复时 weekday 需要配合 week_of_month：不知道是每月第几个",
+                    "for a monthly series weekday needs week_of_month: which one in the month?",
+                ),
+                Text::new(
+                    "加上 week_of_month（1–4，-1 为最后一个），或删除 weekday 以按开始日期的日子每月重复",
+                    "add week_of_month (1–4, -1 for the last), or remove weekday to repeat on start's day of the month",
+                ),
+            ));
         }
         (Frequency::Monthly, None, None) => DayRule::MonthDay(start.day()),
     };
@@ -307,30 +344,42 @@ pub fn parse_repeat(value: &Value, start: DateTime) -> Result<Recurrence, Repeat
         (Some(_), Some(_)) => {
             return Err(RepeatError::new(
                 Some(last_end_key),
-                "until 和 count 只能写一个".into(),
-                "give either until or count, not both".into(),
-                "按结束日期写 until，按次数写 count，删除另一个".into(),
-                "keep until (end date) or count (number of times) and remove the other".into(),
-            ))
+                Text::new(
+                    "until 和 count 只能写一个",
+                    "give either until or count, not both",
+                ),
+                Text::new(
+                    "按结束日期写 until，按次数写 count，删除另一个",
+                    "keep until (end date) or count (number of times) and remove the other",
+                ),
+            ));
         }
         (None, None) => {
             return Err(RepeatError::new(
                 None,
-                "repeat 需要 until（截止日期）或 count（次数），不能无限重复".into(),
-                "repeat needs until (end date) or count (number of times); a series cannot repeat forever".into(),
-                "例如 until: \"2027-01-28\" 或 count: 8".into(),
-                "e.g. until: \"2027-01-28\" or count: 8".into(),
-            ))
+                Text::new(
+                    "repeat 需要 until（截止日期）或 count（次数），不能无限重复",
+                    "repeat needs until (end date) or count (number of times); a series cannot repeat forever",
+                ),
+                Text::new(
+                    "例如 until: \"2027-01-28\" 或 count: 8",
+                    "e.g. until: \"2027-01-28\" or count: 8",
+                ),
+            ));
         }
         (Some(v), None) => {
             let d = parse_date_value(v).ok_or_else(|| bad_date("until", v))?;
             if d < start.date() {
                 return Err(RepeatError::new(
                     Some("until"),
-                    format!("until（{}）早于开始日期 {}", d, start.date()),
-                    format!("until ({}) is before the start date {}", d, start.date()),
-                    "until 是最后一次可能的日期（含当天），应不早于 start".into(),
-                    "until is the last possible date (inclusive) and must not be before start".into(),
+                    Text::new(
+                        format!("until（{}）早于开始日期 {}", d, start.date()),
+                        format!("until ({}) is before the start date {}", d, start.date()),
+                    ),
+                    Text::new(
+                        "until 是最后一次可能的日期（含当天），应不早于 start",
+                        "until is the last possible date (inclusive) and must not be before start",
+                    ),
                 ));
             }
             RepeatEnd::Until(d)
@@ -340,20 +389,28 @@ pub fn parse_repeat(value: &Value, start: DateTime) -> Result<Recurrence, Repeat
             Some(n) if n >= 1 => {
                 return Err(RepeatError::new(
                     Some("count"),
-                    format!("count 为 {n}，超过上限 {MAX_OCCURRENCES} 次"),
-                    format!("count is {n}, more than the limit of {MAX_OCCURRENCES}"),
-                    "把长期系列拆成几段，或缩短".into(),
-                    "split a long series into several, or shorten it".into(),
-                ))
+                    Text::new(
+                        format!("count 为 {n}，超过上限 {MAX_OCCURRENCES} 次"),
+                        format!("count is {n}, more than the limit of {MAX_OCCURRENCES}"),
+                    ),
+                    Text::new(
+                        "把长期系列拆成几段，或缩短",
+                        "split a long series into several, or shorten it",
+                    ),
+                ));
             }
             _ => {
                 return Err(RepeatError::new(
                     Some("count"),
-                    format!("count 应是不小于 1 的整数，而不是 {}", show(v)),
-                    format!("count must be a whole number ≥ 1, not {}", show_en(v)),
-                    "例如 count: 8 表示共 8 次".into(),
-                    "e.g. count: 8 means eight times".into(),
-                ))
+                    Text::new(
+                        format!("count 应是不小于 1 的整数，而不是 {}", show(v).zh),
+                        format!("count must be a whole number ≥ 1, not {}", show(v).en),
+                    ),
+                    Text::new(
+                        "例如 count: 8 表示共 8 次",
+                        "e.g. count: 8 means eight times",
+                    ),
+                ));
             }
         },
     };
@@ -372,10 +429,14 @@ pub fn parse_repeat(value: &Value, start: DateTime) -> Result<Recurrence, Repeat
     if raw.len() > MAX_OCCURRENCES {
         return Err(RepeatError::new(
             Some("until"),
-            format!("这个系列超过 {MAX_OCCURRENCES} 次"),
-            format!("this series has more than {MAX_OCCURRENCES} occurrences"),
-            "把 until 提前，或拆成几个系列".into(),
-            "move until earlier, or split it into several series".into(),
+            Text::new(
+                format!("这个系列超过 {MAX_OCCURRENCES} 次"),
+                format!("this series has more than {MAX_OCCURRENCES} occurrences"),
+            ),
+            Text::new(
+                "把 until 提前，或拆成几个系列",
+                "move until earlier, or split it into several series",
+            ),
         ));
     }
     if raw.is_empty() {
@@ -385,13 +446,17 @@ pub fn parse_repeat(value: &Value, start: DateTime) -> Result<Recurrence, Repeat
         };
         return Err(RepeatError::new(
             key,
-            format!("从 {} 到 until 之间没有符合规则的日期", start.date()),
-            format!(
-                "no date between {} and until matches the rule",
-                start.date()
+            Text::new(
+                format!("从 {} 到 until 之间没有符合规则的日期", start.date()),
+                format!(
+                    "no date between {} and until matches the rule",
+                    start.date()
+                ),
             ),
-            "把 until 推后，或检查 week_of_month / weekday".into(),
-            "move until later, or check week_of_month / weekday".into(),
+            Text::new(
+                "把 until 推后，或检查 week_of_month / weekday",
+                "move until later, or check week_of_month / weekday",
+            ),
         ));
     }
 
@@ -416,10 +481,14 @@ pub fn parse_repeat(value: &Value, start: DateTime) -> Result<Recurrence, Repeat
                 let near_en = near.replace(" 和 ", " and ");
                 return Err(RepeatError::new(
                     Some("except"),
-                    format!("except 中的 {d} 不是这个系列的日期"),
-                    format!("except date {d} is not a date of this series"),
-                    format!("最接近的日期是 {near}；请改成其中之一，或删除它"),
-                    format!("the nearest dates are {near_en}; use one of them or remove it"),
+                    Text::new(
+                        format!("except 中的 {d} 不是这个系列的日期"),
+                        format!("except date {d} is not a date of this series"),
+                    ),
+                    Text::new(
+                        format!("最接近的日期是 {near}；请改成其中之一，或删除它"),
+                        format!("the nearest dates are {near_en}; use one of them or remove it"),
+                    ),
                 ));
             }
             dates.push(d);
@@ -429,10 +498,14 @@ pub fn parse_repeat(value: &Value, start: DateTime) -> Result<Recurrence, Repeat
         if dates.len() >= raw.len() {
             return Err(RepeatError::new(
                 Some("except"),
-                "except 排除了这个系列的全部日期".into(),
-                "except removes every date of this series".into(),
-                "至少留下一次，或把讲座改为 status: cancelled".into(),
-                "leave at least one, or mark the lecture status: cancelled".into(),
+                Text::new(
+                    "except 排除了这个系列的全部日期",
+                    "except removes every date of this series",
+                ),
+                Text::new(
+                    "至少留下一次，或把讲座改为 status: cancelled",
+                    "leave at least one, or mark the lecture status: cancelled",
+                ),
             ));
         }
         rec.except = dates;
@@ -638,19 +711,31 @@ fn parse_every(v: &Value) -> Result<Frequency, RepeatError> {
         text.as_str(),
         "day" | "daily" | "每天" | "每日" | "year" | "yearly" | "annually" | "每年"
     );
-    let (sugg_zh, sugg_en) = match suggest(&text, &["week", "month", "weekly", "monthly"]) {
-        Some(s) if !unsupported => (format!("是不是想写 {s}？"), format!("did you mean {s}? ")),
-        _ => (String::new(), String::new()),
+    let guess = match suggest(&text, &["week", "month", "weekly", "monthly"]) {
+        Some(s) if !unsupported => {
+            Text::new(format!("是不是想写 {s}？"), format!("did you mean {s}? "))
+        }
+        _ => Text::default(),
     };
     Err(RepeatError::new(
         Some("every"),
-        format!(
-            "every 只能是 week（每周）或 month（每月），而不是 {}",
-            show(v)
+        Text::new(
+            format!(
+                "every 只能是 week（每周）或 month（每月），而不是 {}",
+                show(v).zh
+            ),
+            format!("every must be week or month, not {}", show(v).en),
         ),
-        format!("every must be week or month, not {}", show_en(v)),
-        format!("{sugg_zh}写 every: week 或 every: month（也可写 每周 / 每月）"),
-        format!("{sugg_en}write every: week or every: month (每周 / 每月 also work)"),
+        Text::new(
+            format!(
+                "{}写 every: week 或 every: month（也可写 每周 / 每月）",
+                guess.zh
+            ),
+            format!(
+                "{}write every: week or every: month (每周 / 每月 also work)",
+                guess.en
+            ),
+        ),
     ))
 }
 
@@ -717,10 +802,14 @@ fn parse_date(s: &str) -> Option<Date> {
 fn bad_date(key: &str, v: &Value) -> RepeatError {
     RepeatError::new(
         Some(key),
-        format!("{key} 中的日期 {} 无效", show(v)),
-        format!("invalid date {} in {key}", show_en(v)),
-        "日期写作 \"2027-01-28\"（年-月-日，且须是真实存在的日期）".into(),
-        "write dates as \"2027-01-28\" (year-month-day, and a real date)".into(),
+        Text::new(
+            format!("{key} 中的日期 {} 无效", show(v).zh),
+            format!("invalid date {} in {key}", show(v).en),
+        ),
+        Text::new(
+            "日期写作 \"2027-01-28\"（年-月-日，且须是真实存在的日期）",
+            "write dates as \"2027-01-28\" (year-month-day, and a real date)",
+        ),
     )
 }
 
@@ -737,16 +826,19 @@ fn unknown_key(key: &str) -> RepeatError {
         _ => None,
     };
     let guess = alias.map(str::to_string).or_else(|| suggest(key, KEYS));
-    let (zh, en) = match &guess {
-        Some(g) => (format!("是不是想写 {g}？"), format!("did you mean {g}? ")),
-        None => (String::new(), String::new()),
-    };
+    let guess = guess.map_or_else(Text::default, |g| {
+        Text::new(format!("是不是想写 {g}？"), format!("did you mean {g}? "))
+    });
     RepeatError::new(
         Some(key),
-        format!("repeat 中有未知的键 {key}"),
-        format!("unknown key {key} in repeat"),
-        format!("{zh}可用的键：{}", KEYS.join("、")),
-        format!("{en}valid keys: {}", KEYS.join(", ")),
+        Text::new(
+            format!("repeat 中有未知的键 {key}"),
+            format!("unknown key {key} in repeat"),
+        ),
+        Text::new(
+            format!("{}可用的键：{}", guess.zh, KEYS.join("、")),
+            format!("{}valid keys: {}", guess.en, KEYS.join(", ")),
+        ),
     )
 }
 
@@ -780,27 +872,19 @@ fn levenshtein(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-fn show(v: &Value) -> String {
+/// What a YAML value is, for "not …" messages.
+fn show(v: &Value) -> Text {
     match v {
-        Value::Null => "空值".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => format!("“{s}”"),
-        Value::Sequence(_) => "一个列表".into(),
-        Value::Mapping(_) => "一组键值".into(),
-        Value::Tagged(t) => format!("带标签的值 {}", t.tag),
-    }
-}
-
-fn show_en(v: &Value) -> String {
-    match v {
-        Value::Null => "an empty value".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => format!("\"{s}\""),
-        Value::Sequence(_) => "a list".into(),
-        Value::Mapping(_) => "a mapping".into(),
-        Value::Tagged(t) => format!("a tagged value {}", t.tag),
+        Value::Null => Text::new("空值", "an empty value"),
+        Value::Bool(b) => Text::new(b.to_string(), b.to_string()),
+        Value::Number(n) => Text::new(n.to_string(), n.to_string()),
+        Value::String(s) => Text::new(format!("“{s}”"), format!("\"{s}\"")),
+        Value::Sequence(_) => Text::new("一个列表", "a list"),
+        Value::Mapping(_) => Text::new("一组键值", "a mapping"),
+        Value::Tagged(t) => Text::new(
+            format!("带标签的值 {}", t.tag),
+            format!("a tagged value {}", t.tag),
+        ),
     }
 }
 
@@ -1016,32 +1100,32 @@ mod tests {
     fn error_repeat_not_a_mapping() {
         let e = err("every week", thu());
         assert_eq!(e.key, None);
-        assert!(e.zh.contains("键值"), "{}", e.zh);
+        assert!(e.message.zh.contains("键值"), "{}", e.message.zh);
     }
 
     #[test]
     fn error_unknown_key_suggests_closest() {
         let e = err("{every: week, count: 3, untill: 2027-01-01}", thu());
         assert_eq!(e.key.as_deref(), Some("untill"));
-        assert!(e.hint_zh.contains("是不是想写 until"), "{}", e.hint_zh);
-        assert!(e.hint_en.contains("did you mean until"), "{}", e.hint_en);
+        assert!(e.hint.zh.contains("是不是想写 until"), "{}", e.hint.zh);
+        assert!(e.hint.en.contains("did you mean until"), "{}", e.hint.en);
         let e = err("{every: week, count: 3, exceptions: []}", thu());
-        assert!(e.hint_en.contains("did you mean except"), "{}", e.hint_en);
+        assert!(e.hint.en.contains("did you mean except"), "{}", e.hint.en);
         let e = err("{every: week, count: 3, zzzzzzzz: 1}", thu());
-        assert!(!e.hint_en.contains("did you mean"), "{}", e.hint_en);
+        assert!(!e.hint.en.contains("did you mean"), "{}", e.hint.en);
     }
 
     #[test]
     fn error_missing_or_bad_every() {
         let e = err("{count: 3}", thu());
         assert_eq!(e.key, None);
-        assert!(e.zh.contains("every"));
+        assert!(e.message.zh.contains("every"));
         let e = err("{every: weak, count: 3}", thu());
         assert_eq!(e.key.as_deref(), Some("every"));
-        assert!(e.hint_en.contains("did you mean week"), "{}", e.hint_en);
+        assert!(e.hint.en.contains("did you mean week"), "{}", e.hint.en);
         let e = err("{every: 每天, count: 3}", thu());
         assert_eq!(e.key.as_deref(), Some("every"));
-        assert!(!e.hint_zh.contains("是不是"));
+        assert!(!e.hint.zh.contains("是不是"));
     }
 
     #[test]
@@ -1050,28 +1134,28 @@ mod tests {
         assert_eq!(e.key.as_deref(), Some("count"));
         let e = err("{every: week, count: 3, until: 2027-01-01}", thu());
         assert_eq!(e.key.as_deref(), Some("until"));
-        assert!(e.zh.contains("只能写一个"));
+        assert!(e.message.zh.contains("只能写一个"));
     }
 
     #[test]
     fn error_neither_until_nor_count() {
         let e = err("{every: week}", thu());
         assert_eq!(e.key, None);
-        assert!(e.en.contains("cannot repeat forever"));
+        assert!(e.message.en.contains("cannot repeat forever"));
     }
 
     #[test]
     fn error_until_before_start() {
         let e = err("{every: week, until: 2026-11-30}", thu());
         assert_eq!(e.key.as_deref(), Some("until"));
-        assert!(e.zh.contains("早于"));
+        assert!(e.message.zh.contains("早于"));
     }
 
     #[test]
     fn error_until_is_not_a_date() {
         let e = err("{every: week, until: 2027-02-30}", thu());
         assert_eq!(e.key.as_deref(), Some("until"));
-        assert!(e.en.contains("invalid date"));
+        assert!(e.message.en.contains("invalid date"));
         let e = err("{every: week, until: 20270101}", thu());
         assert_eq!(e.key.as_deref(), Some("until"));
     }
@@ -1111,14 +1195,14 @@ mod tests {
     fn error_empty_value() {
         let e = err("{every: week, count: }", thu());
         assert_eq!(e.key.as_deref(), Some("count"));
-        assert!(e.zh.contains("没有填写值"));
+        assert!(e.message.zh.contains("没有填写值"));
     }
 
     #[test]
     fn error_bad_date_in_except() {
         let e = err(r#"{every: week, count: 3, except: ["2026-13-01"]}"#, thu());
         assert_eq!(e.key.as_deref(), Some("except"));
-        assert!(e.zh.contains("2026-13-01"));
+        assert!(e.message.zh.contains("2026-13-01"));
         let e = err("{every: week, count: 3, except: [20261210]}", thu());
         assert_eq!(e.key.as_deref(), Some("except"));
     }
@@ -1128,14 +1212,14 @@ mod tests {
         let e = err(r#"{every: week, count: 3, except: ["2026-12-11"]}"#, thu());
         assert_eq!(e.key.as_deref(), Some("except"));
         assert!(
-            e.hint_zh.contains("2026-12-10 和 2026-12-17"),
+            e.hint.zh.contains("2026-12-10 和 2026-12-17"),
             "{}",
-            e.hint_zh
+            e.hint.zh
         );
         assert!(
-            e.hint_en.contains("2026-12-10 and 2026-12-17"),
+            e.hint.en.contains("2026-12-10 and 2026-12-17"),
             "{}",
-            e.hint_en
+            e.hint.en
         );
     }
 
@@ -1175,14 +1259,14 @@ mod tests {
             thu(),
         );
         assert_eq!(e.key.as_deref(), Some("weekday"));
-        assert!(e.zh.contains("周八"));
+        assert!(e.message.zh.contains("周八"));
     }
 
     #[test]
     fn error_week_of_month_without_weekday() {
         let e = err("{every: month, week_of_month: 3, count: 2}", thu());
         assert_eq!(e.key.as_deref(), Some("week_of_month"));
-        assert!(e.en.contains("without weekday"));
+        assert!(e.message.en.contains("without weekday"));
     }
 
     #[test]

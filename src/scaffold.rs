@@ -83,8 +83,8 @@ fn exists(path: &Path) -> Diagnostic {
     ))
 }
 
-fn usage(zh: String, en: String, hint_zh: String, hint_en: String) -> Diagnostic {
-    Diagnostic::error("content", 0, 0, Text::new(zh, en)).with_hint(Text::new(hint_zh, hint_en))
+fn usage(message: Text, hint: Text) -> Diagnostic {
+    Diagnostic::error("content", 0, 0, message).with_hint(hint)
 }
 
 /// The file `create` would write, without writing it.
@@ -103,19 +103,28 @@ pub fn plan(
         || root.join("content").join(&rel).is_dir()
         || (kind == Kind::Course && !rel.ends_with(".md"))
         || Kind::listed_in(&rel).is_some();
-    let (zh_kind, en_kind) = (kind.names().0, kind.key());
+    // In English a kind is named by its key (`course`), as on the command line.
+    let kind_name = Text::new(kind.names().zh, kind.key());
     let need_title = || {
         usage(
-            format!("“{path}”是一个文件夹，需要用 --title 给出{zh_kind}的标题，文件名由标题生成"),
-            format!(
-                "`{path}` is a folder: give the {en_kind}'s title with --title to name the file"
+            Text::new(
+                format!(
+                    "“{path}”是一个文件夹，需要用 --title 给出{}的标题，文件名由标题生成",
+                    kind_name.zh
+                ),
+                format!(
+                    "`{path}` is a folder: give the {}'s title with --title to name the file",
+                    kind_name.en
+                ),
             ),
-            format!(
-                "例如：jiangtang new {} {path} --title \"{}\"",
-                kind.key(),
-                new_spec(kind).title
+            Text::new(
+                format!(
+                    "例如：jiangtang new {} {path} --title \"{}\"",
+                    kind.key(),
+                    new_spec(kind).title
+                ),
+                format!("e.g. jiangtang new {} {path} --title \"…\"", kind.key()),
             ),
-            format!("e.g. jiangtang new {} {path} --title \"…\"", kind.key()),
         )
     };
     let start = today
@@ -157,16 +166,22 @@ pub fn plan(
     let found = Kind::of(&rel);
     if !accepts(kind, found) {
         let (place_zh, place_en) = new_spec(kind).place;
-        let (found_zh, found_en) = found.names();
+        let found = found.names();
         return Err(usage(
-            format!(
-                "content/{rel} 这个位置的文件是{found_zh}，不是{zh_kind}（文件的种类由它所在的文件夹决定）"
+            Text::new(
+                format!(
+                    "content/{rel} 这个位置的文件是{}，不是{}（文件的种类由它所在的文件夹决定）",
+                    found.zh, kind_name.zh
+                ),
+                format!(
+                    "a file at content/{rel} is {}, not a {} (the folder decides what a file is)",
+                    found.en, kind_name.en
+                ),
             ),
-            format!(
-                "a file at content/{rel} is {found_en}, not a {en_kind} (the folder decides what a file is)"
+            Text::new(
+                format!("{}要放在 content/{place_zh}", kind_name.zh),
+                format!("a {} goes in content/{place_en}", kind_name.en),
             ),
-            format!("{zh_kind}要放在 content/{place_zh}"),
-            format!("a {en_kind} goes in content/{place_en}"),
         ));
     }
     let course_dir = rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
@@ -178,12 +193,16 @@ pub fn plan(
             .is_file()
     {
         return Err(usage(
-            format!("content/{course_dir}/ 里还没有课程文件 index.md，课时必须属于一门课程"),
-            format!(
-                "content/{course_dir}/ has no course file index.md; a lesson belongs to a course"
+            Text::new(
+                format!("content/{course_dir}/ 里还没有课程文件 index.md，课时必须属于一门课程"),
+                format!(
+                    "content/{course_dir}/ has no course file index.md; a lesson belongs to a course"
+                ),
             ),
-            format!("先创建课程：jiangtang new course {course_dir} --title \"课程名称\""),
-            format!("create the course first: jiangtang new course {course_dir} --title \"…\""),
+            Text::new(
+                format!("先创建课程：jiangtang new course {course_dir} --title \"课程名称\""),
+                format!("create the course first: jiangtang new course {course_dir} --title \"…\""),
+            ),
         ));
     }
     let stem = rel
@@ -235,21 +254,25 @@ fn content_relative(root: &Path, path: &str) -> Result<String, Diagnostic> {
             Component::CurDir => {}
             _ => {
                 return Err(usage(
-                    format!("路径“{path}”不在站点的 content/ 文件夹里"),
-                    format!("`{path}` is not inside the site's content/ folder"),
-                    "路径从 content/ 算起，例如 courses/dang-shi/index.md 或 cases/an-li.md".into(),
-                    "paths start at content/, e.g. courses/party-history/index.md or cases/x.md"
-                        .into(),
+                    Text::new(
+                        format!("路径“{path}”不在站点的 content/ 文件夹里"),
+                        format!("`{path}` is not inside the site's content/ folder"),
+                    ),
+                    Text::new(
+                        "路径从 content/ 算起，例如 courses/dang-shi/index.md 或 cases/an-li.md",
+                        "paths start at content/, e.g. courses/party-history/index.md or cases/x.md",
+                    ),
                 ));
             }
         }
     }
     if let Some(bad) = parts.iter().find(|s| crate::content::is_ignored(s)) {
         return Err(usage(
-            format!("“{bad}”这样的名字会被忽略（以点开头或是临时文件）"),
-            format!("a name like `{bad}` is ignored (hidden or a temporary file)"),
-            "换一个名字".into(),
-            "choose another name".into(),
+            Text::new(
+                format!("“{bad}”这样的名字会被忽略（以点开头或是临时文件）"),
+                format!("a name like `{bad}` is ignored (hidden or a temporary file)"),
+            ),
+            Text::new("换一个名字", "choose another name"),
         ));
     }
     Ok(parts.join("/"))

@@ -431,7 +431,8 @@ impl FrontMatter {
     }
 
     /// Reports every key not in `allowed`, with a "did you mean".
-    pub fn check_keys(&mut self, allowed: &[&str], kind_zh: &str, kind_en: &str) {
+    /// `kind` names what the keys belong to ("课程" / "a course").
+    pub fn check_keys(&mut self, allowed: &[&str], kind: &Text) {
         let unknown: Vec<String> = self
             .map
             .keys()
@@ -468,8 +469,8 @@ impl FrontMatter {
                 .or_else(|| suggestion(&key, allowed.iter().copied()))
                 .unwrap_or_else(|| {
                     Text::new(
-                        format!("{kind_zh}可以使用的设置项：{}", allowed.join("、")),
-                        format!("{kind_en} may use: {}", allowed.join(", ")),
+                        format!("{}可以使用的设置项：{}", kind.zh, allowed.join("、")),
+                        format!("{} may use: {}", kind.en, allowed.join(", ")),
                     )
                 });
             self.error_at(
@@ -489,8 +490,8 @@ impl FrontMatter {
         self.error_at(
             pos,
             Text::new(
-                format!("“{key}”应当是{want_zh}，这里写的是{}", got.0),
-                format!("`{key}` must be {want_en}, found {}", got.1),
+                format!("“{key}”应当是{want_zh}，这里写的是{}", got.zh),
+                format!("`{key}` must be {want_en}, found {}", got.en),
             ),
             Text::new(
                 format!("例如：{key}: {example}"),
@@ -734,19 +735,19 @@ impl FrontMatter {
             Some(d) => Some(d),
             None => {
                 let pos = self.value_pos(key);
-                let (why_zh, why_en, hint_zh, hint_en) = explain_date(key, &raw);
+                let problem = explain_date(key, &raw);
                 self.diags.push(
                     Diagnostic::error(
                         &self.path,
                         pos.0,
                         pos.1,
                         Text::new(
-                            format!("“{key}”的日期“{raw}”无法识别{why_zh}"),
-                            format!("`{key}`: `{raw}` is not a valid date{why_en}"),
+                            format!("“{key}”的日期“{raw}”无法识别{}", problem.why.zh),
+                            format!("`{key}`: `{raw}` is not a valid date{}", problem.why.en),
                         ),
                     )
                     .with_len(self.raw_len(key, &raw))
-                    .with_hint(Text::new(hint_zh, hint_en)),
+                    .with_hint(problem.hint),
                 );
                 None
             }
@@ -770,27 +771,18 @@ impl FrontMatter {
             }
             _ => {
                 let pos = self.value_pos(key);
-                let (why_zh, why_en) = if time_only.is_some() {
-                    (
-                        "：只写了时间，没有日期".to_string(),
-                        ": a time without a date".to_string(),
-                    )
+                let why = if time_only.is_some() {
+                    Text::new("：只写了时间，没有日期", ": a time without a date")
                 } else if parse_date(&raw).is_some() {
-                    (
-                        "：只写了日期，没有时间".to_string(),
-                        ": a date without a time".to_string(),
-                    )
+                    Text::new("：只写了日期，没有时间", ": a date without a time")
                 } else if parse_date(raw.split([' ', 'T']).next().unwrap_or("")).is_some() {
                     // The date is fine: 下午3点, 3:00 PM, 09:00:30, a time zone.
-                    (
-                        "：时刻要写成 24 小时制的 时:分，例如下午3点写 15:00".to_string(),
-                        ": write the time of day as hour:minute on the 24-hour clock (3 pm is 15:00)"
-                            .to_string(),
+                    Text::new(
+                        "：时刻要写成 24 小时制的 时:分，例如下午3点写 15:00",
+                        ": write the time of day as hour:minute on the 24-hour clock (3 pm is 15:00)",
                     )
                 } else {
-                    let (z, e, _, _) =
-                        explain_date(key, raw.split([' ', 'T']).next().unwrap_or(""));
-                    (z, e)
+                    explain_date(key, raw.split([' ', 'T']).next().unwrap_or("")).why
                 };
                 self.diags.push(
                     Diagnostic::error(
@@ -798,8 +790,8 @@ impl FrontMatter {
                         pos.0,
                         pos.1,
                         Text::new(
-                            format!("“{key}”的时间“{raw}”无法识别{why_zh}"),
-                            format!("`{key}`: `{raw}` is not a valid date and time{why_en}"),
+                            format!("“{key}”的时间“{raw}”无法识别{}", why.zh),
+                            format!("`{key}`: `{raw}` is not a valid date and time{}", why.en),
                         ),
                     )
                     .with_len(self.raw_len(key, &raw))
@@ -836,19 +828,28 @@ impl FrontMatter {
     }
 }
 
-/// Why a date cannot be read, as ("：…" zh, ": …" en, hint zh, hint en).
-pub fn explain_date(key: &str, raw: &str) -> (String, String, String, String) {
+/// Why a date cannot be read and how to write it.
+pub struct DateProblem {
+    /// Appended to "… is not a valid date": "：…" / ": …", or empty.
+    pub why: Text,
+    pub hint: Text,
+}
+
+/// Why a date cannot be read.
+pub fn explain_date(key: &str, raw: &str) -> DateProblem {
     let norm = normalise_digits(raw.trim());
     let nums: Vec<&str> = norm
         .split(|c: char| !c.is_ascii_digit())
         .filter(|s| !s.is_empty())
         .collect();
-    let default_hint = (
-        format!("写成 年-月-日，例如 {key}: 2026-03-15（也可以写 2026/3/15 或 2026年3月15日）"),
-        format!("write year-month-day, e.g. {key}: 2026-03-15"),
-    );
+    let default_hint = || {
+        Text::new(
+            format!("写成 年-月-日，例如 {key}: 2026-03-15（也可以写 2026/3/15 或 2026年3月15日）"),
+            format!("write year-month-day, e.g. {key}: 2026-03-15"),
+        )
+    };
     let nums_i: Vec<i64> = nums.iter().filter_map(|n| n.parse().ok()).collect();
-    match nums_i.as_slice() {
+    let (why, hint) = match nums_i.as_slice() {
         // 3/5/2026: day and month order unknown.
         [a, b, y] if nums[2].len() == 4 && nums[0].len() <= 2 && nums[1].len() <= 2 => {
             let (a, b, y) = (*a, *b, *y);
@@ -857,59 +858,60 @@ pub fn explain_date(key: &str, raw: &str) -> (String, String, String, String) {
                 .filter(|&(m, d)| date_of(y, m, d).is_some())
                 .map(|(m, d)| format!("{y}-{m:02}-{d:02}"))
                 .collect::<Vec<_>>();
-            let (hz, he) = match opts.as_slice() {
-                [one] => (
+            let hint = match opts.as_slice() {
+                [one] => Text::new(
                     format!("年份要写在最前面：写成 {key}: {one}"),
                     format!("put the year first: {key}: {one}"),
                 ),
-                [x, y] if x != y => (
+                [x, y] if x != y => Text::new(
                     format!("年份要写在最前面；请确认是 {x} 还是 {y}，写成例如 {key}: {x}"),
                     format!("put the year first; {x} or {y}? e.g. {key}: {x}"),
                 ),
-                [x, ..] => (
+                [x, ..] => Text::new(
                     format!("年份要写在最前面：写成 {key}: {x}"),
                     format!("put the year first: {key}: {x}"),
                 ),
-                [] => default_hint.clone(),
+                [] => default_hint(),
             };
             (
-                "：年份写在了最后，分不清月和日".into(),
-                ": the year is last, so month and day are ambiguous".into(),
-                hz,
-                he,
+                Text::new(
+                    "：年份写在了最后，分不清月和日",
+                    ": the year is last, so month and day are ambiguous",
+                ),
+                hint,
             )
         }
         [y, _, _] if nums[0].len() == 2 => (
-            "：年份要写全四位".into(),
-            ": the year needs four digits".into(),
-            format!("例如 {key}: 20{y:02}-{}-{}", nums[1], nums[2]),
-            format!("e.g. {key}: 20{y:02}-{}-{}", nums[1], nums[2]),
+            Text::new("：年份要写全四位", ": the year needs four digits"),
+            Text::new(
+                format!("例如 {key}: 20{y:02}-{}-{}", nums[1], nums[2]),
+                format!("e.g. {key}: 20{y:02}-{}-{}", nums[1], nums[2]),
+            ),
         ),
         [y, m, d] if nums[0].len() == 4 => {
-            let (zh, en) = if date_of(*y, *m, *d).is_some() {
+            let why = if date_of(*y, *m, *d).is_some() {
                 // A real date in a form not accepted (2026 3 5, 2026_3_5).
-                (
-                    "：年、月、日之间要用 - 或 / 分开".to_string(),
-                    ": separate year, month and day with - or /".to_string(),
+                Text::new(
+                    "：年、月、日之间要用 - 或 / 分开",
+                    ": separate year, month and day with - or /",
                 )
             } else if !(1..=12).contains(m) {
-                (format!("：没有 {m} 月"), format!(": there is no month {m}"))
+                Text::new(format!("：没有 {m} 月"), format!(": there is no month {m}"))
             } else {
-                (
+                Text::new(
                     format!("：{y}年{m}月没有{d}日"),
                     format!(": {y}-{m:02} has no day {d}"),
                 )
             };
-            (zh, en, default_hint.0, default_hint.1)
+            (why, default_hint())
         }
         [_, _] if nums[0].len() == 4 => (
-            "：缺少日".into(),
-            ": the day is missing".into(),
-            default_hint.0,
-            default_hint.1,
+            Text::new("：缺少日", ": the day is missing"),
+            default_hint(),
         ),
-        _ => (String::new(), String::new(), default_hint.0, default_hint.1),
-    }
+        _ => (Text::default(), default_hint()),
+    };
+    DateProblem { why, hint }
 }
 
 fn date_of(y: i64, m: i64, d: i64) -> Option<Date> {
@@ -937,14 +939,14 @@ fn normalise_digits(s: &str) -> String {
 }
 
 /// What a YAML value is, for "found …" messages.
-fn describe(v: Option<&Value>) -> (String, String) {
+fn describe(v: Option<&Value>) -> Text {
     match v {
-        Some(Value::String(s)) => (format!("文字“{s}”"), format!("the text `{s}`")),
-        Some(Value::Number(n)) => (format!("数字 {n}"), format!("the number {n}")),
-        Some(Value::Bool(b)) => (format!("真假值 {b}"), format!("the boolean {b}")),
-        Some(Value::Sequence(_)) => ("一个列表".into(), "a list".into()),
-        Some(Value::Mapping(_)) => ("一组键值".into(), "a mapping".into()),
-        _ => ("空值".into(), "nothing".into()),
+        Some(Value::String(s)) => Text::new(format!("文字“{s}”"), format!("the text `{s}`")),
+        Some(Value::Number(n)) => Text::new(format!("数字 {n}"), format!("the number {n}")),
+        Some(Value::Bool(b)) => Text::new(format!("真假值 {b}"), format!("the boolean {b}")),
+        Some(Value::Sequence(_)) => Text::new("一个列表", "a list"),
+        Some(Value::Mapping(_)) => Text::new("一组键值", "a mapping"),
+        _ => Text::new("空值", "nothing"),
     }
 }
 
@@ -1051,25 +1053,30 @@ fn precheck(path: &Path, lines: &[String], yaml_line: usize) -> Option<Diagnosti
         if let Some(col) = line.find('\t') {
             let c = line[..col].chars().count() + 1;
             let leading = line[..col].trim().is_empty();
-            let (zh, en, hzh, hen) = if leading {
+            let (message, hint) = if leading {
                 (
-                    "YAML 中不能用制表符（Tab）缩进",
-                    "tabs are not allowed in YAML indentation",
-                    "把行首的 Tab 换成空格（每一层两个空格）；编辑器里可以设置“按 Tab 键插入空格”",
-                    "replace the tab at the start of the line with spaces (two per level)",
+                    Text::new(
+                        "YAML 中不能用制表符（Tab）缩进",
+                        "tabs are not allowed in YAML indentation",
+                    ),
+                    Text::new(
+                        "把行首的 Tab 换成空格（每一层两个空格）；编辑器里可以设置“按 Tab 键插入空格”",
+                        "replace the tab at the start of the line with spaces (two per level)",
+                    ),
                 )
             } else {
                 (
-                    "这里有一个制表符（Tab），YAML 不认它作分隔",
-                    "a tab is used here; YAML does not accept it as a separator",
-                    "把 Tab 换成一个空格",
-                    "replace the tab with a space",
+                    Text::new(
+                        "这里有一个制表符（Tab），YAML 不认它作分隔",
+                        "a tab is used here; YAML does not accept it as a separator",
+                    ),
+                    Text::new("把 Tab 换成一个空格", "replace the tab with a space"),
                 )
             };
             return Some(
-                Diagnostic::error(path, n, c, Text::new(zh, en))
+                Diagnostic::error(path, n, c, message)
                     .with_len(1)
-                    .with_hint(Text::new(hzh, hen)),
+                    .with_hint(hint),
             );
         }
         if line.starts_with('\u{3000}') {
@@ -1273,9 +1280,8 @@ pub fn yaml_error_in(
         "检查这一行的写法：每行“键: 值”，冒号为英文冒号且后面有空格，含特殊字符的值加英文引号",
         "check this line: `key: value` with an ASCII colon and a space; quote values containing `: ` or starting with special characters",
     );
-    let base = |zh: String, en: String, hint: Text| {
-        Diagnostic::error(path, line, column, Text::new(zh, en)).with_hint(hint)
-    };
+    let base =
+        |message: Text, hint: Text| Diagnostic::error(path, line, column, message).with_hint(hint);
     let ctx = context.as_deref().unwrap_or("");
     if raw.contains("while scanning a quoted scalar") || ctx.starts_with("scanning a quoted scalar")
     {
@@ -1303,9 +1309,11 @@ pub fn yaml_error_in(
             ('{', '}')
         };
         let mut d = base(
-            format!("YAML 格式错误：{open} 没有对应的 {close}，或列表中缺少英文逗号"),
-            format!(
-                "invalid YAML: `{open}` is not closed with `{close}`, or a comma is missing ({raw})"
+            Text::new(
+                format!("YAML 格式错误：{open} 没有对应的 {close}，或列表中缺少英文逗号"),
+                format!(
+                    "invalid YAML: `{open}` is not closed with `{close}`, or a comma is missing ({raw})"
+                ),
             ),
             Text::new(
                 format!("在列表末尾补上 {close}；各项之间用英文逗号“,”分开（不是中文逗号“，”）"),
@@ -1385,8 +1393,10 @@ pub fn yaml_error_in(
     }
     if raw.contains("mapping values are not allowed") {
         return base(
-            "YAML 格式错误：这一行的值里有“: ”（英文冒号加空格）".into(),
-            format!("invalid YAML: the value contains `: ` ({raw})"),
+            Text::new(
+                "YAML 格式错误：这一行的值里有“: ”（英文冒号加空格）",
+                format!("invalid YAML: the value contains `: ` ({raw})"),
+            ),
             Text::new(
                 "给整个值加上英文引号，例如 title: \"专题: 乡村振兴\"；或把值里的冒号换成中文冒号“：”",
                 "put the whole value in quotes, e.g. title: \"Topic: rural revitalisation\"",
@@ -1395,8 +1405,10 @@ pub fn yaml_error_in(
     }
     if raw.contains("did not find expected key") || raw.contains("block mapping") {
         return base(
-            "YAML 格式错误：缩进不一致".into(),
-            format!("invalid YAML: inconsistent indentation ({raw})"),
+            Text::new(
+                "YAML 格式错误：缩进不一致",
+                format!("invalid YAML: inconsistent indentation ({raw})"),
+            ),
             Text::new(
                 "检查这一行和上一行的缩进：用空格，同一层对齐；列表项以“- ”开头并比上一层多缩进两个空格",
                 "check the indentation of this line and the one above: spaces, same level aligned; list items start with `- `",
@@ -1405,8 +1417,10 @@ pub fn yaml_error_in(
     }
     if raw.contains("found character that cannot start any token") {
         return base(
-            "YAML 格式错误：值不能以这个字符开头".into(),
-            format!("invalid YAML: a value cannot start with this character ({raw})"),
+            Text::new(
+                "YAML 格式错误：值不能以这个字符开头",
+                format!("invalid YAML: a value cannot start with this character ({raw})"),
+            ),
             Text::new(
                 "值以 @、`、%、| 等特殊字符开头时，给整个值加上英文引号，例如 course: \"@/courses/x/index.md\"",
                 "quote values starting with @, `, % and similar, e.g. course: \"@/courses/x/index.md\"",
@@ -1417,8 +1431,10 @@ pub fn yaml_error_in(
         || raw.contains("did not find expected node content")
     {
         return base(
-            "YAML 格式错误：列表写法不对".into(),
-            format!("invalid YAML: malformed list ({raw})"),
+            Text::new(
+                "YAML 格式错误：列表写法不对",
+                format!("invalid YAML: malformed list ({raw})"),
+            ),
             Text::new(
                 "列表的每一项单独一行，以“- ”（减号加空格）开头，各项缩进相同；或写成 [甲, 乙]",
                 "write one item per line starting with `- ` at the same indentation, or [a, b]",
@@ -1426,8 +1442,10 @@ pub fn yaml_error_in(
         );
     }
     base(
-        format!("YAML 格式错误（解析器的原文：{raw}）"),
-        format!("invalid YAML: {raw}"),
+        Text::new(
+            format!("YAML 格式错误（解析器的原文：{raw}）"),
+            format!("invalid YAML: {raw}"),
+        ),
         generic_hint,
     )
 }
@@ -1505,19 +1523,20 @@ mod tests {
 
     #[test]
     fn unreadable_dates_are_explained() {
-        let (zh, _, hint, _) = explain_date("date", "3/5/2026");
-        assert!(zh.contains("分不清"), "{zh}");
+        let DateProblem { why, hint } = explain_date("date", "3/5/2026");
+        assert!(why.zh.contains("分不清"), "{}", why.zh);
         assert!(
-            hint.contains("2026-03-05") && hint.contains("2026-05-03"),
-            "{hint}"
+            hint.zh.contains("2026-03-05") && hint.zh.contains("2026-05-03"),
+            "{}",
+            hint.zh
         );
-        let (_, _, hint, _) = explain_date("date", "3/25/2026");
+        let hint = explain_date("date", "3/25/2026").hint.zh;
         assert!(hint.contains("2026-03-25"), "{hint}");
-        let (zh, ..) = explain_date("date", "2026-02-30");
+        let zh = explain_date("date", "2026-02-30").why.zh;
         assert!(zh.contains("2月没有30日"), "{zh}");
-        let (zh, ..) = explain_date("date", "26/3/5");
+        let zh = explain_date("date", "26/3/5").why.zh;
         assert!(zh.contains("四位"), "{zh}");
-        let (_, en, ..) = explain_date("date", "2026 3 5");
+        let en = explain_date("date", "2026 3 5").why.en;
         assert!(en.contains("separate"), "{en}");
         // A readable date with an unreadable time blames the time.
         let mut fm = FrontMatter::parse(p(), "start: \"2026-03-15 下午3点\"\n", 2).unwrap();
@@ -1577,7 +1596,7 @@ mod tests {
     #[test]
     fn chinese_and_capitalised_keys_name_the_right_one() {
         let mut fm = FrontMatter::parse(p(), "标题: a\nSummary: b\n", 2).unwrap();
-        fm.check_keys(&["title", "summary"], "页面", "a page");
+        fm.check_keys(&["title", "summary"], &Text::new("页面", "a page"));
         assert!(fm.diags[0].hint.zh.contains("title"));
         assert!(fm.diags[1].hint.zh.contains("小写"));
         assert_eq!(fm.required_string("title", "x"), None);
@@ -1626,7 +1645,7 @@ mod tests {
     #[test]
     fn unknown_key_suggests_the_right_one() {
         let mut fm = FrontMatter::parse(p(), "title: a\nsumary: b\n", 2).unwrap();
-        fm.check_keys(&["title", "summary"], "页面", "a page");
+        fm.check_keys(&["title", "summary"], &Text::new("页面", "a page"));
         assert_eq!(fm.diags.len(), 1);
         assert_eq!((fm.diags[0].line, fm.diags[0].column), (3, 1));
         assert!(fm.diags[0].hint.en.contains("summary"));

@@ -3,6 +3,8 @@
 //! scaffolded. Code that treats kinds differently reads this table or matches every kind
 //! by name, so that a new kind cannot be left out unnoticed.
 
+use crate::diagnostic::Text;
+
 /// What a content file is, by its place in `content/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
@@ -294,8 +296,10 @@ impl Kind {
         self.spec().key
     }
 
-    pub fn names(self) -> (&'static str, &'static str) {
-        self.spec().names
+    /// "课程" / "a course", for messages.
+    pub fn names(self) -> Text {
+        let (zh, en) = self.spec().names;
+        Text::new(zh, en)
     }
 
     pub fn allowed_keys(self) -> Vec<&'static str> {

@@ -349,8 +349,7 @@ pub fn parse(src: &Arc<SourceFile>, config: &Config) -> (Option<Parsed>, Vec<Dia
         return (None, vec![d]);
     }
     let kind = Kind::of(&src.rel);
-    let (kind_zh, kind_en) = kind.names();
-    fm.check_keys(&kind.allowed_keys(), kind_zh, kind_en);
+    fm.check_keys(&kind.allowed_keys(), &kind.names());
     let common = read_common(&mut fm);
     let meta = match kind {
         Kind::Course => read_course(&mut fm, config).map(Meta::Course),
@@ -668,7 +667,7 @@ fn read_lecture(fm: &mut FrontMatter, config: &Config) -> Option<LectureMeta> {
                     Some(k) => fm.item_pos("repeat", &format!("{k}:")),
                     None => fm.value_pos("repeat"),
                 };
-                fm.error_at(pos, Text::new(e.zh, e.en), Text::new(e.hint_zh, e.hint_en));
+                fm.error_at(pos, e.message, e.hint);
                 return None;
             }
         },

@@ -65,18 +65,19 @@ pub fn parse(path: &Path, yaml: &str, first_line: usize) -> Result<Vec<Question>
         let at = |key: &str| {
             locate(&lines, i, key).map_or((first_line, 1), |(l, c)| (first_line + l, c))
         };
-        let err = |key: &str, zh: String, en: String, hzh: &str, hen: &str| {
+        let err = |key: &str, message: Text, hint: Text| {
             let (l, c) = at(key);
-            Diagnostic::error(path, l, c, Text::new(zh, en)).with_hint(Text::new(hzh, hen))
+            Diagnostic::error(path, l, c, message).with_hint(hint)
         };
         let n = i + 1;
         let Value::Mapping(map) = item else {
             return Err(err(
                 "",
-                format!("第 {n} 题应当是“键: 值”的形式"),
-                format!("question {n} must be a mapping of keys"),
-                "写成 - question: 题目",
-                "write `- question: …`",
+                Text::new(
+                    format!("第 {n} 题应当是“键: 值”的形式"),
+                    format!("question {n} must be a mapping of keys"),
+                ),
+                Text::new("写成 - question: 题目", "write `- question: …`"),
             ));
         };
         for key in map.keys() {
@@ -110,10 +111,11 @@ pub fn parse(path: &Path, yaml: &str, first_line: usize) -> Result<Vec<Question>
         let question = text("question").filter(|s| !s.is_empty()).ok_or_else(|| {
             err(
                 "question",
-                format!("第 {n} 题缺少题目 question"),
-                format!("question {n} has no `question`"),
-                "加上 question: 题目文字",
-                "add `question: …`",
+                Text::new(
+                    format!("第 {n} 题缺少题目 question"),
+                    format!("question {n} has no `question`"),
+                ),
+                Text::new("加上 question: 题目文字", "add `question: …`"),
             )
         })?;
         let kind = text("type").unwrap_or_default();
@@ -132,10 +134,14 @@ pub fn parse(path: &Path, yaml: &str, first_line: usize) -> Result<Vec<Question>
             Some(_) => {
                 return Err(err(
                     "options",
-                    format!("第 {n} 题的 options 应当是选项列表"),
-                    format!("question {n}: `options` must be a list"),
-                    "写成 options: [选项一, 选项二, 选项三]",
-                    "write `options: [first, second, third]`",
+                    Text::new(
+                        format!("第 {n} 题的 options 应当是选项列表"),
+                        format!("question {n}: `options` must be a list"),
+                    ),
+                    Text::new(
+                        "写成 options: [选项一, 选项二, 选项三]",
+                        "write `options: [first, second, third]`",
+                    ),
                 ));
             }
         };
@@ -155,10 +161,14 @@ pub fn parse(path: &Path, yaml: &str, first_line: usize) -> Result<Vec<Question>
                 _ => {
                     return Err(err(
                         "answer",
-                        format!("第 {n} 题是判断题，answer 应当是 true 或 false"),
-                        format!("question {n} is true/false: `answer` must be true or false"),
-                        "写成 answer: true（对）或 answer: false（错）",
-                        "write `answer: true` or `answer: false`",
+                        Text::new(
+                            format!("第 {n} 题是判断题，answer 应当是 true 或 false"),
+                            format!("question {n} is true/false: `answer` must be true or false"),
+                        ),
+                        Text::new(
+                            "写成 answer: true（对）或 answer: false（错）",
+                            "write `answer: true` or `answer: false`",
+                        ),
                     ));
                 }
             }
@@ -166,19 +176,27 @@ pub fn parse(path: &Path, yaml: &str, first_line: usize) -> Result<Vec<Question>
             if !matches!(kind.as_str(), "" | "single" | "multiple" | "单选" | "多选") {
                 return Err(err(
                     "type",
-                    format!("第 {n} 题的题型“{kind}”无法识别"),
-                    format!("question {n}: unknown type `{kind}`"),
-                    "type 只能是 single（单选）、multiple（多选）或 truefalse（判断）",
-                    "type must be single, multiple or truefalse",
+                    Text::new(
+                        format!("第 {n} 题的题型“{kind}”无法识别"),
+                        format!("question {n}: unknown type `{kind}`"),
+                    ),
+                    Text::new(
+                        "type 只能是 single（单选）、multiple（多选）或 truefalse（判断）",
+                        "type must be single, multiple or truefalse",
+                    ),
                 ));
             }
             if options.len() < 2 {
                 return Err(err(
                     "options",
-                    format!("第 {n} 题至少需要两个选项"),
-                    format!("question {n} needs at least two options"),
-                    "写成 options: [选项一, 选项二]",
-                    "write `options: [first, second]`",
+                    Text::new(
+                        format!("第 {n} 题至少需要两个选项"),
+                        format!("question {n} needs at least two options"),
+                    ),
+                    Text::new(
+                        "写成 options: [选项一, 选项二]",
+                        "write `options: [first, second]`",
+                    ),
                 ));
             }
             let letters: Vec<String> = match &answer_value {
@@ -205,10 +223,14 @@ pub fn parse(path: &Path, yaml: &str, first_line: usize) -> Result<Vec<Question>
                         char::from(b'A' + u8::try_from(options.len().min(26) - 1).unwrap_or(0));
                     return Err(err(
                         "answer",
-                        format!("第 {n} 题的答案“{l}”不是有效的选项字母"),
-                        format!("question {n}: answer `{l}` is not an option letter"),
-                        &format!("答案用选项字母 A–{last} 表示，多选题写成 [A, C]"),
-                        &format!("use option letters A–{last}; multiple choice: [A, C]"),
+                        Text::new(
+                            format!("第 {n} 题的答案“{l}”不是有效的选项字母"),
+                            format!("question {n}: answer `{l}` is not an option letter"),
+                        ),
+                        Text::new(
+                            format!("答案用选项字母 A–{last} 表示，多选题写成 [A, C]"),
+                            format!("use option letters A–{last}; multiple choice: [A, C]"),
+                        ),
                     ));
                 }
                 idx.push(i);
@@ -218,20 +240,28 @@ pub fn parse(path: &Path, yaml: &str, first_line: usize) -> Result<Vec<Question>
             if idx.is_empty() {
                 return Err(err(
                     "answer",
-                    format!("第 {n} 题缺少答案 answer"),
-                    format!("question {n} has no `answer`"),
-                    "单选写 answer: A，多选写 answer: [A, C]",
-                    "single choice: `answer: A`; multiple: `answer: [A, C]`",
+                    Text::new(
+                        format!("第 {n} 题缺少答案 answer"),
+                        format!("question {n} has no `answer`"),
+                    ),
+                    Text::new(
+                        "单选写 answer: A，多选写 answer: [A, C]",
+                        "single choice: `answer: A`; multiple: `answer: [A, C]`",
+                    ),
                 ));
             }
             let explicitly_single = kind == "single" || kind == "单选";
             if explicitly_single && idx.len() > 1 {
                 return Err(err(
                     "answer",
-                    format!("第 {n} 题是单选题，却给了多个答案"),
-                    format!("question {n} is single choice but has several answers"),
-                    "改成 type: multiple，或只保留一个答案",
-                    "set `type: multiple` or keep one answer",
+                    Text::new(
+                        format!("第 {n} 题是单选题，却给了多个答案"),
+                        format!("question {n} is single choice but has several answers"),
+                    ),
+                    Text::new(
+                        "改成 type: multiple，或只保留一个答案",
+                        "set `type: multiple` or keep one answer",
+                    ),
                 ));
             }
             Answer::Options(idx)

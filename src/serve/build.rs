@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value};
 
 use super::watch::Change;
-use super::{Shared, Snapshot, clock, ms, pick, say};
+use super::{Shared, Snapshot, clock, ms, say};
 use crate::diagnostic::{Diagnostic, Lang, Text};
 use crate::publish::assets::unfingerprint;
 use crate::search::delta::IndexBase;
@@ -44,11 +44,11 @@ pub(crate) fn initial(shared: &Shared, opts: &Options) -> HashSet<String> {
             let mut seen = HashSet::new();
             print_new_warnings(&built.warnings, &mut seen, shared.lang);
             let secs = started.elapsed().as_secs_f64();
-            say(pick(
-                shared.lang,
-                &format!("已生成 {pages} 个页面，用时 {secs:.2} 秒（只在内存中，不写入 public/）"),
-                &format!("built {pages} pages in {secs:.2} s (in memory; public/ is not written)"),
-            ));
+            say(Text::new(
+                format!("已生成 {pages} 个页面，用时 {secs:.2} 秒（只在内存中，不写入 public/）"),
+                format!("built {pages} pages in {secs:.2} s (in memory; public/ is not written)"),
+            )
+            .get(shared.lang));
             publish(shared, built, false, None, true);
             seen
         }
@@ -130,11 +130,11 @@ pub(crate) fn run(
                     }
                 ));
                 if base_after != base_before {
-                    say(pick(
-                        shared.lang,
-                        &format!("站点路径已改为 {base_after}，请在浏览器中打开新地址"),
-                        &format!("the site now lives under {base_after}; open the new address"),
-                    ));
+                    say(Text::new(
+                        format!("站点路径已改为 {base_after}，请在浏览器中打开新地址"),
+                        format!("the site now lives under {base_after}; open the new address"),
+                    )
+                    .get(shared.lang));
                 }
             }
             Err(diags) => {
@@ -196,11 +196,11 @@ fn absorb(change: Change, into: &mut BTreeSet<PathBuf>, lang: Lang) {
         Change::Problem(e) => eprintln!(
             "{}{}",
             clock(),
-            pick(
-                lang,
-                &format!("监视文件时出错：{e}（网络盘或 WSL 上请用 --poll）"),
-                &format!("file watching problem: {e} (on network drives or WSL use --poll)"),
+            Text::new(
+                format!("监视文件时出错：{e}（网络盘或 WSL 上请用 --poll）"),
+                format!("file watching problem: {e} (on network drives or WSL use --poll)")
             )
+            .get(lang)
         ),
     }
 }
@@ -496,10 +496,11 @@ fn print_new_warnings(warnings: &[Diagnostic], seen: &mut HashSet<String>, lang:
     if repeated > 0 {
         eprintln!(
             "{}",
-            match lang {
-                Lang::Zh => format!("（另有 {repeated} 个警告和上次相同，不再重复显示）"),
-                Lang::En => format!("({repeated} warning(s) as before, not repeated)"),
-            }
+            Text::new(
+                format!("（另有 {repeated} 个警告和上次相同，不再重复显示）"),
+                format!("({repeated} warning(s) as before, not repeated)")
+            )
+            .get(lang)
         );
     }
     *seen = now;

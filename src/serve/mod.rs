@@ -192,21 +192,17 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
         Err(e) => {
             eprintln!(
                 "{}",
-                pick(
-                    lang,
-                    &format!(
+                Text::new(format!(
                         "警告：无法监视文件改动（{e}），修改后不会自动更新。网络盘或 WSL 上请加 --poll。"
-                    ),
-                    &format!(
+                    ), format!(
                         "warning: cannot watch for changes ({e}); pages will not update. On network drives or WSL use --poll."
-                    ),
-                )
+                    )).get(lang)
             );
             None
         }
     };
 
-    say(pick(lang, "正在生成站点……", "building the site…"));
+    say(Text::new("正在生成站点……", "building the site…").get(lang));
     let seen_warnings = build::initial(&shared, &site_opts);
     let search_tx = {
         let (tx, rx) = std::sync::mpsc::channel();
@@ -220,28 +216,16 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
 
     let snap = shared.snapshot();
     let url = format!("http://{}{}", host_for_url(&addr), snap.base_path);
-    say(pick(
-        lang,
-        &format!("预览地址：{url}"),
-        &format!("preview at {url}"),
-    ));
-    say(pick(
-        lang,
-        "修改 content/、site.yaml、themes/、templates/、static/ 中的文件后自动更新；按 Ctrl+C 停止。",
-        "pages update when files in content/, site.yaml, themes/, templates/ or static/ change; Ctrl+C stops.",
-    ));
+    say(Text::new(format!("预览地址：{url}"), format!("preview at {url}")).get(lang));
+    say(Text::new("修改 content/、site.yaml、themes/、templates/、static/ 中的文件后自动更新；按 Ctrl+C 停止。", "pages update when files in content/, site.yaml, themes/, templates/ or static/ change; Ctrl+C stops.").get(lang));
     if !addr.ip().is_loopback() {
         eprintln!(
             "{}",
-            pick(
-                lang,
-                &format!(
+            Text::new(format!(
                     "警告：正在监听 {addr}，同一网络中的其他电脑也能打开预览（包括草稿）。只在本机预览请去掉 --bind。"
-                ),
-                &format!(
+                ), format!(
                     "warning: listening on {addr}: other computers on the network can open the preview (drafts included). Drop --bind to keep it on this computer."
-                ),
-            )
+                )).get(lang)
         );
     }
 
@@ -357,19 +341,12 @@ fn open_browser(url: &str, lang: Lang) {
     if !crate::platform::open_browser(url) {
         eprintln!(
             "{}",
-            pick(
-                lang,
-                &format!("无法自动打开浏览器，请手动打开 {url}"),
-                &format!("could not open a browser; open {url} yourself"),
+            Text::new(
+                format!("无法自动打开浏览器，请手动打开 {url}"),
+                format!("could not open a browser; open {url} yourself")
             )
+            .get(lang)
         );
-    }
-}
-
-pub(crate) fn pick<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
     }
 }
 
