@@ -621,15 +621,13 @@ fn in_use_diag(e: &output::InUse) -> Diagnostic {
 
 /// Refuses output folders whose replacement would destroy the site's sources.
 pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
+    // Without the working folder, a relative path cannot be compared: say so.
     let abs = |p: &Path| {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
-        normalise(&p)
+        std::path::absolute(p)
+            .map(|p| normalise(&p))
+            .map_err(|e| io_diag(p, &e))
     };
-    let (root, out) = (abs(root), abs(output));
+    let (root, out) = (abs(root)?, abs(output)?);
     let dangerous = platform::is_within(&root, &out)
         || ["content", "themes", "templates", "static", "src", ".git"]
             .iter()

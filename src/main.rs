@@ -416,7 +416,7 @@ fn check(lang: Lang, root: PathBuf, format: Format, drafts: bool, now: Option<St
             let json = jiangtang::diagnostic::to_json(&diags, lang, Some(&root));
             println!(
                 "{}",
-                serde_json::to_string_pretty(&json).unwrap_or_default()
+                serde_json::to_string_pretty(&json).expect("a JSON value serialises")
             );
         }
         Format::Human => {

@@ -438,10 +438,9 @@ impl FrontMatter {
             .keys()
             .map(|k| match k {
                 Value::String(s) => s.clone(),
+                // A key that is not text (`1: a`, `[a]: b`) is shown as written in YAML.
                 other => serde_yaml_ng::to_string(other)
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string(),
+                    .map_or_else(|_| format!("{other:?}"), |k| k.trim().to_string()),
             })
             .filter(|k| !allowed.contains(&k.as_str()))
             .collect();

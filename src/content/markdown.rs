@@ -118,9 +118,9 @@ pub fn render(input: &Input, targets: &LinkTargets) -> Rendered {
                 match event {
                     Event::Text(t) => yaml.push_str(&t),
                     Event::End(TagEnd::CodeBlock) => {
-                        let (first_line, yaml) = quiz_block.take().unwrap_or_default();
+                        let (first_line, yaml) = quiz_block.take().expect("inside a quiz block");
                         // A fence never closed runs to the end of the file, text and all.
-                        let block = input.body.get(range.clone()).unwrap_or("").trim_end();
+                        let block = input.body[range.clone()].trim_end();
                         if !block.ends_with("```") && !block.ends_with("~~~") {
                             out.diags.push(quiz_runs_on(input.path, first_line));
                             continue;

@@ -74,11 +74,10 @@ enum BodyText {
 impl Body {
     pub fn as_str(&self) -> &str {
         match &self.0 {
-            BodyText::Shared(file, start) => file
-                .bytes
-                .text()
-                .and_then(|t| t.get(*start..))
-                .unwrap_or_default(),
+            // Shared only when the file is text and the body ends it (`parse`).
+            BodyText::Shared(file, start) => {
+                &file.bytes.text().expect("a shared body's file is text")[*start..]
+            }
             BodyText::Owned(text) => text,
         }
     }

@@ -219,8 +219,8 @@ pub fn parse(path: &Path, yaml: &str, first_line: usize) -> Result<Vec<Question>
                     _ => usize::MAX,
                 };
                 if i >= options.len() {
-                    let last =
-                        char::from(b'A' + u8::try_from(options.len().min(26) - 1).unwrap_or(0));
+                    // At least two options are checked above.
+                    let last = letter(options.len().min(26) - 1);
                     return Err(err(
                         "answer",
                         Text::new(
@@ -400,7 +400,7 @@ pub fn render(questions: &[Question], n: usize) -> String {
 }
 
 fn letter(i: usize) -> String {
-    char::from(b'A' + u8::try_from(i % 26).unwrap_or(0)).to_string()
+    char::from(b'A' + u8::try_from(i % 26).expect("below 26")).to_string()
 }
 
 #[cfg(test)]

@@ -367,7 +367,7 @@ fn page_root_links(site: &Site, p: Page<'_>) -> Vec<Diagnostic> {
     found
         .into_iter()
         .map(|(offset, dest)| {
-            let before = body.get(..offset).unwrap_or("");
+            let before = &body[..offset];
             let line = p.src.body_line + before.matches('\n').count();
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             let base = &site.config.base_path;

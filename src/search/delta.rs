@@ -182,7 +182,7 @@ impl IndexBase {
             "delta".to_string(),
             json!({ "dir": dir, "docs": fresh.len(), "deleted": changes.deleted }),
         );
-        let entry = serde_json::to_vec(&Value::Object(entry)).unwrap_or_default();
+        let entry = serde_json::to_vec(&Value::Object(entry)).expect("a JSON value serialises");
         out.push((
             "search/index.json.gz".to_string(),
             super::encode::gzip(&entry, opts.level.min(9)),

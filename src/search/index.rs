@@ -222,7 +222,7 @@ pub fn recall_docs_json(docs: &[SearchDoc]) -> String {
             body: prepare_body(&d.body),
         })
         .collect();
-    serde_json::to_string(&rows).unwrap_or_else(|_| "[]".to_string())
+    serde_json::to_string(&rows).expect("rows of strings serialise")
 }
 
 /// Builds the search files with the default options.
@@ -575,7 +575,7 @@ fn analyse_into(
         .iter()
         .chain(std::iter::once(&(body.len() as u32)))
         .map(|&cut| {
-            let piece = utf16le(body.get(start..cut as usize).unwrap_or(""));
+            let piece = utf16le(&body[start..cut as usize]);
             start = cut as usize;
             piece
         })
@@ -712,7 +712,7 @@ struct RangeBlocks {
 impl RangeBlocks {
     fn block(&self, i: usize) -> &[u8] {
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        self.blocks.get(start..self.ends[i] as usize).unwrap_or(&[])
+        &self.blocks[start..self.ends[i] as usize]
     }
 }
 
@@ -822,7 +822,7 @@ fn encode_range(occ: RangeOcc, page_count: usize, set_bytes: usize) -> RangeBloc
         let mut start = 0;
         for &(id, end) in &b.pages {
             let end = end as usize;
-            for &p in b.pos.get(start..end).unwrap_or(&[]) {
+            for &p in &b.pos[start..end] {
                 place(i, (u64::from(id) << 32) | u64::from(p));
                 i += 1;
             }
@@ -1146,15 +1146,17 @@ fn chunk_range(range: &RangeBlocks, chunk_bytes: usize, level: u32) -> (Vec<Vec<
     (files, firsts)
 }
 
+/// A file of the index as JSON: its types have string keys and plain values, which
+/// serde_json always writes.
+fn to_json<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).expect("index values serialise")
+}
+
 /// The term of an encoded block (`varint len, UTF-8, …`) and the rest of the block.
 fn block_term(block: &[u8]) -> (&[u8], &[u8]) {
     let mut p = 0;
     let len = get_varint(block, &mut p) as usize;
-    let end = (p + len).min(block.len());
-    (
-        block.get(p..end).unwrap_or(&[]),
-        block.get(end..).unwrap_or(&[]),
-    )
+    block[p..].split_at(len)
 }
 
 /// Appends a block to a chunk with its term front-coded against `prev`, the term
@@ -1424,7 +1426,7 @@ pub(super) fn build_segment(
         for (i, (terms, info)) in analysed.into_iter().enumerate() {
             let id = base + i as u32;
             for &(s, e, p) in &terms.long {
-                let term = terms.long_text.get(s as usize..e as usize).unwrap_or("");
+                let term = &terms.long_text[s as usize..e as usize];
                 let r = ranges.of(pack(term.as_bytes()));
                 occs[r].long.push((term.into(), id, p));
             }
@@ -1466,7 +1468,7 @@ pub(super) fn build_segment(
                 t: firsts,
                 n: files.iter().map(Vec::len).collect(),
             };
-            gzip(&serde_json::to_vec(&page).unwrap_or_default(), level)
+            gzip(&to_json(&page), level)
         })
         .collect();
     let term_packs: Vec<Vec<u8>> = chunk_files
@@ -1524,12 +1526,12 @@ pub(super) fn build_segment(
             a: d.action.as_deref(),
             d: d.date.as_deref(),
             f: [index, count],
-            x: text_at.get(file..file + count).unwrap_or(&[]),
+            x: &text_at[file..file + count],
         })
         .collect();
     let meta_files: Vec<Vec<u8>> = metas
         .par_chunks(meta_group)
-        .map(|g| gzip(&serde_json::to_vec(g).unwrap_or_default(), level))
+        .map(|g| gzip(&to_json(g), level))
         .collect();
     // Metadata groups go into packs of `META_PACK`; their lengths end the columns.
     put_varint(&mut cols, meta_files.len() as u64);
@@ -1604,7 +1606,7 @@ pub(super) fn build_segment(
         domains: facet(domains),
         fold,
     };
-    let entry_json = serde_json::to_vec(&entry).unwrap_or_default();
+    let entry_json = to_json(&entry);
     out.insert(
         0,
         ("search/index.json.gz".to_string(), gzip(&entry_json, level)),

@@ -287,8 +287,9 @@ mod tests {
     #[test]
     fn shared_cases_agree() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/search_cases.json");
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        let doc: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        let text = std::fs::read_to_string(path).expect("the shared cases are readable");
+        let doc: serde_json::Value =
+            serde_json::from_str(&text).expect("the shared cases are JSON");
         let cases = doc["cases"].as_array().cloned().unwrap_or_default();
         assert!(cases.len() >= 20, "too few cases in {path}");
         for case in cases {
