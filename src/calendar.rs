@@ -25,14 +25,14 @@ use jiff::civil::DateTime;
 use jiff::tz::{Dst, Offset, TimeZone};
 
 /// The PRODID of every calendar this program writes.
-pub const PRODID: &str = "-//jiangtang//NONSGML jiangtang//ZH";
+pub(crate) const PRODID: &str = "-//jiangtang//NONSGML jiangtang//ZH";
 
 /// Most VTIMEZONE observances written (a safety bound).
 const MAX_OBSERVANCES: usize = 400;
 
 /// A lecture's status as the calendar shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum EventStatus {
+pub(crate) enum EventStatus {
     /// `scheduled`.
     Confirmed,
     /// `postponed`: the date is not final.
@@ -43,7 +43,7 @@ pub enum EventStatus {
 
 impl EventStatus {
     /// The STATUS value.
-    pub fn as_ical(self) -> &'static str {
+    pub(crate) fn as_ical(self) -> &'static str {
         match self {
             EventStatus::Confirmed => "CONFIRMED",
             EventStatus::Tentative => "TENTATIVE",
@@ -54,40 +54,40 @@ impl EventStatus {
 
 /// One VEVENT.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Event {
+pub(crate) struct Event {
     /// A stable id derived from the source path, e.g.
     /// `lectures/2026-12-03-xxx@example.gov.cn` (or `@jiangtang`).
-    pub uid: String,
-    pub summary: String,
+    pub(crate) uid: String,
+    pub(crate) summary: String,
     /// Plain text; newlines are kept (escaped as `\n`).
-    pub description: String,
-    pub location: String,
+    pub(crate) description: String,
+    pub(crate) location: String,
     /// An absolute URL (only when the site's base_url is absolute).
-    pub url: Option<String>,
+    pub(crate) url: Option<String>,
     /// Local, in the calendar's time zone. For a recurring event this must be
     /// the first occurrence (`recurrence::first_occurrence`).
-    pub start: DateTime,
+    pub(crate) start: DateTime,
     /// Local; DTEND is left out when it is not after `start`.
-    pub end: DateTime,
-    pub status: EventStatus,
+    pub(crate) end: DateTime,
+    pub(crate) status: EventStatus,
     /// The lecture series.
-    pub categories: Vec<String>,
+    pub(crate) categories: Vec<String>,
     /// From the content's `updated`/`date`, local time; never from the clock.
-    pub stamp: DateTime,
-    pub sequence: u32,
+    pub(crate) stamp: DateTime,
+    pub(crate) sequence: u32,
     /// The RRULE value (e.g. `recurrence::to_rrule_in`) and the EXDATEs
     /// (local date-times, e.g. `recurrence::exdates`).
-    pub recurrence: Option<(String, Vec<DateTime>)>,
+    pub(crate) recurrence: Option<(String, Vec<DateTime>)>,
 }
 
 /// Whether `tz` is a time zone name the bundled database knows.
-pub fn is_known_time_zone(tz: &str) -> bool {
+pub(crate) fn is_known_time_zone(tz: &str) -> bool {
     !tz.trim().is_empty() && TimeZone::get(tz).is_ok()
 }
 
 /// Writes a complete VCALENDAR named `name` with `events` in time zone `tz`
 /// (e.g. "Asia/Shanghai").
-pub fn write_calendar(name: &str, tz: &str, events: &[Event]) -> String {
+pub(crate) fn write_calendar(name: &str, tz: &str, events: &[Event]) -> String {
     let (tzid, zone) = match TimeZone::get(tz) {
         Ok(zone) if !tz.trim().is_empty() => (tz.trim().to_string(), zone),
         _ => ("UTC".to_string(), TimeZone::UTC),
@@ -166,7 +166,7 @@ pub fn write_calendar(name: &str, tz: &str, events: &[Event]) -> String {
 
 /// Escapes a TEXT value (RFC 5545 3.3.11): backslash, `;`, `,` and newlines;
 /// other control characters (except tab) are dropped.
-pub fn escape_text(s: &str) -> String {
+pub(crate) fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -206,8 +206,9 @@ fn push_folded(out: &mut String, line: &str) {
     out.push_str("\r\n");
 }
 
-/// Folds a whole content line (for tests and callers that build lines).
-pub fn fold_line(line: &str) -> String {
+/// Folds a whole content line.
+#[cfg(test)]
+fn fold_line(line: &str) -> String {
     let mut out = String::new();
     push_folded(&mut out, line);
     out

@@ -100,7 +100,7 @@ impl Config {
             c.language = l;
         }
         if let Some(tz) = fm.string("timezone") {
-            if jiff::tz::TimeZone::get(&tz).is_err() {
+            if !crate::calendar::is_known_time_zone(&tz) {
                 let pos = fm.value_pos("timezone");
                 fm.error_at(
                     pos,
@@ -150,7 +150,7 @@ impl Config {
 
     /// Sets where the site is published: a path (`/training/`), an absolute URL
     /// (`https://host/training/`) or `""` for relative links.
-    pub fn set_base_url(&mut self, raw: &str) -> Result<(), (Text, Text)> {
+    pub(crate) fn set_base_url(&mut self, raw: &str) -> Result<(), (Text, Text)> {
         let raw = raw.trim();
         self.base_url = raw.to_string();
         self.relative = raw.is_empty();
@@ -189,14 +189,14 @@ impl Config {
     }
 
     /// The absolute URL of a root-relative path, when the site has an origin.
-    pub fn absolute(&self, path: &str) -> Option<String> {
+    pub(crate) fn absolute(&self, path: &str) -> Option<String> {
         self.origin
             .as_ref()
             .map(|o| format!("{o}{}", self.url(path)))
     }
 
     /// A root-relative site path with the base path in front.
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         let p = path.strip_prefix('/').unwrap_or(path);
         format!("{}{p}", self.base_path)
     }

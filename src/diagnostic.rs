@@ -48,13 +48,13 @@ impl Text {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.zh.is_empty() && self.en.is_empty()
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
+pub(crate) enum Severity {
     Error,
     Warning,
 }
@@ -63,32 +63,32 @@ pub enum Severity {
 /// "the whole file".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub severity: Severity,
+    pub(crate) severity: Severity,
     /// Path relative to the site root, with `/` separators (`content/cases/x.md`).
     pub path: PathBuf,
-    pub line: usize,
-    pub column: usize,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
     pub message: Text,
     pub hint: Text,
     /// How many characters from `column` the problem covers; 0 lets the printer underline
     /// the word found there.
-    pub len: usize,
+    pub(crate) len: usize,
     /// Other places in the same file that explain the problem (the bracket that was
     /// never closed, the first of two equal keys).
-    pub related: Vec<Related>,
+    pub(crate) related: Vec<Related>,
 }
 
 /// A second place in the same file, shown under the first with a label.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Related {
-    pub line: usize,
-    pub column: usize,
-    pub len: usize,
-    pub label: Text,
+pub(crate) struct Related {
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) len: usize,
+    pub(crate) label: Text,
 }
 
 impl Diagnostic {
-    pub fn error(path: impl AsRef<Path>, line: usize, column: usize, message: Text) -> Self {
+    pub(crate) fn error(path: impl AsRef<Path>, line: usize, column: usize, message: Text) -> Self {
         Diagnostic {
             severity: Severity::Error,
             path: path.as_ref().to_path_buf(),
@@ -101,26 +101,37 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(path: impl AsRef<Path>, line: usize, column: usize, message: Text) -> Self {
+    pub(crate) fn warning(
+        path: impl AsRef<Path>,
+        line: usize,
+        column: usize,
+        message: Text,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(path, line, column, message)
         }
     }
 
-    pub fn with_hint(mut self, hint: Text) -> Self {
+    pub(crate) fn with_hint(mut self, hint: Text) -> Self {
         self.hint = hint;
         self
     }
 
     /// Underlines `len` characters from the column instead of the word found there.
-    pub fn with_len(mut self, len: usize) -> Self {
+    pub(crate) fn with_len(mut self, len: usize) -> Self {
         self.len = len;
         self
     }
 
     /// Adds a second place in the same file, shown with `label`.
-    pub fn with_related(mut self, line: usize, column: usize, len: usize, label: Text) -> Self {
+    pub(crate) fn with_related(
+        mut self,
+        line: usize,
+        column: usize,
+        len: usize,
+        label: Text,
+    ) -> Self {
         self.related.push(Related {
             line,
             column,
@@ -319,7 +330,7 @@ fn line_of(text: &str, at: usize) -> &str {
 /// Byte range in `text` of the spot at `line`:`column` (1-based, column in characters),
 /// `len` characters long or, when 0, the word found there. `None` when the position is
 /// not in the text (whole-file diagnostics, files changed since).
-pub fn span(text: &str, line: usize, column: usize, len: usize) -> Option<Range<usize>> {
+pub(crate) fn span(text: &str, line: usize, column: usize, len: usize) -> Option<Range<usize>> {
     if line == 0 {
         return None;
     }
@@ -451,7 +462,7 @@ pub fn counts(diags: &[Diagnostic], lang: Lang) -> String {
 }
 
 /// Sorts diagnostics the way editors read them: errors first, then by file and position.
-pub fn sort(diags: &mut [Diagnostic]) {
+pub(crate) fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
         (a.severity, &a.path, a.line, a.column).cmp(&(b.severity, &b.path, b.line, b.column))
     });
@@ -459,7 +470,7 @@ pub fn sort(diags: &mut [Diagnostic]) {
 
 /// The closest candidate to `word` by edit distance, if it is close enough to be a
 /// plausible typo.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
@@ -479,14 +490,17 @@ pub fn did_you_mean<'a>(
 }
 
 /// A "did you mean" hint in both languages, empty when nothing is close.
-pub fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<Text> {
+pub(crate) fn suggestion<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<Text> {
     did_you_mean(word, candidates)
         .map(|c| Text::new(format!("是不是要写“{c}”？"), format!("did you mean `{c}`?")))
 }
 
 /// Escapes text for HTML element content and attribute values, for the browser overlay
 /// and the few HTML fragments built outside templates.
-pub fn escape_html(s: &str) -> String {
+pub(crate) fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {

@@ -8,16 +8,16 @@
 // Diagnostics travel on the error path only, where their size costs nothing measurable.
 #![allow(clippy::result_large_err)]
 
-pub mod calendar;
-pub mod config;
+pub(crate) mod calendar;
+pub(crate) mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod init;
 pub mod output;
 pub mod platform;
 pub mod publish;
-pub mod recurrence;
-pub mod render;
+pub(crate) mod recurrence;
+pub(crate) mod render;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
@@ -30,9 +30,9 @@ use jiff::civil::DateTime;
 
 pub use config::Config;
 pub use diagnostic::{Diagnostic, Lang, Text};
-pub use output::Output;
+pub(crate) use output::Output;
 use render::{Job, Renderer, Theme};
-pub use site::Site;
+pub(crate) use site::Site;
 
 /// What to build and how.
 #[derive(Debug, Clone, Default)]
@@ -69,7 +69,7 @@ pub struct Built {
 impl Built {
     /// Whether `self` and `other` publish the same theme static files, as a rebuild
     /// after an edit of content does.
-    pub fn same_statics(&self, other: &Built) -> bool {
+    pub(crate) fn same_statics(&self, other: &Built) -> bool {
         Arc::ptr_eq(&self.engine, &other.engine)
     }
 
@@ -173,7 +173,7 @@ fn load_all(opts: &Options) -> Result<Loaded, Vec<Diagnostic>> {
 }
 
 /// Renders a loaded site into memory, search index included.
-pub fn render_site(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>> {
+pub(crate) fn render_site(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>> {
     let engine = Arc::new(render::Engine::new(&site.config, theme)?);
     render_site_with(site, &engine)
 }
@@ -195,7 +195,7 @@ fn render_site_with(site: &Site, engine: &Arc<render::Engine>) -> Result<Output,
 /// Runs `f`; when the environment variable `JIANGTANG_TIMINGS` is set, prints to stderr
 /// how long it took (wall clock) and the memory in use after it, to see where a build
 /// spends its time.
-pub fn timed<T>(phase: &str, f: impl FnOnce() -> T) -> T {
+pub(crate) fn timed<T>(phase: &str, f: impl FnOnce() -> T) -> T {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     if !*ON.get_or_init(|| std::env::var_os("JIANGTANG_TIMINGS").is_some()) {
         return f();
@@ -240,7 +240,7 @@ pub fn add_search_index(site: &Site, out: &mut Output) {
 }
 
 /// Writes the search index of `docs` into `out`, replacing the old one.
-pub fn add_index_of(docs: &[search::SearchDoc], out: &mut Output) {
+pub(crate) fn add_index_of(docs: &[search::SearchDoc], out: &mut Output) {
     out.files.retain(|path, _| !search::is_index_file(path));
     for (path, bytes) in search::build_index(docs) {
         out.add(path, bytes);

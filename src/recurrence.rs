@@ -53,10 +53,11 @@ use serde_yaml_ng::Value;
 use crate::diagnostic::Text;
 
 /// The most occurrences a series may have (ten years of weekly lectures).
-pub const MAX_OCCURRENCES: usize = 520;
+pub(crate) const MAX_OCCURRENCES: usize = 520;
 
 /// The time zone [`to_rrule`] assumes for `until`.
-pub const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
+#[cfg(test)]
+const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
 
 const KEYS: &[&str] = &[
     "every",
@@ -112,12 +113,12 @@ pub struct Recurrence {
 
 /// A mistake in the `repeat` value, in Chinese and English.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RepeatError {
+pub(crate) struct RepeatError {
     /// The sub-key of `repeat` that is wrong (so the caller can point at its
     /// line), or `None` when the problem is with `repeat` as a whole.
-    pub key: Option<String>,
-    pub message: Text,
-    pub hint: Text,
+    pub(crate) key: Option<String>,
+    pub(crate) message: Text,
+    pub(crate) hint: Text,
 }
 
 impl RepeatError {
@@ -139,7 +140,7 @@ impl fmt::Display for RepeatError {
 impl std::error::Error for RepeatError {}
 
 /// Parses and validates the `repeat` value of a lecture whose `start` is given.
-pub fn parse_repeat(value: &Value, start: DateTime) -> Result<Recurrence, RepeatError> {
+pub(crate) fn parse_repeat(value: &Value, start: DateTime) -> Result<Recurrence, RepeatError> {
     let map = match value {
         Value::Mapping(m) => m,
         other => {
@@ -516,7 +517,7 @@ pub fn parse_repeat(value: &Value, start: DateTime) -> Result<Recurrence, Repeat
 
 /// Every occurrence start, in order, without the `except` dates, at most
 /// [`MAX_OCCURRENCES`]. See the module documentation for the semantics.
-pub fn occurrences(rec: &Recurrence, start: DateTime) -> Vec<DateTime> {
+pub(crate) fn occurrences(rec: &Recurrence, start: DateTime) -> Vec<DateTime> {
     let mut out = expand(rec, start, MAX_OCCURRENCES);
     out.retain(|o| rec.except.binary_search(&o.date()).is_err());
     out
@@ -524,13 +525,13 @@ pub fn occurrences(rec: &Recurrence, start: DateTime) -> Vec<DateTime> {
 
 /// The first date-time the rule produces on or after `start` (before `except`
 /// dates are removed): the DTSTART to put in a calendar.
-pub fn first_occurrence(rec: &Recurrence, start: DateTime) -> Option<DateTime> {
+pub(crate) fn first_occurrence(rec: &Recurrence, start: DateTime) -> Option<DateTime> {
     expand(rec, start, 1).into_iter().next()
 }
 
 /// The EXDATE values: the occurrences removed by `except`, at `start`'s time of
 /// day, in order.
-pub fn exdates(rec: &Recurrence, start: DateTime) -> Vec<DateTime> {
+pub(crate) fn exdates(rec: &Recurrence, start: DateTime) -> Vec<DateTime> {
     expand(rec, start, MAX_OCCURRENCES)
         .into_iter()
         .filter(|o| rec.except.binary_search(&o.date()).is_ok())
@@ -539,7 +540,8 @@ pub fn exdates(rec: &Recurrence, start: DateTime) -> Vec<DateTime> {
 
 /// The RRULE value with `until` taken in [`DEFAULT_TIME_ZONE`] (Asia/Shanghai).
 /// Use [`to_rrule_in`] with the site's time zone.
-pub fn to_rrule(rec: &Recurrence) -> String {
+#[cfg(test)]
+fn to_rrule(rec: &Recurrence) -> String {
     to_rrule_in(rec, DEFAULT_TIME_ZONE)
 }
 
@@ -549,7 +551,7 @@ pub fn to_rrule(rec: &Recurrence) -> String {
 ///
 /// `until` becomes 23:59:59 local time on that date in `tz`, converted to UTC.
 /// An unknown `tz` is treated as UTC (validate the site's time zone first).
-pub fn to_rrule_in(rec: &Recurrence, tz: &str) -> String {
+pub(crate) fn to_rrule_in(rec: &Recurrence, tz: &str) -> String {
     let mut s = String::new();
     s.push_str(match rec.frequency {
         Frequency::Weekly => "FREQ=WEEKLY",
@@ -583,7 +585,7 @@ pub fn to_rrule_in(rec: &Recurrence, tz: &str) -> String {
 }
 
 /// The two-letter RFC 5545 weekday code.
-pub fn ical_weekday(wd: Weekday) -> &'static str {
+pub(crate) fn ical_weekday(wd: Weekday) -> &'static str {
     match wd {
         Weekday::Monday => "MO",
         Weekday::Tuesday => "TU",

@@ -88,7 +88,7 @@ fn usage(message: Text, hint: Text) -> Diagnostic {
 }
 
 /// The file `create` would write, without writing it.
-pub fn plan(
+pub(crate) fn plan(
     root: &Path,
     kind: Kind,
     path: &str,

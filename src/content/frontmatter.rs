@@ -14,11 +14,11 @@ use crate::diagnostic::{Diagnostic, Text, suggestion};
 /// A content file split into its parts. `body_line` is the 1-based line of the file on
 /// which the Markdown body starts.
 #[derive(Debug)]
-pub struct Split<'a> {
-    pub yaml: Option<&'a str>,
-    pub yaml_line: usize,
-    pub body: &'a str,
-    pub body_line: usize,
+pub(crate) struct Split<'a> {
+    pub(crate) yaml: Option<&'a str>,
+    pub(crate) yaml_line: usize,
+    pub(crate) body: &'a str,
+    pub(crate) body_line: usize,
 }
 
 /// Lists of names (taxonomy values, site.yaml's actions and series), where a single
@@ -87,7 +87,7 @@ const KEY_ALIASES: &[(&str, &str)] = &[
 
 /// Turns raw bytes into text: UTF-8 only, a byte-order mark dropped, CRLF and lone CR
 /// line ends normalised to LF (line numbers stay the same).
-pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<Cow<'a, str>, Diagnostic> {
+pub(crate) fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<Cow<'a, str>, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return Err(Diagnostic::error(
@@ -129,7 +129,7 @@ pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<Cow<'a, str>, Diagnost
 }
 
 /// `text` with CRLF and lone CR line ends turned into LF, borrowed when it has none.
-pub fn normalise_newlines(text: &str) -> Cow<'_, str> {
+pub(crate) fn normalise_newlines(text: &str) -> Cow<'_, str> {
     if !text.contains('\r') {
         return Cow::Borrowed(text);
     }
@@ -200,7 +200,7 @@ fn fence_error(path: &Path, line: usize, text: &str, opening: bool) -> Diagnosti
 /// Splits `---` front matter from the body. A file must start with `---` (blank lines
 /// before it are skipped); a block that is opened and never closed is an error, as is an
 /// empty file.
-pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+pub(crate) fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     if text.trim().is_empty() {
         return Err(
             Diagnostic::error(path, 1, 1, Text::new("文件是空的", "the file is empty")).with_hint(
@@ -300,19 +300,23 @@ fn looks_like_body(line: &str) -> bool {
 /// The parsed front matter of one file with the positions of its top-level keys, and the
 /// diagnostics collected while reading it.
 #[derive(Debug)]
-pub struct FrontMatter {
-    pub path: PathBuf,
+pub(crate) struct FrontMatter {
+    pub(crate) path: PathBuf,
     map: Mapping,
     /// key → (line, column of the key, column of the value)
     positions: HashMap<String, (usize, usize, usize)>,
     yaml_line: usize,
     lines: Vec<String>,
-    pub diags: Vec<Diagnostic>,
+    pub(crate) diags: Vec<Diagnostic>,
 }
 
 impl FrontMatter {
     /// Parses the YAML block. Syntax errors are returned at their position in the file.
-    pub fn parse(path: &Path, yaml: &str, yaml_line: usize) -> Result<FrontMatter, Diagnostic> {
+    pub(crate) fn parse(
+        path: &Path,
+        yaml: &str,
+        yaml_line: usize,
+    ) -> Result<FrontMatter, Diagnostic> {
         let lines: Vec<String> = yaml.lines().map(str::to_string).collect();
         if let Some(d) = precheck(path, &lines, yaml_line) {
             return Err(d);
@@ -353,7 +357,7 @@ impl FrontMatter {
     }
 
     /// An empty front matter (a file without a `---` block).
-    pub fn empty(path: &Path) -> FrontMatter {
+    pub(crate) fn empty(path: &Path) -> FrontMatter {
         FrontMatter {
             path: path.to_path_buf(),
             map: Mapping::new(),
@@ -365,7 +369,7 @@ impl FrontMatter {
     }
 
     /// Line and column of a key (of the front matter's start when the key is absent).
-    pub fn key_pos(&self, key: &str) -> (usize, usize) {
+    pub(crate) fn key_pos(&self, key: &str) -> (usize, usize) {
         self.positions.get(key).map_or(
             (self.yaml_line.saturating_sub(1).max(1), 1),
             |&(l, c, _)| (l, c),
@@ -373,7 +377,7 @@ impl FrontMatter {
     }
 
     /// Line and column of a key's value.
-    pub fn value_pos(&self, key: &str) -> (usize, usize) {
+    pub(crate) fn value_pos(&self, key: &str) -> (usize, usize) {
         self.positions
             .get(key)
             .map_or(self.key_pos(key), |&(l, _, c)| (l, c))
@@ -381,7 +385,7 @@ impl FrontMatter {
 
     /// Position of `needle` inside the block of `key` (e.g. one item of a list), falling
     /// back to the key's value.
-    pub fn item_pos(&self, key: &str, needle: &str) -> (usize, usize) {
+    pub(crate) fn item_pos(&self, key: &str, needle: &str) -> (usize, usize) {
         let Some(&(line, _, _)) = self.positions.get(key) else {
             return self.key_pos(key);
         };
@@ -412,27 +416,22 @@ impl FrontMatter {
         (!value.is_empty() && !value.starts_with(['"', '\'', '[', '{'])).then_some(value)
     }
 
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &str> {
         self.map.keys().filter_map(Value::as_str)
     }
 
-    pub fn get(&self, key: &str) -> Option<&Value> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Value> {
         self.map.get(key).filter(|v| !v.is_null())
     }
 
-    pub fn error_at(&mut self, pos: (usize, usize), message: Text, hint: Text) {
+    pub(crate) fn error_at(&mut self, pos: (usize, usize), message: Text, hint: Text) {
         let d = Diagnostic::error(&self.path, pos.0, pos.1, message).with_hint(hint);
-        self.diags.push(d);
-    }
-
-    pub fn warn_at(&mut self, pos: (usize, usize), message: Text, hint: Text) {
-        let d = Diagnostic::warning(&self.path, pos.0, pos.1, message).with_hint(hint);
         self.diags.push(d);
     }
 
     /// Reports every key not in `allowed`, with a "did you mean".
     /// `kind` names what the keys belong to ("课程" / "a course").
-    pub fn check_keys(&mut self, allowed: &[&str], kind: &Text) {
+    pub(crate) fn check_keys(&mut self, allowed: &[&str], kind: &Text) {
         let unknown: Vec<String> = self
             .map
             .keys()
@@ -500,7 +499,7 @@ impl FrontMatter {
     }
 
     /// A text value. Numbers are accepted as text (`title: 2026` means "2026").
-    pub fn string(&mut self, key: &str) -> Option<String> {
+    pub(crate) fn string(&mut self, key: &str) -> Option<String> {
         match self.get(key)? {
             Value::String(s) => Some(s.trim().to_string()),
             // YAML reads `1.50` as 1.5 and `0x10` as 16: keep what the editor wrote.
@@ -531,7 +530,7 @@ impl FrontMatter {
     }
 
     /// A required text value; reports its absence.
-    pub fn required_string(&mut self, key: &str, example: &str) -> Option<String> {
+    pub(crate) fn required_string(&mut self, key: &str, example: &str) -> Option<String> {
         if self.get(key).is_none() && self.positions.contains_key(key) {
             let pos = self.key_pos(key);
             self.error_at(
@@ -591,7 +590,7 @@ impl FrontMatter {
     }
 
     /// A list of text values; a single value is taken as a list of one.
-    pub fn string_list(&mut self, key: &str) -> Vec<String> {
+    pub(crate) fn string_list(&mut self, key: &str) -> Vec<String> {
         let Some(value) = self.get(key).cloned() else {
             return Vec::new();
         };
@@ -627,7 +626,7 @@ impl FrontMatter {
         }
     }
 
-    pub fn bool(&mut self, key: &str) -> Option<bool> {
+    pub(crate) fn bool(&mut self, key: &str) -> Option<bool> {
         let value = self.get(key)?.clone();
         if let Value::Bool(b) = value {
             return Some(b);
@@ -660,7 +659,7 @@ impl FrontMatter {
     }
 
     /// A number ≥ 0.
-    pub fn number(&mut self, key: &str) -> Option<f64> {
+    pub(crate) fn number(&mut self, key: &str) -> Option<f64> {
         let n = match self.get(key)? {
             Value::Number(n) => n.as_f64(),
             Value::String(s) => s.trim().parse::<f64>().ok(),
@@ -677,7 +676,7 @@ impl FrontMatter {
         }
     }
 
-    pub fn integer(&mut self, key: &str) -> Option<i64> {
+    pub(crate) fn integer(&mut self, key: &str) -> Option<i64> {
         match self.get(key)? {
             Value::Number(n) if n.as_i64().is_some() => n.as_i64(),
             Value::String(s) if s.trim().parse::<i64>().is_ok() => s.trim().parse().ok(),
@@ -726,7 +725,7 @@ impl FrontMatter {
     }
 
     /// A calendar date: 2026-03-05, 2026/3/5 or 2026年3月5日.
-    pub fn date(&mut self, key: &str) -> Option<Date> {
+    pub(crate) fn date(&mut self, key: &str) -> Option<Date> {
         let raw = self.string(key)?;
         // A date and a time where only a date is wanted: the date is unambiguous.
         let parsed = parse_date(&raw).or_else(|| parse_datetime(&raw).map(|t| t.date()));
@@ -754,13 +753,13 @@ impl FrontMatter {
     }
 
     /// A local date and time in the site timezone: `2026-03-15 09:00`.
-    pub fn datetime(&mut self, key: &str) -> Option<DateTime> {
+    pub(crate) fn datetime(&mut self, key: &str) -> Option<DateTime> {
         self.datetime_on(key, None)
     }
 
     /// A local date and time; with `day`, a time alone (`end: "17:00"`) is taken on that
     /// day.
-    pub fn datetime_on(&mut self, key: &str, day: Option<Date>) -> Option<DateTime> {
+    pub(crate) fn datetime_on(&mut self, key: &str, day: Option<Date>) -> Option<DateTime> {
         let raw = self.string(key)?;
         let time_only = parse_time(&raw);
         match (parse_datetime(&raw), time_only, day) {
@@ -1259,7 +1258,7 @@ fn mark(text: &str) -> Option<(usize, usize)> {
 
 /// A YAML syntax error of a block whose first line is file line `yaml_line`; `yaml` is
 /// the block's text when known, to point at duplicate keys.
-pub fn yaml_error_in(
+pub(crate) fn yaml_error_in(
     path: &Path,
     e: &serde_yaml_ng::Error,
     yaml_line: usize,

@@ -22,46 +22,46 @@ pub enum Kind {
 #[derive(Debug)]
 pub struct KindSpec {
     /// The kind's name in code, templates, scripts and the search index.
-    pub key: &'static str,
+    pub(crate) key: &'static str,
     /// What a file of the kind is called in messages: (Chinese, English with article).
-    pub names: (&'static str, &'static str),
+    pub(crate) names: (&'static str, &'static str),
     /// The front-matter keys of the kind besides [`COMMON_KEYS`].
-    pub keys: &'static [&'static str],
+    pub(crate) keys: &'static [&'static str],
     /// The template of the kind's own pages (`None`: it has no page of its own).
-    pub template: Option<&'static str>,
+    pub(crate) template: Option<&'static str>,
     /// The navigation section its pages belong to.
-    pub section: &'static str,
+    pub(crate) section: &'static str,
     /// The list page of the kind, if it has one.
-    pub list: Option<ListSpec>,
+    pub(crate) list: Option<ListSpec>,
     /// The partial that shows one item in lists, and the name the partial knows it by.
-    pub card: Option<(&'static str, &'static str)>,
+    pub(crate) card: Option<(&'static str, &'static str)>,
     /// Whether its pages are entries of the Atom feed.
-    pub in_feed: bool,
+    pub(crate) in_feed: bool,
     /// Whether its pages are found by the search.
-    pub searched: bool,
+    pub(crate) searched: bool,
     /// The first item of a search result's breadcrumb: the list the page belongs to.
-    pub crumb: &'static str,
+    pub(crate) crumb: &'static str,
     /// What `jiangtang new` writes for the kind, if it writes files of the kind.
-    pub new: Option<NewSpec>,
+    pub(crate) new: Option<NewSpec>,
 }
 
 /// `jiangtang new KIND`: the kind's example title and where its files go.
 #[derive(Debug, Clone, Copy)]
 pub struct NewSpec {
-    pub title: &'static str,
+    pub(crate) title: &'static str,
     /// Where files of the kind live, for messages: (Chinese, English).
-    pub place: (&'static str, &'static str),
+    pub(crate) place: (&'static str, &'static str),
 }
 
 /// A kind's list page.
 #[derive(Debug, Clone, Copy)]
-pub struct ListSpec {
+pub(crate) struct ListSpec {
     /// The folder of `content/` that holds the kind's files (and the list's `_index.md`).
-    pub folder: &'static str,
-    pub url: &'static str,
-    pub template: &'static str,
+    pub(crate) folder: &'static str,
+    pub(crate) url: &'static str,
+    pub(crate) template: &'static str,
     /// The UI string that names the list (its page title and navigation item).
-    pub title_key: &'static str,
+    pub(crate) title_key: &'static str,
 }
 
 /// The front-matter keys every kind has.
@@ -225,7 +225,7 @@ const SECTION: KindSpec = KindSpec {
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 7] = [
+    pub(crate) const ALL: [Kind; 7] = [
         Kind::Home,
         Kind::Section,
         Kind::Course,
@@ -236,10 +236,10 @@ impl Kind {
     ];
 
     /// The kinds that have a list page, in the order of the navigation.
-    pub const LISTED: [Kind; 3] = [Kind::Course, Kind::Lecture, Kind::Case];
+    pub(crate) const LISTED: [Kind; 3] = [Kind::Course, Kind::Lecture, Kind::Case];
 
     /// The kinds the search finds, in the order of their number in the search index.
-    pub fn searched() -> impl Iterator<Item = Kind> {
+    pub(crate) fn searched() -> impl Iterator<Item = Kind> {
         Kind::ALL.into_iter().filter(|k| k.spec().searched)
     }
 
@@ -254,12 +254,12 @@ impl Kind {
     }
 
     /// The kind's number in the search index, if the search finds it.
-    pub fn search_index(self) -> Option<u8> {
+    pub(crate) fn search_index(self) -> Option<u8> {
         let n = Kind::searched().position(|k| k == self)?;
         Some(u8::try_from(n).expect("there are far fewer than 256 kinds"))
     }
 
-    pub fn spec(self) -> &'static KindSpec {
+    pub(crate) fn spec(self) -> &'static KindSpec {
         match self {
             Kind::Home => &HOME,
             Kind::Section => &SECTION,
@@ -272,7 +272,7 @@ impl Kind {
     }
 
     /// The kind a file has by its place in `content/`.
-    pub fn of(rel: &str) -> Kind {
+    pub(crate) fn of(rel: &str) -> Kind {
         let parts: Vec<&str> = rel.split('/').collect();
         match parts.as_slice() {
             ["_index.md"] => Kind::Home,
@@ -286,7 +286,7 @@ impl Kind {
     }
 
     /// The kind whose list lives in `folder` of `content/`.
-    pub fn listed_in(folder: &str) -> Option<Kind> {
+    pub(crate) fn listed_in(folder: &str) -> Option<Kind> {
         Kind::LISTED
             .into_iter()
             .find(|k| k.spec().list.is_some_and(|l| l.folder == folder))

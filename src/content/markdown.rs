@@ -19,17 +19,17 @@ use crate::diagnostic::{Diagnostic, Text, did_you_mean};
 /// Where links written in Markdown may point: content pages by their source path and
 /// other files (attachments, images) by theirs, both relative to `content/`.
 #[derive(Debug, Default)]
-pub struct LinkTargets {
-    pub pages: HashMap<String, String>,
-    pub files: HashMap<String, String>,
+pub(crate) struct LinkTargets {
+    pub(crate) pages: HashMap<String, String>,
+    pub(crate) files: HashMap<String, String>,
     /// Pages that exist but are left out of this build, by source path, so that a link
     /// to one says why instead of "does not exist".
-    pub unpublished: HashMap<String, Unpublished>,
+    pub(crate) unpublished: HashMap<String, Unpublished>,
 }
 
 /// Why a page that exists is not published in this build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unpublished {
+pub(crate) enum Unpublished {
     /// `draft: true`.
     Draft,
     /// `publish_date` is still to come.
@@ -70,20 +70,20 @@ pub struct Rendered {
     pub reading_minutes: u32,
 }
 
-pub struct Input<'a> {
+pub(crate) struct Input<'a> {
     /// Site-relative path for diagnostics (`content/cases/x.md`).
-    pub path: &'a Path,
+    pub(crate) path: &'a Path,
     /// Content-relative source path (`cases/x.md`).
-    pub source: &'a str,
-    pub body: &'a str,
+    pub(crate) source: &'a str,
+    pub(crate) body: &'a str,
     /// File line on which `body` starts.
-    pub body_line: usize,
-    pub unsafe_html: bool,
+    pub(crate) body_line: usize,
+    pub(crate) unsafe_html: bool,
 }
 
 const QUIZ_MARK: char = '\u{E000}';
 
-pub fn render(input: &Input, targets: &LinkTargets) -> Rendered {
+pub(crate) fn render(input: &Input, targets: &LinkTargets) -> Rendered {
     let mut opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -545,22 +545,27 @@ fn unpublished(
 }
 
 /// What points at a page left out of the build, in the messages of [`unpublished_text`].
-pub struct Pointer {
+pub(crate) struct Pointer {
     /// The thing pointed at: 链接目标 / link target.
-    pub target: (&'static str, &'static str),
+    pub(crate) target: (&'static str, &'static str),
     /// What to remove instead: 这个链接 / this link.
-    pub this: (&'static str, &'static str),
+    pub(crate) this: (&'static str, &'static str),
 }
 
 /// A Markdown link.
-pub const LINK: Pointer = Pointer {
+pub(crate) const LINK: Pointer = Pointer {
     target: ("链接目标", "link target"),
     this: ("这个链接", "this link"),
 };
 
 /// The message and hint for `dest`, which names `content/{source}`, a page left out of
 /// this build for `why`.
-pub fn unpublished_text(p: Pointer, dest: &str, source: &str, why: Unpublished) -> (Text, Text) {
+pub(crate) fn unpublished_text(
+    p: Pointer,
+    dest: &str,
+    source: &str,
+    why: Unpublished,
+) -> (Text, Text) {
     let (target_zh, target_en) = p.target;
     let (this_zh, this_en) = p.this;
     match why {
@@ -658,7 +663,7 @@ fn percent_decode(s: &str) -> String {
 
 /// The id of a heading: letters and digits of any script kept (lowercased), spaces and
 /// ASCII punctuation turned into `-`, other punctuation (、，：…) dropped.
-pub fn anchor_id(text: &str) -> String {
+pub(crate) fn anchor_id(text: &str) -> String {
     let mut id = String::new();
     for c in text.trim().chars() {
         if is_alphanumeric(c) {

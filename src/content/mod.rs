@@ -3,8 +3,8 @@
 //! in parallel and again, for one file, in the dev server.
 
 pub mod frontmatter;
-pub mod kind;
-pub mod markdown;
+pub(crate) mod kind;
+pub(crate) mod markdown;
 pub mod quiz;
 
 use std::borrow::Cow;
@@ -37,7 +37,7 @@ pub struct SourceBytes(Result<String, Vec<u8>>);
 
 impl SourceBytes {
     /// The bytes as text, when they are UTF-8.
-    pub fn text(&self) -> Option<&str> {
+    pub(crate) fn text(&self) -> Option<&str> {
         self.0.as_deref().ok()
     }
 }
@@ -72,7 +72,7 @@ enum BodyText {
 }
 
 impl Body {
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         match &self.0 {
             // Shared only when the file is text and the body ends it (`parse`).
             BodyText::Shared(file, start) => {
@@ -175,7 +175,7 @@ pub fn walk(root: &Path) -> std::io::Result<(Vec<SourceFile>, Vec<AssetFile>)> {
 }
 
 /// Editor swap, backup and temporary files, and hidden files.
-pub fn is_ignored(name: &str) -> bool {
+pub(crate) fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
         || name.ends_with('~')
         || name.ends_with(".swp")
@@ -241,7 +241,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Status::Scheduled => "scheduled",
             Status::Postponed => "postponed",
@@ -308,7 +308,7 @@ pub struct Parsed {
 
 /// Reads one file's front matter. Returns the page (if it could be read at all) and every
 /// problem found in it.
-pub fn parse(src: &Arc<SourceFile>, config: &Config) -> (Option<Parsed>, Vec<Diagnostic>) {
+pub(crate) fn parse(src: &Arc<SourceFile>, config: &Config) -> (Option<Parsed>, Vec<Diagnostic>) {
     // Text that is UTF-8 already needs no second check.
     let decoded = match src.bytes.text() {
         Some(t) => Ok(frontmatter::normalise_newlines(
@@ -419,7 +419,7 @@ fn read_common(fm: &mut FrontMatter) -> Option<Common> {
 
 /// Slugs end up as folder names under `public/`: no separators, no dots at the start,
 /// nothing a file system or URL treats specially.
-pub fn is_safe_slug(s: &str) -> bool {
+pub(crate) fn is_safe_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 120
         && !s.starts_with(['.', '-'])
@@ -428,7 +428,7 @@ pub fn is_safe_slug(s: &str) -> bool {
 }
 
 /// An ASCII, URL-safe slug for any name: 党史学习 → dang-shi-xue-xi.
-pub fn slugify(name: &str) -> String {
+pub(crate) fn slugify(name: &str) -> String {
     // Already a slug (`lesson-01`): nothing to change.
     let plain = name
         .bytes()

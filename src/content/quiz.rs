@@ -324,7 +324,7 @@ fn esc(s: &str) -> String {
 }
 
 /// The quiz as HTML. `n` numbers the quizzes of a page from 1.
-pub fn render(questions: &[Question], n: usize) -> String {
+pub(crate) fn render(questions: &[Question], n: usize) -> String {
     let id = format!("quiz-{n}");
     let mut h = String::new();
     let _ = write!(

@@ -22,7 +22,7 @@ pub struct Published {
 }
 
 /// Publishes the theme's static files (static path → bytes).
-pub fn publish(statics: &BTreeMap<String, Vec<u8>>) -> Published {
+pub(crate) fn publish(statics: &BTreeMap<String, Vec<u8>>) -> Published {
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     let mut files = Vec::with_capacity(statics.len());
     for (rel, bytes) in statics.iter().filter(|(r, _)| !is_css(r)) {

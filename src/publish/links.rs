@@ -22,7 +22,7 @@ use crate::output::Output;
 use crate::site::{Page, Site};
 
 /// Rewrites every internal link of the HTML and XML files in `out` relative to the file.
-pub fn relativize(out: &mut Output) {
+pub(crate) fn relativize(out: &mut Output) {
     let known: BTreeSet<String> = out
         .files
         .keys()
@@ -50,7 +50,7 @@ pub fn relativize(out: &mut Output) {
 }
 
 /// The markup with its internal links made relative to `file`; `None` when unchanged.
-pub fn rewrite_markup(
+pub(crate) fn rewrite_markup(
     text: &str,
     file: &str,
     known: &BTreeSet<String>,
@@ -303,13 +303,13 @@ fn percent_decode(s: &str) -> String {
 /// Links in content written as `/path`: they bypass the base path, so they break when the
 /// site is published under a sub-path or copied elsewhere. Warnings, since a link to
 /// another application on the same host is written that way on purpose.
-pub fn root_absolute_links(site: &Site) -> Vec<Diagnostic> {
+pub(crate) fn root_absolute_links(site: &Site) -> Vec<Diagnostic> {
     root_absolute_links_in(site, |_| true)
 }
 
 /// [`root_absolute_links`] of the pages `pick` selects (an incremental rebuild checks
 /// the pages whose file changed).
-pub fn root_absolute_links_in(
+pub(crate) fn root_absolute_links_in(
     site: &Site,
     pick: impl Fn(Page<'_>) -> bool + Sync,
 ) -> Vec<Diagnostic> {
@@ -323,7 +323,7 @@ pub fn root_absolute_links_in(
 }
 
 /// The order [`root_absolute_links`] reports in: by file, line and column.
-pub fn sort_by_position(diags: &mut [Diagnostic]) {
+pub(crate) fn sort_by_position(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
 }
 

@@ -11,13 +11,13 @@
 //!
 //! Writing the tree atomically is `output::write_atomic`.
 
-pub mod assets;
-pub mod links;
+pub(crate) mod assets;
+pub(crate) mod links;
 pub mod precompress;
 
 /// The path of `to` (a file path below the site root, `css/site.1a2b3c4d.css`) relative to
 /// the folder `from_dir` (`courses/x/`, or `""` for the root).
-pub fn relative_path(from_dir: &str, to: &str) -> String {
+pub(crate) fn relative_path(from_dir: &str, to: &str) -> String {
     let from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
     let to_parts: Vec<&str> = to.split('/').collect();
     let (to_dirs, to_last) = to_parts.split_at(to_parts.len().saturating_sub(1));
@@ -32,7 +32,7 @@ pub fn relative_path(from_dir: &str, to: &str) -> String {
 }
 
 /// The folder of a file path: `courses/x/index.html` → `courses/x/`, `a.css` → `""`.
-pub fn dir_of(path: &str) -> &str {
+pub(crate) fn dir_of(path: &str) -> &str {
     path.rfind('/').map_or("", |i| &path[..=i])
 }
 

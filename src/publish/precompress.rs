@@ -11,10 +11,10 @@ use libdeflater::{CompressionLvl, Compressor};
 use rayon::prelude::*;
 
 /// Files this size or smaller are left alone: compressing them saves no round trip.
-pub const MIN_BYTES: u64 = 1024;
+pub(crate) const MIN_BYTES: u64 = 1024;
 
 /// Extensions of text files worth compressing.
-pub const TEXT_EXTENSIONS: &[&str] = &[
+pub(crate) const TEXT_EXTENSIONS: &[&str] = &[
     "html",
     "htm",
     "css",
@@ -40,7 +40,7 @@ pub fn is_text(path: &Path) -> bool {
 
 /// Writes `<file>.gz` beside every text file over [`MIN_BYTES`] under `root` (in
 /// parallel). Returns how many were written.
-pub fn precompress_tree(root: &Path) -> io::Result<usize> {
+pub(crate) fn precompress_tree(root: &Path) -> io::Result<usize> {
     let mut files: Vec<PathBuf> = Vec::new();
     for entry in walkdir::WalkDir::new(root) {
         let entry = entry.map_err(io::Error::other)?;
@@ -59,7 +59,7 @@ pub fn precompress_tree(root: &Path) -> io::Result<usize> {
 }
 
 /// Writes `<path>.gz` with the modification time of `path`.
-pub fn precompress_file(path: &Path) -> io::Result<()> {
+pub(crate) fn precompress_file(path: &Path) -> io::Result<()> {
     let bytes = std::fs::read(path)?;
     let modified = std::fs::metadata(path)?.modified()?;
     let mut gz_name = path.as_os_str().to_owned();
@@ -86,7 +86,7 @@ pub fn precompress_file(path: &Path) -> io::Result<()> {
 const PRECOMPRESS_LEVEL: i32 = 9;
 
 /// Gzip at [`PRECOMPRESS_LEVEL`], with an empty header (no file name, time 0).
-pub fn gzip(bytes: &[u8]) -> io::Result<Vec<u8>> {
+pub(crate) fn gzip(bytes: &[u8]) -> io::Result<Vec<u8>> {
     let level =
         CompressionLvl::new(PRECOMPRESS_LEVEL).map_err(|e| io::Error::other(format!("{e:?}")))?;
     let mut c = Compressor::new(level);

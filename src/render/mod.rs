@@ -26,7 +26,7 @@ use crate::output::Sink;
 use crate::site::{PageId, Site};
 pub use engine::Engine;
 use indexes::Indexes;
-pub use jobs::{Job, affected_jobs, jobs, month_url, months, url_to_path};
+pub use jobs::{Job, affected_jobs, jobs, url_to_path};
 pub use theme::Theme;
 
 /// The site being rendered, with the values every page shares.

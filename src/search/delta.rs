@@ -28,7 +28,7 @@ use super::index::{IndexOptions, Seed, build_segment};
 
 /// What a full index was built from: each page's id and fingerprint, and its
 /// entry file.
-pub struct IndexBase {
+pub(crate) struct IndexBase {
     /// URL → (id in the base, fingerprint of the page as indexed).
     pages: HashMap<String, (u32, u64)>,
     entry: serde_json::Map<String, Value>,
@@ -39,20 +39,20 @@ pub struct IndexBase {
 
 /// How the pages of a site differ from those of a base.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Changes {
+pub(crate) struct Changes {
     /// Indices (into the site's pages) of the pages that are new or changed.
-    pub fresh: Vec<usize>,
+    pub(crate) fresh: Vec<usize>,
     /// Base ids of the pages that changed or are gone, ascending.
-    pub deleted: Vec<u32>,
+    pub(crate) deleted: Vec<u32>,
 }
 
 impl Changes {
     /// Pages the delta would hold or hide.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.fresh.len() + self.deleted.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.fresh.is_empty() && self.deleted.is_empty()
     }
 }
@@ -90,7 +90,7 @@ impl IndexBase {
     /// The base of the full index whose entry file (`search/index.json.gz`, as
     /// written) is `entry_gz`, built from `docs`. `None` when the entry cannot be
     /// read or does not describe `docs`.
-    pub fn new(docs: &[SearchDoc], entry_gz: &[u8]) -> Option<IndexBase> {
+    pub(crate) fn new(docs: &[SearchDoc], entry_gz: &[u8]) -> Option<IndexBase> {
         let mut raw = Vec::new();
         flate2::read::GzDecoder::new(entry_gz)
             .read_to_end(&mut raw)
@@ -120,17 +120,13 @@ impl IndexBase {
     }
 
     /// Number of pages in the base.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.pages.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.pages.is_empty()
     }
 
     /// The pages of `docs` that the base does not have as they are, and the base's
     /// pages that `docs` no longer has as they were.
-    pub fn changes(&self, docs: &[SearchDoc]) -> Changes {
+    pub(crate) fn changes(&self, docs: &[SearchDoc]) -> Changes {
         let mut changes = Changes::default();
         let mut kept = vec![false; self.pages.len()];
         for (i, d) in docs.iter().enumerate() {
@@ -151,7 +147,7 @@ impl IndexBase {
 
     /// The files of a delta numbered `n` holding `changes` of `docs`: the delta
     /// itself under `search/delta/<n>/`, and the base's entry file pointing at it.
-    pub fn delta(
+    pub(crate) fn delta(
         &self,
         docs: &[SearchDoc],
         changes: &Changes,

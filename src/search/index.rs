@@ -115,24 +115,24 @@ const JUNCTION: u8 = b' ';
 #[derive(Clone, Debug)]
 pub struct IndexOptions {
     /// Target size of one term chunk's file, in bytes.
-    pub chunk_bytes: usize,
+    pub(crate) chunk_bytes: usize,
     /// Chunks listed per directory page.
-    pub dir_fanout: usize,
+    pub(crate) dir_fanout: usize,
     /// Pages per metadata file.
-    pub meta_group: usize,
+    pub(crate) meta_group: usize,
     /// Target size of a text file shared by one-piece pages (UTF-16 bytes).
-    pub frag_bytes: usize,
+    pub(crate) frag_bytes: usize,
     /// Largest text pack (compressed bytes; a bigger text file has a pack of its own).
-    pub pack_bytes: usize,
+    pub(crate) pack_bytes: usize,
     /// Body tokens per text piece (one excerpt needs one piece).
-    pub piece_tokens: u32,
+    pub(crate) piece_tokens: u32,
     /// Compression level, 0–12 (libdeflate's levels; 0 stores).
-    pub level: u32,
+    pub(crate) level: u32,
     /// Compression level of the term chunks. They are stored (0) by default: their
     /// postings are varints of near-random page gaps and positions, which deflate
     /// takes only to about 0.85 of the front-coded chunk, for about a tenth of a
     /// whole build's CPU time. A query reads chunks of `chunk_bytes` either way.
-    pub chunk_level: u32,
+    pub(crate) chunk_level: u32,
 }
 
 impl Default for IndexOptions {
@@ -1384,10 +1384,10 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
 /// whether the fold files are written (a delta reads its base's).
 #[derive(Default)]
 pub(super) struct Seed<'a> {
-    pub actions: &'a [String],
-    pub levels: &'a [String],
-    pub domains: &'a [String],
-    pub without_fold_files: bool,
+    pub(crate) actions: &'a [String],
+    pub(crate) levels: &'a [String],
+    pub(crate) domains: &'a [String],
+    pub(crate) without_fold_files: bool,
 }
 
 /// The files of one index over `docs`, all under `search/`.

@@ -6,7 +6,7 @@
 //!
 //! The folding table comes from OpenCC (Apache-2.0): see `data/ts_chars.txt`.
 
-pub mod delta;
+pub(crate) mod delta;
 mod encode;
 mod index;
 mod normalize;
@@ -16,14 +16,14 @@ mod tests;
 mod tokenizer;
 
 pub use index::{IndexOptions, build_index, build_index_with, prepare_body, recall_docs_json};
-pub use normalize::{fold_char, normalize};
-pub use tokenizer::{MAX_WORD_CHARS, Token, TokenKind, is_cjk, is_word_char, tokenize};
+#[cfg(test)]
+use tokenizer::tokenize;
 
 use crate::content::Kind;
 
 /// Whether an output path is a file of the search index (`search/…`, but not the
 /// search page `search/index.html`).
-pub fn is_index_file(path: &str) -> bool {
+pub(crate) fn is_index_file(path: &str) -> bool {
     path.starts_with("search/") && path != "search/index.html"
 }
 

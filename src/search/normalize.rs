@@ -61,7 +61,7 @@ fn fold_map() -> &'static FoldMap {
 
 /// Folds one (already NFKC-normalised, lowercased) character to simplified Chinese.
 #[inline]
-pub fn fold_char(c: char) -> char {
+pub(crate) fn fold_char(c: char) -> char {
     let cp = c as u32;
     if cp < FOLD_BITMAP_START {
         return c;
@@ -200,7 +200,8 @@ pub(crate) fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The normalised text: what the tokeniser sees before it splits by script.
-pub fn normalize(text: &str) -> String {
+#[cfg(test)]
+pub(crate) fn normalize(text: &str) -> String {
     let text = nfc(text);
     let mut s = String::with_capacity(text.len());
     for c in text.chars() {

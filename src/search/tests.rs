@@ -515,8 +515,10 @@ fn reference_index(docs: &[SearchDoc]) -> BTreeMap<String, BTreeMap<u64, Vec<u64
             }
             for (i, (text, kind, pos)) in tokens.iter().enumerate() {
                 let mut term = text.clone();
-                if matches!(kind, super::TokenKind::Tail | super::TokenKind::Single)
-                    && let Some((following, _, _)) = tokens.get(i + 1)
+                if matches!(
+                    kind,
+                    super::tokenizer::TokenKind::Tail | super::tokenizer::TokenKind::Single
+                ) && let Some((following, _, _)) = tokens.get(i + 1)
                 {
                     term.push(' ');
                     term.extend(following.chars().next());

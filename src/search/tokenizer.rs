@@ -3,16 +3,19 @@
 //! script, never by page language: runs of Han/kana become overlapping character
 //! bigrams, letters and digits become words. `tests/search_cases.json` pins it.
 
-use super::normalize::{nfc, normalize_char};
+use super::normalize::normalize_char;
 
 /// Longest word kept, in characters; longer words are cut (queries the same way,
 /// and words are matched by prefix, so nothing is lost for shorter queries).
-pub const MAX_WORD_CHARS: usize = 32;
+pub(crate) const MAX_WORD_CHARS: usize = 32;
 
 /// What a token stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum TokenKind {
+pub(crate) enum TokenKind {
     /// Two adjacent characters of a Han/kana run.
+    // The index takes bigrams and words through their own `TokenSink` calls; these two
+    // kinds name them in the readable token lists the tests compare.
+    #[cfg_attr(not(test), expect(dead_code))]
     Bigram,
     /// The last character of a Han/kana run of two or more characters, so that
     /// every character of a run starts some token (one-character queries are
@@ -21,12 +24,14 @@ pub enum TokenKind {
     /// A Han/kana run of exactly one character.
     Single,
     /// A run of letters and digits (any script but Han/kana).
+    #[cfg_attr(not(test), expect(dead_code))]
     Word,
 }
 
 impl TokenKind {
     /// One-letter code used by `tests/search_cases.json`.
-    pub fn code(self) -> &'static str {
+    #[cfg(test)]
+    fn code(self) -> &'static str {
         match self {
             TokenKind::Bigram => "b",
             TokenKind::Tail => "t",
@@ -39,19 +44,20 @@ impl TokenKind {
 /// One token: the normalised term, its position (tokens are numbered 0, 1, 2 …
 /// in order; separators take no position) and where it came from in the
 /// NFC-normalised input (byte offsets).
+#[cfg(test)]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Token {
-    pub text: String,
-    pub pos: u32,
-    pub kind: TokenKind,
-    pub start: usize,
-    pub end: usize,
+pub(crate) struct Token {
+    pub(crate) text: String,
+    pub(crate) pos: u32,
+    pub(crate) kind: TokenKind,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
 }
 
 /// Han ideographs, kana and the ideographic marks that behave like them.
 /// The browser client uses exactly these ranges.
 #[inline]
-pub fn is_cjk(c: char) -> bool {
+pub(crate) fn is_cjk(c: char) -> bool {
     let cp = c as u32;
     // The unified ideographs first: nearly every character of Chinese text.
     (0x4E00..=0x9FFF).contains(&cp)
@@ -72,7 +78,7 @@ pub fn is_cjk(c: char) -> bool {
 
 /// Letters and digits of every other script (Unicode Alphabetic or Number).
 #[inline]
-pub fn is_word_char(c: char) -> bool {
+pub(crate) fn is_word_char(c: char) -> bool {
     let cp = c as u32;
     if cp < 0x80 {
         c.is_ascii_alphanumeric()
@@ -177,7 +183,8 @@ impl<S: TokenSink> Splitter<'_, S> {
 /// Tokenises `text`: NFC, then per character NFKC + lowercase + traditional →
 /// simplified folding, then script runs (see the module comment). Offsets refer to
 /// the NFC form of `text` (the same as `text` for ordinary input).
-pub fn tokenize(text: &str) -> Vec<Token> {
+#[cfg(test)]
+pub(crate) fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
     tokenize_with(text, |t, pos, kind, start, end| {
         tokens.push(Token {
@@ -193,7 +200,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 
 /// [`tokenize`] without allocating: calls `emit(text, pos, kind, start, end)` for
 /// every token in order.
-pub(crate) fn tokenize_with(text: &str, emit: impl FnMut(&str, u32, TokenKind, usize, usize)) {
+#[cfg(test)]
+fn tokenize_with(text: &str, emit: impl FnMut(&str, u32, TokenKind, usize, usize)) {
     struct Strings<F> {
         emit: F,
         scratch: String,
@@ -218,7 +226,7 @@ pub(crate) fn tokenize_with(text: &str, emit: impl FnMut(&str, u32, TokenKind, u
         emit,
         scratch: String::new(),
     };
-    tokenize_into(&nfc(text), &mut sink);
+    tokenize_into(&super::normalize::nfc(text), &mut sink);
 }
 
 /// The tokeniser proper, on text that is already NFC (see [`nfc`]): gives every

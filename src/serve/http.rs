@@ -24,7 +24,7 @@ use crate::diagnostic::escape_html;
 
 /// The reserved folder under the base path. Slugs cannot start with `_`, so no page
 /// can live there.
-pub const RESERVED: &str = "__jiangtang/";
+pub(crate) const RESERVED: &str = "__jiangtang/";
 
 const LIVE_JS: &str = include_str!("live.js");
 const WORKER_JS: &str = include_str!("worker.js");
@@ -277,7 +277,7 @@ pub(crate) fn kick(addr: SocketAddr) {
 }
 
 /// `<script src="/training/__jiangtang/live.js" data-build="…"></script>`
-pub fn script_tag(snap: &Snapshot) -> String {
+pub(crate) fn script_tag(snap: &Snapshot) -> String {
     format!(
         "<script src=\"{}{RESERVED}live.js\" data-build=\"{}\"></script>\n",
         escape_html(&snap.base_path),

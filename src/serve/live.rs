@@ -44,7 +44,7 @@ struct Inner {
 }
 
 /// The live-reload connections and the state they are told about.
-pub struct Hub {
+pub(crate) struct Hub {
     inner: Mutex<Inner>,
     connected: AtomicUsize,
     heartbeat: Duration,
@@ -52,7 +52,7 @@ pub struct Hub {
 }
 
 impl Hub {
-    pub fn new(heartbeat: Duration, lang: crate::Lang) -> Hub {
+    pub(crate) fn new(heartbeat: Duration, lang: crate::Lang) -> Hub {
         Hub {
             inner: Mutex::new(Inner {
                 clients: Vec::new(),
@@ -71,7 +71,7 @@ impl Hub {
     }
 
     /// Open live-reload connections.
-    pub fn connected(&self) -> usize {
+    pub(crate) fn connected(&self) -> usize {
         self.connected.load(Ordering::SeqCst)
     }
 
@@ -82,7 +82,7 @@ impl Hub {
 
     /// Takes over a request's connection as an event stream: writes the response head,
     /// then `hello` and every later event until the browser goes away.
-    pub fn attach(self: &Arc<Self>, mut writer: Box<dyn Write + Send>, http10: bool) {
+    pub(crate) fn attach(self: &Arc<Self>, mut writer: Box<dyn Write + Send>, http10: bool) {
         let (tx, rx) = sync_channel::<Arc<str>>(QUEUE);
         let alive = Arc::new(AtomicBool::new(true));
         {
@@ -145,7 +145,7 @@ impl Hub {
     }
 
     /// A new build is being served: every tab not showing it reloads.
-    pub fn reload(&self, build: &str, warnings: &[Diagnostic]) {
+    pub(crate) fn reload(&self, build: &str, warnings: &[Diagnostic]) {
         let warnings = warnings_json(warnings);
         let mut inner = self.lock();
         inner.state = State {
@@ -162,7 +162,7 @@ impl Hub {
 
     /// A new build that differs only in stylesheets: tabs swap `swap` (old URL path →
     /// new URL path) and re-fetch their other same-origin stylesheets, without reloading.
-    pub fn css(&self, build: &str, swap: &Value, warnings: &[Diagnostic]) {
+    pub(crate) fn css(&self, build: &str, swap: &Value, warnings: &[Diagnostic]) {
         let warnings = warnings_json(warnings);
         let mut inner = self.lock();
         inner.state = State {
@@ -178,7 +178,7 @@ impl Hub {
     }
 
     /// The last build failed: every tab shows the overlay until the next good build.
-    pub fn error(&self, diags: &[Diagnostic]) {
+    pub(crate) fn error(&self, diags: &[Diagnostic]) {
         let value = json!({
             "errors": diags.iter().filter(|d| d.is_error()).count(),
             "diagnostics": diagnostics_json(diags),
@@ -223,7 +223,7 @@ fn sorted(diags: &[Diagnostic]) -> Vec<Diagnostic> {
 }
 
 /// Diagnostics as the overlay shows them, errors first, both languages.
-pub fn diagnostics_json(diags: &[Diagnostic]) -> Value {
+pub(crate) fn diagnostics_json(diags: &[Diagnostic]) -> Value {
     Value::Array(
         sorted(diags)
             .iter()

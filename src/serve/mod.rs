@@ -25,10 +25,10 @@
 
 mod build;
 mod http;
-pub mod live;
-pub mod paths;
+pub(crate) mod live;
+pub(crate) mod paths;
 mod poll;
-pub mod watch;
+pub(crate) mod watch;
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
@@ -59,48 +59,48 @@ pub struct ServeOptions {
 /// The build being served. Replaced as a whole after each successful build.
 pub(crate) struct Snapshot {
     /// The last good build; `None` until the first one succeeds.
-    pub built: Option<Arc<Built>>,
+    pub(crate) built: Option<Arc<Built>>,
     /// Names this build in pages and events (`<instance>-<n>`).
-    pub build_id: String,
+    pub(crate) build_id: String,
     /// Where the site is mounted (`/` or `/training/`).
-    pub base_path: String,
+    pub(crate) base_path: String,
     /// Why there is no good build yet (shown as the page until there is).
-    pub failure: Vec<Diagnostic>,
+    pub(crate) failure: Vec<Diagnostic>,
     /// Fingerprinted CSS and JS of recent builds that this one no longer has, by output
     /// path → (build number, bytes): a page loaded just before a swap still gets its
     /// stylesheet and scripts.
-    pub retired: Arc<BTreeMap<String, (u64, Vec<u8>)>>,
+    pub(crate) retired: Arc<BTreeMap<String, (u64, Vec<u8>)>>,
     /// The search index (`search/…` but `search/index.html`) when it is fresher than the
     /// build's own: an incremental rebuild leaves the index as it was, and it is built
     /// again in the background after the reload.
-    pub search: Option<Arc<crate::Output>>,
+    pub(crate) search: Option<Arc<crate::Output>>,
     /// Whether the search index served is this build's (not yet, right after a rebuild).
-    pub search_fresh: bool,
+    pub(crate) search_fresh: bool,
 }
 
 /// Counters shown at `<base>__jiangtang/status` (tests read them).
 #[derive(Default)]
 pub(crate) struct Stats {
-    pub builds: AtomicU64,
-    pub failed: AtomicU64,
+    pub(crate) builds: AtomicU64,
+    pub(crate) failed: AtomicU64,
 }
 
 /// What every thread of the server shares.
 pub(crate) struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
-    pub hub: Arc<live::Hub>,
-    pub stats: Stats,
-    pub lang: Lang,
+    pub(crate) hub: Arc<live::Hub>,
+    pub(crate) stats: Stats,
+    pub(crate) lang: Lang,
     /// Changes the build id of every server start, so tabs left open across a restart
     /// reload.
     instance: String,
     builds_done: AtomicU64,
     /// Our own address on loopback, for `http::kick`.
-    pub kick_addr: SocketAddr,
+    pub(crate) kick_addr: SocketAddr,
 }
 
 impl Shared {
-    pub fn snapshot(&self) -> Arc<Snapshot> {
+    pub(crate) fn snapshot(&self) -> Arc<Snapshot> {
         Arc::clone(&self.snapshot.read().unwrap_or_else(|e| e.into_inner()))
     }
 

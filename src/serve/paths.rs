@@ -5,7 +5,7 @@
 
 /// Where a request lands relative to the site's base path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     /// A path below the base path, decoded: `""` (the home page), `courses/x/`,
     /// `css/site.1234abcd.css`. Never contains `.`/`..` segments, `\`, NUL or `//`.
     Site(String),
@@ -17,7 +17,7 @@ pub enum Target {
 
 /// Decodes and checks a request target (`/training/courses/x/?q=1`) against the base
 /// path (`/training/`, always with leading and trailing `/`).
-pub fn target(raw: &str, base_path: &str) -> Target {
+pub(crate) fn target(raw: &str, base_path: &str) -> Target {
     let Some(segments) = decode_path(raw) else {
         return Target::Refused;
     };
@@ -33,7 +33,7 @@ pub fn target(raw: &str, base_path: &str) -> Target {
 
 /// The path part of a request target (no query or fragment), as the client sent it.
 /// An absolute-form target (`http://host/x`) gives its path.
-pub fn raw_path(raw: &str) -> &str {
+pub(crate) fn raw_path(raw: &str) -> &str {
     let end = raw.find(['?', '#']).unwrap_or(raw.len());
     let path = &raw[..end];
     for scheme in ["http://", "https://"] {
@@ -46,7 +46,7 @@ pub fn raw_path(raw: &str) -> &str {
 }
 
 /// The query of a request target including its `?`, or `""`.
-pub fn raw_query(raw: &str) -> &str {
+pub(crate) fn raw_query(raw: &str) -> &str {
     let raw = raw.split('#').next().unwrap_or("");
     raw.find('?').map_or("", |i| &raw[i..])
 }
@@ -77,7 +77,7 @@ fn decode_path(raw: &str) -> Option<Vec<String>> {
 
 /// `%xx` escapes → UTF-8 text; `None` for broken escapes or bytes that are not UTF-8
 /// (overlong forms such as `%c0%ae` included).
-pub fn percent_decode(s: &str) -> Option<String> {
+pub(crate) fn percent_decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -96,7 +96,7 @@ pub fn percent_decode(s: &str) -> Option<String> {
 
 /// The output file a site path names: directories end in `/` and mean their
 /// `index.html`.
-pub fn output_key(rel: &str) -> String {
+pub(crate) fn output_key(rel: &str) -> String {
     if rel.is_empty() || rel.ends_with('/') {
         format!("{rel}index.html")
     } else {
@@ -105,7 +105,7 @@ pub fn output_key(rel: &str) -> String {
 }
 
 /// The `Content-Type` of an output file by its extension.
-pub fn content_type(path: &str) -> &'static str {
+pub(crate) fn content_type(path: &str) -> &'static str {
     let ext = path
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
@@ -152,7 +152,7 @@ pub fn content_type(path: &str) -> &'static str {
 
 /// Inserts `tag` before the last `</body>` (any case), or appends it when the page has
 /// none.
-pub fn inject(html: &[u8], tag: &str) -> Vec<u8> {
+pub(crate) fn inject(html: &[u8], tag: &str) -> Vec<u8> {
     let needle = b"</body";
     let at = html
         .windows(needle.len())
@@ -167,7 +167,7 @@ pub fn inject(html: &[u8], tag: &str) -> Vec<u8> {
 
 /// `html` with `<base href="{base}">` first in its `<head>`, so that its relative links
 /// resolve from `base` whatever address it is shown at; unchanged without a `<head>`.
-pub fn with_base(html: &[u8], base: &str) -> Vec<u8> {
+pub(crate) fn with_base(html: &[u8], base: &str) -> Vec<u8> {
     let head = html.windows(6).position(|w| {
         w[..5].eq_ignore_ascii_case(b"<head") && (w[5] == b'>' || w[5].is_ascii_whitespace())
     });
@@ -186,7 +186,7 @@ pub fn with_base(html: &[u8], base: &str) -> Vec<u8> {
 /// The bytes `start..end` of a body of `len` bytes that a `Range` header asks for:
 /// one range of bytes (`a-b`, `a-` or `-n`). Anything else, or a range outside the
 /// body, is `None`, and the whole body is sent (a server may ignore a range).
-pub fn byte_range(header: &str, len: usize) -> Option<(usize, usize)> {
+pub(crate) fn byte_range(header: &str, len: usize) -> Option<(usize, usize)> {
     let spec = header.trim().strip_prefix("bytes=")?.trim();
     if spec.contains(',') {
         return None;

@@ -32,7 +32,7 @@ struct Stamp {
 }
 
 /// A running poller; dropping it stops the polling thread.
-pub struct Poller {
+pub(crate) struct Poller {
     stop: Arc<AtomicBool>,
 }
 
@@ -43,7 +43,11 @@ impl Drop for Poller {
 }
 
 /// Walks the site at `root` every `interval` and sends what changed to `tx`.
-pub fn start(root: &Path, interval: Duration, tx: Sender<Change>) -> std::io::Result<Poller> {
+pub(crate) fn start(
+    root: &Path,
+    interval: Duration,
+    tx: Sender<Change>,
+) -> std::io::Result<Poller> {
     let stop = Arc::new(AtomicBool::new(false));
     let thread_stop = Arc::clone(&stop);
     let root = root.to_path_buf();

@@ -19,23 +19,23 @@ use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, FileIdCache, new_debouncer_opt};
 
 /// Folders of the site whose changes rebuild it, watched recursively.
-pub const WATCHED_DIRS: [&str; 5] = ["content", "themes", "templates", "static", "i18n"];
+pub(crate) const WATCHED_DIRS: [&str; 5] = ["content", "themes", "templates", "static", "i18n"];
 /// The one watched file at the site root.
-pub const SITE_YAML: &str = "site.yaml";
+pub(crate) const SITE_YAML: &str = "site.yaml";
 
 /// How long a path must be quiet before its events are handed on, and how often the
 /// debouncer looks; both count in the time from a save to the reload. Editors finish a
 /// save (even vim's backup dance) within a millisecond or two; a longer burst (a `git
 /// checkout`) is coalesced by the builder, which takes everything that arrived while it
 /// was building in one go.
-pub const DEBOUNCE: Duration = Duration::from_millis(5);
+pub(crate) const DEBOUNCE: Duration = Duration::from_millis(5);
 const TICK: Duration = Duration::from_millis(2);
 /// Poll interval of `--poll` (longer when walking the site takes long).
-pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
+pub(crate) const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
 /// What the watcher tells the builder.
 #[derive(Debug)]
-pub enum Change {
+pub(crate) enum Change {
     /// Paths relative to the site root that were written, created, renamed or deleted.
     Paths(BTreeSet<PathBuf>),
     /// The watcher lost events (queue overflow): everything may have changed.
@@ -45,7 +45,7 @@ pub enum Change {
 }
 
 /// A running watcher; dropping it stops watching.
-pub struct Watch {
+pub(crate) struct Watch {
     _inner: Box<dyn Send>,
 }
 
@@ -64,7 +64,12 @@ impl<T: Watcher + Send, C: FileIdCache + Send> Roots for Debouncer<T, C> {
 }
 
 /// Starts watching the site at `root` (absolute), sending batches to `tx`.
-pub fn start(root: &Path, output: &Path, poll: bool, tx: Sender<Change>) -> notify::Result<Watch> {
+pub(crate) fn start(
+    root: &Path,
+    output: &Path,
+    poll: bool,
+    tx: Sender<Change>,
+) -> notify::Result<Watch> {
     if poll {
         let poller = super::poll::start(root, POLL_INTERVAL, tx)?;
         return Ok(Watch {
@@ -183,7 +188,7 @@ impl Filter {
 /// Whether `rel` (relative to the site root) is a source of the site: site.yaml or a
 /// file or folder under a watched folder, with no editor temp/backup or hidden name on
 /// the way.
-pub fn is_source(rel: &Path) -> bool {
+pub(crate) fn is_source(rel: &Path) -> bool {
     let mut names = Vec::new();
     for c in rel.components() {
         match c {
@@ -203,7 +208,7 @@ pub fn is_source(rel: &Path) -> bool {
 }
 
 /// Editor swap, backup, lock and temp files, and hidden files (which the build skips).
-pub fn is_scratch(name: &str) -> bool {
+pub(crate) fn is_scratch(name: &str) -> bool {
     name.starts_with('.') // .#lock (emacs), .x.swp (vim), .DS_Store, .goutputstream-* (gedit)
         || name.starts_with('#') // #autosave# (emacs)
         || name.starts_with("~$") // Office lock files
