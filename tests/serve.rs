@@ -942,6 +942,18 @@ fn a_site_that_starts_broken_shows_why_and_recovers() {
 }
 
 #[test]
+fn the_failure_page_speaks_the_language_of_the_messages() {
+    let site = TestSite::new();
+    site.write("content/about.md", "---\ntitle: [关于\n---\n");
+    let server = Server::start_at(&site.root(), &["--lang", "en"]);
+    let html = server.get(LESSON_URL).text();
+    assert!(html.contains("<html lang=\"en\">"), "{html}");
+    assert!(html.contains("the site could not be built"), "{html}");
+    assert!(html.contains("how to fix: "), "{html}");
+    assert!(!html.contains("修改方法"), "{html}");
+}
+
+#[test]
 fn stylesheet_changes_swap_without_reload() {
     let site = TestSite::new();
     // The folder exists (and is watched) before the stylesheet is first written.

@@ -20,7 +20,7 @@ use tiny_http::{Method, Request};
 
 use super::paths::{self, Target};
 use super::{Shared, Snapshot};
-use crate::diagnostic::escape_html;
+use crate::diagnostic::{Lang, Text, escape_html};
 
 /// The reserved folder under the base path. Slugs cannot start with `_`, so no page
 /// can live there.
@@ -59,21 +59,22 @@ fn handle(rq: Request, shared: &Shared) {
     let snap = shared.snapshot();
     let url = rq.url().to_string();
     match paths::target(&url, &snap.base_path) {
-        Target::Refused => not_found(rq, &snap, &url),
+        Target::Refused => not_found(rq, &snap, &url, shared.lang),
         Target::BaseWithoutSlash => {
             let to = format!("{}{}", snap.base_path, paths::raw_query(&url));
             redirect(rq, &to);
         }
         Target::Site(rel) => match rel.strip_prefix(RESERVED) {
             Some(name) => reserved(rq, shared, &snap, name),
-            None => file(rq, &snap, &rel, &url),
+            None => file(rq, &snap, &rel, &url, shared.lang),
         },
     }
 }
 
-fn file(rq: Request, snap: &Snapshot, rel: &str, url: &str) {
+/// `lang`: the language of the messages on the pages the server writes itself.
+fn file(rq: Request, snap: &Snapshot, rel: &str, url: &str, lang: Lang) {
     let Some(built) = &snap.built else {
-        return failure_page(rq, snap);
+        return failure_page(rq, snap, lang);
     };
     let key = paths::output_key(rel);
     if let Some(index) = &snap.search
@@ -81,7 +82,7 @@ fn file(rq: Request, snap: &Snapshot, rel: &str, url: &str) {
     {
         return match index.get(&key) {
             Some(bytes) => send(rq, snap, 200, &key, bytes),
-            None => not_found(rq, snap, url),
+            None => not_found(rq, snap, url, lang),
         };
     }
     if let Some(bytes) = built.output.get(&key) {
@@ -95,13 +96,13 @@ fn file(rq: Request, snap: &Snapshot, rel: &str, url: &str) {
         let to = format!("{}/{}", paths::raw_path(url), paths::raw_query(url));
         return redirect(rq, &to);
     }
-    not_found(rq, snap, url)
+    not_found(rq, snap, url, lang)
 }
 
 /// The site's own 404 page (live script included: it reloads once the page exists).
-fn not_found(rq: Request, snap: &Snapshot, url: &str) {
+fn not_found(rq: Request, snap: &Snapshot, url: &str, lang: Lang) {
     let Some(built) = &snap.built else {
-        return failure_page(rq, snap);
+        return failure_page(rq, snap, lang);
     };
     if paths::raw_path(url) == "/" && snap.base_path != "/" {
         // The server root of a site published under a sub-path: point the way.
@@ -124,21 +125,36 @@ fn not_found(rq: Request, snap: &Snapshot, url: &str) {
 }
 
 /// While no build has succeeded yet: the diagnostics as the page, for every path.
-fn failure_page(rq: Request, snap: &Snapshot) {
+fn failure_page(rq: Request, snap: &Snapshot, lang: Lang) {
+    let hint_label = Text::new("修改方法：", "how to fix: ").into_lang(lang);
     let mut items = String::new();
     for d in &snap.failure {
         items.push_str(&format!(
             "<li><p><code>{}</code> {}</p>",
             escape_html(&d.location()),
-            escape_html(&d.message.zh)
+            escape_html(d.message.get(lang))
         ));
         if !d.hint.is_empty() {
-            items.push_str(&format!("<p>修改方法：{}</p>", escape_html(&d.hint.zh)));
+            items.push_str(&format!(
+                "<p>{hint_label}{}</p>",
+                escape_html(d.hint.get(lang))
+            ));
         }
         items.push_str("</li>\n");
     }
+    let (html_lang, title, advice) = (
+        Text::new("zh-CN", "en"),
+        Text::new("站点生成失败", "the site could not be built"),
+        Text::new(
+            "改正下列问题并保存文件，页面会自动刷新。",
+            "fix the problems below and save: this page reloads by itself.",
+        ),
+    );
     let body = format!(
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>站点生成失败 – jiangtang</title></head><body><main><h1>站点生成失败</h1><p>改正下列问题并保存文件，页面会自动刷新。</p><ol>\n{items}</ol></main></body></html>\n"
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{title} – jiangtang</title></head><body><main><h1>{title}</h1><p>{}</p><ol>\n{items}</ol></main></body></html>\n",
+        html_lang.get(lang),
+        advice.get(lang),
+        title = title.get(lang),
     );
     send(rq, snap, 503, "index.html", Cow::Owned(body.into_bytes()));
 }
@@ -177,7 +193,7 @@ fn reserved(rq: Request, shared: &Shared, snap: &Snapshot, name: &str) {
             .to_string();
             send_plain(rq, 200, "status.json", body.into_bytes());
         }
-        _ => not_found(rq, snap, ""),
+        _ => not_found(rq, snap, "", shared.lang),
     }
 }
 
