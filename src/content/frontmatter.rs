@@ -112,15 +112,15 @@ pub(crate) fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<Cow<'a, str>, D
             let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
             let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
             let gbk = looks_like_gbk(bytes);
-            let (zh, en) = if gbk {
-                (
+            let message = if gbk {
+                Text::new(
                     "文件不是 UTF-8 编码，看起来是 GBK/GB18030（Windows 中文版记事本、WPS 等常用的“ANSI”编码），讲堂只能读 UTF-8",
                     "the file is not UTF-8; it looks like GBK/GB18030 (the \"ANSI\" encoding of Chinese Windows editors); only UTF-8 can be read",
                 )
             } else {
-                ("文件不是 UTF-8 编码", "the file is not valid UTF-8")
+                Text::new("文件不是 UTF-8 编码", "the file is not valid UTF-8")
             };
-            Err(Diagnostic::error(path, line, column, Text::new(zh, en)).with_hint(Text::new(
+            Err(Diagnostic::error(path, line, column, message).with_hint(Text::new(
                 "用编辑器“另存为”并选择 UTF-8 编码（记事本：编码选“UTF-8”；WPS/VS Code：右下角编码改为 UTF-8）",
                 "re-save the file as UTF-8 (\"Save as\" → encoding UTF-8 in your editor)",
             )))
@@ -174,22 +174,22 @@ fn fake_fence(line: &str) -> bool {
 
 fn fence_error(path: &Path, line: usize, text: &str, opening: bool) -> Diagnostic {
     let written = text.trim();
-    let (zh, en) = if opening {
-        (
+    let message = if opening {
+        Text::new(
             format!("front matter 的开头一行写成了“{written}”，要写成三个英文减号 ---"),
             format!(
                 "the front matter's first line is `{written}`; it must be three ASCII hyphens ---"
             ),
         )
     } else {
-        (
+        Text::new(
             format!("front matter 的结束行写成了“{written}”，要写成三个英文减号 ---"),
             format!(
                 "the line closing the front matter is `{written}`; it must be three ASCII hyphens ---"
             ),
         )
     };
-    Diagnostic::error(path, line, 1, Text::new(zh, en))
+    Diagnostic::error(path, line, 1, message)
         .with_len(text.trim_end().chars().count().max(1))
         .with_hint(Text::new(
             "切换到英文输入法，把这一行改成 ---（中文输入法打出的“——”是破折号，不是减号）",
@@ -482,14 +482,15 @@ impl FrontMatter {
         }
     }
 
-    fn wrong_type(&mut self, key: &str, want_zh: &str, want_en: &str, example: &str) {
+    /// `want` says what the value should be ("一段文字" / "text").
+    fn wrong_type(&mut self, key: &str, want: Text, example: &str) {
         let pos = self.value_pos(key);
         let got = describe(self.map.get(key));
         self.error_at(
             pos,
             Text::new(
-                format!("“{key}”应当是{want_zh}，这里写的是{}", got.zh),
-                format!("`{key}` must be {want_en}, found {}", got.en),
+                format!("“{key}”应当是{}，这里写的是{}", want.zh, got.zh),
+                format!("`{key}` must be {}, found {}", want.en, got.en),
             ),
             Text::new(
                 format!("例如：{key}: {example}"),
@@ -523,7 +524,7 @@ impl FrontMatter {
                 None
             }
             _ => {
-                self.wrong_type(key, "一段文字", "text", "\"……\"");
+                self.wrong_type(key, Text::new("一段文字", "text"), "\"……\"");
                 None
             }
         }
@@ -611,7 +612,11 @@ impl FrontMatter {
                         Value::Number(n) => out.push(n.to_string()),
                         Value::Null => {}
                         _ => {
-                            self.wrong_type(key, "文字列表", "a list of text", "[甲, 乙]");
+                            self.wrong_type(
+                                key,
+                                Text::new("文字列表", "a list of text"),
+                                "[甲, 乙]",
+                            );
                             return Vec::new();
                         }
                     }
@@ -620,7 +625,7 @@ impl FrontMatter {
                 out
             }
             _ => {
-                self.wrong_type(key, "文字列表", "a list of text", "[甲, 乙]");
+                self.wrong_type(key, Text::new("文字列表", "a list of text"), "[甲, 乙]");
                 Vec::new()
             }
         }
@@ -654,7 +659,7 @@ impl FrontMatter {
                 return None;
             }
         }
-        self.wrong_type(key, "true 或 false", "true or false", "true");
+        self.wrong_type(key, Text::new("true 或 false", "true or false"), "true");
         None
     }
 
@@ -669,7 +674,7 @@ impl FrontMatter {
             Some(n) if n.is_finite() && n >= 0.0 => Some(n),
             _ => {
                 if !self.number_with_unit(key) {
-                    self.wrong_type(key, "不小于 0 的数字", "a number ≥ 0", "2");
+                    self.wrong_type(key, Text::new("不小于 0 的数字", "a number ≥ 0"), "2");
                 }
                 None
             }
@@ -682,7 +687,7 @@ impl FrontMatter {
             Value::String(s) if s.trim().parse::<i64>().is_ok() => s.trim().parse().ok(),
             _ => {
                 if !self.number_with_unit(key) {
-                    self.wrong_type(key, "整数", "a whole number", "10");
+                    self.wrong_type(key, Text::new("整数", "a whole number"), "10");
                 }
                 None
             }
