@@ -73,17 +73,16 @@ fn fingerprint(d: &SearchDoc) -> u64 {
     h.finish()
 }
 
-fn strings(entry: &serde_json::Map<String, Value>, facet: &str) -> Vec<String> {
+/// The values of a filter of the entry; `None` when the entry does not list them as
+/// the writer does.
+fn strings(entry: &serde_json::Map<String, Value>, facet: &str) -> Option<Vec<String>> {
     entry
-        .get(facet)
-        .and_then(|f| f.get("values"))
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
+        .get(facet)?
+        .get("values")?
+        .as_array()?
+        .iter()
+        .map(|v| v.as_str().map(str::to_string))
+        .collect()
 }
 
 impl IndexBase {
@@ -112,9 +111,9 @@ impl IndexBase {
             .collect();
         Some(IndexBase {
             pages,
-            actions: strings(&entry, "actions"),
-            levels: strings(&entry, "levels"),
-            domains: strings(&entry, "domains"),
+            actions: strings(&entry, "actions")?,
+            levels: strings(&entry, "levels")?,
+            domains: strings(&entry, "domains")?,
             entry,
         })
     }
