@@ -162,6 +162,10 @@ pub fn lower_thread_priority() {
 
 /// The calls into Windows (`windows-sys`).
 #[cfg(windows)]
+#[allow(
+    unsafe_code,
+    reason = "the Windows API is C; each call says why it is sound"
+)]
 mod windows {
     use windows_sys::Win32::Foundation::{CloseHandle, STILL_ACTIVE};
     use windows_sys::Win32::System::Console::{GetConsoleOutputCP, SetConsoleOutputCP};
