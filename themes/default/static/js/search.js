@@ -1540,29 +1540,38 @@
   /* Browser user interface                                               */
   /* ------------------------------------------------------------------ */
 
+  /**
+   * A user-interface string of the theme (`i18n/zh-CN.yaml`), which site.js reads from
+   * the page (`Jiangtang.t`); the key itself where there is none (as in Node's tests).
+   */
+  function t(key, values) {
+    const J = typeof window === "undefined" ? null : window.Jiangtang;
+    return J && J.t ? J.t(key, values) : key;
+  }
+
   const UI = {
-    groups: { kind: "类型", action: "培训行动", level: "层级", domain: "领域" },
-    loading: "正在加载搜索索引……",
-    prompt: "输入关键词开始搜索，简体、繁体都可以。",
-    found: (n) => `找到 ${n} 条结果`,
-    partial: "没有找到与搜索词完全一致的内容，下面的结果只包含其中的部分文字。",
-    truncated: "单个字或很短的词只显示部分结果，多输入一两个字会更准确。",
-    tooLong: "搜索词太长，只用了前面一部分。",
-    punctuation: "请输入文字或数字，标点符号不参与搜索。",
-    none: (q) => `没有找到与“${q}”相关的内容。`,
-    tips: [
-      "试试减少字数，或换一个说法；",
-      "繁体、简体都可以搜索，系统会自动转换（例如“黨員”和“党员”结果相同）；",
-      "检查是否有错别字；",
-      "如果选择了筛选条件，可以取消筛选后再试。",
-    ],
-    more: "显示更多结果",
-    clear: "清除筛选",
-    fileProtocol: "站内搜索需要通过网站地址访问（例如 http://…/search/）。直接双击打开本地文件时，浏览器不允许读取搜索索引。",
-    failed: "搜索索引加载失败，请稍后刷新重试；如果问题持续存在，请联系网站管理员。",
-    unsupported: "当前浏览器版本过旧，无法使用站内搜索，请升级浏览器（Chromium 80 或更新版本）。",
-    suggestAll: (q) => `查看“${q}”的全部搜索结果`,
-    suggestLabel: "搜索建议",
+    groups: {
+      kind: t("search_group_kind"),
+      action: t("search_group_action"),
+      level: t("search_group_level"),
+      domain: t("search_group_domain"),
+    },
+    loading: t("search_loading"),
+    prompt: t("search_prompt"),
+    found: (n) => t("search_found", { count: n }),
+    partial: t("search_partial"),
+    truncated: t("search_truncated"),
+    tooLong: t("search_too_long"),
+    punctuation: t("search_punctuation"),
+    none: (q) => t("search_none", { query: q }),
+    tips: t("search_tips").split("|"),
+    more: t("search_more"),
+    clear: t("search_clear"),
+    fileProtocol: t("search_file_protocol"),
+    failed: t("search_failed"),
+    unsupported: t("search_unsupported"),
+    suggestAll: (q) => t("search_suggest_all", { query: q }),
+    suggestLabel: t("search_suggest_label"),
   };
 
   /** Results shown at first, and added by each press of 显示更多结果. */
