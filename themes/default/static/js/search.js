@@ -1551,10 +1551,10 @@
 
   const UI = {
     groups: {
-      kind: t("search_group_kind"),
-      action: t("search_group_action"),
-      level: t("search_group_level"),
-      domain: t("search_group_domain"),
+      kind: t("search_group_kinds"),
+      action: t("search_group_actions"),
+      level: t("search_group_levels"),
+      domain: t("search_group_domains"),
     },
     loading: t("search_loading"),
     prompt: t("search_prompt"),
