@@ -32,6 +32,7 @@ pub use config::Config;
 pub use diagnostic::{Diagnostic, Lang, Text};
 pub(crate) use output::Output;
 use render::{Job, Renderer, Theme};
+use site::QuizWords;
 pub(crate) use site::Site;
 
 /// What to build and how.
@@ -156,6 +157,7 @@ fn load_all(opts: &Options) -> Result<Loaded, Vec<Diagnostic>> {
     let bopts = site::BuildOptions {
         drafts: opts.drafts,
         now,
+        quiz: QuizWords::from_ui(&theme.ui),
     };
     let (site, mut warnings) = timed("model", || {
         Site::build(config, &sources, assets.clone(), &bopts)
@@ -463,6 +465,7 @@ pub fn rebuild(
     let bopts = site::BuildOptions {
         drafts: opts.drafts,
         now,
+        quiz: QuizWords::from_ui(&prev.theme.ui),
     };
     let (site, mut warnings) = timed("model", || {
         Site::build_with(

@@ -2,12 +2,15 @@
 //! with the same code on stable Rust.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use jiangtang::Config;
 use jiangtang::content::{SourceFile, frontmatter, quiz};
 use jiangtang::diagnostic::{Lang, Report, source_text};
-use jiangtang::site::{BuildOptions, Site};
+use jiangtang::site::{BuildOptions, QuizWords, Site};
+
+/// Read once: the default theme's quiz words come from parsing its UI strings.
+static WORDS: LazyLock<QuizWords> = LazyLock::new(QuizWords::default);
 
 /// Where the fuzzed file is placed: the first byte picks the kind of page.
 const PATHS: &[&str] = &[
@@ -51,6 +54,7 @@ pub fn content(data: &[u8]) {
     let opts = BuildOptions {
         drafts: selector & 0x80 != 0,
         now,
+        quiz: WORDS.clone(),
     };
     let diags = match Site::build(Config::default(), &sources, Vec::new(), &opts) {
         Ok((_, warnings)) => warnings,

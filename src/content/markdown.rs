@@ -79,6 +79,8 @@ pub(crate) struct Input<'a> {
     /// File line on which `body` starts.
     pub(crate) body_line: usize,
     pub(crate) unsafe_html: bool,
+    /// The words of the quizzes (theme UI strings).
+    pub(crate) quiz: &'a quiz::QuizWords,
 }
 
 const QUIZ_MARK: char = '\u{E000}';
@@ -127,7 +129,11 @@ pub(crate) fn render(input: &Input, targets: &LinkTargets) -> Rendered {
                         }
                         match quiz::parse(input.path, &yaml, first_line) {
                             Ok(questions) => {
-                                quizzes.push(quiz::render(&questions, quizzes.len() + 1));
+                                quizzes.push(quiz::render(
+                                    &questions,
+                                    quizzes.len() + 1,
+                                    input.quiz,
+                                ));
                                 let mark = format!("{QUIZ_MARK}{}{QUIZ_MARK}", quizzes.len() - 1);
                                 queue.push_back(Event::Html(format!("{mark}\n").into()));
                             }
@@ -785,6 +791,7 @@ mod tests {
             body,
             body_line: 5,
             unsafe_html: false,
+            quiz: &quiz::QuizWords::default(),
         };
         render(&input, &targets())
     }
@@ -821,6 +828,7 @@ mod tests {
             body: "[x](@/cases/draft.md#a) [y](../../cases/later.md)\n",
             body_line: 5,
             unsafe_html: false,
+            quiz: &quiz::QuizWords::default(),
         };
         let r = render(&input, &t);
         assert_eq!(r.diags.len(), 2);

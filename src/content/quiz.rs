@@ -323,14 +323,58 @@ fn esc(s: &str) -> String {
     crate::diagnostic::escape_html(s)
 }
 
+/// The words a quiz shows, from the theme's UI strings (`quiz_*`), so that a site's own
+/// `i18n/zh-CN.yaml` can change them like every other label.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct QuizWords {
+    pub title: String,
+    pub show_answer: String,
+    pub right_answer: String,
+    pub check: String,
+    pub retry: String,
+    pub multiple: String,
+    pub yes: String,
+    pub no: String,
+}
+
+impl QuizWords {
+    /// The words under the theme's keys. The default theme's strings are always loaded
+    /// under a site's own, so every key is there.
+    pub fn from_ui(ui: &std::collections::BTreeMap<String, String>) -> QuizWords {
+        let word = |key: &str| {
+            ui.get(key)
+                .cloned()
+                .expect("the default theme's i18n file has every quiz word")
+        };
+        QuizWords {
+            title: word("quiz_title"),
+            show_answer: word("quiz_show_answer"),
+            right_answer: word("quiz_right_answer"),
+            check: word("quiz_check"),
+            retry: word("quiz_retry"),
+            multiple: word("quiz_multiple"),
+            yes: word("quiz_true"),
+            no: word("quiz_false"),
+        }
+    }
+}
+
+impl Default for QuizWords {
+    /// The default theme's words.
+    fn default() -> QuizWords {
+        QuizWords::from_ui(&crate::render::Theme::embedded().ui)
+    }
+}
+
 /// The quiz as HTML. `n` numbers the quizzes of a page from 1.
-pub(crate) fn render(questions: &[Question], n: usize) -> String {
+pub(crate) fn render(questions: &[Question], n: usize, words: &QuizWords) -> String {
     let id = format!("quiz-{n}");
     let mut h = String::new();
     let _ = write!(
         h,
         "<section class=\"quiz\" id=\"{id}\" data-quiz-id=\"{id}\" aria-labelledby=\"{id}-title\">\
-         <h2 class=\"quiz-title\" id=\"{id}-title\">自测练习</h2><form class=\"quiz-form\" novalidate>"
+         <h2 class=\"quiz-title\" id=\"{id}-title\">{}</h2><form class=\"quiz-form\" novalidate>",
+        esc(&words.title)
     );
     for (qi, q) in questions.iter().enumerate() {
         let qn = qi + 1;
@@ -338,11 +382,7 @@ pub(crate) fn render(questions: &[Question], n: usize) -> String {
             Answer::TrueFalse(b) => (
                 "truefalse",
                 b.to_string(),
-                if *b {
-                    "对".to_string()
-                } else {
-                    "错".to_string()
-                },
+                esc(if *b { &words.yes } else { &words.no }),
             ),
             Answer::Options(v) => (
                 if q.multiple { "multiple" } else { "single" },
@@ -355,15 +395,20 @@ pub(crate) fn render(questions: &[Question], n: usize) -> String {
             "<fieldset class=\"quiz-q\" data-type=\"{ty}\" data-answer=\"{data_answer}\">\
              <legend><span class=\"quiz-num\">{qn}.</span> {}{}</legend>",
             esc(&q.question),
-            if q.multiple { "（多选）" } else { "" }
+            if q.multiple {
+                esc(&words.multiple)
+            } else {
+                String::new()
+            }
         );
         let input = if q.multiple { "checkbox" } else { "radio" };
         match &q.answer {
             Answer::TrueFalse(_) => {
-                for (value, label) in [("true", "对"), ("false", "错")] {
+                for (value, label) in [("true", &words.yes), ("false", &words.no)] {
                     let _ = write!(
                         h,
-                        "<label class=\"quiz-opt\"><input type=\"radio\" name=\"{id}-{qn}\" value=\"{value}\"> {label}</label>"
+                        "<label class=\"quiz-opt\"><input type=\"radio\" name=\"{id}-{qn}\" value=\"{value}\"> {}</label>",
+                        esc(label)
                     );
                 }
             }
@@ -380,7 +425,9 @@ pub(crate) fn render(questions: &[Question], n: usize) -> String {
         }
         let _ = write!(
             h,
-            "<details class=\"quiz-answer\"><summary>查看答案</summary><p>正确答案：{shown}</p>"
+            "<details class=\"quiz-answer\"><summary>{}</summary><p>{}：{shown}</p>",
+            esc(&words.show_answer),
+            esc(&words.right_answer)
         );
         if !q.explanation.is_empty() {
             let _ = write!(
@@ -391,10 +438,13 @@ pub(crate) fn render(questions: &[Question], n: usize) -> String {
         }
         h.push_str("</details><p class=\"quiz-feedback\" aria-live=\"polite\"></p></fieldset>");
     }
-    h.push_str(
-        "<div class=\"quiz-actions\"><button type=\"submit\" class=\"quiz-check\" hidden>检查答案</button> \
-         <button type=\"button\" class=\"quiz-retry\" hidden>重做</button></div>\
+    let _ = write!(
+        h,
+        "<div class=\"quiz-actions\"><button type=\"submit\" class=\"quiz-check\" hidden>{}</button> \
+         <button type=\"button\" class=\"quiz-retry\" hidden>{}</button></div>\
          <p class=\"quiz-score\" aria-live=\"polite\"></p></form></section>",
+        esc(&words.check),
+        esc(&words.retry)
     );
     h
 }
@@ -473,9 +523,52 @@ mod tests {
             1,
         )
         .unwrap();
-        let html = render(&qs, 1);
+        let html = render(&qs, 1, &QuizWords::default());
         assert!(!html.contains("<script>"));
         assert!(html.contains("<details class=\"quiz-answer\">"));
         assert!(html.contains("data-answer=\"0\""));
+        assert!(html.contains(">自测练习</h2>"), "{html}");
+    }
+
+    #[test]
+    fn a_quiz_speaks_the_words_of_the_theme() {
+        let qs = parse(
+            p(),
+            "- question: 甲\n  type: truefalse\n  answer: 对\n- question: 乙\n  type: multiple\n  options: [a, b]\n  answer: [A, B]\n",
+            1,
+        )
+        .unwrap();
+        let words = QuizWords {
+            title: "Self-test".into(),
+            show_answer: "Show answer".into(),
+            right_answer: "Answer".into(),
+            check: "Check".into(),
+            retry: "Again".into(),
+            multiple: " (several)".into(),
+            yes: "True".into(),
+            no: "False & <no>".into(),
+        };
+        let html = render(&qs, 1, &words);
+        for shown in [
+            ">Self-test</h2>",
+            "<summary>Show answer</summary><p>Answer：True</p>",
+            "> False &amp; &lt;no&gt;</label>",
+            "乙 (several)</legend>",
+            "hidden>Check</button>",
+            "hidden>Again</button>",
+        ] {
+            assert!(html.contains(shown), "{shown} not in {html}");
+        }
+        for default in [
+            "自测练习",
+            "查看答案",
+            "检查答案",
+            "重做",
+            "多选",
+            "对",
+            "错",
+        ] {
+            assert!(!html.contains(default), "{default} in {html}");
+        }
     }
 }
