@@ -32,7 +32,7 @@ pub use config::Config;
 pub use diagnostic::{Diagnostic, Lang, Text};
 pub(crate) use output::Output;
 use render::{Job, Renderer, Theme};
-use site::QuizWords;
+use site::BodyWords;
 pub(crate) use site::Site;
 
 /// What to build and how.
@@ -157,7 +157,7 @@ fn load_all(opts: &Options) -> Result<Loaded, Vec<Diagnostic>> {
     let bopts = site::BuildOptions {
         drafts: opts.drafts,
         now,
-        quiz: QuizWords::from_ui(&theme.ui),
+        words: BodyWords::from_ui(&theme.ui),
     };
     let (site, mut warnings) = timed("model", || {
         Site::build(config, &sources, assets.clone(), &bopts)
@@ -311,7 +311,7 @@ fn render_into(
                 return Ok(());
             }
             timed("ics", || {
-                render::ics::calendars(site)
+                render::ics::calendars(site, engine)
                     .into_par_iter()
                     .try_for_each(|(path, text)| sink.put(&path, text.into_bytes()))
             })
@@ -465,7 +465,7 @@ pub fn rebuild(
     let bopts = site::BuildOptions {
         drafts: opts.drafts,
         now,
-        quiz: QuizWords::from_ui(&prev.theme.ui),
+        words: BodyWords::from_ui(&prev.theme.ui),
     };
     let (site, mut warnings) = timed("model", || {
         Site::build_with(

@@ -527,3 +527,42 @@ fn an_unlisted_page_is_published_but_not_listed() {
         "listed pages are searched"
     );
 }
+
+#[test]
+fn a_sites_ui_strings_change_the_words_written_into_bodies_and_calendars() {
+    let site = Site::good();
+    site.write(
+        "content/courses/ke-cheng/01-di-yi-ke.md",
+        "---\ntitle: 第一课\nduration: 30\n---\n\n## 一、总体要求\n\n> [!TIP]\n> 先读原文。\n\n- [x] 已读\n- [ ] 未读\n\n```quiz\n- question: 对吗？\n  type: truefalse\n  answer: 对\n```\n"
+            .as_bytes(),
+    );
+    site.write(
+        "i18n/zh-CN.yaml",
+        "quiz_title: 小测验\nquiz_check: 交卷\nquiz_true: 正确\nalert_tip: 小贴士\ntask_done: 读完了\nics_speaker: 报告人\n"
+            .as_bytes(),
+    );
+    let o = site.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let read = |rel: &str| std::fs::read_to_string(site.public().join(rel)).unwrap();
+    let lesson = read("courses/ke-cheng/di-yi-ke/index.html");
+    for shown in [
+        ">小测验</h2>",
+        "hidden>交卷</button>",
+        "> 正确</label>",
+        "markdown-alert-title\">小贴士</p>",
+        "checked aria-label=\"读完了\"",
+    ] {
+        assert!(lesson.contains(shown), "{shown} not on the lesson page");
+    }
+    for replaced in [">自测练习<", ">检查答案<", ">提示<", "\"已完成\""] {
+        assert!(
+            !lesson.contains(replaced),
+            "{replaced} still on the lesson page"
+        );
+    }
+    // Words the site did not override keep the theme's.
+    assert!(lesson.contains("<summary>查看答案</summary>"));
+    let ics = read("lectures/calendar.ics");
+    assert!(ics.contains("报告人：张三"), "{ics}");
+    assert!(!ics.contains("主讲："), "{ics}");
+}

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use jiangtang::content::{self, SourceFile};
-use jiangtang::site::{BuildOptions, QuizWords, Site};
+use jiangtang::site::{BodyWords, BuildOptions, Site};
 use jiangtang::{Options, load_config};
 
 #[test]
@@ -32,7 +32,7 @@ fn bench_model() {
     let bopts = BuildOptions {
         drafts: false,
         now: opts.now.expect("now"),
-        quiz: QuizWords::default(),
+        words: BodyWords::default(),
     };
     let t = Instant::now();
     let cpu = cpu_ms();

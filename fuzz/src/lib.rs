@@ -7,10 +7,10 @@ use std::sync::{Arc, LazyLock};
 use jiangtang::Config;
 use jiangtang::content::{SourceFile, frontmatter, quiz};
 use jiangtang::diagnostic::{Lang, Report, source_text};
-use jiangtang::site::{BuildOptions, QuizWords, Site};
+use jiangtang::site::{BodyWords, BuildOptions, Site};
 
 /// Read once: the default theme's quiz words come from parsing its UI strings.
-static WORDS: LazyLock<QuizWords> = LazyLock::new(QuizWords::default);
+static WORDS: LazyLock<BodyWords> = LazyLock::new(BodyWords::default);
 
 /// Where the fuzzed file is placed: the first byte picks the kind of page.
 const PATHS: &[&str] = &[
@@ -54,7 +54,7 @@ pub fn content(data: &[u8]) {
     let opts = BuildOptions {
         drafts: selector & 0x80 != 0,
         now,
-        quiz: WORDS.clone(),
+        words: WORDS.clone(),
     };
     let diags = match Site::build(Config::default(), &sources, Vec::new(), &opts) {
         Ok((_, warnings)) => warnings,

@@ -70,6 +70,75 @@ pub struct Rendered {
     pub reading_minutes: u32,
 }
 
+/// The words the renderer writes into page bodies (quizzes, alert titles, task-box
+/// labels), from the theme's UI strings, so that a site's own `i18n/zh-CN.yaml` can change
+/// them like every other label.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BodyWords {
+    pub quiz_title: String,
+    pub quiz_show_answer: String,
+    pub quiz_right_answer: String,
+    pub quiz_check: String,
+    pub quiz_retry: String,
+    pub quiz_multiple: String,
+    pub quiz_true: String,
+    pub quiz_false: String,
+    pub alert_note: String,
+    pub alert_tip: String,
+    pub alert_important: String,
+    pub alert_warning: String,
+    pub alert_caution: String,
+    pub task_done: String,
+    pub task_todo: String,
+}
+
+impl BodyWords {
+    /// The words under the theme's keys of the same names. The default theme's strings
+    /// are always loaded under a site's own, so every key is there.
+    pub fn from_ui(ui: &std::collections::BTreeMap<String, String>) -> BodyWords {
+        let word = |key: &str| {
+            ui.get(key)
+                .cloned()
+                .expect("the default theme's i18n file has every body word")
+        };
+        BodyWords {
+            quiz_title: word("quiz_title"),
+            quiz_show_answer: word("quiz_show_answer"),
+            quiz_right_answer: word("quiz_right_answer"),
+            quiz_check: word("quiz_check"),
+            quiz_retry: word("quiz_retry"),
+            quiz_multiple: word("quiz_multiple"),
+            quiz_true: word("quiz_true"),
+            quiz_false: word("quiz_false"),
+            alert_note: word("alert_note"),
+            alert_tip: word("alert_tip"),
+            alert_important: word("alert_important"),
+            alert_warning: word("alert_warning"),
+            alert_caution: word("alert_caution"),
+            task_done: word("task_done"),
+            task_todo: word("task_todo"),
+        }
+    }
+
+    /// The class and title of an alert block.
+    fn alert(&self, kind: BlockQuoteKind) -> (&'static str, &str) {
+        match kind {
+            BlockQuoteKind::Note => ("note", &self.alert_note),
+            BlockQuoteKind::Tip => ("tip", &self.alert_tip),
+            BlockQuoteKind::Important => ("important", &self.alert_important),
+            BlockQuoteKind::Warning => ("warning", &self.alert_warning),
+            BlockQuoteKind::Caution => ("caution", &self.alert_caution),
+        }
+    }
+}
+
+impl Default for BodyWords {
+    /// The default theme's words.
+    fn default() -> BodyWords {
+        BodyWords::from_ui(&crate::render::Theme::embedded().ui)
+    }
+}
+
 pub(crate) struct Input<'a> {
     /// Site-relative path for diagnostics (`content/cases/x.md`).
     pub(crate) path: &'a Path,
@@ -79,8 +148,8 @@ pub(crate) struct Input<'a> {
     /// File line on which `body` starts.
     pub(crate) body_line: usize,
     pub(crate) unsafe_html: bool,
-    /// The words of the quizzes (theme UI strings).
-    pub(crate) quiz: &'a quiz::QuizWords,
+    /// The words written into the body (theme UI strings).
+    pub(crate) words: &'a BodyWords,
 }
 
 const QUIZ_MARK: char = '\u{E000}';
@@ -132,7 +201,7 @@ pub(crate) fn render(input: &Input, targets: &LinkTargets) -> Rendered {
                                 quizzes.push(quiz::render(
                                     &questions,
                                     quizzes.len() + 1,
-                                    input.quiz,
+                                    input.words,
                                 ));
                                 let mark = format!("{QUIZ_MARK}{}{QUIZ_MARK}", quizzes.len() - 1);
                                 queue.push_back(Event::Html(format!("{mark}\n").into()));
@@ -189,9 +258,9 @@ pub(crate) fn render(input: &Input, targets: &LinkTargets) -> Rendered {
                     continue;
                 }
                 Event::Start(Tag::BlockQuote(Some(kind))) => {
-                    let (class, label) = alert(kind);
+                    let (class, label) = input.words.alert(kind);
                     Event::Html(
-                    format!("<div class=\"markdown-alert markdown-alert-{class}\" role=\"note\"><p class=\"markdown-alert-title\">{label}</p>\n").into(),
+                    format!("<div class=\"markdown-alert markdown-alert-{class}\" role=\"note\"><p class=\"markdown-alert-title\">{}</p>\n", attr(label)).into(),
                 )
                 }
                 Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
@@ -252,9 +321,15 @@ pub(crate) fn render(input: &Input, targets: &LinkTargets) -> Rendered {
                 // Task-list boxes get a label, so screen readers say what the mark means.
                 Event::TaskListMarker(done) => Event::InlineHtml(
                     if done {
-                        "<input type=\"checkbox\" disabled checked aria-label=\"已完成\"> "
+                        format!(
+                            "<input type=\"checkbox\" disabled checked aria-label=\"{}\"> ",
+                            attr(&input.words.task_done)
+                        )
                     } else {
-                        "<input type=\"checkbox\" disabled aria-label=\"未完成\"> "
+                        format!(
+                            "<input type=\"checkbox\" disabled aria-label=\"{}\"> ",
+                            attr(&input.words.task_todo)
+                        )
                     }
                     .into(),
                 ),
@@ -704,16 +779,6 @@ fn unique_id(used: &mut HashMap<String, usize>, base: String) -> String {
     }
 }
 
-fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
-    match kind {
-        BlockQuoteKind::Note => ("note", "说明"),
-        BlockQuoteKind::Tip => ("tip", "提示"),
-        BlockQuoteKind::Important => ("important", "重要"),
-        BlockQuoteKind::Warning => ("warning", "警告"),
-        BlockQuoteKind::Caution => ("caution", "注意"),
-    }
-}
-
 fn attr(s: &str) -> String {
     crate::diagnostic::escape_html(s)
 }
@@ -791,7 +856,7 @@ mod tests {
             body,
             body_line: 5,
             unsafe_html: false,
-            quiz: &quiz::QuizWords::default(),
+            words: &BodyWords::default(),
         };
         render(&input, &targets())
     }
@@ -828,7 +893,7 @@ mod tests {
             body: "[x](@/cases/draft.md#a) [y](../../cases/later.md)\n",
             body_line: 5,
             unsafe_html: false,
-            quiz: &quiz::QuizWords::default(),
+            words: &BodyWords::default(),
         };
         let r = render(&input, &t);
         assert_eq!(r.diags.len(), 2);

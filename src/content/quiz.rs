@@ -319,62 +319,21 @@ fn locate(lines: &[&str], index: usize, key: &str) -> Option<(usize, usize)> {
     item.map(|i| (i, 1))
 }
 
+use super::markdown::BodyWords;
+
 fn esc(s: &str) -> String {
     crate::diagnostic::escape_html(s)
 }
 
-/// The words a quiz shows, from the theme's UI strings (`quiz_*`), so that a site's own
-/// `i18n/zh-CN.yaml` can change them like every other label.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct QuizWords {
-    pub title: String,
-    pub show_answer: String,
-    pub right_answer: String,
-    pub check: String,
-    pub retry: String,
-    pub multiple: String,
-    pub yes: String,
-    pub no: String,
-}
-
-impl QuizWords {
-    /// The words under the theme's keys. The default theme's strings are always loaded
-    /// under a site's own, so every key is there.
-    pub fn from_ui(ui: &std::collections::BTreeMap<String, String>) -> QuizWords {
-        let word = |key: &str| {
-            ui.get(key)
-                .cloned()
-                .expect("the default theme's i18n file has every quiz word")
-        };
-        QuizWords {
-            title: word("quiz_title"),
-            show_answer: word("quiz_show_answer"),
-            right_answer: word("quiz_right_answer"),
-            check: word("quiz_check"),
-            retry: word("quiz_retry"),
-            multiple: word("quiz_multiple"),
-            yes: word("quiz_true"),
-            no: word("quiz_false"),
-        }
-    }
-}
-
-impl Default for QuizWords {
-    /// The default theme's words.
-    fn default() -> QuizWords {
-        QuizWords::from_ui(&crate::render::Theme::embedded().ui)
-    }
-}
-
 /// The quiz as HTML. `n` numbers the quizzes of a page from 1.
-pub(crate) fn render(questions: &[Question], n: usize, words: &QuizWords) -> String {
+pub(crate) fn render(questions: &[Question], n: usize, words: &BodyWords) -> String {
     let id = format!("quiz-{n}");
     let mut h = String::new();
     let _ = write!(
         h,
         "<section class=\"quiz\" id=\"{id}\" data-quiz-id=\"{id}\" aria-labelledby=\"{id}-title\">\
          <h2 class=\"quiz-title\" id=\"{id}-title\">{}</h2><form class=\"quiz-form\" novalidate>",
-        esc(&words.title)
+        esc(&words.quiz_title)
     );
     for (qi, q) in questions.iter().enumerate() {
         let qn = qi + 1;
@@ -382,7 +341,11 @@ pub(crate) fn render(questions: &[Question], n: usize, words: &QuizWords) -> Str
             Answer::TrueFalse(b) => (
                 "truefalse",
                 b.to_string(),
-                esc(if *b { &words.yes } else { &words.no }),
+                esc(if *b {
+                    &words.quiz_true
+                } else {
+                    &words.quiz_false
+                }),
             ),
             Answer::Options(v) => (
                 if q.multiple { "multiple" } else { "single" },
@@ -396,7 +359,7 @@ pub(crate) fn render(questions: &[Question], n: usize, words: &QuizWords) -> Str
              <legend><span class=\"quiz-num\">{qn}.</span> {}{}</legend>",
             esc(&q.question),
             if q.multiple {
-                esc(&words.multiple)
+                esc(&words.quiz_multiple)
             } else {
                 String::new()
             }
@@ -404,7 +367,7 @@ pub(crate) fn render(questions: &[Question], n: usize, words: &QuizWords) -> Str
         let input = if q.multiple { "checkbox" } else { "radio" };
         match &q.answer {
             Answer::TrueFalse(_) => {
-                for (value, label) in [("true", &words.yes), ("false", &words.no)] {
+                for (value, label) in [("true", &words.quiz_true), ("false", &words.quiz_false)] {
                     let _ = write!(
                         h,
                         "<label class=\"quiz-opt\"><input type=\"radio\" name=\"{id}-{qn}\" value=\"{value}\"> {}</label>",
@@ -426,8 +389,8 @@ pub(crate) fn render(questions: &[Question], n: usize, words: &QuizWords) -> Str
         let _ = write!(
             h,
             "<details class=\"quiz-answer\"><summary>{}</summary><p>{}：{shown}</p>",
-            esc(&words.show_answer),
-            esc(&words.right_answer)
+            esc(&words.quiz_show_answer),
+            esc(&words.quiz_right_answer)
         );
         if !q.explanation.is_empty() {
             let _ = write!(
@@ -443,8 +406,8 @@ pub(crate) fn render(questions: &[Question], n: usize, words: &QuizWords) -> Str
         "<div class=\"quiz-actions\"><button type=\"submit\" class=\"quiz-check\" hidden>{}</button> \
          <button type=\"button\" class=\"quiz-retry\" hidden>{}</button></div>\
          <p class=\"quiz-score\" aria-live=\"polite\"></p></form></section>",
-        esc(&words.check),
-        esc(&words.retry)
+        esc(&words.quiz_check),
+        esc(&words.quiz_retry)
     );
     h
 }
@@ -523,7 +486,7 @@ mod tests {
             1,
         )
         .unwrap();
-        let html = render(&qs, 1, &QuizWords::default());
+        let html = render(&qs, 1, &BodyWords::default());
         assert!(!html.contains("<script>"));
         assert!(html.contains("<details class=\"quiz-answer\">"));
         assert!(html.contains("data-answer=\"0\""));
@@ -538,15 +501,16 @@ mod tests {
             1,
         )
         .unwrap();
-        let words = QuizWords {
-            title: "Self-test".into(),
-            show_answer: "Show answer".into(),
-            right_answer: "Answer".into(),
-            check: "Check".into(),
-            retry: "Again".into(),
-            multiple: " (several)".into(),
-            yes: "True".into(),
-            no: "False & <no>".into(),
+        let words = BodyWords {
+            quiz_title: "Self-test".into(),
+            quiz_show_answer: "Show answer".into(),
+            quiz_right_answer: "Answer".into(),
+            quiz_check: "Check".into(),
+            quiz_retry: "Again".into(),
+            quiz_multiple: " (several)".into(),
+            quiz_true: "True".into(),
+            quiz_false: "False & <no>".into(),
+            ..BodyWords::default()
         };
         let html = render(&qs, 1, &words);
         for shown in [

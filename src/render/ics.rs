@@ -5,6 +5,7 @@
 use jiff::civil::{Date, DateTime};
 use rayon::prelude::*;
 
+use super::Engine;
 use crate::calendar::{Event, EventStatus, write_calendar};
 use crate::content::{Kind, Meta, Status};
 use crate::recurrence;
@@ -23,10 +24,11 @@ pub fn series_url(term_url: &str) -> String {
     format!("{term_url}calendar.ics")
 }
 
-/// Every calendar file of the site: (output path, text).
-pub fn calendars(site: &Site) -> Vec<(String, String)> {
+/// Every calendar file of the site: (output path, text). The labels in the events'
+/// descriptions are the theme's UI strings.
+pub fn calendars(site: &Site, engine: &Engine) -> Vec<(String, String)> {
     let tz = &site.config.timezone;
-    let event_of = |i: PageId| event(site, i);
+    let event_of = |i: PageId| event(site, engine, i);
     let mut out = Vec::new();
     let all: Vec<Event> = site
         .of(Kind::Lecture)
@@ -60,7 +62,7 @@ fn path(url: &str) -> String {
     url.trim_start_matches('/').to_string()
 }
 
-fn event(site: &Site, i: PageId) -> Option<Event> {
+fn event(site: &Site, engine: &Engine, i: PageId) -> Option<Event> {
     let p = site.page(i);
     let Meta::Lecture(m) = &p.src.meta else {
         return None;
@@ -101,14 +103,14 @@ fn event(site: &Site, i: PageId) -> Option<Event> {
         (Some(s), t) => format!("{s}（{t}）"),
         (None, _) => String::new(),
     };
-    line("主讲", &speaker);
-    line("主办单位", m.unit.as_deref().unwrap_or(""));
-    line("参加对象", &m.audience);
+    line(engine.ui("ics_speaker"), &speaker);
+    line(engine.ui("organiser"), m.unit.as_deref().unwrap_or(""));
+    line(engine.ui("audience"), &m.audience);
     let url = site.config.absolute(&p.url);
-    line("详情", url.as_deref().unwrap_or(""));
+    line(engine.ui("ics_details"), url.as_deref().unwrap_or(""));
     let summary = match m.status {
-        Status::Cancelled => format!("【已取消】{}", p.title()),
-        Status::Postponed => format!("【已延期】{}", p.title()),
+        Status::Cancelled => format!("【{}】{}", engine.ui("cancelled"), p.title()),
+        Status::Postponed => format!("【{}】{}", engine.ui("postponed"), p.title()),
         Status::Scheduled => p.title().to_string(),
     };
     Some(Event {

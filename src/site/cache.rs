@@ -7,7 +7,7 @@ use std::sync::{Arc, Weak};
 
 use rayon::prelude::*;
 
-use super::{BuildOptions, Node, PageText, QuizWords, Site, Structure, check_markdown, finish};
+use super::{BodyWords, BuildOptions, Node, PageText, Site, Structure, check_markdown, finish};
 use crate::config::Config;
 use crate::content::markdown::{self, LinkTargets, Rendered};
 use crate::content::{self, AssetFile, Parsed, SourceFile};
@@ -207,7 +207,7 @@ impl Read<'_> {
         texts: &[PageText],
         targets: &LinkTargets,
         unsafe_html: bool,
-        quiz: &QuizWords,
+        words: &BodyWords,
     ) -> Vec<PageMd> {
         let reuse = self.prev.filter(|r| r.targets_hash == targets_hash);
         nodes
@@ -217,7 +217,7 @@ impl Read<'_> {
                 let old = reuse.zip(self.prev_of[node.file]).map(|(r, j)| &r.files[j]);
                 match old.map(|e| (&e.parsed, &e.md)) {
                     Some((Some(op), Some(md))) if Arc::ptr_eq(op, &text.src) => md.clone(),
-                    _ => PageMd::new(render_page(&text.src, targets, unsafe_html, quiz)),
+                    _ => PageMd::new(render_page(&text.src, targets, unsafe_html, words)),
                 }
             })
             .collect()
@@ -244,7 +244,7 @@ fn render_page(
     src: &Parsed,
     targets: &LinkTargets,
     unsafe_html: bool,
-    quiz: &QuizWords,
+    words: &BodyWords,
 ) -> Rendered {
     let input = markdown::Input {
         path: &src.path,
@@ -252,7 +252,7 @@ fn render_page(
         body: src.body.as_str(),
         body_line: src.body_line,
         unsafe_html,
-        quiz,
+        words,
     };
     markdown::render(&input, targets)
 }
@@ -282,7 +282,7 @@ pub(super) fn bodies_only<'c>(
     let same_inputs = s.inputs.config == *config
         && s.inputs.drafts == opts.drafts
         && s.inputs.today == opts.now.date()
-        && s.inputs.quiz == opts.quiz
+        && s.inputs.words == opts.words
         && s.files.len() == assets.len()
         && s.files.iter().zip(assets).all(|((a, _), b)| a == b)
         && read.files.len() == r.files.len();
@@ -329,7 +329,7 @@ fn build_bodies(
         .collect::<Vec<_>>()
         .into_par_iter()
         .map(|(i, n)| {
-            let md = render_page(&parsed[n.file], &r.targets, unsafe_html, &opts.quiz);
+            let md = render_page(&parsed[n.file], &r.targets, unsafe_html, &opts.words);
             (i, PageMd::new(md))
         })
         .collect();

@@ -23,9 +23,9 @@ use jiff::civil::{Date, DateTime};
 use rayon::prelude::*;
 
 use crate::config::Config;
+pub use crate::content::markdown::BodyWords;
 use crate::content::markdown::{LinkTargets, Rendered, Unpublished};
 pub use crate::content::markdown::{is_han, reading_minutes};
-pub use crate::content::quiz::QuizWords;
 use crate::content::{AssetFile, Kind, Parsed, SourceFile};
 use crate::diagnostic::{Diagnostic, Text, did_you_mean};
 pub use cache::Cache;
@@ -38,8 +38,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// "Today" in the site timezone: decides scheduled publishing and upcoming lectures.
     pub now: DateTime,
-    /// The words of the quizzes, from the theme (part of each page's Markdown HTML).
-    pub quiz: QuizWords,
+    /// The words the Markdown renderer writes into bodies, from the theme.
+    pub words: BodyWords,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -152,7 +152,7 @@ struct Inputs {
     config: Config,
     drafts: bool,
     today: Date,
-    quiz: QuizWords,
+    words: BodyWords,
 }
 
 impl Structure {
@@ -350,7 +350,7 @@ fn build_all(
     // Markdown, in parallel; a page's HTML depends on its body and on where every
     // other page and file lives, so the cache holds while neither changes.
     hasher.add(3, "unsafe_html", &[u8::from(config.unsafe_html)]);
-    hasher.add(3, "quiz", format!("{:?}", opts.quiz).as_bytes());
+    hasher.add(3, "words", format!("{:?}", opts.words).as_bytes());
     let targets_hash = hasher.digest();
     let mds = read.render_markdown(
         targets_hash,
@@ -358,7 +358,7 @@ fn build_all(
         &texts,
         &targets,
         config.unsafe_html,
-        &opts.quiz,
+        &opts.words,
     );
     for ((text, md), node) in texts.iter_mut().zip(mds).zip(&nodes) {
         text.md = Arc::clone(&md.md);
@@ -386,7 +386,7 @@ fn build_all(
             config: config.clone(),
             drafts: opts.drafts,
             today,
-            quiz: opts.quiz.clone(),
+            words: opts.words.clone(),
         },
     };
     let mut site = Site {

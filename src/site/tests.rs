@@ -66,7 +66,7 @@ fn build(sources: &[Arc<SourceFile>], cache: &Cache) -> Built {
     let opts = BuildOptions {
         drafts: false,
         now: jiff::civil::date(2026, 3, 10).at(10, 0, 0, 0),
-        quiz: QuizWords::default(),
+        words: BodyWords::default(),
     };
     Site::build_with(Config::default(), sources, Vec::new(), &opts, cache)
 }
