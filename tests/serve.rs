@@ -954,6 +954,30 @@ fn the_failure_page_speaks_the_language_of_the_messages() {
 }
 
 #[test]
+fn the_server_root_points_to_the_base_path_in_the_language_of_the_messages() {
+    let site = TestSite::new();
+    let zh = Server::start(&site);
+    let r = zh.get("/");
+    assert_eq!(r.status, 404);
+    let html = r.text();
+    assert!(html.contains("<html lang=\"zh-CN\">"), "{html}");
+    assert!(
+        html.contains("本站点发布在 <a href=\"/training/\">/training/</a> 下"),
+        "{html}"
+    );
+    assert!(!html.contains("published under"), "{html}");
+    drop(zh);
+    let en = Server::start_at(&site.root(), &["--lang", "en"]);
+    let html = en.get("/").text();
+    assert!(html.contains("<html lang=\"en\">"), "{html}");
+    assert!(
+        html.contains("published under <a href=\"/training/\">/training/</a>"),
+        "{html}"
+    );
+    assert!(!html.contains("本站点"), "{html}");
+}
+
+#[test]
 fn stylesheet_changes_swap_without_reload() {
     let site = TestSite::new();
     // The folder exists (and is watched) before the stylesheet is first written.

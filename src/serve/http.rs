@@ -106,9 +106,21 @@ fn not_found(rq: Request, snap: &Snapshot, url: &str, lang: Lang) {
     };
     if paths::raw_path(url) == "/" && snap.base_path != "/" {
         // The server root of a site published under a sub-path: point the way.
+        // Written for the editor, like the failure page: in the language of the messages.
         let base = escape_html(&snap.base_path);
+        let link = format!("<a href=\"{base}\">{base}</a>");
+        let (html_lang, text) = match lang {
+            Lang::Zh => (
+                "zh-CN",
+                format!("本站点发布在 {link} 下，和正式发布的地址一致。"),
+            ),
+            Lang::En => (
+                "en",
+                format!("This site is published under {link}, as it will be on the server."),
+            ),
+        };
         let body = format!(
-            "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1><p>本站点发布在 <a href=\"{base}\">{base}</a> 下，和正式发布的地址一致。</p><p>This site is published under <a href=\"{base}\">{base}</a>.</p></body></html>\n"
+            "<!DOCTYPE html>\n<html lang=\"{html_lang}\"><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1><p>{text}</p></body></html>\n"
         );
         return send(rq, snap, 404, "index.html", Cow::Owned(body.into_bytes()));
     }
