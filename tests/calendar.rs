@@ -138,3 +138,44 @@ fn two_builds_of_the_same_content_are_byte_identical() {
         assert!(sb[k] == *v, "{k} differs between two builds");
     }
 }
+
+#[test]
+fn with_an_absolute_base_url_every_event_links_back_to_its_lecture_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let public = tmp.path().join("public");
+    let base = "https://px.example.gov.cn/training/";
+    let o = Command::new(BIN)
+        .args(["build", "--root"])
+        .arg(repo())
+        .arg("--output")
+        .arg(&public)
+        .args(["--now", "2026-11-28 10:00", "--base-url", base])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let Some(all) = check(&public.join("lectures/calendar.ics")) else {
+        return;
+    };
+    let events = all["events"].as_array().unwrap();
+    assert!(!events.is_empty());
+    for e in events {
+        let url = e["url"].as_str().unwrap_or_default();
+        let rel = url
+            .strip_prefix(base)
+            .unwrap_or_else(|| panic!("{} has URL {url:?}", e["summary"]));
+        let page = std::fs::read_to_string(public.join(rel).join("index.html"))
+            .unwrap_or_else(|_| panic!("{url} is no page of the site"));
+        // The lecture page's title is the event's, less a 【已取消】-style mark.
+        let summary = e["summary"].as_str().unwrap_or_default();
+        let title = summary.rsplit('】').next().unwrap_or(summary);
+        assert!(
+            page.contains(&format!("<h1>{title}</h1>")),
+            "{url} is not the page of {summary}"
+        );
+        let description = e["description"].as_str().unwrap_or_default();
+        assert!(
+            description.contains(url),
+            "the description of {summary} lacks the page link: {description}"
+        );
+    }
+}

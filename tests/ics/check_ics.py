@@ -10,7 +10,7 @@ Prints a JSON summary on stdout:
                 "vtimezones": [tzid, ...]},
    "events": [{"uid", "summary", "dtstart": {"value", "tzid"},
                "dtend": {"value", "tzid"} | null, "dtstamp", "status", "sequence",
-               "categories", "location", "url", "rrule", "exdates": [...],
+               "categories", "location", "url", "description", "rrule", "exdates": [...],
                "occurrences": N | null}, ...]}
 
 "occurrences" is the number of instances after EXDATEs, from the
@@ -190,6 +190,7 @@ def summarise_event(ev, uids, vtimezones, raw_rrules, problems):
         "categories": categories,
         "location": text(ev, "LOCATION"),
         "url": text(ev, "URL"),
+        "description": text(ev, "DESCRIPTION"),
         "rrule": raw_rrules.get(uid, rrule_text(ev)),
         "exdates": exdates,
         "occurrences": None,

@@ -9,7 +9,9 @@
  *    and "往期讲座" (newest month first, folded); the series filter (?series=周周学)
  *    narrows both lists.
  *  - home page ([data-schedule-home]): lectures that are over are hidden.
- *  - everywhere: the "本周" badge and highlight; on a lecture page "进行中" / "已结束".
+ *  - everywhere: the "本周" badge and highlight; on a lecture page "进行中" / "已结束"
+ *    (a lecture that was postponed or cancelled shows that instead), and "添加到日历"
+ *    only while it is still to come.
  * Without JavaScript the build-time lists show unchanged.
  */
 (function () {
@@ -80,6 +82,9 @@
       badge.textContent = s.running ? t("lecture_running") : s.upcoming ? "" : t("lecture_over");
       badge.hidden = badge.textContent === "";
     }
+    // Nothing to add to a calendar once the lecture is over.
+    var button = article.querySelector("[data-calendar-button]");
+    if (button) button.hidden = !s.upcoming;
   });
 
   /* ---- home page: hide what is already over ---- */
