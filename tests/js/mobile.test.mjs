@@ -44,3 +44,25 @@ test('no horizontal scrolling on a phone', async (t) => {
     });
   }
 });
+
+test('body text is 16 px or more on a phone', async (t) => {
+  const { site, server, browser } = env;
+  for (const p of onePerKind(site.pages)) {
+    await t.test(label(p), async () => {
+      const { context, page } = await openPage(browser, server.origin + p.url, { viewport: PHONE });
+      try {
+        // The reading text: paragraphs and list items of <main>, less small print
+        // (hints, meta lines, counts) that is not meant to be read through.
+        const small = await page.evaluate(() =>
+          [...document.querySelectorAll('main .content p, main .content li, main .lead, main .outcomes li')]
+            .filter((el) => el.getClientRects().length > 0 && el.textContent.trim() !== '')
+            .map((el) => [el.tagName.toLowerCase() + '.' + el.className, parseFloat(getComputedStyle(el).fontSize)])
+            .filter(([, px]) => px < 16),
+        );
+        assert.deepEqual(small, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});

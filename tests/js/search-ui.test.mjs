@@ -11,7 +11,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, openPage, byKind, BASE_PATH } from './lib/harness.mjs';
+import { setup, openPage, byKind, BASE_PATH, DESKTOP, PHONE } from './lib/harness.mjs';
 import { pageSources } from './lib/content.mjs';
 
 let env;
@@ -260,6 +260,77 @@ test('search page: traditional characters find the same pages', async () => {
       assert.ok(got.results.some((r) => r.marks.includes(simplified)), `the whole of "${simplified}" is highlighted somewhere`);
     }
     assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('search page on a phone: the filters fold away and the first result is on the first screen', async () => {
+  const { context, page } = await openPage(env.browser, url('search/?q=' + encodeURIComponent('乡村振兴')), { viewport: PHONE });
+  try {
+    await page.locator('main .search-results__list > li').first().waitFor();
+    const seen = await page.evaluate(() => {
+      const filters = document.querySelector('main details.search-filters');
+      // The first result's title, the link a reader taps.
+      const first = document.querySelector('main .search-results__list > li a.search-result__title');
+      return {
+        folded: !!filters && !filters.open && !filters.hidden,
+        toggle: filters ? filters.querySelector('summary').textContent : '',
+        firstBottom: first.getBoundingClientRect().bottom,
+        screen: window.innerHeight,
+      };
+    });
+    assert.ok(seen.folded, JSON.stringify(seen));
+    assert.equal(seen.toggle, '筛选结果');
+    assert.ok(seen.firstBottom <= seen.screen, `the first result's title ends at ${seen.firstBottom}px, below the ${seen.screen}px screen`);
+    // Opening the filters shows them; choosing one keeps them open.
+    await page.locator('main summary.search-filters__toggle').click();
+    const kind = page.locator('main .search-filter--kind input').first();
+    await kind.check();
+    await page.locator('main [role=status]').filter({ hasText: /找到/ }).waitFor();
+    assert.ok(await page.evaluate(() => document.querySelector('main details.search-filters').open));
+  } finally {
+    await context.close();
+  }
+});
+
+test('search page on a desktop: the filters are open and the button reads on one line', async () => {
+  const { context, page } = await open(url('search/?q=' + encodeURIComponent('乡村振兴')));
+  try {
+    await page.locator('main .search-results__list > li').first().waitFor();
+    const seen = await page.evaluate(() => {
+      const button = document.querySelector('main .search-row button');
+      const lineHeight = parseFloat(getComputedStyle(button).lineHeight) || 24;
+      const text = document.createRange();
+      text.selectNodeContents(button);
+      return {
+        open: document.querySelector('main details.search-filters').open,
+        lines: Math.round(text.getBoundingClientRect().height / lineHeight),
+      };
+    });
+    assert.deepEqual(seen, { open: true, lines: 1 });
+  } finally {
+    await context.close();
+  }
+});
+
+test('a browser that cannot run search says so and offers the sections to browse', async () => {
+  const context = await env.browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  try {
+    // Chromium before 80 has no DecompressionStream.
+    await context.addInitScript(() => {
+      delete window.DecompressionStream;
+    });
+    const page = await context.newPage();
+    await page.goto(url('search/?q=' + encodeURIComponent('乡村振兴')));
+    const status = page.locator('main [role=status]');
+    await status.filter({ hasText: '浏览器版本过旧' }).waitFor();
+    const links = await page.locator('main .search-browse a').evaluateAll((as) => as.map((a) => [a.textContent.trim(), a.getAttribute('href')]));
+    const hrefs = links.map(([, href]) => href);
+    for (const section of ['courses/', 'lectures/', 'cases/']) {
+      assert.ok(hrefs.includes(BASE_PATH + section), `no link to ${section}: ${JSON.stringify(links)}`);
+    }
+    assert.equal(await page.locator('main .search-browse .notice').count(), 0, 'the no-JavaScript note is not shown');
   } finally {
     await context.close();
   }

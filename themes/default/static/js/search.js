@@ -1567,6 +1567,7 @@
     tips: t("search_tips").split("|"),
     more: t("search_more"),
     clear: t("search_clear"),
+    filters: t("search_filters"),
     fileProtocol: t("search_file_protocol"),
     failed: t("search_failed"),
     unsupported: t("search_unsupported"),
@@ -1680,6 +1681,10 @@
     }
 
     build() {
+      // The links the page offers without JavaScript (a <noscript>, whose content
+      // reads as text here), kept for when search cannot run in this browser.
+      const noscript = this.box.querySelector("noscript");
+      this.browseHtml = noscript ? noscript.textContent : "";
       // The status line below is the live region; the rest need not be read out.
       this.box.textContent = "";
       this.box.removeAttribute("aria-live");
@@ -1687,7 +1692,13 @@
       this.status.setAttribute("role", "status");
       this.status.setAttribute("aria-live", "polite");
       this.notes = el("div", "search-notes");
-      this.filterBox = el("div", "search-filters");
+      // On a phone the filters fold away, so that the first result is on the first
+      // screen; a wider screen shows them open.
+      this.filterBox = el("details", "search-filters");
+      this.filterBox.appendChild(el("summary", "search-filters__toggle", UI.filters));
+      this.filterBox.open = !window.matchMedia || window.matchMedia("(min-width: 40em)").matches;
+      this.filterBody = el("div", "search-filters__body");
+      this.filterBox.appendChild(this.filterBody);
       this.list = el("ol", "search-results__list");
       this.moreButton = el("button", "search-more", UI.more);
       this.moreButton.type = "button";
@@ -1697,6 +1708,18 @@
       this.box.appendChild(this.filterBox);
       this.box.appendChild(this.list);
       this.box.appendChild(this.moreButton);
+    }
+
+    /** Where search cannot run: the status says why, and the sections to browse follow. */
+    showBrowse() {
+      if (this.browsing || !this.browseHtml) return;
+      const tpl = document.createElement("template");
+      tpl.innerHTML = this.browseHtml;
+      for (const note of tpl.content.querySelectorAll(".notice")) note.remove();
+      const browse = el("div", "search-browse");
+      browse.appendChild(tpl.content);
+      this.box.insertBefore(browse, this.notes);
+      this.browsing = true;
     }
 
     listen() {
@@ -1730,6 +1753,7 @@
       for (const input of this.inputs) input.value = q;
       if (location.protocol === "file:") {
         this.setStatus(UI.fileProtocol, true);
+        this.showBrowse();
       } else if (q) {
         this.run();
       } else {
@@ -1771,6 +1795,7 @@
         if (seq !== this.seq) return;
         this.clear();
         this.setStatus(errorMessage(err), true);
+        this.showBrowse();
         if (typeof console !== "undefined") console.error("jiangtang search:", err);
       }
     }
@@ -1832,7 +1857,7 @@
 
     /** Filter groups as checkboxes with counts; a change re-runs the query. */
     renderFilters(result) {
-      const box = this.filterBox;
+      const box = this.filterBody;
       // A reader who just toggled a filter keeps the focus on it (or on the nearest
       // control) although the controls are drawn anew.
       const had = document.activeElement;
@@ -1857,7 +1882,8 @@
         });
         box.appendChild(clear);
       }
-      box.hidden = !any && !active;
+      this.filterBox.hidden = !any && !active;
+      if (active) this.filterBox.open = true;
       if (focusKey) {
         const again = focusKey === "clear" ? clear
           : Array.from(box.querySelectorAll("input[data-filter]")).find((c) => c.getAttribute("data-filter") === focusKey);
