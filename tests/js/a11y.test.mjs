@@ -193,17 +193,24 @@ test('keyboard: answer a lesson quiz without a mouse', async () => {
 
     // Feedback in live regions, the explanation shown, focus kept in the quiz.
     await page.locator('section.quiz .quiz-score').filter({ hasText: /得分/ }).waitFor();
-    const feedback = await page.$$eval('section.quiz fieldset', (sets) =>
+    const feedback = () => page.$$eval('section.quiz fieldset', (sets) =>
       sets.map((f) => {
         const live = [...f.querySelectorAll('*')].find((e) => e.textContent.trim() && /√|×/.test(e.textContent) && e.closest('[aria-live], [role=status], [role=alert]') && e.getClientRects().length > 0 && !e.closest('label'));
         return live ? live.textContent.trim() : '';
       }),
     );
+    // The wrong answer is first an invitation to try again; the check button keeps
+    // the focus, and Enter checks the second try.
     assert.deepEqual(
-      feedback,
+      (await feedback()).map((f) => f.replace(/，.*$/, '')),
       quiz.map((_, i) => (i === 0 ? '× 回答错误' : '√ 回答正确')),
       'each question says, in a live region, whether it was right',
     );
+    here = await focused(page);
+    assert.equal(here.text, '检查答案', `focus stays on the check button for a second try (focus: ${here.name})`);
+    await page.keyboard.press('Enter');
+    await page.locator('section.quiz .quiz-feedback').first().filter({ hasText: /^× 回答错误$/ }).waitFor();
+    assert.deepEqual(await feedback(), quiz.map((_, i) => (i === 0 ? '× 回答错误' : '√ 回答正确')));
     for (const q of quiz) {
       assert.ok(await page.getByText(q.explanation).isVisible(), `the explanation "${q.explanation}" is shown`);
     }

@@ -294,7 +294,7 @@ async function markStudied(page) {
   assert.equal(await button.getAttribute('aria-pressed'), 'false', `${pathOf(page.url())} starts unmarked`);
   await button.click();
   await page.waitForFunction(() =>
-    [...document.querySelectorAll('main button[aria-pressed]')].every((b) => b.getAttribute('aria-pressed') === 'true'),
+    [...document.querySelectorAll('main button[aria-pressed]')].every((b) => b.getAttribute('aria-pressed') === 'true' && b.textContent === '已学 ✓'),
   );
 }
 
@@ -388,15 +388,26 @@ test('progress: 标记为已学 shows on the lesson, the course and 我的学习
     assert.match(await status.textContent(), /^已于 \d{4}年\d{1,2}月\d{1,2}日 标记为已学$/);
     await page.reload();
     await settle(page);
-    assert.equal(await page.getByRole('button', { name: '标记为已学' }).first().getAttribute('aria-pressed'), 'true', 'still marked after a reload');
+    assert.equal(await page.getByRole('button', { name: '已学 ✓' }).first().getAttribute('aria-pressed'), 'true', 'still marked after a reload');
     assert.ok(await page.locator('aside li.is-current .studied-mark').isVisible(), 'the syllabus beside the lesson marks it 已学');
-    await page.getByRole('button', { name: '标记为已学' }).last().click();
+    // 撤销 beside the mark undoes it.
+    await page.getByRole('button', { name: '撤销' }).first().click();
     await page.waitForFunction(() => document.querySelector('main button[aria-pressed]').getAttribute('aria-pressed') === 'false');
-    assert.equal((await status.textContent()).trim(), '', 'unmarking clears the date');
+    assert.equal((await status.textContent()).trim(), '', 'undoing clears the date');
+    assert.equal(await page.getByRole('button', { name: '撤销' }).count(), 0, 'nothing to undo any more');
+    assert.equal(await page.getByRole('button', { name: '标记为已学' }).count(), 2, 'both buttons read 标记为已学 again');
+    // So does pressing the button again.
+    await markStudied(page);
+    await page.getByRole('button', { name: '已学 ✓' }).last().click();
+    await page.waitForFunction(() => document.querySelector('main button[aria-pressed]').getAttribute('aria-pressed') === 'false');
     await markStudied(page);
 
     let progress = await courseProgress(page, started);
     assert.equal(progress.text, `已学 1/${started.lessons.length}`);
+    // The course's start button now leads on to the first lesson not studied.
+    const go = page.locator('main .page-tools a[data-continue]');
+    assert.equal((await go.textContent()).trim(), '继续学习');
+    assert.equal(pathOf(await go.getAttribute('href')), started.lessons[1].url);
     assert.equal(progress.value, 1);
     assert.equal(progress.max, started.lessons.length);
     assert.deepEqual(progress.marked, [started.lessons[0].title]);
@@ -549,16 +560,28 @@ test('quiz: graded per question, explained, scored, kept and retried', async () 
       if (q.type === 'multiple') return q.answer.slice(0, -1).length ? q.answer.slice(0, -1) : [q.options.findIndex((_, k) => !q.answer.includes(k))];
       return [q.options.findIndex((_, k) => !q.answer.includes(k))];
     };
+    const rightMarks = (q) => q.locator('label').evaluateAll((ls) =>
+      ls.map((l, k) => (/正确答案/.test(l.textContent) ? k : -1)).filter((k) => k >= 0),
+    );
     await answerQuiz(page, quiz, (q, i) => (i === 0 ? q.answer : wrong(q)));
+    // A first wrong answer: try again; the answer waits, folded, under 查看答案.
+    for (let i = 1; i < quiz.length; i++) {
+      const q = questions.nth(i);
+      assert.match((await q.locator('.quiz-feedback').textContent()).trim(), /^× 回答错误，请再想一想/, `question ${i + 1} feedback`);
+      assert.ok(!(await q.getByText(quiz[i].explanation).isVisible()), `question ${i + 1}: no explanation yet`);
+      assert.deepEqual(await rightMarks(q), [], `question ${i + 1}: no answer marked yet`);
+      assert.ok(await q.getByText('查看答案').isVisible(), `question ${i + 1}: the answer can be asked for`);
+    }
+    assert.ok(await page.getByRole('button', { name: '检查答案' }).isVisible(), 'another check is offered');
+    // The second try of the same wrong answers shows the right ones.
+    await page.getByRole('button', { name: '检查答案' }).click();
+    await page.locator('main .quiz-feedback').nth(quiz.length - 1).filter({ hasText: /^× 回答错误$/ }).waitFor();
     for (let i = 0; i < quiz.length; i++) {
       const q = questions.nth(i);
       const feedback = (await q.locator('.quiz-feedback').textContent()).trim();
       assert.equal(feedback, i === 0 ? '√ 回答正确' : '× 回答错误', `question ${i + 1} feedback`);
       assert.ok(await q.getByText(quiz[i].explanation).isVisible(), `question ${i + 1}: the explanation is shown`);
-      const marked = await q.locator('label').evaluateAll((ls) =>
-        ls.map((l, k) => (/正确答案/.test(l.textContent) ? k : -1)).filter((k) => k >= 0),
-      );
-      assert.deepEqual(marked, quiz[i].answer, `question ${i + 1}: the right options are marked 正确答案`);
+      assert.deepEqual(await rightMarks(q), quiz[i].answer, `question ${i + 1}: the right options are marked 正确答案`);
     }
     const score = page.locator('main .quiz-score');
     assert.equal((await score.textContent()).trim(), `得分：1/${quiz.length}`);
@@ -566,6 +589,7 @@ test('quiz: graded per question, explained, scored, kept and retried', async () 
     const stored = async () => JSON.parse(await page.evaluate((k) => localStorage.getItem(k), STORE_KEY)).quiz;
     const kept = async () => Object.values(await stored()).map((r) => [r.score, r.total]);
     assert.deepEqual(await kept(), [[1, quiz.length]], 'the score is kept in localStorage');
+    assert.ok(!(await page.getByRole('button', { name: '检查答案' }).isVisible()), 'nothing left to try');
 
     // Retry clears the attempt; then everything right.
     await page.getByRole('button', { name: '重做' }).click();

@@ -2,9 +2,12 @@
  * progress.js — "标记为已学" on lesson pages and the progress bar on course pages.
  *
  *  - .study-toggle[data-page-id] buttons (hidden in the HTML) are shown and toggle the
- *    page's studied flag (aria-pressed reflects the state; a status line shows the date).
+ *    page's studied flag: "标记为已学" becomes "已学 ✓" (aria-pressed reflects the state),
+ *    a status line shows the date, and a "撤销" button beside it undoes the mark.
  *  - [data-lesson-id] items (course syllabus, lesson sidebar) get an "已学" mark.
- *  - [data-course-progress] shows "已学 3/5" and a <progress> over the syllabus items.
+ *  - [data-course-progress] shows "已学 3/5" and a <progress> over the syllabus items;
+ *    the course's "开始学习" [data-continue] becomes "继续学习" to the first lesson not
+ *    yet studied (or "复习课程" to the first lesson once all are).
  * Everything is stored by store.js in this browser only. Without JavaScript the
  * buttons stay hidden and the pages read normally.
  */
@@ -25,6 +28,10 @@
     all(".study-toggle[data-page-id]").forEach(function (button) {
       var on = Object.prototype.hasOwnProperty.call(studied, button.getAttribute("data-page-id"));
       button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.textContent = J.t(on ? "studied_done" : "mark_studied");
+    });
+    all(".study-undo").forEach(function (undo) {
+      undo.hidden = !Object.prototype.hasOwnProperty.call(studied, undo.getAttribute("data-page-id"));
     });
 
     all("[data-study-status]").forEach(function (el) {
@@ -58,17 +65,42 @@
         bar.value = done;
       }
       box.hidden = !J.available;
+      continueLink(lessons, done);
     });
+  }
+
+  /* The course's start link leads on from where the reader is. */
+  function continueLink(lessons, done) {
+    var link = document.querySelector(".course [data-continue]");
+    if (!link || done === 0) return;
+    var next = lessons.filter(function (li) { return !li.classList.contains("is-studied"); })[0] || lessons[0];
+    var a = next && next.querySelector("a");
+    if (!a) return;
+    link.href = a.href;
+    link.textContent = J.t(done < lessons.length ? "continue_learning" : "review_course");
   }
 
   all(".study-toggle[data-page-id]").forEach(function (button) {
     if (!J.available) return; // nothing can be saved: keep the button hidden
+    var id = button.getAttribute("data-page-id");
     button.hidden = false;
     button.addEventListener("click", function () {
-      var id = button.getAttribute("data-page-id");
       J.setStudied(id, button.getAttribute("aria-pressed") !== "true");
       render();
     });
+    // Undo, said in so many words beside the button.
+    var undo = document.createElement("button");
+    undo.type = "button";
+    undo.className = "link-button study-undo";
+    undo.setAttribute("data-page-id", id);
+    undo.textContent = J.t("study_undo");
+    undo.hidden = true;
+    undo.addEventListener("click", function () {
+      J.setStudied(id, false);
+      render();
+      button.focus();
+    });
+    button.insertAdjacentElement("afterend", undo);
   });
 
   // Another tab (or the study page) changed the record: refresh.

@@ -6,9 +6,12 @@
  * p.quiz-feedback, hidden button.quiz-check / button.quiz-retry and p.quiz-score.
  *
  * Without JavaScript readers open "查看答案" themselves. With it: the answers stay
- * folded until "检查答案"; each question is graded (text + mark, not colour alone), the
- * explanation is opened, the score is shown and saved in this browser (store.js) under
- * "<page id>#<quiz id>"; "重做" resets the form.
+ * hidden until "检查答案"; each question is graded (text + mark, not colour alone). A
+ * right answer opens its explanation. A wrong one first invites another try: its
+ * answer stays folded under "查看答案" (open on request), and is shown with the
+ * explanation when the second try is checked, so that trying again is not copying.
+ * The score is shown and saved in this browser (store.js) under "<page id>#<quiz id>";
+ * "重做" resets the form.
  */
 (function () {
   "use strict";
@@ -44,6 +47,7 @@
     return true;
   }
 
+  /* Before a check: the marks of the last one go (its count of tries stays). */
   function resetQuestion(q) {
     q.classList.remove("is-correct", "is-wrong");
     all(q, ".quiz-opt.is-answer").forEach(function (opt) { opt.classList.remove("is-answer"); });
@@ -57,12 +61,28 @@
     }
   }
 
-  /* Grades one question; returns true when right. */
+  /* Grades one question; returns true when right. A wrong answer shows the right one
+     only from the second try on. */
   function grade(q) {
     var want = expected(q);
     var got = chosen(q);
     var right = got.length > 0 && sameList(want, got);
+    var feedback = q.querySelector(".quiz-feedback");
+    if (got.length === 0) {
+      // Not a try: nothing is shown but that it is unanswered.
+      q.classList.add("is-wrong");
+      if (feedback) feedback.textContent = J.t("quiz_unanswered");
+      return false;
+    }
+    var tries = Number(q.getAttribute("data-tries") || 0) + 1;
+    q.setAttribute("data-tries", String(tries));
     q.classList.add(right ? "is-correct" : "is-wrong");
+    var answer = q.querySelector(".quiz-answer");
+    if (!right && tries < 2) {
+      if (feedback) feedback.textContent = J.t("quiz_try_again");
+      if (answer) answer.hidden = false; // folded: open on request
+      return false;
+    }
 
     all(q, ".quiz-opt").forEach(function (opt) {
       var input = opt.querySelector("input");
@@ -75,11 +95,9 @@
       }
     });
 
-    var feedback = q.querySelector(".quiz-feedback");
     if (feedback) {
-      feedback.textContent = right ? J.t("quiz_correct") : J.t(got.length ? "quiz_wrong" : "quiz_unanswered");
+      feedback.textContent = J.t(right ? "quiz_correct" : "quiz_wrong");
     }
-    var answer = q.querySelector(".quiz-answer");
     if (answer) {
       answer.hidden = false;
       answer.open = true;
@@ -113,25 +131,31 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var score = 0;
+      var another = false;
       questions.forEach(function (q) {
         resetQuestion(q);
         if (grade(q)) score += 1;
+        else if (Number(q.getAttribute("data-tries") || 0) < 2) another = true;
       });
       if (scoreEl) scoreEl.textContent = J.t("quiz_score", { score: score, total: questions.length });
       if (J.saveQuiz && J.available) {
         J.saveQuiz(pageId(section), section.getAttribute("data-quiz-id"), score, questions.length);
       }
-      check.hidden = true;
+      // While a wrong answer may be tried again, 检查答案 stays.
+      check.hidden = !another;
       if (retry) {
         retry.hidden = false;
-        retry.focus();
+        if (!another) retry.focus();
       }
     });
 
     if (retry) {
       retry.addEventListener("click", function () {
         form.reset();
-        questions.forEach(resetQuestion);
+        questions.forEach(function (q) {
+          q.removeAttribute("data-tries");
+          resetQuestion(q);
+        });
         if (scoreEl) scoreEl.textContent = "";
         retry.hidden = true;
         check.hidden = false;
