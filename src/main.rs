@@ -321,28 +321,23 @@ fn build(
         }
         Ok(built) => {
             print_report(&built.warnings, lang, Some(&root));
-            let count = |k: Kind| built.kinds.iter().filter(|&&p| p == k).count();
+            let counts = Kind::summary(&built.kinds);
             let html = built.html;
             let secs = started.elapsed().as_secs_f64();
-            let line = Text::new(format!(
-                    "已生成 {html} 个页面（课程 {}，课时 {}，讲座 {}，案例 {}，其他页面 {}），{} 个警告，用时 {secs:.2} 秒 → {}",
-                    count(Kind::Course),
-                    count(Kind::Lesson),
-                    count(Kind::Lecture),
-                    count(Kind::Case),
-                    count(Kind::Page),
-                    built.warnings.len(),
+            let warnings = built.warnings.len();
+            let line = Text::new(
+                format!(
+                    "已生成 {html} 个页面（{}），{warnings} 个警告，用时 {secs:.2} 秒 → {}",
+                    counts.zh,
                     out_dir.display()
-                ), format!(
-                    "built {html} pages ({} courses, {} lessons, {} lectures, {} cases, {} other pages), {} warning(s) in {secs:.2} s → {}",
-                    count(Kind::Course),
-                    count(Kind::Lesson),
-                    count(Kind::Lecture),
-                    count(Kind::Case),
-                    count(Kind::Page),
-                    built.warnings.len(),
+                ),
+                format!(
+                    "built {html} pages ({}), {warnings} warning(s) in {secs:.2} s → {}",
+                    counts.en,
                     out_dir.display()
-                )).into_lang(lang);
+                ),
+            )
+            .into_lang(lang);
             println!("{line}");
             ExitCode::SUCCESS
         }

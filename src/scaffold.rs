@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::config::Config;
-use crate::content::{Kind, NewSpec, slugify};
+use crate::content::{Example, Kind, NewSpec, slugify};
 use crate::diagnostic::{Diagnostic, Text};
 
 /// What `new` needs of a kind it writes (see [`Kind::scaffolded`]).
@@ -21,12 +21,7 @@ fn new_spec(kind: Kind) -> NewSpec {
 /// Whether a file at a place of kind `found` is a file of `kind`: a page may also be
 /// the home page or a list's intro.
 fn accepts(kind: Kind, found: Kind) -> bool {
-    match kind {
-        Kind::Page => matches!(found, Kind::Page | Kind::Home | Kind::Section),
-        Kind::Course | Kind::Lesson | Kind::Lecture | Kind::Case | Kind::Home | Kind::Section => {
-            found == kind
-        }
-    }
+    found == kind || (kind == Kind::Page && matches!(found, Kind::Home | Kind::Section))
 }
 
 /// A file `new` is about to write: its path relative to the site root and its text.
@@ -147,10 +142,10 @@ pub(crate) fn plan(
     } else if is_folder {
         let t = title.ok_or_else(need_title)?;
         let dir = rel.trim_end_matches('/');
-        let prefix = match kind {
-            Kind::Lesson => format!("{:02}-", next_lesson_number(root, dir)),
-            Kind::Lecture => format!("{}-", start.strftime("%Y-%m-%d")),
-            _ => String::new(),
+        let prefix = match new_spec(kind).example {
+            Example::Lesson => format!("{:02}-", next_lesson_number(root, dir)),
+            Example::Lecture => format!("{}-", start.strftime("%Y-%m-%d")),
+            Example::Course | Example::Rows { .. } => String::new(),
         };
         let name = format!("{prefix}{}.md", slugify(t));
         if dir.is_empty() {
@@ -421,8 +416,8 @@ fn template(
 ) -> String {
     let title = scalar(title);
     let first_or = |v: &[String], d: &str| scalar(v.first().map_or(d, String::as_str));
-    let (mut rows, body) = match kind {
-        Kind::Course => (
+    let (mut rows, body) = match new_spec(kind).example {
+        Example::Course => (
             vec![
                 row("title", title, "必填：课程名称"),
                 row("summary", "一两句话介绍这门课程，显示在课程目录中。", "简介"),
@@ -451,7 +446,7 @@ fn template(
             ],
             "## 课程简介\n\n在这里介绍课程的背景、内容和安排。\n\n## 课时安排\n\n本课程的课时是这个文件夹里的其他 .md 文件，文件名前的数字（01-、02-）决定顺序。\n新建课时：`jiangtang new lesson 本文件夹 --title \"第一课：……\"`\n".to_string(),
         ),
-        Kind::Lesson => (
+        Example::Lesson => (
             vec![
                 row("title", title, "必填：课时标题"),
                 row("summary", "这一课讲什么，一句话。", "简介"),
@@ -466,7 +461,7 @@ fn template(
                 "## 一、学习要点\n\n正文写在这里。链接到其他内容时写它的文件路径，例如[返回课程](@/{course_dir}/index.md)。\n\n## 二、思考与讨论\n\n1. 结合本单位实际，谈谈……\n\n## 自测题\n\n```quiz\n- question: 这是一道单选题的示例，正确答案是哪一项？\n  type: single          # single 单选 | multiple 多选 | truefalse 判断\n  options: [选项甲, 选项乙, 选项丙]\n  answer: A             # 选项字母；多选写 [A, C]；判断题写 true 或 false\n  explanation: 这里写答案解析。\n```\n"
             ),
         ),
-        Kind::Lecture => {
+        Example::Lecture => {
             let day = start.strftime("%Y-%m-%d").to_string();
             (
                 vec![
@@ -498,30 +493,11 @@ fn template(
                 "## 讲座简介\n\n在这里介绍讲座的主要内容。\n\n## 主讲人简介\n\n主讲人的简要介绍。\n".to_string(),
             )
         }
-        Kind::Case => (
-            vec![
-                row("title", title, "必填：案例标题"),
-                row("summary", "一两句话概括这个案例。", "简介"),
-                row("unit", "市发改委", "必填：报送单位"),
-                row("author", "李明", "撰写人"),
-                row("domain", "基层治理", "领域"),
-                row("region", "随县", "地区"),
-                row("topics", list(&["经验做法"]), "专题，可写多个"),
-                row(
-                    "outcomes",
-                    "\n  - 办事时间缩短一半\n  - 群众满意度明显提升",
-                    "取得的成效：每行一条，以“- ”开头",
-                ),
-            ],
-            "## 背景\n\n案例的背景和要解决的问题。\n\n## 主要做法\n\n1. 第一项做法……\n2. 第二项做法……\n\n## 取得成效\n\n用数字说明成效。\n\n## 经验启示\n\n可复制、可推广的经验。\n".to_string(),
-        ),
-        Kind::Page | Kind::Home | Kind::Section => (
-            vec![
-                row("title", title, "必填：页面标题"),
-                row("summary", "一句话说明这个页面。", "简介"),
-            ],
-            "## 第一部分\n\n正文写在这里。可以用 **加粗**、列表、表格和链接，链接到其他内容时写它的文件路径，例如 @/courses/课程文件夹/index.md。\n".to_string(),
-        ),
+        Example::Rows { rows, body } => {
+            let title = row("title", title, format!("必填：{}标题", kind.names().zh));
+            let own = rows.iter().map(|&(key, value, comment)| row(key, value, comment));
+            (std::iter::once(title).chain(own).collect(), body.to_string())
+        }
     };
     common_rows(&mut rows, today);
     format!("---\n{}---\n\n{body}", block(&rows))

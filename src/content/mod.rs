@@ -19,6 +19,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Text, suggestion};
 use frontmatter::FrontMatter;
 pub use kind::{COMMON_KEYS, Kind, KindSpec, NewSpec};
+pub(crate) use kind::{Example, Field, FieldType, Front, ListPage, ListSpec, Order, Place, Reader};
 
 /// One file read from `content/`.
 #[derive(Debug, Clone)]
@@ -279,13 +280,59 @@ pub struct CaseMeta {
     pub outcomes: Vec<String>,
 }
 
+/// The values of a kind's typed fields ([`Front::Fields`]), in the table's order.
+#[derive(Debug, Clone, Default)]
+pub struct Fields(pub(crate) Vec<(&'static str, FieldValue)>);
+
+/// One field's value, by its [`FieldType`]; a text or term not given is `None`.
+#[derive(Debug, Clone)]
+pub(crate) enum FieldValue {
+    Text(Option<String>),
+    List(Vec<String>),
+    Flag(bool),
+    Term(Option<String>),
+    Terms(Vec<String>),
+}
+
+impl Fields {
+    /// Whether flag `key` is set.
+    pub(crate) fn flag(&self, key: &str) -> bool {
+        self.0
+            .iter()
+            .any(|(k, v)| *k == key && matches!(v, FieldValue::Flag(true)))
+    }
+
+    /// The names of the terms of taxonomy `key` the fields give: one, or a list.
+    pub(crate) fn terms(&self, key: &str) -> (Option<&str>, &[String]) {
+        let Some((_, v)) = self.0.iter().find(|(k, _)| *k == key) else {
+            return (None, &[]);
+        };
+        match v {
+            FieldValue::Term(one) => (one.as_deref(), &[]),
+            FieldValue::Terms(many) => (None, many),
+            FieldValue::Text(_) | FieldValue::List(_) | FieldValue::Flag(_) => (None, &[]),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Meta {
-    None,
+    /// A kind whose keys are typed fields; plain pages have none.
+    Fields(Fields),
     Course(CourseMeta),
     Lesson(LessonMeta),
     Lecture(Box<LectureMeta>),
     Case(CaseMeta),
+}
+
+impl Meta {
+    /// Whether the typed field `key` is a flag that is set.
+    pub(crate) fn flag(&self, key: &str) -> bool {
+        match self {
+            Meta::Fields(f) => f.flag(key),
+            Meta::Course(_) | Meta::Lesson(_) | Meta::Lecture(_) | Meta::Case(_) => false,
+        }
+    }
 }
 
 /// A content file with its front matter read and checked; the body is still Markdown.
@@ -350,12 +397,14 @@ pub(crate) fn parse(src: &Arc<SourceFile>, config: &Config) -> (Option<Parsed>, 
     let kind = Kind::of(&src.rel);
     fm.check_keys(&kind.allowed_keys(), &kind.names());
     let common = read_common(&mut fm);
-    let meta = match kind {
-        Kind::Course => read_course(&mut fm, config).map(Meta::Course),
-        Kind::Lesson => Some(Meta::Lesson(read_lesson(&mut fm))),
-        Kind::Lecture => read_lecture(&mut fm, config).map(|m| Meta::Lecture(Box::new(m))),
-        Kind::Case => read_case(&mut fm).map(Meta::Case),
-        Kind::Home | Kind::Section | Kind::Page => Some(Meta::None),
+    let meta = match kind.spec().front {
+        Front::Own(Reader::Course, _) => read_course(&mut fm, config).map(Meta::Course),
+        Front::Own(Reader::Lesson, _) => Some(Meta::Lesson(read_lesson(&mut fm))),
+        Front::Own(Reader::Lecture, _) => {
+            read_lecture(&mut fm, config).map(|m| Meta::Lecture(Box::new(m)))
+        }
+        Front::Own(Reader::Case, _) => read_case(&mut fm).map(Meta::Case),
+        Front::Fields(fields) => Some(Meta::Fields(read_fields(&mut fm, fields))),
     };
     let diags = std::mem::take(&mut fm.diags);
     // A file with mistakes in its front matter is still a page of the site for the
@@ -367,7 +416,7 @@ pub(crate) fn parse(src: &Arc<SourceFile>, config: &Config) -> (Option<Parsed>, 
         path: src.path.clone(),
         rel: src.rel.clone(),
         common: common.unwrap_or_default(),
-        meta: meta.unwrap_or(Meta::None),
+        meta: meta.unwrap_or(Meta::Fields(Fields::default())),
         broken,
         body: match (&text, src.bytes.text()) {
             // The body ends the file's text: it starts as far from the end.
@@ -700,6 +749,18 @@ fn read_case(fm: &mut FrontMatter) -> Option<CaseMeta> {
     })
 }
 
+fn read_fields(fm: &mut FrontMatter, fields: &'static [Field]) -> Fields {
+    let text = |fm: &mut FrontMatter, key| fm.string(key).filter(|s| !s.is_empty());
+    let value = |fm: &mut FrontMatter, f: &Field| match f.ty {
+        FieldType::Text => FieldValue::Text(text(fm, f.key)),
+        FieldType::List => FieldValue::List(fm.string_list(f.key)),
+        FieldType::Flag => FieldValue::Flag(fm.bool(f.key).unwrap_or(false)),
+        FieldType::Term => FieldValue::Term(text(fm, f.key)),
+        FieldType::Terms => FieldValue::Terms(fm.string_list(f.key)),
+    };
+    Fields(fields.iter().map(|f| (f.key, value(fm, f))).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -714,6 +775,56 @@ mod tests {
 
     fn config() -> Config {
         Config::default()
+    }
+
+    #[test]
+    fn typed_fields_are_read_by_their_type() {
+        const FIELDS: &[Field] = &[
+            Field {
+                key: "unit",
+                ty: FieldType::Term,
+            },
+            Field {
+                key: "topics",
+                ty: FieldType::Terms,
+            },
+            Field {
+                key: "pinned",
+                ty: FieldType::Flag,
+            },
+            Field {
+                key: "place",
+                ty: FieldType::Text,
+            },
+            Field {
+                key: "steps",
+                ty: FieldType::List,
+            },
+        ];
+        let yaml = "unit: 市委组织部\ntopics: [乡村振兴, 基层治理]\npinned: true\nsteps: [报名]\n";
+        let mut fm = FrontMatter::parse(Path::new("content/x.md"), yaml, 2).unwrap();
+        let f = read_fields(&mut fm, FIELDS);
+        assert!(fm.diags.is_empty(), "{:?}", fm.diags);
+        assert_eq!(f.terms("unit"), (Some("市委组织部"), &[][..]));
+        assert_eq!(f.terms("topics").1, ["乡村振兴", "基层治理"]);
+        assert!(f.flag("pinned") && !f.flag("unit"));
+        // Texts and lists are no taxonomy's terms; a text not given is `None`.
+        assert_eq!(f.terms("steps"), (None, &[][..]));
+        assert!(matches!(&f.0[3], ("place", FieldValue::Text(None))));
+        assert!(matches!(&f.0[4], ("steps", FieldValue::List(l)) if l == &["报名"]));
+    }
+
+    #[test]
+    fn a_flag_that_is_not_true_or_false_is_reported_at_its_value() {
+        const FIELDS: &[Field] = &[Field {
+            key: "pinned",
+            ty: FieldType::Flag,
+        }];
+        let mut fm = FrontMatter::parse(Path::new("content/x.md"), "pinned: 置顶\n", 2).unwrap();
+        let f = read_fields(&mut fm, FIELDS);
+        assert!(!f.flag("pinned"));
+        assert_eq!(fm.diags.len(), 1);
+        assert_eq!((fm.diags[0].line, fm.diags[0].column), (2, 9));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The values templates get for things shown in lists: terms, links, and the cards of
-//! courses, lessons, lectures and cases (each card also rendered once by its partial,
-//! as `html`, so a list of thousands of entries costs no template work per entry).
+//! courses, lessons, lectures, cases and the kinds of typed fields (each card also
+//! rendered once by its partial, as `html`, so a list of thousands of entries costs no
+//! template work per entry).
 
 use std::borrow::Cow;
 
@@ -9,7 +10,8 @@ use serde::Serialize;
 
 use super::Renderer;
 use super::format::{self, iso_date, iso_local, month_key};
-use crate::content::{Kind, Meta, Status};
+use crate::content::{FieldValue, Front, Kind, Meta, Reader, Status};
+use crate::diagnostic::Diagnostic;
 use crate::site::{Occurrence, Page, PageId};
 
 /// A taxonomy term.
@@ -123,6 +125,31 @@ pub(super) struct CaseFacts<'a> {
     domains: Vec<Cow<'a, TermValue>>,
     region: &'a str,
     topics: Vec<Cow<'a, TermValue>>,
+}
+
+/// The values of a kind's typed fields by key ([`crate::content::Fields`]), on its
+/// card and its page: terms as [`TermValue`]s, a text or term not given as `null`.
+pub(super) struct FieldValues<'a>(Vec<(&'static str, Shown<'a>)>);
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Shown<'a> {
+    Text(Option<&'a str>),
+    List(&'a [String]),
+    Flag(bool),
+    Term(Option<Cow<'a, TermValue>>),
+    Terms(Vec<Cow<'a, TermValue>>),
+}
+
+impl Serialize for FieldValues<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 
 /// A lesson in its course's syllabus.
@@ -329,6 +356,21 @@ impl<'s> Renderer<'s> {
         Some(self.dated_card(i, self.case_facts(i)?))
     }
 
+    /// The typed fields of page `i` (none when its front matter could not be read).
+    pub(super) fn field_values(&self, i: PageId) -> FieldValues<'_> {
+        let Meta::Fields(fields) = &self.site.page(i).src.meta else {
+            return FieldValues(Vec::new());
+        };
+        let shown = |key: &'static str, value: &'s FieldValue| match value {
+            FieldValue::Text(t) => Shown::Text(t.as_deref()),
+            FieldValue::List(l) => Shown::List(l),
+            FieldValue::Flag(f) => Shown::Flag(*f),
+            FieldValue::Term(t) => Shown::Term(t.as_ref().map(|n| self.term(key, n))),
+            FieldValue::Terms(t) => Shown::Terms(self.terms_of(key, t)),
+        };
+        FieldValues(fields.0.iter().map(|(k, v)| (*k, shown(k, v))).collect())
+    }
+
     pub(super) fn lesson_cards(&self, course: PageId) -> Vec<LessonCard<'_>> {
         self.site
             .page(course)
@@ -354,17 +396,21 @@ impl<'s> Renderer<'s> {
     pub(super) fn card(&self, i: PageId) -> tera::Value {
         self.parts.cards[i.index()]
             .get_or_init(|| {
-                let kind = self.site.page(i).kind;
-                let value = match kind {
-                    Kind::Course => self.course_card(i).map(|c| to_value(&c)),
-                    Kind::Lecture => self.shown_session(i).and_then(|o| {
+                let spec = self.site.page(i).kind.spec();
+                let Some((partial, name)) = spec.card else {
+                    return tera::Value::from(());
+                };
+                let value = match spec.front {
+                    Front::Own(Reader::Course, _) => self.course_card(i).map(|c| to_value(&c)),
+                    Front::Own(Reader::Lecture, _) => self.shown_session(i).and_then(|o| {
                         self.lecture_card_at(i, o.start, o.end)
                             .map(|c| to_value(&c))
                     }),
-                    Kind::Case => self.case_card(i).map(|c| to_value(&c)),
-                    Kind::Home | Kind::Section | Kind::Lesson | Kind::Page => None,
+                    Front::Own(Reader::Case, _) => self.case_card(i).map(|c| to_value(&c)),
+                    Front::Own(Reader::Lesson, _) => None,
+                    Front::Fields(_) => Some(to_value(&self.dated_card(i, self.field_values(i)))),
                 };
-                let (Some(card), Some((partial, name))) = (value, kind.spec().card) else {
+                let Some(card) = value else {
                     return tera::Value::from(());
                 };
                 let mut ctx = self.context_with_shared();
@@ -375,6 +421,46 @@ impl<'s> Renderer<'s> {
                 }
             })
             .clone()
+    }
+
+    /// The cards of `pages` that have one, each with its `html`, for lists that print
+    /// the cards' `html` alone (whatever their kind): a partial that fails is reported
+    /// here, with the page that shows the card.
+    pub(super) fn checked_cards<'i>(
+        &self,
+        pages: impl IntoIterator<Item = &'i PageId>,
+    ) -> Result<tera::Value, Diagnostic> {
+        let mut cards = Vec::new();
+        for &i in pages {
+            let card = self.card(i);
+            if card.is_none() {
+                continue;
+            }
+            if card.get_from_path("html").is_none() {
+                return Err(self.card_error(i, card));
+            }
+            cards.push(card);
+        }
+        Ok(tera::Value::from(cards))
+    }
+
+    /// Why the partial of page `i`'s card fails to render `card`.
+    fn card_error(&self, i: PageId, card: tera::Value) -> Diagnostic {
+        let (partial, name) = self
+            .site
+            .page(i)
+            .kind
+            .spec()
+            .card
+            .expect("a card has a partial");
+        let mut ctx = self.context_with_shared();
+        ctx.insert_value(name, card);
+        let e = self
+            .engine
+            .tera
+            .render(partial, &ctx)
+            .expect_err("the partial failed on this very card when the card was made");
+        super::engine::template_error(&format!("templates/{partial}"), &e)
     }
 
     /// The cards of `pages`, as one template value.

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use crate::content::Kind;
+use crate::content::{Kind, Place};
 use crate::site::{PageId, Site};
 
 /// One file the renderer produces.
@@ -32,13 +32,11 @@ impl Job {
     /// home page, a list's intro text is its list page.
     pub fn of_page(site: &Site, i: PageId) -> Option<Job> {
         let p = site.page(i);
-        match p.kind {
-            Kind::Home => Some(Job::Home),
-            Kind::Section => Some(Job::List(section_kind(&p.src.rel))),
-            Kind::Lesson if p.course.is_none() => None,
-            Kind::Course | Kind::Lesson | Kind::Lecture | Kind::Case | Kind::Page => {
-                Some(Job::Item(i))
-            }
+        match p.kind.spec().place {
+            Place::Home => Some(Job::Home),
+            Place::ListIntro => Some(Job::List(section_kind(&p.src.rel))),
+            Place::Lesson if p.course.is_none() => None,
+            Place::Course | Place::Lesson | Place::InList | Place::Elsewhere => Some(Job::Item(i)),
         }
     }
 

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use crate::content::Kind;
+use crate::content::{Front, Kind, ListPage, Reader};
 use crate::diagnostic::Diagnostic;
 use crate::output::Sink;
 use crate::site::{PageId, Site};
@@ -171,16 +171,17 @@ impl<'s> Renderer<'s> {
         let s = self.site;
         let mut c = self.context_with_shared();
         let own = match job {
-            Job::Home => values(&self.home()),
-            Job::List(kind) => match kind {
-                Kind::Course => values(&self.catalogue()),
-                Kind::Lecture => values(&self.schedule()),
-                Kind::Case => values(&self.cases()),
-                Kind::Home | Kind::Section | Kind::Lesson | Kind::Page => Context::new(),
+            Job::Home => values(&self.home()?),
+            Job::List(kind) => match kind.spec().list.map(|l| l.page) {
+                Some(ListPage::Catalogue) => values(&self.catalogue()),
+                Some(ListPage::Schedule) => values(&self.schedule()),
+                Some(ListPage::Cases) => values(&self.cases()),
+                Some(ListPage::Cards) => self.card_list(kind)?,
+                None => Context::new(),
             },
             Job::Item(i) => self.item(i)?,
             Job::Taxonomy(t) => values(&self.taxonomy(t)),
-            Job::Term(t, k) => values(&self.term_page(t, k)),
+            Job::Term(t, k) => values(&self.term_page(t, k)?),
             Job::Month(y, m) => values(&self.month(y, m)),
             Job::Study => values(&self.study()),
             Job::Atom => values(&self.feed()),
@@ -201,12 +202,13 @@ impl<'s> Renderer<'s> {
     fn item(&self, i: PageId) -> Result<Context, Diagnostic> {
         let p = self.site.page(i);
         let mut c = Context::new();
-        match p.kind {
-            Kind::Course => c.insert("course", &self.course(i)),
-            Kind::Lesson => return Ok(values(&self.lesson(i)?)),
-            Kind::Lecture => c.insert("lecture", &self.lecture(i)),
-            Kind::Case => c.insert("case", &self.case(i)),
-            Kind::Page | Kind::Home | Kind::Section => c.insert("page", &self.page_fields(p)),
+        match p.kind.spec().front {
+            Front::Own(Reader::Course, _) => c.insert("course", &self.course(i)),
+            Front::Own(Reader::Lesson, _) => return Ok(values(&self.lesson(i)?)),
+            Front::Own(Reader::Lecture, _) => c.insert("lecture", &self.lecture(i)),
+            Front::Own(Reader::Case, _) => c.insert("case", &self.case(i)),
+            // Plain pages are `page`, the pages of a new kind by its key (`notice`).
+            Front::Fields(_) => c.insert(p.kind.key(), &self.plain_page(i)),
         }
         Ok(c)
     }
@@ -338,7 +340,12 @@ mod tests {
             "repeat_month_day",
         ]);
         keys.extend(["repeat_nth_weekday", "repeat_last_weekday"]);
-        keys.extend(Kind::LISTED.map(|k| k.spec().list.map_or("", |l| l.title_key)));
+        for list in Kind::LISTED.iter().filter_map(|k| k.spec().list) {
+            keys.push(list.title_key);
+            if let Some(h) = list.home {
+                keys.extend([h.title_key, h.more_key, h.empty_key]);
+            }
+        }
         for key in keys {
             assert!(theme.ui.contains_key(key), "{key}");
         }

@@ -9,16 +9,24 @@ use serde::Serialize;
 
 use super::Renderer;
 use super::cards::{
-    AttachmentValue, CaseFacts, CourseFacts, LectureFacts, LessonCard, Link, TermValue,
-    TermWithCalendar, lesson_minutes, to_value,
+    AttachmentValue, CaseFacts, CourseFacts, FieldValues, LectureFacts, LessonCard, Link,
+    TermValue, TermWithCalendar, lesson_minutes, to_value,
 };
 use super::format::{self, iso_date, iso_local, month_key};
 use super::ics;
 use super::jobs::{month_url, months};
 use crate::content::markdown::TocItem;
-use crate::content::{Kind, Meta};
+use crate::content::{Kind, ListSpec, Meta, Order};
 use crate::diagnostic::Diagnostic;
 use crate::site::{Occurrence, Page, PageId};
+
+/// The element of a list of the kind's cards: numbered when in time order.
+fn list_tag(list: ListSpec) -> &'static str {
+    match list.order {
+        Order::Start => "ol",
+        Order::Weight | Order::Newest { .. } => "ul",
+    }
+}
 
 /// The days of a week, Monday first.
 const WEEK: [jiff::civil::Weekday; 7] = {
@@ -28,7 +36,8 @@ const WEEK: [jiff::civil::Weekday; 7] = {
     ]
 };
 
-/// A page's own values, part of `lesson`, `lecture`, `course`, `case` or `page`.
+/// A page's own values, part of `lesson`, `lecture`, `course`, `case`, `page` and the
+/// page of a kind of typed fields.
 #[derive(Serialize)]
 pub(super) struct PageFields<'a> {
     id: &'a str,
@@ -61,7 +70,32 @@ pub(super) struct Home<'a> {
     upcoming: Vec<tera::Value>,
     new_courses: tera::Value,
     featured_cases: tera::Value,
+    /// The sections of the kinds whose table entry puts them on the home page.
+    sections: Vec<HomeSection<'a>>,
     totals: Totals,
+}
+
+/// A kind's section on the home page ([`crate::content::kind::HomeSpec`]).
+#[derive(Serialize)]
+struct HomeSection<'a> {
+    key: &'static str,
+    folder: &'static str,
+    url: &'static str,
+    /// `ul`, or `ol` for a list in time order.
+    tag: &'static str,
+    title: &'a str,
+    more: &'a str,
+    empty: &'a str,
+    cards: tera::Value,
+}
+
+/// The page of a kind of typed fields (and of a plain page, which has none).
+#[derive(Serialize)]
+pub(super) struct PlainPage<'a> {
+    #[serde(flatten)]
+    page: PageFields<'a>,
+    #[serde(flatten)]
+    fields: FieldValues<'a>,
 }
 
 #[derive(Serialize)]
@@ -218,15 +252,28 @@ struct TaxonomyValue<'a> {
 }
 
 /// A term's page: what carries the term, grouped by kind (`courses`, `lectures`,
-/// `cases` as cards, by their list's folder name; `lessons` and `pages` as links).
+/// `cases` as cards, by their list's folder name, and the same as `sections`, the
+/// listed kinds that carry it in navigation order; `lessons` and `pages` as links).
 #[derive(Serialize)]
 pub(super) struct TermPage<'a> {
     taxonomy: TaxonomyValue<'a>,
     term: TermWithCalendar,
     #[serde(flatten)]
     listed: BTreeMap<&'static str, tera::Value>,
+    sections: Vec<TermSection<'a>>,
     lessons: Vec<Link<'a>>,
     pages: Vec<Link<'a>>,
+}
+
+/// The cards of one kind on a term's page.
+#[derive(Serialize)]
+struct TermSection<'a> {
+    key: &'static str,
+    folder: &'static str,
+    /// `ul`, or `ol` for a list in time order.
+    tag: &'static str,
+    title: &'a str,
+    cards: tera::Value,
 }
 
 #[derive(Serialize)]
@@ -310,7 +357,7 @@ impl<'s> Renderer<'s> {
         }
     }
 
-    pub(super) fn home(&self) -> Home<'_> {
+    pub(super) fn home(&self) -> Result<Home<'_>, Diagnostic> {
         let s = self.site;
         let page = match s.home {
             Some(h) => self.page_fields(s.page(h)),
@@ -339,13 +386,20 @@ impl<'s> Renderer<'s> {
             .filter_map(|o| self.lecture_card_value(o))
             .collect();
         let courses = s.of(Kind::Course);
-        let mut newest = courses.to_vec();
-        newest.sort_by_key(|&a| std::cmp::Reverse(s.page(a).src.common.date));
-        Home {
+        let sections = Kind::LISTED
+            .into_iter()
+            .filter_map(|kind| self.home_section(kind).transpose())
+            .collect::<Result<Vec<_>, _>>()?;
+        let of = |key: &str| {
+            let section = sections.iter().find(|x| x.key == key);
+            section.map_or_else(|| tera::Value::from(()), |x| x.cards.clone())
+        };
+        Ok(Home {
             page,
             upcoming,
-            new_courses: self.cards(newest.iter().take(6)),
-            featured_cases: self.cards(s.of(Kind::Case).iter().take(4)),
+            new_courses: of(Kind::Course.key()),
+            featured_cases: of(Kind::Case.key()),
+            sections,
             totals: Totals {
                 courses: courses.len(),
                 lessons: courses.iter().map(|&i| s.page(i).lessons.len()).sum(),
@@ -353,7 +407,29 @@ impl<'s> Renderer<'s> {
                 cases: s.of(Kind::Case).len(),
                 hours: format::hours(self.total_hours()),
             },
+        })
+    }
+
+    /// The section of `kind` on the home page, if its table entry gives it one.
+    fn home_section(&self, kind: Kind) -> Result<Option<HomeSection<'_>>, Diagnostic> {
+        let Some((list, home)) = kind.spec().list.and_then(|l| Some((l, l.home?))) else {
+            return Ok(None);
+        };
+        let mut pages = self.site.of(kind).to_vec();
+        if home.newest {
+            // Stable: pages of one date keep their list order.
+            pages.sort_by_key(|&a| std::cmp::Reverse(self.site.page(a).src.common.date));
         }
+        Ok(Some(HomeSection {
+            key: kind.key(),
+            folder: list.folder,
+            url: list.url,
+            tag: list_tag(list),
+            title: self.engine.ui(home.title_key),
+            more: self.engine.ui(home.more_key),
+            empty: self.engine.ui(home.empty_key),
+            cards: self.checked_cards(pages.iter().take(home.count))?,
+        }))
     }
 
     /// A session's lecture card, without the partial's `html`.
@@ -556,6 +632,25 @@ impl<'s> Renderer<'s> {
         }
     }
 
+    /// The page of a kind of typed fields: its own values and its fields.
+    pub(super) fn plain_page(&self, i: PageId) -> PlainPage<'_> {
+        PlainPage {
+            page: self.page_fields(self.site.page(i)),
+            fields: self.field_values(i),
+        }
+    }
+
+    /// The list page of a kind listed by its cards ([`ListPage::Cards`]): the cards,
+    /// named by the list's folder (`notices`), and the intro.
+    pub(super) fn card_list(&self, kind: Kind) -> Result<tera::Context, Diagnostic> {
+        let mut c = tera::Context::from_serialize(&self.intro(kind))
+            .expect("an intro is a struct of template values");
+        if let Some(list) = kind.spec().list {
+            c.insert_value(list.folder, self.checked_cards(self.site.of(kind))?);
+        }
+        Ok(c)
+    }
+
     pub(super) fn taxonomy(&self, t: usize) -> TaxonomyPage<'_> {
         let tax = &self.site.taxonomies[t];
         let terms = tax
@@ -573,7 +668,7 @@ impl<'s> Renderer<'s> {
         }
     }
 
-    pub(super) fn term_page(&self, t: usize, k: usize) -> TermPage<'_> {
+    pub(super) fn term_page(&self, t: usize, k: usize) -> Result<TermPage<'_>, Diagnostic> {
         let s = self.site;
         let tax = &s.taxonomies[t];
         let term = &tax.terms[k];
@@ -583,14 +678,25 @@ impl<'s> Renderer<'s> {
                 .copied()
                 .filter(move |&i| s.page(i).kind == kind)
         };
-        let listed = Kind::LISTED
-            .iter()
-            .filter_map(|&kind| {
-                let folder = kind.spec().list?.folder;
-                Some((folder, self.cards(&of(kind).collect::<Vec<_>>())))
-            })
-            .collect();
-        TermPage {
+        let mut listed = BTreeMap::new();
+        let mut sections = Vec::new();
+        for kind in Kind::LISTED {
+            let Some(list) = kind.spec().list else {
+                continue;
+            };
+            let cards = self.checked_cards(&of(kind).collect::<Vec<_>>())?;
+            if cards.as_array().is_some_and(|c| !c.is_empty()) {
+                sections.push(TermSection {
+                    key: kind.key(),
+                    folder: list.folder,
+                    tag: list_tag(list),
+                    title: self.engine.ui(list.title_key),
+                    cards: cards.clone(),
+                });
+            }
+            listed.insert(list.folder, cards);
+        }
+        Ok(TermPage {
             taxonomy: TaxonomyValue {
                 key: tax.key,
                 title: &tax.title,
@@ -602,9 +708,10 @@ impl<'s> Renderer<'s> {
                 ics_url: (tax.key == "series").then(|| ics::series_url(&term.url)),
             },
             listed,
+            sections,
             lessons: of(Kind::Lesson).map(|i| self.link(s.page(i))).collect(),
             pages: of(Kind::Page).map(|i| self.link(s.page(i))).collect(),
-        }
+        })
     }
 
     pub(super) fn month(&self, y: i16, m: i8) -> Month<'_> {

@@ -9,7 +9,7 @@ use jiff::civil::DateTime;
 use super::urls::order_number;
 use super::{Attachment, Node, PageId, PageText, Site, Structure};
 use crate::content::markdown::{self, Unpublished};
-use crate::content::{Kind, Meta, Parsed, Ref};
+use crate::content::{Kind, Meta, Order, Parsed, Place, Ref};
 use crate::diagnostic::{Diagnostic, Text, did_you_mean};
 
 /// A course named in front matter (`prerequisites`, a lecture's `course`).
@@ -51,16 +51,17 @@ fn classify(
     for (i, t) in texts.iter().enumerate() {
         let id = PageId::at(i);
         let dir = dir_of(&t.src.rel);
-        match s.nodes[i].kind {
-            Kind::Home => s.home = Some(id),
-            Kind::Section => {
+        let kind = s.nodes[i].kind;
+        match kind.spec().place {
+            Place::Home => s.home = Some(id),
+            Place::ListIntro => {
                 let kind = Kind::listed_in(dir).expect("a list intro lives in a listed folder");
                 s.sections.insert(kind, id);
             }
-            kind @ (Kind::Course | Kind::Lecture | Kind::Case | Kind::Page) => {
+            Place::Course | Place::InList | Place::Elsewhere => {
                 s.by_kind.entry(kind).or_default().push(id);
             }
-            Kind::Lesson => match course_by_dir.get(dir) {
+            Place::Lesson => match course_by_dir.get(dir) {
                 Some(&c) => {
                     lessons_of.entry(c).or_default().push(id);
                     s.nodes[i].course = Some(c);
@@ -105,7 +106,7 @@ fn attach(s: &mut Structure, texts: &[PageText], diags: &mut Vec<Diagnostic>) {
         let refs: &[Ref] = match &t.src.meta {
             Meta::Lesson(m) => &m.attachments,
             Meta::Lecture(m) => &m.materials,
-            Meta::Course(_) | Meta::Case(_) | Meta::None => &[],
+            Meta::Course(_) | Meta::Case(_) | Meta::Fields(_) => &[],
         };
         let dir = dir_of(&t.src.rel);
         for r in refs {
@@ -226,7 +227,7 @@ fn resolve_courses(
         let (refs, is_prereq): (&[Ref], bool) = match &src.meta {
             Meta::Course(m) => (&m.prerequisites, true),
             Meta::Lecture(m) => (m.course.as_slice(), false),
-            Meta::Lesson(_) | Meta::Case(_) | Meta::None => (&[], false),
+            Meta::Lesson(_) | Meta::Case(_) | Meta::Fields(_) => (&[], false),
         };
         for r in refs {
             let rel = resolve_ref(r, src);
@@ -279,14 +280,17 @@ fn resolve_courses(
     }
 }
 
-/// Each kind's list in its order: courses by weight, title and URL; lectures by start
-/// and URL; cases newest first, then by URL; plain pages as they are.
+/// Each kind's list in the order its table entry gives ([`Order`]); kinds without a
+/// list (plain pages) as they are.
 fn order_lists(s: &mut Structure, texts: &[PageText]) {
     let Structure { nodes, by_kind, .. } = s;
     let page = |i: PageId| (&nodes[i.index()], &*texts[i.index()].src);
     for (&kind, list) in by_kind.iter_mut() {
-        match kind {
-            Kind::Course => list.sort_by_cached_key(|&i| {
+        let Some(spec) = kind.spec().list else {
+            continue;
+        };
+        match spec.order {
+            Order::Weight => list.sort_by_cached_key(|&i| {
                 let (n, p): (&Node, &Parsed) = page(i);
                 (
                     p.common.weight.unwrap_or(i64::MAX),
@@ -294,7 +298,7 @@ fn order_lists(s: &mut Structure, texts: &[PageText]) {
                     n.url.clone(),
                 )
             }),
-            Kind::Lecture => list.sort_by_cached_key(|&i| {
+            Order::Start => list.sort_by_cached_key(|&i| {
                 let (n, p) = page(i);
                 let start = match &p.meta {
                     Meta::Lecture(m) => m.start,
@@ -302,11 +306,11 @@ fn order_lists(s: &mut Structure, texts: &[PageText]) {
                 };
                 (start, n.url.clone())
             }),
-            Kind::Case => list.sort_by_cached_key(|&i| {
+            Order::Newest { first } => list.sort_by_cached_key(|&i| {
                 let (n, p) = page(i);
-                (std::cmp::Reverse(p.common.date), n.url.clone())
+                let later = first.is_some_and(|key| !p.meta.flag(key));
+                (later, std::cmp::Reverse(p.common.date), n.url.clone())
             }),
-            Kind::Page | Kind::Home | Kind::Section | Kind::Lesson => {}
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::content::{Kind, Meta, slugify};
+use crate::content::{Kind, Meta, Place, slugify};
 
 use super::{Page, PageId, Site};
 
@@ -75,8 +75,10 @@ fn each_value<'a>(p: Page<'a>, key: &str) -> impl Iterator<Item = &'a str> {
             "unit" => (Some(&m.unit), none),
             _ => (None, none),
         },
-        // Lessons and plain pages carry tags only.
-        (_, Meta::Lesson(_) | Meta::None) => (None, none),
+        // A kind of typed fields carries the terms of its term fields.
+        (_, Meta::Fields(f)) => f.terms(key),
+        // Lessons carry tags only.
+        (_, Meta::Lesson(_)) => (None, none),
     };
     one.into_iter().chain(many.iter().map(String::as_str))
 }
@@ -88,7 +90,8 @@ pub fn build(site: &Site) -> Vec<Taxonomy> {
         .copied()
         .chain(
             site.pages()
-                .filter(|p| matches!(p.kind, Kind::Lesson | Kind::Page))
+                // The pages of kinds without a list of their own.
+                .filter(|p| matches!(p.kind.spec().place, Place::Lesson | Place::Elsewhere))
                 .map(|p| p.page_id),
         )
         .filter(|&i| !site.page(i).src.common.unlisted)

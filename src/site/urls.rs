@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::content::{self, AssetFile, Kind, Parsed};
+use crate::content::{self, AssetFile, Kind, Parsed, Place};
 use crate::diagnostic::{Diagnostic, Text};
 
 /// URLs the renderer writes itself besides the lists of kinds; content may not claim
@@ -171,14 +171,14 @@ fn page_url(p: &Parsed, course_urls: &HashMap<String, String>) -> String {
             .clone()
             .unwrap_or_else(|| content::slugify(name))
     };
-    match p.kind {
-        Kind::Home => "/".into(),
-        Kind::Section => format!("/{dir}/"),
-        Kind::Course => course_urls
+    match p.kind.spec().place {
+        Place::Home => "/".into(),
+        Place::ListIntro => format!("/{dir}/"),
+        Place::Course => course_urls
             .get(dir)
             .cloned()
             .unwrap_or_else(|| format!("/courses/{}/", own_slug())),
-        Kind::Lesson => {
+        Place::Lesson => {
             let course = course_urls
                 .get(dir)
                 .cloned()
@@ -186,11 +186,11 @@ fn page_url(p: &Parsed, course_urls: &HashMap<String, String>) -> String {
             format!("{course}{}/", own_slug())
         }
         // A listed kind's pages live under its list.
-        Kind::Lecture | Kind::Case => {
-            let list = p.kind.spec().list.expect("a listed kind has a list");
+        Place::InList => {
+            let list = p.kind.spec().list.expect("a kind in a list has a list");
             format!("{}{}/", list.url, own_slug())
         }
-        Kind::Page => {
+        Place::Elsewhere => {
             if stem == "_index" || stem == "index" {
                 match &p.common.slug {
                     Some(s) => {
