@@ -566,3 +566,24 @@ fn a_sites_ui_strings_change_the_words_written_into_bodies_and_calendars() {
     assert!(ics.contains("报告人：张三"), "{ics}");
     assert!(!ics.contains("主讲："), "{ics}");
 }
+
+/// A card partial that fails on a card is reported, though the home and term pages print
+/// the cards' `html` without including the partial, and nothing is published.
+#[test]
+fn a_card_partial_that_fails_is_reported_and_nothing_is_published() {
+    let site = Site::good();
+    site.write(
+        "templates/_case_card.html",
+        b"<li>{{ k.title }}{{ k.missing.deeper }}</li>\n",
+    );
+    // Only the home and term pages show the case's card.
+    site.write(
+        "templates/cases.html",
+        b"{% extends \"base.html\" %}{% block content %}{% endblock content %}\n",
+    );
+    let o = site.build(&[]);
+    assert!(!o.status.success(), "the build passed:\n{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("templates/_case_card.html"), "{err}");
+    assert!(!site.public().exists());
+}
