@@ -113,7 +113,7 @@ impl Diagnostic {
         }
     }
 
-    pub(crate) fn with_hint(mut self, hint: Text) -> Self {
+    pub fn with_hint(mut self, hint: Text) -> Self {
         self.hint = hint;
         self
     }
@@ -141,14 +141,30 @@ impl Diagnostic {
         self
     }
 
+    /// A mistake in the command's arguments: no file and no position, the message names
+    /// the option.
+    pub fn argument(message: Text) -> Self {
+        Diagnostic::error("", 0, 0, message)
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 
-    /// `path:line:column`, the form editors' tools and terminals turn into links.
+    /// `path:line:column`, the form editors' tools and terminals turn into links; the
+    /// path alone for a whole file, nothing for the command's arguments.
     pub fn location(&self) -> String {
         let path = crate::platform::slashed(&self.path);
-        format!("{}:{}:{}", path, self.line.max(1), self.column.max(1))
+        if self.line == 0 {
+            return path;
+        }
+        format!("{}:{}:{}", path, self.line, self.column.max(1))
+    }
+
+    /// What starts the first line: `path:line:column: `, or nothing.
+    fn lead(&self) -> String {
+        let at = self.location();
+        if at.is_empty() { at } else { format!("{at}: ") }
     }
 
     /// Plain text rendering in one language (no colour, no source line): two lines, the
@@ -180,8 +196,8 @@ impl fmt::Display for DisplayDiagnostic<'_> {
         let d = self.diag;
         write!(
             f,
-            "{}: {}: {}",
-            d.location(),
+            "{}{}: {}",
+            d.lead(),
             severity_label(d.severity, self.lang),
             d.message.get(self.lang)
         )?;
@@ -241,13 +257,18 @@ impl Report<'_> {
                 Severity::Warning => anstyle::AnsiColor::BrightYellow.on_default().bold(),
             };
             let bold = anstyle::Style::new().bold();
+            let lead = d.lead();
+            let lead = if lead.is_empty() {
+                lead
+            } else {
+                format!("{bold}{}{bold:#} ", lead.trim_end())
+            };
             format!(
-                "{bold}{}:{bold:#} {level}{label}:{level:#} {bold}{}{bold:#}\n",
-                d.location(),
+                "{lead}{level}{label}:{level:#} {bold}{}{bold:#}\n",
                 d.message.get(lang)
             )
         } else {
-            format!("{}: {label}: {}\n", d.location(), d.message.get(lang))
+            format!("{}{label}: {}\n", d.lead(), d.message.get(lang))
         };
         let level = match d.severity {
             Severity::Error => Level::ERROR,

@@ -118,7 +118,11 @@ pub fn load_config(opts: &Options) -> Result<Config, Vec<Diagnostic>> {
     if let Some(b) = &opts.base_url
         && let Err((m, h)) = config.set_base_url(b)
     {
-        return Err(vec![Diagnostic::error("--base-url", 0, 0, m).with_hint(h)]);
+        let m = Text::new(
+            format!("--base-url：{}", m.zh),
+            format!("--base-url: {}", m.en),
+        );
+        return Err(vec![Diagnostic::argument(m).with_hint(h)]);
     }
     Ok(config)
 }

@@ -248,11 +248,23 @@ fn serve(lang: Lang, opts: jiangtang::serve::ServeOptions) -> ExitCode {
     }
 }
 
+/// `--now`: a date and time, or a date (at noon).
 fn parse_now(raw: &str) -> Option<jiff::civil::DateTime> {
     jiangtang::content::frontmatter::parse_datetime(raw).or_else(|| {
         jiangtang::content::frontmatter::parse_date(raw)
             .and_then(|d| d.at(12, 0, 0, 0).checked_add(jiff::Span::new()).ok())
     })
+}
+
+fn bad_now(raw: &str) -> Diagnostic {
+    Diagnostic::argument(Text::new(
+        format!("--now 的值“{raw}”不是日期时间"),
+        format!("--now: `{raw}` is not a date and time"),
+    ))
+    .with_hint(Text::new(
+        "写成 --now \"2026-03-15 09:00\" 或 --now 2026-03-15",
+        "write --now \"2026-03-15 09:00\" or --now 2026-03-15",
+    ))
 }
 
 fn build(
@@ -269,10 +281,7 @@ fn build(
         None => None,
         Some((_, Some(t))) => Some(t),
         Some((raw, None)) => {
-            eprintln!(
-                "--now: {raw}: {}",
-                Text::new("无法识别的日期时间", "not a date and time").get(lang)
-            );
+            print_diags(&[bad_now(raw)], lang);
             return ExitCode::from(2);
         }
     };
@@ -391,10 +400,7 @@ fn check(lang: Lang, root: PathBuf, format: Format, drafts: bool, now: Option<St
         None => None,
         Some((_, Some(t))) => Some(t),
         Some((raw, None)) => {
-            eprintln!(
-                "--now: {raw}: {}",
-                Text::new("无法识别的日期时间", "not a date and time").get(lang)
-            );
+            print_diags(&[bad_now(raw)], lang);
             return ExitCode::from(2);
         }
     };

@@ -555,3 +555,55 @@ fn one_front_matter_mistake_is_one_error() {
         assert_eq!(errors.len(), 1, "{}:\n{text}", case.display());
     }
 }
+
+/// A mistake on the command line is named by its option, without a file position, in
+/// the language asked for, with a hint, and the command fails.
+#[test]
+fn command_line_mistakes_name_the_option() {
+    let site = Site::good();
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port");
+    let port = busy.local_addr().expect("address").port().to_string();
+    let cli = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .arg("--root")
+            .arg(site.root())
+            .output()
+            .expect("run")
+    };
+    let cases: [(Vec<&str>, &str, &str); 4] = [
+        (
+            vec!["check", "--now", "2026-13-01"],
+            "错误: --now 的值“2026-13-01”不是日期时间\n",
+            "= 修改方法: 写成 --now",
+        ),
+        (
+            vec!["build", "--base-url", "training"],
+            "错误: --base-url：base_url“training”无法使用\n",
+            "= 修改方法: 写成路径",
+        ),
+        (
+            vec!["serve", "--port", &port],
+            "已被占用",
+            "= 修改方法: 换一个端口",
+        ),
+        (
+            vec!["--lang", "en", "serve", "--port", &port],
+            "is in use",
+            "= how to fix: pick another port",
+        ),
+    ];
+    for (args, message, hint) in cases {
+        let o = cli(&args);
+        let err = stderr(&o);
+        assert!(!o.status.success(), "{args:?}: {err}");
+        assert!(err.contains(message), "{args:?}: {err}");
+        assert!(err.contains(hint), "{args:?}: {err}");
+        assert!(
+            err.starts_with("错误: ") || err.starts_with("error: "),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains(":1:1"), "{args:?}: {err}");
+    }
+    drop(busy);
+}

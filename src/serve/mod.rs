@@ -31,6 +31,7 @@ mod poll;
 pub(crate) mod watch;
 
 use std::collections::BTreeMap;
+use std::io::ErrorKind;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -145,11 +146,11 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
         ..opts.site.clone()
     };
     let addr = resolve_bind(&opts.bind, opts.port)?;
-    let server = tiny_http::Server::http(addr).map_err(|e| bind_failed(addr, &e.to_string()))?;
+    let server = tiny_http::Server::http(addr).map_err(|e| bind_failed(addr, &*e))?;
     let addr = server
         .server_addr()
         .to_ip()
-        .ok_or_else(|| bind_failed(addr, "not an IP address"))?;
+        .ok_or_else(|| bind_failed(addr, &std::io::Error::from(ErrorKind::AddrNotAvailable)))?;
     let server = Arc::new(server);
 
     let heartbeat = std::env::var("JIANGTANG_SERVE_HEARTBEAT_MS")
@@ -285,15 +286,10 @@ fn resolve_bind(bind: &str, port: u16) -> Result<SocketAddr, Diagnostic> {
         .ok()
         .and_then(|mut a| a.next())
         .ok_or_else(|| {
-            Diagnostic::error(
-                "--bind",
-                0,
-                0,
-                Text::new(
-                    format!("无法识别的监听地址“{bind}”"),
-                    format!("cannot resolve the address `{bind}`"),
-                ),
-            )
+            Diagnostic::argument(Text::new(
+                format!("--bind 的地址“{bind}”无法识别"),
+                format!("--bind: cannot resolve the address `{bind}`"),
+            ))
             .with_hint(Text::new(
                 "使用 IP 地址，例如 127.0.0.1（默认，仅本机）",
                 "use an IP address such as 127.0.0.1 (the default, this computer only)",
@@ -301,25 +297,34 @@ fn resolve_bind(bind: &str, port: u16) -> Result<SocketAddr, Diagnostic> {
         })
 }
 
-fn bind_failed(addr: SocketAddr, e: &str) -> Diagnostic {
-    Diagnostic::error(
-        "--port",
-        0,
-        0,
-        Text::new(
-            format!("无法在 {addr} 上启动预览服务器：{e}"),
-            format!("cannot start the preview server on {addr}: {e}"),
+fn bind_failed(addr: SocketAddr, e: &(dyn std::error::Error + 'static)) -> Diagnostic {
+    let port = addr.port();
+    // The system's own words are English: the common causes are said in both languages.
+    let why = match e.downcast_ref::<std::io::Error>().map(std::io::Error::kind) {
+        Some(ErrorKind::AddrInUse) => Text::new(
+            format!("端口 {port} 已被占用（另一个 jiangtang serve 或其他程序）"),
+            format!("port {port} is in use (another jiangtang serve or another program)"),
         ),
-    )
+        Some(ErrorKind::PermissionDenied) => Text::new(
+            format!("没有使用端口 {port} 的权限（1024 以下的端口需要管理员权限）"),
+            format!(
+                "no permission to use port {port} (ports below 1024 need administrator rights)"
+            ),
+        ),
+        Some(ErrorKind::AddrNotAvailable) => Text::new(
+            format!("这台电脑没有地址 {}（--bind）", addr.ip()),
+            format!("this computer has no address {} (--bind)", addr.ip()),
+        ),
+        _ => Text::new(format!("系统报告：{e}"), format!("the system says: {e}")),
+    };
+    let next = port.wrapping_add(1).max(1024);
+    Diagnostic::argument(Text::new(
+        format!("无法在 {addr} 上启动预览服务器：{}", why.zh),
+        format!("cannot start the preview server on {addr}: {}", why.en),
+    ))
     .with_hint(Text::new(
-        format!(
-            "端口可能已被占用（另一个 jiangtang serve？），换一个端口：--port {}",
-            addr.port().wrapping_add(1).max(1024)
-        ),
-        format!(
-            "the port may be in use (another jiangtang serve?); pick another: --port {}",
-            addr.port().wrapping_add(1).max(1024)
-        ),
+        format!("换一个端口，例如 jiangtang serve --port {next}；或先关掉正在运行的预览"),
+        format!("pick another port, e.g. jiangtang serve --port {next}, or stop the preview already running"),
     ))
 }
 
