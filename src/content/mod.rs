@@ -507,35 +507,54 @@ pub(crate) fn slugify(name: &str) -> String {
     }
 }
 
-fn check_member(
-    fm: &mut FrontMatter,
-    key: &str,
-    value: &str,
-    allowed: &[String],
-    what_zh: &str,
-    what_en: &str,
-) -> bool {
-    if allowed.iter().any(|a| a == value) {
+/// The values `site.yaml` allows for a key: the site's key, its values and what one is
+/// called ("讲座系列"; "series", "series").
+struct Allowed<'a> {
+    site_key: &'a str,
+    values: &'a [String],
+    what: (&'a str, &'a str, &'a str),
+}
+
+/// Whether `value` is one of the allowed values; reports it when not, with the closest
+/// value and every allowed one, since an editor cannot guess them.
+fn check_member(fm: &mut FrontMatter, key: &str, value: &str, allowed: &Allowed) -> bool {
+    if allowed.values.iter().any(|a| a == value) {
         return true;
     }
+    let (what_zh, one_en, many_en) = allowed.what;
+    let site_key = allowed.site_key;
     let pos = fm.item_pos(key, value);
-    let hint = suggestion(value, allowed.iter().map(String::as_str)).unwrap_or_else(|| {
+    let hint = if allowed.values.is_empty() {
         Text::new(
             format!(
-                "可选的{what_zh}：{}（在 site.yaml 中配置）",
-                allowed.join("、")
+                "site.yaml 里还没有设置{what_zh}：在 site.yaml 中加上一行 {site_key}: [{value}]"
             ),
             format!(
-                "the {what_en}s configured in site.yaml: {}",
-                allowed.join(", ")
+                "site.yaml allows no {many_en} yet: add a line `{site_key}: [{value}]` to site.yaml"
             ),
         )
-    });
+    } else {
+        let guess =
+            suggestion(value, allowed.values.iter().map(String::as_str)).unwrap_or_default();
+        Text::new(
+            format!(
+                "{}可选的{what_zh}：{}（在 site.yaml 的 {site_key} 中设置）",
+                guess.zh,
+                allowed.values.join("、")
+            ),
+            format!(
+                "{}{}he {many_en} allowed by `{site_key}` in site.yaml: {}",
+                guess.en,
+                if guess.en.is_empty() { "T" } else { " T" },
+                allowed.values.join(", ")
+            ),
+        )
+    };
     fm.error_at(
         pos,
         Text::new(
             format!("未知的{what_zh}“{value}”"),
-            format!("unknown {what_en} `{value}`"),
+            format!("unknown {one_en} `{value}`"),
         ),
         hint,
     );
@@ -566,7 +585,14 @@ fn read_course(fm: &mut FrontMatter, config: &Config) -> Option<CourseMeta> {
             .unwrap_or_else(|| "专业训练".into()),
     );
     let action_ok = match &action {
-        Some(a) => check_member(fm, "action", a, &config.actions, "培训行动", "action"),
+        Some(a) => {
+            let allowed = Allowed {
+                site_key: "actions",
+                values: &config.actions,
+                what: ("培训行动", "action", "actions"),
+            };
+            check_member(fm, "action", a, &allowed)
+        }
         None => false,
     };
     let hours = if fm.get("hours").is_none() {
@@ -612,7 +638,12 @@ fn read_lesson(fm: &mut FrontMatter) -> LessonMeta {
 fn read_lecture(fm: &mut FrontMatter, config: &Config) -> Option<LectureMeta> {
     let series = fm.string("series").unwrap_or_default();
     if !series.is_empty() {
-        check_member(fm, "series", &series, &config.series, "讲座系列", "series");
+        let allowed = Allowed {
+            site_key: "series",
+            values: &config.series,
+            what: ("讲座系列", "series", "series"),
+        };
+        check_member(fm, "series", &series, &allowed);
     }
     if fm.get("start").is_none() {
         fm.required_string("start", "\"2026-03-15 09:00\"");
