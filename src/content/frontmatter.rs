@@ -324,7 +324,8 @@ impl FrontMatter {
         let value: Value = if yaml.trim().is_empty() {
             Value::Mapping(Mapping::new())
         } else {
-            serde_yaml_ng::from_str(yaml).map_err(|e| yaml_error_in(path, &e, yaml_line, yaml))?
+            serde_yaml_ng::from_str(yaml)
+                .map_err(|e| yaml_error_in(path, &e, yaml_line, yaml, Block::FrontMatter))?
         };
         let map = match value {
             Value::Mapping(m) => m,
@@ -774,36 +775,22 @@ impl FrontMatter {
             }
             _ => {
                 let pos = self.value_pos(key);
-                let why = if time_only.is_some() {
-                    Text::new("：只写了时间，没有日期", ": a time without a date")
-                } else if parse_date(&raw).is_some() {
-                    Text::new("：只写了日期，没有时间", ": a date without a time")
-                } else if parse_date(raw.split([' ', 'T']).next().unwrap_or("")).is_some() {
-                    // The date is fine: 下午3点, 3:00 PM, 09:00:30, a time zone.
-                    Text::new(
-                        "：时刻要写成 24 小时制的 时:分，例如下午3点写 15:00",
-                        ": write the time of day as hour:minute on the 24-hour clock (3 pm is 15:00)",
-                    )
-                } else {
-                    explain_date(key, raw.split([' ', 'T']).next().unwrap_or("")).why
-                };
+                let problem = explain_datetime(key, &raw);
                 self.diags.push(
                     Diagnostic::error(
                         &self.path,
                         pos.0,
                         pos.1,
                         Text::new(
-                            format!("“{key}”的时间“{raw}”无法识别{}", why.zh),
-                            format!("`{key}`: `{raw}` is not a valid date and time{}", why.en),
+                            format!("“{key}”的时间“{raw}”无法识别{}", problem.why.zh),
+                            format!(
+                                "`{key}`: `{raw}` is not a valid date and time{}",
+                                problem.why.en
+                            ),
                         ),
                     )
                     .with_len(self.raw_len(key, &raw))
-                    .with_hint(Text::new(
-                        format!("写成 年-月-日 时:分（24 小时制）并加英文引号，例如 {key}: \"2026-03-15 09:00\""),
-                        format!(
-                            "write \"year-month-day hour:minute\" (24-hour clock) in quotes, e.g. {key}: \"2026-03-15 09:00\""
-                        ),
-                    )),
+                    .with_hint(problem.hint),
                 );
                 None
             }
@@ -838,8 +825,154 @@ pub struct DateProblem {
     pub hint: Text,
 }
 
+/// Why a date and time cannot be read and how to write it.
+fn explain_datetime(key: &str, raw: &str) -> DateProblem {
+    let hint = |example: &str| {
+        Text::new(
+            format!("写成 年-月-日 时:分（24 小时制）并加英文引号，例如 {key}: \"{example}\""),
+            format!(
+                "write \"year-month-day hour:minute\" (24-hour clock) in quotes, e.g. {key}: \"{example}\""
+            ),
+        )
+    };
+    let problem = |zh: &str, en: &str| DateProblem {
+        why: Text::new(zh, en),
+        hint: hint("2026-03-15 09:00"),
+    };
+    let norm = normalise_digits(raw.trim());
+    let (date_part, time_part) = norm
+        .split_once([' ', 'T'])
+        .map_or((norm.as_str(), ""), |(d, t)| (d, t.trim()));
+    if parse_time(raw).is_some() {
+        return problem("：只写了时间，没有日期", ": a time without a date");
+    }
+    if parse_date(raw).is_some() {
+        return problem("：只写了日期，没有时间", ": a date without a time");
+    }
+    let time_alone = time_part.is_empty();
+    let clock = if time_alone { date_part } else { time_part };
+    let day = match parse_date(date_part) {
+        Some(d) => format!("{d} "),
+        None if time_alone => String::new(),
+        None => "2026-03-15 ".into(),
+    };
+    if let Some(p) = clock_problem(key, clock, &day) {
+        return p;
+    }
+    if parse_date(date_part).is_some() {
+        // The date is fine: 下午3点, 3:00 PM, 09:00:30, a time zone.
+        return problem(
+            "：时刻要写成 24 小时制的 时:分，例如下午3点写 15:00",
+            ": write the time of day as hour:minute on the 24-hour clock (3 pm is 15:00)",
+        );
+    }
+    let date = explain_date(key, date_part);
+    match chinese_numeral_date(date_part) {
+        Some(d) => {
+            let time = parse_time(time_part).map_or((9, 0), |t| t);
+            let example = format!("{d} {:02}:{:02}", time.0, time.1);
+            DateProblem {
+                why: date.why,
+                hint: hint(&example),
+            }
+        }
+        None => DateProblem {
+            why: date.why,
+            hint: hint("2026-03-15 09:00"),
+        },
+    }
+}
+
+/// `25:00`, `9:75`: why the clock time `clock` does not exist, with an example on `day`
+/// (`2026-03-15 ` or nothing).
+fn clock_problem(key: &str, clock: &str, day: &str) -> Option<DateProblem> {
+    let (h, m) = clock_out_of_range(clock)?;
+    if h < 24 {
+        return Some(DateProblem {
+            why: Text::new(
+                format!("：没有 {m} 分，分钟只能是 00–59"),
+                format!(": there is no minute {m}; minutes go 00–59"),
+            ),
+            hint: Text::new(
+                format!("分钟写 00–59，例如 {key}: \"{day}{h:02}:30\""),
+                format!("minutes go 00–59, e.g. {key}: \"{day}{h:02}:30\""),
+            ),
+        });
+    }
+    Some(DateProblem {
+        why: Text::new(
+            format!("：没有 {h} 点，小时只能是 00–23（24 小时制）"),
+            format!(": there is no hour {h}; hours go 00–23 (24-hour clock)"),
+        ),
+        hint: Text::new(
+            format!(
+                "小时写 00–23，例如晚上 11 点写 {key}: \"{day}23:00\"；午夜 12 点是第二天的 00:00"
+            ),
+            format!("e.g. 11 pm is {key}: \"{day}23:00\"; midnight is 00:00 of the next day"),
+        ),
+    })
+}
+
+/// `25:00`, `9:75`: a clock time whose hour or minute does not exist.
+fn clock_out_of_range(time: &str) -> Option<(u32, u32)> {
+    let (h, m) = time.trim().split_once(':')?;
+    let (h, m): (u32, u32) = (h.trim().parse().ok()?, m.trim().get(..2)?.parse().ok()?);
+    (h > 23 || m > 59).then_some((h, m))
+}
+
+/// A date written in Chinese numerals: 二〇二六年三月五日, 二〇二六年十二月三十一日.
+fn chinese_numeral_date(raw: &str) -> Option<Date> {
+    let s = raw.trim().trim_end_matches(['日', '号']);
+    let (y, rest) = s.split_once('年')?;
+    let (m, d) = rest.split_once('月')?;
+    // 〇 is also typed as 零 or as the circle ○.
+    let digit = |c: char| {
+        let c = if matches!(c, '零' | '○') { '〇' } else { c };
+        "〇一二三四五六七八九".chars().position(|n| n == c)
+    };
+    if !raw.chars().any(|c| digit(c).is_some() || c == '十')
+        || raw.contains(|c: char| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let year = y
+        .chars()
+        .try_fold(0i64, |n, c| Some(n * 10 + i64::try_from(digit(c)?).ok()?))?;
+    // 五, 十, 十五, 二十, 二十三, 三十一.
+    let small = |t: &str| -> Option<i64> {
+        let chars: Vec<char> = t.chars().collect();
+        let value = |c: char| digit(c).and_then(|n| i64::try_from(n).ok());
+        match chars.as_slice() {
+            [a] if *a == '十' => Some(10),
+            [a] => value(*a),
+            [a, b] if *a == '十' => Some(10 + value(*b)?),
+            [a, b] if *b == '十' => Some(value(*a)? * 10),
+            [a, b, c] if *b == '十' => Some(value(*a)? * 10 + value(*c)?),
+            _ => None,
+        }
+    };
+    date_of(year, small(m)?, small(d)?)
+}
+
 /// Why a date cannot be read.
 pub fn explain_date(key: &str, raw: &str) -> DateProblem {
+    if let Some(d) = chinese_numeral_date(raw) {
+        return DateProblem {
+            why: Text::new(
+                "：日期要用阿拉伯数字书写",
+                ": dates are written in Arabic digits",
+            ),
+            hint: Text::new(
+                format!(
+                    "写成 {key}: {d}（也可以写 {}年{}月{}日）",
+                    d.year(),
+                    d.month(),
+                    d.day()
+                ),
+                format!("write {key}: {d}"),
+            ),
+        };
+    }
     let norm = normalise_digits(raw.trim());
     let nums: Vec<&str> = norm
         .split(|c: char| !c.is_ascii_digit())
@@ -1045,6 +1178,39 @@ fn key_positions(lines: &[String], yaml_line: usize) -> HashMap<String, (usize, 
     out
 }
 
+/// A tab in a line of YAML (file line `n`), which YAML refuses in indentation and
+/// reports in English elsewhere.
+pub(crate) fn tab_error(path: &Path, line: &str, n: usize) -> Option<Diagnostic> {
+    let col = line.find('\t')?;
+    let c = line[..col].chars().count() + 1;
+    let leading = line[..col].trim().is_empty();
+    let (message, hint) = if leading {
+        (
+            Text::new(
+                "YAML 中不能用制表符（Tab）缩进",
+                "tabs are not allowed in YAML indentation",
+            ),
+            Text::new(
+                "把行首的 Tab 换成空格（每一层两个空格）；编辑器里可以设置“按 Tab 键插入空格”",
+                "replace the tab at the start of the line with spaces (two per level)",
+            ),
+        )
+    } else {
+        (
+            Text::new(
+                "这里有一个制表符（Tab），YAML 不认它作分隔",
+                "a tab is used here; YAML does not accept it as a separator",
+            ),
+            Text::new("把 Tab 换成一个空格", "replace the tab with a space"),
+        )
+    };
+    Some(
+        Diagnostic::error(path, n, c, message)
+            .with_len(1)
+            .with_hint(hint),
+    )
+}
+
 /// Mistakes YAML reports badly or not at all: tabs, full-width colons and spaces, and a
 /// missing space after the colon.
 fn precheck(path: &Path, lines: &[String], yaml_line: usize) -> Option<Diagnostic> {
@@ -1053,34 +1219,8 @@ fn precheck(path: &Path, lines: &[String], yaml_line: usize) -> Option<Diagnosti
     for (i, line) in lines.iter().enumerate() {
         let n = yaml_line + i;
         let content = line.split(" #").next().unwrap_or(line);
-        if let Some(col) = line.find('\t') {
-            let c = line[..col].chars().count() + 1;
-            let leading = line[..col].trim().is_empty();
-            let (message, hint) = if leading {
-                (
-                    Text::new(
-                        "YAML 中不能用制表符（Tab）缩进",
-                        "tabs are not allowed in YAML indentation",
-                    ),
-                    Text::new(
-                        "把行首的 Tab 换成空格（每一层两个空格）；编辑器里可以设置“按 Tab 键插入空格”",
-                        "replace the tab at the start of the line with spaces (two per level)",
-                    ),
-                )
-            } else {
-                (
-                    Text::new(
-                        "这里有一个制表符（Tab），YAML 不认它作分隔",
-                        "a tab is used here; YAML does not accept it as a separator",
-                    ),
-                    Text::new("把 Tab 换成一个空格", "replace the tab with a space"),
-                )
-            };
-            return Some(
-                Diagnostic::error(path, n, c, message)
-                    .with_len(1)
-                    .with_hint(hint),
-            );
+        if let Some(d) = tab_error(path, line, n) {
+            return Some(d);
         }
         if line.starts_with('\u{3000}') {
             return Some(
@@ -1261,13 +1401,22 @@ fn mark(text: &str) -> Option<(usize, usize)> {
     Some((l.trim().parse().ok()?, c.parse().ok()?))
 }
 
+/// Where a block of YAML is, for the hints that depend on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Block {
+    FrontMatter,
+    Quiz,
+}
+
 /// A YAML syntax error of a block whose first line is file line `yaml_line`; `yaml` is
-/// the block's text when known, to point at duplicate keys.
+/// the block's text when known, to point at duplicate keys. The library's English text
+/// is shown in English messages only.
 pub(crate) fn yaml_error_in(
     path: &Path,
     e: &serde_yaml_ng::Error,
     yaml_line: usize,
     yaml: &str,
+    block: Block,
 ) -> Diagnostic {
     let (line, column) = e
         .location()
@@ -1279,10 +1428,13 @@ pub(crate) fn yaml_error_in(
         .as_deref()
         .and_then(mark)
         .map(|(l, c)| (yaml_line + l - 1, c));
-    let generic_hint = Text::new(
-        "检查这一行的写法：每行“键: 值”，冒号为英文冒号且后面有空格，含特殊字符的值加英文引号",
-        "check this line: `key: value` with an ASCII colon and a space; quote values containing `: ` or starting with special characters",
-    );
+    let generic_hint = match block {
+        Block::FrontMatter => Text::new(
+            "检查这一行的写法：每行“键: 值”，冒号为英文冒号且后面有空格，含特殊字符的值加英文引号",
+            "check this line: `key: value` with an ASCII colon and a space; quote values containing `: ` or starting with special characters",
+        ),
+        Block::Quiz => quiz_hint(),
+    };
     let base =
         |message: Text, hint: Text| Diagnostic::error(path, line, column, message).with_hint(hint);
     let ctx = context.as_deref().unwrap_or("");
@@ -1389,10 +1541,13 @@ pub(crate) fn yaml_error_in(
                 "this line is not `key: value` (no ASCII colon found)",
             ),
         )
-        .with_hint(Text::new(
-            "front matter 里每行都要写成 键: 值（英文冒号加空格）；正文要写在结束的 --- 下面",
-            "every front-matter line is `key: value`; the text goes below the closing ---",
-        ));
+        .with_hint(match block {
+            Block::FrontMatter => Text::new(
+                "front matter 里每行都要写成 键: 值（英文冒号加空格）；正文要写在结束的 --- 下面",
+                "every front-matter line is `key: value`; the text goes below the closing ---",
+            ),
+            Block::Quiz => quiz_hint(),
+        });
     }
     if raw.contains("mapping values are not allowed") {
         return base(
@@ -1445,11 +1600,16 @@ pub(crate) fn yaml_error_in(
         );
     }
     base(
-        Text::new(
-            format!("YAML 格式错误（解析器的原文：{raw}）"),
-            format!("invalid YAML: {raw}"),
-        ),
+        Text::new("YAML 格式错误", format!("invalid YAML: {raw}")),
         generic_hint,
+    )
+}
+
+/// How a quiz is written, the hint for its mistakes of form.
+pub(crate) fn quiz_hint() -> Text {
+    Text::new(
+        "每道题以“- question: 题目”开头，下面的 type、options、answer、explanation 与 question 对齐；含冒号的文字加引号",
+        "start each question with `- question: …` and align type/options/answer/explanation under it; quote text containing `: `",
     )
 }
 
@@ -1522,6 +1682,30 @@ mod tests {
             parse_datetime("2026-03-05T09:30:00"),
             DateTime::new(2026, 3, 5, 9, 30, 0, 0).ok()
         );
+    }
+
+    #[test]
+    fn chinese_numeral_dates_and_impossible_clock_times_are_explained() {
+        let d = |y, m, day| Date::new(y, m, day).ok();
+        assert_eq!(chinese_numeral_date("二〇二六年三月五日"), d(2026, 3, 5));
+        assert_eq!(
+            chinese_numeral_date("二零二六年十二月三十一日"),
+            d(2026, 12, 31)
+        );
+        assert_eq!(
+            chinese_numeral_date("二〇二六年十月二十日"),
+            d(2026, 10, 20)
+        );
+        assert_eq!(chinese_numeral_date("2026年3月5日"), None);
+        assert_eq!(chinese_numeral_date("二〇二六年二月三十日"), None);
+        let p = explain_date("date", "二〇二六年三月五日");
+        assert!(p.hint.zh.contains("date: 2026-03-05"), "{}", p.hint.zh);
+        let p = explain_datetime("start", "2026-03-20 25:00");
+        assert!(p.why.zh.contains("00–23"), "{}", p.why.zh);
+        assert!(p.hint.zh.contains("\"2026-03-20 23:00\""), "{}", p.hint.zh);
+        let p = explain_datetime("end", "9:75");
+        assert!(p.why.en.contains("minute 75"), "{}", p.why.en);
+        assert_eq!(clock_out_of_range("23:59"), None);
     }
 
     #[test]

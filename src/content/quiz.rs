@@ -7,6 +7,7 @@ use std::path::Path;
 
 use serde_yaml_ng::Value;
 
+use crate::content::frontmatter::{self, Block};
 use crate::diagnostic::{Diagnostic, Text, suggestion};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -29,22 +30,22 @@ const KEYS: &[&str] = &["question", "type", "options", "answer", "explanation"];
 
 /// Parses a quiz block. `first_line` is the file line of the block's first YAML line.
 pub fn parse(path: &Path, yaml: &str, first_line: usize) -> Result<Vec<Question>, Diagnostic> {
-    let value: Value = serde_yaml_ng::from_str(yaml).map_err(|e| {
-        let (line, col) = e.location().map_or((first_line, 1), |l| (first_line + l.line() - 1, l.column()));
-        let raw = e.to_string();
-        let raw = raw.split(" at line ").next().unwrap_or(&raw).to_string();
-        Diagnostic::error(
-            path,
-            line,
-            col,
-            Text::new(format!("自测题的 YAML 格式错误（{raw}）"), format!("invalid YAML in the quiz: {raw}")),
-        )
-        .with_hint(Text::new(
-            "每道题以“- question: 题目”开头，下面的 type、options、answer、explanation 与 question 对齐；含冒号的文字加引号",
-            "start each question with `- question: …` and align type/options/answer/explanation under it; quote text containing `: `",
-        ))
-    })?;
     let lines: Vec<&str> = yaml.lines().collect();
+    // A tab is the common mistake the YAML library names only in English.
+    if let Some(d) = (first_line..)
+        .zip(&lines)
+        .find_map(|(n, line)| frontmatter::tab_error(path, line, n))
+    {
+        return Err(d);
+    }
+    let value: Value = serde_yaml_ng::from_str(yaml).map_err(|e| {
+        let d = frontmatter::yaml_error_in(path, &e, first_line, yaml, Block::Quiz);
+        let message = Text::new(
+            format!("自测题中：{}", d.message.zh),
+            format!("in the quiz: {}", d.message.en),
+        );
+        Diagnostic { message, ..d }
+    })?;
     let Value::Sequence(items) = value else {
         return Err(Diagnostic::error(
             path,
@@ -199,18 +200,19 @@ pub fn parse(path: &Path, yaml: &str, first_line: usize) -> Result<Vec<Question>
                     ),
                 ));
             }
-            let letters: Vec<String> = match &answer_value {
-                Value::String(s) => s
-                    .split([',', '，', '、', ' '])
-                    .filter(|x| !x.is_empty())
-                    .map(str::to_string)
-                    .collect(),
-                Value::Sequence(seq) => seq
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect(),
+            let written: Vec<&str> = match &answer_value {
+                Value::String(s) => vec![s.as_str()],
+                Value::Sequence(seq) => seq.iter().filter_map(Value::as_str).collect(),
                 _ => Vec::new(),
             };
+            // `A，C`, `[A、C]` and full-width letters typed with a Chinese input method
+            // (Ｃ) mean what they say.
+            let letters: Vec<String> = written
+                .iter()
+                .flat_map(|s| s.split([',', '，', '、', ' ', '\u{3000}']))
+                .filter(|x| !x.is_empty())
+                .map(half_width)
+                .collect();
             let mut idx = Vec::new();
             for l in &letters {
                 let l = l.trim().to_ascii_uppercase();
@@ -290,6 +292,18 @@ pub fn parse(path: &Path, yaml: &str, first_line: usize) -> Result<Vec<Question>
         )));
     }
     Ok(out)
+}
+
+/// Full-width letters and digits (Ｃ, ａ) as ASCII.
+fn half_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '０'..='９' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            c => c,
+        })
+        .collect()
 }
 
 /// Finds the line (0-based within the block) and column of `key` in the `index`-th item.
@@ -440,6 +454,39 @@ mod tests {
         assert_eq!(qs[1].answer, Answer::Options(vec![0, 2]));
         assert!(qs[1].multiple);
         assert_eq!(qs[2].answer, Answer::TrueFalse(false));
+    }
+
+    #[test]
+    fn full_width_answer_letters_are_read_as_written() {
+        let qs = parse(
+            p(),
+            "- question: 一\n  options: [甲, 乙, 丙]\n  answer: Ｃ\n\
+             - question: 二\n  options: [甲, 乙, 丙]\n  answer: [Ａ，ｃ]\n",
+            10,
+        )
+        .unwrap();
+        assert_eq!(qs[0].answer, Answer::Options(vec![2]));
+        assert_eq!(qs[1].answer, Answer::Options(vec![0, 2]));
+        assert!(qs[1].multiple);
+    }
+
+    #[test]
+    fn yaml_mistakes_in_a_quiz_are_said_in_chinese() {
+        for yaml in [
+            "- question: 一\n\toptions: [甲, 乙]\n",
+            "- question: 一\n  options: [甲, 乙\n  answer: A\n",
+            "- question: 一\n options: x\n  answer: A\n",
+        ] {
+            let d = parse(p(), yaml, 10).unwrap_err();
+            // No English words (the library says "found a tab character that …").
+            let english = d
+                .message
+                .zh
+                .split(|c: char| !c.is_ascii_lowercase())
+                .any(|w| w.len() >= 4);
+            assert!(!english, "{yaml:?}: {}", d.message.zh);
+            assert!(d.line >= 10, "{yaml:?}: {d:?}");
+        }
     }
 
     #[test]
