@@ -490,6 +490,11 @@ fn resolve(
     if is_external {
         return Resolved::External(dest.to_string());
     }
+    if let Some(name) = local_file_name(dest) {
+        out.diags
+            .push(on_this_computer(input, line, column, dest, &name));
+        return Resolved::Internal(dest.to_string());
+    }
     if dest.is_empty() || dest.starts_with('/') && !dest.starts_with("/@") {
         return Resolved::Internal(dest.to_string());
     }
@@ -570,6 +575,46 @@ fn resolve(
             Resolved::Internal(dest.to_string())
         }
     }
+}
+
+/// The file name of a path on the editor's own computer (`C:\Users\…\a.png`,
+/// `file:///D:/…`, `\\server\share\…`), which no reader can open.
+fn local_file_name(dest: &str) -> Option<String> {
+    let lower = dest.to_ascii_lowercase();
+    let bytes = dest.as_bytes();
+    let drive = bytes.len() > 2
+        && bytes[0].is_ascii_alphabetic()
+        && bytes[1] == b':'
+        && matches!(bytes[2], b'\\' | b'/');
+    let local = drive || dest.starts_with("\\\\") || lower.starts_with("file:");
+    let name = dest.rsplit(['\\', '/']).next().unwrap_or(dest);
+    local.then(|| percent_decode(name))
+}
+
+fn on_this_computer(
+    input: &Input,
+    line: usize,
+    column: usize,
+    dest: &str,
+    name: &str,
+) -> Diagnostic {
+    let dir = input
+        .path
+        .parent()
+        .map_or(String::new(), crate::platform::slashed);
+    Diagnostic::error(
+        input.path,
+        line,
+        column,
+        Text::new(
+            format!("“{dest}”是你电脑上的文件路径，读者打不开"),
+            format!("`{dest}` is a path on your own computer; readers cannot open it"),
+        ),
+    )
+    .with_hint(Text::new(
+        format!("把这个文件复制到 {dir}/ 文件夹（和本文件放在一起），链接里只写文件名：{name}"),
+        format!("copy the file into {dir}/ (beside this file) and write its name alone: {name}"),
+    ))
 }
 
 fn broken(
