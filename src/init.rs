@@ -21,7 +21,7 @@ const FILES: &[(&str, &str)] = &[
     ),
     (
         "content/courses/ru-men/index.md",
-        "---\ntitle: 入门课程\nsummary: 一门示例课程，照着它写新的课程。\naction: 专业训练\nlevel: [市直机关]\ndomain: [数字政府]\ntopics: [入门]\nhours: 2\nrequired: true\nunit: 市委组织部\ninstructors: [王老师]\nobjectives:\n  - 了解平台的课程结构\n  - 学会写课时文件\ndate: 2026-01-05\n---\n\n课程简介写在这里。\n",
+        "---\ntitle: 入门课程\nsummary: 一门示例课程，照着它写新的课程。\naction: 专业训练\nlevel: [市直机关]\ndomain: [数字政府]\ntopics: [入门]\nhours: 2\nrequired: true\nunit: 市委组织部\ninstructors: [刘老师]\nobjectives:\n  - 了解平台的课程结构\n  - 学会写课时文件\ndate: 2026-01-05\n---\n\n课程简介写在这里。\n",
     ),
     (
         "content/courses/ru-men/01-ke-cheng-jie-gou.md",
@@ -33,11 +33,11 @@ const FILES: &[(&str, &str)] = &[
     ),
     (
         "content/lectures/2026-01-15-shi-li-jiang-zuo.md",
-        "---\ntitle: 示例讲座\nseries: 周周学\nstart: \"2026-01-15 15:00\"\nduration: 90\nlocation: 一号会议室\nspeaker: 王老师\nspeaker_title: 科长\nunit: 市委组织部\naudience: 全体干部\ncourse: \"@/courses/ru-men/index.md\"\n---\n\n讲座内容简介。\n",
+        "---\ntitle: 示例讲座\nseries: 周周学\nstart: \"2026-01-15 15:00\"\nduration: 90\nlocation: 一号会议室\nspeaker: 刘老师\nspeaker_title: 科长\nunit: 市委组织部\naudience: 全体干部\ncourse: \"@/courses/ru-men/index.md\"\n---\n\n讲座内容简介。\n",
     ),
     (
         "content/cases/shi-li-an-li.md",
-        "---\ntitle: 示例案例\nsummary: 一篇示例案例。\nunit: 市委组织部\nauthor: 李明\ndomain: 基层治理\nregion: 本市\ndate: 2026-01-10\ntopics: [基层治理]\noutcomes:\n  - 办事时间缩短一半\n---\n\n## 背景\n\n案例正文写在这里。\n",
+        "---\ntitle: 示例案例\nsummary: 一篇示例案例。\nunit: 市委组织部\nauthor: 周敏\ndomain: 基层治理\nregion: 本市\ndate: 2026-01-10\ntopics: [基层治理]\noutcomes:\n  - 群众办事少跑腿\n---\n\n## 背景\n\n案例正文写在这里。\n",
     ),
 ];
 

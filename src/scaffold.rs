@@ -416,11 +416,12 @@ fn template(
 ) -> String {
     let title = scalar(title);
     let first_or = |v: &[String], d: &str| scalar(v.first().map_or(d, String::as_str));
+    let ex = |key| new_spec(kind).example(key);
     let (mut rows, body) = match new_spec(kind).example {
         Example::Course => (
             vec![
                 row("title", title, "必填：课程名称"),
-                row("summary", "一两句话介绍这门课程，显示在课程目录中。", "简介"),
+                row("summary", ex("summary"), "简介"),
                 row(
                     "action",
                     first_or(&config.actions, "专业训练"),
@@ -432,10 +433,10 @@ fn template(
                 row("hours", "2", "必填：学时，数字"),
                 row("required", "false", "必修写 true，选修写 false"),
                 row("unit", "市委组织部", "主办单位"),
-                row("instructors", list(&["王老师"]), "授课人，可写多个"),
+                row("instructors", list(&[ex("instructors")]), "授课人，可写多个"),
                 row(
                     "objectives",
-                    "\n  - 掌握本课程的主要政策要点\n  - 能够结合本职工作加以运用",
+                    format!("\n  - {}\n  - 能够结合本职工作加以运用", ex("objectives")),
                     "学习目标：每行一条，以“- ”开头",
                 ),
                 row(
@@ -449,7 +450,7 @@ fn template(
         Example::Lesson => (
             vec![
                 row("title", title, "必填：课时标题"),
-                row("summary", "这一课讲什么，一句话。", "简介"),
+                row("summary", ex("summary"), "简介"),
                 row("duration", "45", "时长（分钟）"),
                 row(
                     "attachments",
@@ -466,7 +467,7 @@ fn template(
             (
                 vec![
                     row("title", title, "必填：讲座题目"),
-                    row("summary", "一两句话介绍这次讲座。", "简介"),
+                    row("summary", ex("summary"), "简介"),
                     row(
                         "series",
                         first_or(&config.series, "周周学"),
@@ -479,8 +480,8 @@ fn template(
                         "结束时间；也可以不写 end，改写 duration: 120（分钟）",
                     ),
                     row("location", "市委党校大礼堂", "地点"),
-                    row("speaker", "张海涛", "主讲人"),
-                    row("speaker_title", "市数据局局长", "主讲人职务"),
+                    row("speaker", ex("speaker"), "主讲人"),
+                    row("speaker_title", ex("speaker_title"), "主讲人职务"),
                     row("unit", "市数据局", "承办单位"),
                     row("audience", "市直单位副处级以上干部", "参加对象"),
                     row("status", "scheduled", "scheduled 正常 | postponed 延期 | cancelled 取消"),

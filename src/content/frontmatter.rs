@@ -33,6 +33,9 @@ const TERM_LISTS: &[&str] = &[
     "series",
 ];
 
+/// Lists of co-located files and of links, whose items never hold a full-width comma.
+const FILE_LISTS: &[&str] = &["attachments", "materials", "prerequisites"];
+
 /// Keys editors write in Chinese, with the key meant.
 const KEY_ALIASES: &[(&str, &str)] = &[
     ("标题", "title"),
@@ -288,6 +291,120 @@ pub(crate) fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnos
     })
 }
 
+/// A file that starts with settings (`title: …`) without the `---` above them: adding
+/// the usual three lines would give it a second title.
+pub(crate) fn missing_opening_fence(path: &Path, text: &str) -> Option<Diagnostic> {
+    let mut lines = (1..)
+        .zip(text.lines())
+        .skip_while(|(_, l)| l.trim().is_empty());
+    let (first_no, first) = lines.next()?;
+    if !is_key_line(first.trim_end()) {
+        return None;
+    }
+    let d = Diagnostic::error(
+        path,
+        first_no,
+        1,
+        Text::new(
+            "front matter 缺少开头的 ---：设置项前面要单独一行 ---",
+            "the front matter has no opening ---: the settings must start with a line ---",
+        ),
+    );
+    Some(match lines.find(|(_, l)| l.trim_end() == "---") {
+        Some((close_no, _)) => d
+            .with_related(
+                close_no,
+                1,
+                3,
+                Text::new("结束的 --- 在这里", "the closing --- is here"),
+            )
+            .with_hint(Text::new(
+                format!("在第 {first_no} 行上面单独加一行 ---（三个英文减号）"),
+                format!("add a line containing only --- above line {first_no}"),
+            )),
+        None => d.with_hint(Text::new(
+            format!("在第 {first_no} 行上面和最后一个设置项下面各单独加一行 ---（三个英文减号）"),
+            format!("add a line containing only --- above line {first_no} and another below the last setting"),
+        )),
+    })
+}
+
+/// The lines of a YAML block with list items written without the space after the dash
+/// (`-田块整治` under `outcomes:`, which YAML reads as one long text) given their
+/// space, and those lines' indexes, grouped by list. Only lines where a list is
+/// expected count: after a `key:` with nothing after it, or after another item.
+fn list_dashes(yaml: &str) -> (Vec<String>, Vec<Vec<usize>>) {
+    let mut lines: Vec<String> = yaml.lines().map(str::to_string).collect();
+    let mut lists: Vec<Vec<usize>> = Vec::new();
+    // The list being read, and whether a line of it lacked the space.
+    let mut list: Option<Vec<usize>> = None;
+    for (i, line) in lines.iter_mut().enumerate() {
+        let t = line.trim_start();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let after = t.strip_prefix('-').and_then(|r| r.chars().next());
+        match (after, list.as_mut()) {
+            (Some(c), Some(fixed)) if !c.is_whitespace() && c != '-' && !c.is_ascii_digit() => {
+                let dash = line.len() - t.len() + 1;
+                line.insert(dash, ' ');
+                fixed.push(i);
+            }
+            (Some(' '), Some(_)) => {}
+            _ => {
+                lists.extend(list.take().filter(|f| !f.is_empty()));
+                let value = t
+                    .split_once(':')
+                    .map(|(_, v)| v.split(" #").next().unwrap_or(""));
+                if !line.starts_with(' ') && value.is_some_and(|v| v.trim().is_empty()) {
+                    list = Some(Vec::new());
+                }
+            }
+        }
+    }
+    lists.extend(list.filter(|f| !f.is_empty()));
+    (lines, lists)
+}
+
+/// One warning per list whose items lack the space after the dash, at the first.
+fn dashes_warnings(
+    path: &Path,
+    lines: &[String],
+    lists: &[Vec<usize>],
+    yaml_line: usize,
+) -> Vec<Diagnostic> {
+    lists
+        .iter()
+        .filter_map(|fixed| {
+            let &first = fixed.first()?;
+            let line = lines.get(first)?;
+            let column = line.chars().take_while(|c| *c == ' ').count() + 1;
+            let item = line.trim_start().trim_start_matches("- ");
+            let numbers: Vec<String> = fixed.iter().map(|i| (yaml_line + i).to_string()).collect();
+            let d = Diagnostic::warning(
+                path,
+                yaml_line + first,
+                column,
+                Text::new(
+                    format!(
+                        "第 {} 行：列表项的减号后面缺少空格，YAML 不把它当作列表项（这次已按列表读取）",
+                        numbers.join("、")
+                    ),
+                    format!(
+                        "{} {}: a list item lacks the space after the dash, so YAML does not read it as an item (read as a list this time)",
+                        if numbers.len() == 1 { "line" } else { "lines" },
+                        numbers.join(", ")
+                    ),
+                ),
+            );
+            Some(d.with_len(item.chars().count() + 1).with_hint(Text::new(
+                format!("在减号后面加一个空格，写成 - {item}"),
+                format!("add a space after the dash: - {item}"),
+            )))
+        })
+        .collect()
+}
+
 /// A line that cannot be front matter: a Markdown heading, or text with no `key:`.
 fn looks_like_body(line: &str) -> bool {
     let t = line.trim_end();
@@ -317,7 +434,14 @@ impl FrontMatter {
         yaml: &str,
         yaml_line: usize,
     ) -> Result<FrontMatter, Diagnostic> {
-        let lines: Vec<String> = yaml.lines().map(str::to_string).collect();
+        let (lines, dashes) = list_dashes(yaml);
+        let fixed;
+        let yaml = if dashes.is_empty() {
+            yaml
+        } else {
+            fixed = lines.join("\n");
+            &fixed
+        };
         if let Some(d) = precheck(path, &lines, yaml_line) {
             return Err(d);
         }
@@ -347,13 +471,14 @@ impl FrontMatter {
             }
         };
         let positions = key_positions(&lines, yaml_line);
+        let diags = dashes_warnings(path, &lines, &dashes, yaml_line);
         Ok(FrontMatter {
             path: path.to_path_buf(),
             map,
             positions,
             yaml_line,
             lines,
-            diags: Vec::new(),
+            diags,
         })
     }
 
@@ -427,6 +552,11 @@ impl FrontMatter {
 
     pub(crate) fn error_at(&mut self, pos: (usize, usize), message: Text, hint: Text) {
         let d = Diagnostic::error(&self.path, pos.0, pos.1, message).with_hint(hint);
+        self.diags.push(d);
+    }
+
+    pub(crate) fn warn_at(&mut self, pos: (usize, usize), message: Text, hint: Text) {
+        let d = Diagnostic::warning(&self.path, pos.0, pos.1, message).with_hint(hint);
         self.diags.push(d);
     }
 
@@ -591,45 +721,111 @@ impl FrontMatter {
         Some(s)
     }
 
-    /// A list of text values; a single value is taken as a list of one.
+    /// A list of text values; a single value is taken as a list of one. Lists of names
+    /// and files written with full-width brackets or commas are read as meant, with a
+    /// warning: YAML reads `【粮食安全，耕地】` as one text.
     pub(crate) fn string_list(&mut self, key: &str) -> Vec<String> {
         let Some(value) = self.get(key).cloned() else {
             return Vec::new();
         };
+        let names = TERM_LISTS.contains(&key) || FILE_LISTS.contains(&key);
         match value {
-            // `tags: 党建, 学习` means two tags: YAML reads it as one text.
-            Value::String(s) if TERM_LISTS.contains(&key) => s
-                .split([',', '，', '、'])
-                .map(|t| t.trim().to_string())
-                .filter(|t| !t.is_empty())
-                .collect(),
-            Value::String(s) => vec![s.trim().to_string()],
-            Value::Number(n) => vec![n.to_string()],
-            Value::Sequence(items) => {
-                let mut out = Vec::new();
-                for item in items {
-                    match item {
-                        Value::String(s) => out.push(s.trim().to_string()),
-                        Value::Number(n) => out.push(n.to_string()),
-                        Value::Null => {}
-                        _ => {
-                            self.wrong_type(
-                                key,
-                                Text::new("文字列表", "a list of text"),
-                                "[甲, 乙]",
-                            );
-                            return Vec::new();
-                        }
-                    }
+            Value::String(s) => {
+                let s = s.trim();
+                if names && let Some(inner) = full_width_brackets(s) {
+                    let items = split_names(inner);
+                    self.full_width_list(
+                        key,
+                        s,
+                        &items,
+                        Text::new("中文方括号“【】”", "full-width brackets `【】`"),
+                    );
+                    return items;
                 }
-                out.retain(|s| !s.is_empty());
-                out
+                match (
+                    TERM_LISTS.contains(&key),
+                    FILE_LISTS.contains(&key) && s.contains(['，', '、']),
+                ) {
+                    // `tags: 党建, 学习` means two tags: YAML reads it as one text.
+                    (true, _) => split_names(s),
+                    (false, true) => {
+                        let items = split_names(s);
+                        self.full_width_list(
+                            key,
+                            s,
+                            &items,
+                            Text::new("中文逗号“，”", "full-width commas `，`"),
+                        );
+                        items
+                    }
+                    (false, false) => vec![s.to_string()]
+                        .into_iter()
+                        .filter(|t| !t.is_empty())
+                        .collect(),
+                }
             }
+            Value::Number(n) => vec![n.to_string()],
+            Value::Sequence(items) => self.sequence(key, &items, names),
             _ => {
                 self.wrong_type(key, Text::new("文字列表", "a list of text"), "[甲, 乙]");
                 Vec::new()
             }
         }
+    }
+
+    /// The texts of a YAML list; in a list of `names`, an item holding full-width commas
+    /// is the several items meant.
+    fn sequence(&mut self, key: &str, items: &[Value], names: bool) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut joined = None;
+        for item in items {
+            match item {
+                Value::String(s) if names && s.contains(['，', '、']) => {
+                    joined.get_or_insert_with(|| s.trim().to_string());
+                    out.extend(split_names(s));
+                }
+                Value::String(s) => out.push(s.trim().to_string()),
+                Value::Number(n) => out.push(n.to_string()),
+                Value::Null => {}
+                _ => {
+                    self.wrong_type(key, Text::new("文字列表", "a list of text"), "[甲, 乙]");
+                    return Vec::new();
+                }
+            }
+        }
+        out.retain(|s| !s.is_empty());
+        if let Some(written) = joined {
+            self.full_width_list(
+                key,
+                &written,
+                &out,
+                Text::new("中文逗号“，”", "full-width commas `，`"),
+            );
+        }
+        out
+    }
+
+    /// Warns that the list `key` was written with `what` (full-width punctuation) at
+    /// `written`, and read as `items`.
+    fn full_width_list(&mut self, key: &str, written: &str, items: &[String], what: Text) {
+        let pos = self.item_pos(key, written);
+        let list = format!("[{}]", items.join(", "));
+        self.diags.push(
+            Diagnostic::warning(
+                &self.path,
+                pos.0,
+                pos.1,
+                Text::new(
+                    format!("“{key}”的列表用了{}，YAML 会把“{written}”读成一项（这次已按 {} 项读取）", what.zh, items.len()),
+                    format!("the list `{key}` uses {}, which YAML reads as the one item `{written}` (read as {} items this time)", what.en, items.len()),
+                ),
+            )
+            .with_len(written.chars().count())
+            .with_hint(Text::new(
+                format!("切换到英文输入法，用英文方括号和逗号：{key}: {list}"),
+                format!("use ASCII brackets and commas: {key}: {list}"),
+            )),
+        );
     }
 
     pub(crate) fn bool(&mut self, key: &str) -> Option<bool> {
@@ -823,6 +1019,20 @@ pub struct DateProblem {
     /// Appended to "… is not a valid date": "：…" / ": …", or empty.
     pub why: Text,
     pub hint: Text,
+}
+
+/// The text inside full-width brackets (`【粮食安全，耕地】`, `［a, b］`).
+fn full_width_brackets(s: &str) -> Option<&str> {
+    let inner = s.strip_prefix(['【', '［'])?;
+    inner.strip_suffix(['】', '］'])
+}
+
+/// Names separated by commas or 、, ASCII or full-width.
+fn split_names(s: &str) -> Vec<String> {
+    s.split([',', '，', '、'])
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 /// Why a date and time cannot be read and how to write it.
@@ -1706,6 +1916,24 @@ mod tests {
         let p = explain_datetime("end", "9:75");
         assert!(p.why.en.contains("minute 75"), "{}", p.why.en);
         assert_eq!(clock_out_of_range("23:59"), None);
+    }
+
+    #[test]
+    fn list_items_without_a_space_are_read_as_items() {
+        let (lines, lists) =
+            list_dashes("a:\n  -甲\n  - 乙\n  -丙\nb: -1\nc:\n- -1\n- 丁\n-戊\nd: x\n-己\n");
+        assert_eq!(lines[1], "  - 甲");
+        assert_eq!(lines[3], "  - 丙");
+        assert_eq!(lines[4], "b: -1");
+        assert_eq!(lines[6], "- -1");
+        assert_eq!(lines[10], "-己", "not where a list is expected");
+        assert_eq!(lists, vec![vec![1, 3], vec![8]]);
+        let fm = FrontMatter::parse(p(), "a:\n  -甲\n  -乙\n", 2).unwrap();
+        assert_eq!(
+            fm.map.get("a"),
+            serde_yaml_ng::from_str::<Value>("[甲, 乙]").ok().as_ref()
+        );
+        assert_eq!(fm.diags.len(), 1);
     }
 
     #[test]

@@ -111,6 +111,7 @@ pub(crate) enum FieldType {
     /// Terms of the taxonomy of the same key, as a list.
     Terms,
 }
+
 /// `jiangtang new KIND`: the kind's example title and where its files go.
 #[derive(Debug, Clone, Copy)]
 pub struct NewSpec {
@@ -119,6 +120,21 @@ pub struct NewSpec {
     pub(crate) place: (&'static str, &'static str),
     /// The front matter and body of the file it writes.
     pub(crate) example: Example,
+    /// Example values written for the editor to replace, by key; a file still holding
+    /// one is reported as example content. Only values no real page would have: a unit
+    /// such as 市委组织部 may well be meant.
+    pub(crate) examples: &'static [(&'static str, &'static str)],
+}
+
+impl NewSpec {
+    /// The example value written for `key`.
+    pub(crate) fn example(&self, key: &str) -> &'static str {
+        self.examples
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
+            .expect("the example written for a key is in the kind's table")
+    }
 }
 
 /// What `jiangtang new` writes below the title.
@@ -229,6 +245,7 @@ const PAGE: KindSpec = KindSpec {
             rows: &[("summary", "一句话说明这个页面。", "简介")],
             body: "## 第一部分\n\n正文写在这里。可以用 **加粗**、列表、表格和链接，链接到其他内容时写它的文件路径，例如 @/courses/课程文件夹/index.md。\n",
         },
+        examples: &[("summary", "一句话说明这个页面。")],
     }),
     counted: Some(("其他页面", "other pages")),
 };
@@ -277,6 +294,11 @@ const COURSE: KindSpec = KindSpec {
         title: "新课程",
         place: ("courses/课程文件夹/index.md", "courses/FOLDER/index.md"),
         example: Example::Course,
+        examples: &[
+            ("summary", "一两句话介绍这门课程，显示在课程目录中。"),
+            ("instructors", "王老师"),
+            ("objectives", "掌握本课程的主要政策要点"),
+        ],
     }),
     counted: Some(("课程", "courses")),
 };
@@ -297,6 +319,7 @@ const LESSON: KindSpec = KindSpec {
         title: "新课时",
         place: ("courses/课程文件夹/文件名.md", "courses/FOLDER/FILE.md"),
         example: Example::Lesson,
+        examples: &[("summary", "这一课讲什么，一句话。")],
     }),
     counted: Some(("课时", "lessons")),
 };
@@ -343,6 +366,11 @@ const LECTURE: KindSpec = KindSpec {
         title: "新讲座",
         place: ("lectures/文件名.md", "lectures/FILE.md"),
         example: Example::Lecture,
+        examples: &[
+            ("summary", "一两句话介绍这次讲座。"),
+            ("speaker", "王老师"),
+            ("speaker_title", "市某局局长"),
+        ],
     }),
     counted: Some(("讲座", "lectures")),
 };
@@ -395,6 +423,11 @@ const CASE: KindSpec = KindSpec {
             ],
             body: "## 背景\n\n案例的背景和要解决的问题。\n\n## 主要做法\n\n1. 第一项做法……\n2. 第二项做法……\n\n## 取得成效\n\n用数字说明成效。\n\n## 经验启示\n\n可复制、可推广的经验。\n",
         },
+        examples: &[
+            ("summary", "一两句话概括这个案例。"),
+            ("author", "李明"),
+            ("outcomes", "办事时间缩短一半"),
+        ],
     }),
     counted: Some(("案例", "cases")),
 };

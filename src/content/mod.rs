@@ -379,6 +379,9 @@ pub(crate) fn parse(src: &Arc<SourceFile>, config: &Config) -> (Option<Parsed>, 
         None => FrontMatter::empty(&src.path),
     };
     if split.yaml.is_none() {
+        if let Some(d) = frontmatter::missing_opening_fence(&src.path, &text) {
+            return (None, vec![d]);
+        }
         let d = Diagnostic::error(
             &src.path,
             1,
@@ -406,7 +409,11 @@ pub(crate) fn parse(src: &Arc<SourceFile>, config: &Config) -> (Option<Parsed>, 
         Front::Own(Reader::Case, _) => read_case(&mut fm).map(Meta::Case),
         Front::Fields(fields) => Some(Meta::Fields(read_fields(&mut fm, fields))),
     };
-    let diags = std::mem::take(&mut fm.diags);
+    let mut diags = std::mem::take(&mut fm.diags);
+    diags.extend(example_content(&fm, kind));
+    if let Some(Meta::Lecture(m)) = &meta {
+        diags.extend(file_date_differs(&src.path, &src.rel, m));
+    }
     // A file with mistakes in its front matter is still a page of the site for the
     // pages that refer to it (its URL, its lessons, links to it), so that each mistake
     // is reported once, at its place, and none is reported because of another.
@@ -432,6 +439,90 @@ pub(crate) fn parse(src: &Arc<SourceFile>, config: &Config) -> (Option<Parsed>, 
     (Some(page), diags)
 }
 
+/// A file that still holds the example values `jiangtang new` wrote: one warning, at
+/// the first, naming every key that holds one.
+fn example_content(fm: &FrontMatter, kind: Kind) -> Option<Diagnostic> {
+    let examples = kind.spec().new.map_or(&[][..], |n| n.examples);
+    let holds = |key: &str, example: &str| match fm.get(key) {
+        Some(serde_yaml_ng::Value::String(s)) => s.trim() == example,
+        Some(serde_yaml_ng::Value::Sequence(items)) => items
+            .iter()
+            .any(|v| v.as_str().is_some_and(|s| s.trim() == example)),
+        _ => false,
+    };
+    let kept: Vec<(&str, &str)> = examples
+        .iter()
+        .copied()
+        .filter(|(key, example)| holds(key, example))
+        .collect();
+    let &(key, example) = kept.first()?;
+    let (line, column) = fm.item_pos(key, example);
+    let keys: Vec<&str> = kept.iter().map(|(k, _)| *k).collect();
+    let names = kind.names();
+    Some(
+        Diagnostic::warning(
+            &fm.path,
+            line,
+            column,
+            Text::new(
+                format!(
+                    "看起来还是示例内容：{} 还是 jiangtang new 写入的示例",
+                    keys.join("、")
+                ),
+                format!(
+                    "this still looks like example content: {} as written by jiangtang new",
+                    keys.join(", ")
+                ),
+            ),
+        )
+        .with_len(example.chars().count())
+        .with_hint(Text::new(
+            format!("改成这个{}自己的内容，用不上的行可以删除", names.zh),
+            format!(
+                "write what is true of {}, or delete the lines it does not need",
+                names.en
+            ),
+        )),
+    )
+}
+
+/// A lecture file named by a date (`2026-03-05-….md`, as `jiangtang new` names it) whose
+/// `start` is another day: its address keeps the file's date. A postponed lecture keeps
+/// its address on purpose, for the links already sent out.
+fn file_date_differs(path: &Path, rel: &str, m: &LectureMeta) -> Option<Diagnostic> {
+    if m.status == Status::Postponed {
+        return None;
+    }
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let prefix = name.get(..10)?;
+    let dashes = prefix.char_indices().all(|(i, c)| match i {
+        4 | 7 => c == '-',
+        _ => c.is_ascii_digit(),
+    });
+    let day = frontmatter::parse_date(prefix).filter(|_| dashes)?;
+    let start = m.start.date();
+    if day == start {
+        return None;
+    }
+    let renamed = format!("{start}{}", &name[10..]);
+    let (line, column) = m.start_pos;
+    Some(
+        Diagnostic::warning(
+            path,
+            line,
+            column,
+            Text::new(
+                format!("文件名里的日期（{day}）和 start（{start}）不一致：网址用的是文件名里的日期"),
+                format!("the file name says {day} but start is {start}: the address keeps the file's date"),
+            ),
+        )
+        .with_hint(Text::new(
+            format!("讲座改了日期就把文件改名为 {renamed}（网址会随之改变）；若是 start 写错了，改正 start；延期的讲座写 status: postponed"),
+            format!("if the lecture moved, rename the file to {renamed} (its address changes with it); if start is wrong, correct it; for a postponed lecture write status: postponed"),
+        )),
+    )
+}
+
 fn read_common(fm: &mut FrontMatter) -> Option<Common> {
     let title = fm.required_string("title", "标题");
     let slug = fm.string("slug");
@@ -445,6 +536,24 @@ fn read_common(fm: &mut FrontMatter) -> Option<Common> {
             Text::new(
                 "slug 只能包含小写字母、数字和连字符，例如 slug: dang-shi-xue-xi",
                 "a slug may contain only lowercase letters, digits and hyphens, e.g. slug: party-history",
+            ),
+        );
+    }
+    if let Some(s) = &slug
+        && is_safe_slug(s)
+        && s.contains(|c: char| c.is_ascii_uppercase() || c == '_')
+    {
+        let pos = fm.value_pos("slug");
+        let meant = slugify(s);
+        fm.warn_at(
+            pos,
+            Text::new(
+                format!("slug“{s}”含有大写字母或下划线，网址会区分大小写，读者不好输入"),
+                format!("slug `{s}` has capitals or underscores; addresses are case-sensitive and hard to type"),
+            ),
+            Text::new(
+                format!("slug 只用小写字母、数字和连字符：写成 slug: {meant}"),
+                format!("use lowercase letters, digits and hyphens only: slug: {meant}"),
             ),
         );
     }
