@@ -216,3 +216,33 @@ fn pages_keep_the_order_of_a_full_build() {
     let full = build(&opts(&site)).unwrap();
     assert_eq!(order(&third), order(&full));
 }
+
+/// A broken link written in an edit of a body alone is explained with the page it most
+/// likely meant, by the titles of the pages as they are now.
+#[test]
+fn a_broken_link_in_a_body_edit_suggests_the_page_meant() {
+    let site = Site::good();
+    let first = build(&opts(&site)).unwrap();
+    site.write(
+        "content/cases/an-li.md",
+        "---\ntitle: 测试案例\nunit: 市发改委\ndate: 2026-01-01\n---\n\n见[第二课](@/courses/ke-cheng/02-er.md)。\n"
+            .as_bytes(),
+    );
+    let err = rebuild(
+        &first,
+        &opts(&site),
+        &[PathBuf::from("content/cases/an-li.md")],
+    )
+    .err()
+    .expect("a broken link fails the rebuild");
+    assert_eq!(messages(&err).len(), 1, "{:?}", messages(&err));
+    assert_eq!(err[0].location(), "content/cases/an-li.md:7:2");
+    assert!(
+        err[0].hint.en.contains("@/courses/ke-cheng/02-di-er-ke.md"),
+        "{}",
+        err[0].hint.en
+    );
+    // The full build says the same.
+    let full = build(&opts(&site)).err().expect("the full build fails too");
+    assert_eq!(messages(&full), messages(&err));
+}

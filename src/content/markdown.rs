@@ -14,7 +14,7 @@ use pulldown_cmark::{
 use serde::Serialize;
 
 use super::quiz;
-use crate::diagnostic::{Diagnostic, Text, did_you_mean};
+use crate::diagnostic::{Diagnostic, Text};
 
 /// Where links written in Markdown may point: content pages by their source path and
 /// other files (attachments, images) by theirs, both relative to `content/`.
@@ -54,6 +54,20 @@ pub struct AnchorRef {
     pub column: usize,
 }
 
+/// A link or image whose target does not exist, explained once the site's pages and
+/// their titles are known (`explain_broken`).
+#[derive(Debug, Clone)]
+pub struct BrokenLink {
+    /// As written.
+    pub dest: String,
+    /// The content-relative path it resolves to.
+    pub target: String,
+    /// The link's text (an image's description).
+    pub text: String,
+    pub line: usize,
+    pub column: usize,
+}
+
 #[derive(Debug, Default)]
 pub struct Rendered {
     pub html: String,
@@ -64,6 +78,7 @@ pub struct Rendered {
     /// Visible text, for search and reading time.
     pub text: String,
     pub anchors: Vec<AnchorRef>,
+    pub broken: Vec<BrokenLink>,
     pub diags: Vec<Diagnostic>,
     pub quizzes: usize,
     /// Minutes to read `text` (see [`reading_minutes`]).
@@ -279,7 +294,9 @@ pub(crate) fn render(input: &Input, targets: &LinkTargets) -> Rendered {
                     id,
                 }) => {
                     let (line, column) = lines.locate(range.start);
-                    let resolved = resolve(input, targets, &dest_url, line, column, &mut out);
+                    let text = link_text(&input.body[range.clone()]);
+                    let resolved =
+                        resolve(input, targets, &dest_url, (line, column, text), &mut out);
                     match resolved {
                         Resolved::External(url) => Event::InlineHtml(
                             format!(
@@ -304,9 +321,11 @@ pub(crate) fn render(input: &Input, targets: &LinkTargets) -> Rendered {
                     id,
                 }) => {
                     let (line, column) = lines.locate(range.start);
-                    let url = match resolve(input, targets, &dest_url, line, column, &mut out) {
-                        Resolved::External(u) | Resolved::Internal(u) => u,
-                    };
+                    let text = link_text(&input.body[range.clone()]);
+                    let url =
+                        match resolve(input, targets, &dest_url, (line, column, text), &mut out) {
+                            Resolved::External(u) | Resolved::Internal(u) => u,
+                        };
                     Event::Start(Tag::Image {
                         link_type,
                         dest_url: url.into(),
@@ -471,14 +490,26 @@ enum Resolved {
     External(String),
 }
 
+/// `[text](dest)` or `![text](dest)` → `text`; empty for other forms (autolinks).
+fn link_text(source: &str) -> &str {
+    source
+        .strip_prefix('!')
+        .unwrap_or(source)
+        .strip_prefix('[')
+        .and_then(|rest| rest.rfind("](").map(|end| &rest[..end]))
+        .unwrap_or("")
+}
+
+/// A link's destination as a URL; `at` is where it is written (line, column) and its
+/// text.
 fn resolve(
     input: &Input,
     targets: &LinkTargets,
     dest: &str,
-    line: usize,
-    column: usize,
+    at: (usize, usize, &str),
     out: &mut Rendered,
 ) -> Resolved {
+    let (line, column, text) = at;
     let dest = dest.trim();
     let lower = dest.to_ascii_lowercase();
     let is_external = lower.starts_with("http:")
@@ -570,8 +601,14 @@ fn resolve(
                 );
                 return Resolved::Internal(dest.to_string());
             }
-            let guess = did_you_mean(&source, table.keys().map(String::as_str)).map(str::to_string);
-            out.diags.push(broken(input, line, column, dest, guess));
+            // Which page was meant is found once every page's title is known.
+            out.broken.push(BrokenLink {
+                dest: dest.to_string(),
+                target: source,
+                text: text.to_string(),
+                line,
+                column,
+            });
             Resolved::Internal(dest.to_string())
         }
     }
@@ -624,8 +661,20 @@ fn broken(
     dest: &str,
     guess: Option<String>,
 ) -> Diagnostic {
+    broken_at(input.path, input.source, (line, column), dest, guess)
+}
+
+/// "Link target does not exist" in the file at `path` (`source` content-relative),
+/// with the page or file meant when one is likely.
+pub(crate) fn broken_at(
+    path: &Path,
+    source: &str,
+    (line, column): (usize, usize),
+    dest: &str,
+    guess: Option<String>,
+) -> Diagnostic {
     // Suggest in the form the editor used: a file beside this one by its name.
-    let dir = input.source.rsplit_once('/').map_or("", |(d, _)| d);
+    let dir = source.rsplit_once('/').map_or("", |(d, _)| d);
     let hint = match guess.map(|g| match g.strip_prefix(&format!("{dir}/")) {
         Some(name) if !dest.starts_with("@/") && !name.contains('/') => name.to_string(),
         _ => format!("@/{g}"),
@@ -640,7 +689,7 @@ fn broken(
         ),
     };
     Diagnostic::error(
-        input.path,
+        path,
         line,
         column,
         Text::new(
@@ -649,6 +698,64 @@ fn broken(
         ),
     )
     .with_hint(hint)
+}
+
+/// The page or file a broken link most likely meant, among `candidates` (content-
+/// relative path, title): after a rename, the one in the same folder with the same order
+/// number (`01-`), a similar name and a title like the link's text. `None` when nothing
+/// is close enough to be worth suggesting.
+pub(crate) fn likely_target<'a>(
+    wanted: &str,
+    text: &str,
+    candidates: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Option<&'a str> {
+    let (w_dir, w_name) = dir_and_name(wanted);
+    let (w_num, w_rest) = order_number(w_name);
+    let text = text.trim();
+    let score = |(path, title): (&str, &str)| {
+        let (dir, name) = dir_and_name(path);
+        let (num, rest) = order_number(name);
+        let mut score = 2.0 * strsim::normalized_damerau_levenshtein(w_rest, rest);
+        if dir == w_dir {
+            score += 2.0;
+        }
+        match (w_num, num) {
+            (Some(a), Some(b)) if a == b => score += 2.0,
+            (Some(_), Some(_)) => score -= 2.0,
+            _ => {}
+        }
+        if !text.is_empty() && !title.is_empty() {
+            score += 2.0 * strsim::normalized_damerau_levenshtein(text, title.trim());
+        }
+        score
+    };
+    candidates
+        .into_iter()
+        .map(|c| (c.0, score(c)))
+        .filter(|&(_, s)| s >= 3.0)
+        .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(path, _)| path)
+}
+
+/// `courses/x/01-a.md` → (`courses/x`, `01-a`); a folder's `index.md` is named by the
+/// folder.
+fn dir_and_name(path: &str) -> (&str, &str) {
+    let (dir, file) = path.rsplit_once('/').unwrap_or(("", path));
+    let stem = file.strip_suffix(".md").unwrap_or(file);
+    if stem == "index" || stem == "_index" {
+        return dir.rsplit_once('/').unwrap_or(("", dir));
+    }
+    (dir, stem)
+}
+
+/// `01-a` → (Some("01"), "a"); `a` → (None, "a").
+fn order_number(name: &str) -> (Option<&str>, &str) {
+    let digits = name.len() - name.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 {
+        return (None, name);
+    }
+    let rest = name[digits..].trim_start_matches(['-', '_', '.', ' ']);
+    (Some(&name[..digits]), rest)
 }
 
 /// A link to a page that exists but is not published in this build (`source` is its
@@ -907,6 +1014,31 @@ mod tests {
     }
 
     #[test]
+    fn a_renamed_lesson_is_found_by_its_number_folder_and_title() {
+        let pages = [
+            ("courses/a/01-di-yi-ke.md", "第一课：高标准农田建设"),
+            ("courses/a/03-tu-di-liu-zhuan.md", "第三课：土地流转"),
+            ("courses/b/01-tu-di-zheng-zhi.md", "另一门课"),
+            ("courses/a/index.md", "课程"),
+        ];
+        let guess = |wanted, text| likely_target(wanted, text, pages);
+        // Same folder and number beat a similar name with another number.
+        assert_eq!(
+            guess("courses/a/01-tu-di-zheng-zhi.md", "土地整治"),
+            Some("courses/a/01-di-yi-ke.md")
+        );
+        // A link's text like a page's title finds it without a number.
+        assert_eq!(
+            guess("courses/a/tu-di.md", "第三课：土地流转"),
+            Some("courses/a/03-tu-di-liu-zhuan.md")
+        );
+        assert_eq!(guess("cases/zzz.md", "无关"), None);
+        let (broken, text) = (&md("见[土地](missing.md)。\n").broken, "土地");
+        assert_eq!(broken.len(), 1);
+        assert_eq!((broken[0].text.as_str(), broken[0].line), (text, 5));
+    }
+
+    #[test]
     fn source_path_links_become_urls() {
         let r = md("[a](@/cases/b.md#x) [b](index.md) [c](../../cases/b.md) [d](slides.pdf)\n");
         assert!(r.html.contains("href=\"/cases/b/#x\""), "{}", r.html);
@@ -918,10 +1050,12 @@ mod tests {
 
     #[test]
     fn broken_link_is_reported_at_its_position() {
+        // Explained (with the page meant) once every page's title is known.
         let r = md("text\n\nsee [x](@/cases/c.md)\n");
-        assert_eq!(r.diags.len(), 1);
-        assert_eq!((r.diags[0].line, r.diags[0].column), (7, 5));
-        assert!(r.diags[0].hint.en.contains("cases/b.md"));
+        assert!(r.diags.is_empty());
+        assert_eq!(r.broken.len(), 1);
+        assert_eq!((r.broken[0].line, r.broken[0].column), (7, 5));
+        assert_eq!(r.broken[0].target, "cases/c.md");
     }
 
     #[test]

@@ -64,7 +64,7 @@ impl FileEntry {
 pub(super) struct PageMd {
     pub(super) md: Arc<Rendered>,
     pub(super) reading_minutes: u32,
-    /// The Markdown has diagnostics or links to anchors to check.
+    /// The Markdown has diagnostics, broken links or links to anchors to check.
     checks: bool,
 }
 
@@ -72,7 +72,7 @@ impl PageMd {
     fn new(md: Rendered) -> PageMd {
         PageMd {
             reading_minutes: md.reading_minutes,
-            checks: !md.diags.is_empty() || !md.anchors.is_empty(),
+            checks: !md.diags.is_empty() || !md.anchors.is_empty() || !md.broken.is_empty(),
             md: Arc::new(md),
         }
     }
@@ -362,7 +362,7 @@ fn build_bodies(
         .enumerate()
         .filter(|(_, n)| read.files[n.file].md.as_ref().is_some_and(|md| md.checks))
         .map(|(i, _)| i);
-    check_markdown(&texts, &structure.by_rel, checked, &mut diags);
+    check_markdown(&texts, &structure.by_rel, &r.targets, checked, &mut diags);
     diags.extend(structure.warnings.iter().cloned());
     let cache = read.keep(Arc::clone(&r.targets), r.targets_hash, structure);
     let site = Site {

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 pub use crate::content::markdown::BodyWords;
-use crate::content::markdown::{LinkTargets, Rendered, Unpublished};
+use crate::content::markdown::{self, LinkTargets, Rendered, Unpublished};
 pub use crate::content::markdown::{is_han, reading_minutes};
 use crate::content::{AssetFile, Kind, Parsed, SourceFile};
 use crate::diagnostic::{Diagnostic, Text, did_you_mean};
@@ -370,7 +370,7 @@ fn build_all(
         .enumerate()
         .map(|(i, t)| (t.src.rel.clone(), PageId::at(i)))
         .collect();
-    check_markdown(&texts, &by_rel, 0..texts.len(), &mut diags);
+    check_markdown(&texts, &by_rel, &targets, 0..texts.len(), &mut diags);
 
     let structure = Structure {
         nodes,
@@ -468,16 +468,38 @@ fn finish(
     Ok((site, diags))
 }
 
-/// Each page's Markdown diagnostics, then its links to anchors checked against the
-/// headings of the page they point to.
+/// Each page's Markdown diagnostics, its broken links with the page or file they most
+/// likely meant, then its links to anchors checked against the headings of the page
+/// they point to.
 fn check_markdown(
     texts: &[PageText],
     by_rel: &HashMap<String, PageId>,
+    targets: &LinkTargets,
     checked: impl Iterator<Item = usize>,
     diags: &mut Vec<Diagnostic>,
 ) {
     for p in checked.map(|i| &texts[i]) {
         diags.extend(p.md.diags.iter().cloned());
+        for b in &p.md.broken {
+            let guess = if b.target.ends_with(".md") {
+                let pages = texts
+                    .iter()
+                    .map(|t| (t.src.rel.as_str(), t.src.common.title.as_str()));
+                markdown::likely_target(&b.target, &b.text, pages)
+            } else {
+                let files = targets.files.keys().map(|k| (k.as_str(), ""));
+                markdown::likely_target(&b.target, &b.text, files)
+            };
+            let at = (b.line, b.column);
+            let guess = guess.map(str::to_string);
+            diags.push(markdown::broken_at(
+                &p.src.path,
+                &p.src.rel,
+                at,
+                &b.dest,
+                guess,
+            ));
+        }
         for a in &p.md.anchors {
             let Some(&t) = by_rel.get(a.target.as_str()) else {
                 continue;
