@@ -672,12 +672,20 @@ pub fn io_diag(path: impl AsRef<Path>, e: &std::io::Error) -> Diagnostic {
     if let Some(in_use) = e.get_ref().and_then(|e| e.downcast_ref::<output::InUse>()) {
         return in_use_diag(in_use);
     }
+    // The system's words are English: the common causes are said in Chinese too.
+    let why = match e.kind() {
+        std::io::ErrorKind::NotFound => "找不到这个文件或文件夹".to_string(),
+        std::io::ErrorKind::PermissionDenied => "没有读写权限".to_string(),
+        std::io::ErrorKind::AlreadyExists => "已经存在".to_string(),
+        std::io::ErrorKind::StorageFull => "磁盘已满".to_string(),
+        _ => format!("系统报告：{e}"),
+    };
     Diagnostic::error(
         path,
         0,
         0,
         Text::new(
-            format!("读写文件失败：{e}"),
+            format!("读写文件失败：{why}"),
             format!("cannot read or write: {e}"),
         ),
     )
@@ -685,4 +693,26 @@ pub fn io_diag(path: impl AsRef<Path>, e: &std::io::Error) -> Diagnostic {
         "检查文件夹是否存在、是否有读写权限",
         "check that the folder exists and is readable/writable",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_file_errors_are_said_in_chinese() {
+        for kind in [
+            std::io::ErrorKind::NotFound,
+            std::io::ErrorKind::PermissionDenied,
+        ] {
+            let d = io_diag("content/a.md", &std::io::Error::from(kind));
+            assert!(!d.message.zh.contains("os error"), "{}", d.message.zh);
+            assert!(
+                !d.message.zh.contains("not found") && !d.message.zh.contains("denied"),
+                "{}",
+                d.message.zh
+            );
+            assert_eq!(d.location(), "content/a.md");
+        }
+    }
 }
