@@ -36,6 +36,14 @@ const TERM_LISTS: &[&str] = &[
 /// Lists of co-located files and of links, whose items never hold a full-width comma.
 const FILE_LISTS: &[&str] = &["attachments", "materials", "prerequisites"];
 
+/// Keys whose value is a list, in front matter and in site.yaml: a `-` at the start of
+/// a line under one is a list item.
+fn is_list_key(key: &str) -> bool {
+    TERM_LISTS.contains(&key)
+        || FILE_LISTS.contains(&key)
+        || ["objectives", "outcomes"].contains(&key)
+}
+
 /// Keys editors write in Chinese, with the key meant.
 const KEY_ALIASES: &[(&str, &str)] = &[
     ("标题", "title"),
@@ -353,10 +361,12 @@ fn list_dashes(yaml: &str) -> (Vec<String>, Vec<Vec<usize>>) {
             (Some(' '), Some(_)) => {}
             _ => {
                 lists.extend(list.take().filter(|f| !f.is_empty()));
-                let value = t
-                    .split_once(':')
-                    .map(|(_, v)| v.split(" #").next().unwrap_or(""));
-                if !line.starts_with(' ') && value.is_some_and(|v| v.trim().is_empty()) {
+                // A list is expected under a list key with nothing after its colon.
+                let opens = t.split_once(':').is_some_and(|(key, v)| {
+                    let v = v.split(" #").next().unwrap_or("");
+                    is_list_key(key.trim()) && v.trim().is_empty()
+                });
+                if !line.starts_with(' ') && opens {
                     list = Some(Vec::new());
                 }
             }
@@ -1920,17 +1930,19 @@ mod tests {
 
     #[test]
     fn list_items_without_a_space_are_read_as_items() {
-        let (lines, lists) =
-            list_dashes("a:\n  -甲\n  - 乙\n  -丙\nb: -1\nc:\n- -1\n- 丁\n-戊\nd: x\n-己\n");
+        let (lines, lists) = list_dashes(
+            "tags:\n  -甲\n  - 乙\n  -丙\nb: -1\ntopics:\n- -1\n- 丁\n-戊\nd: x\n-己\nsummary:\n  -庚\n",
+        );
         assert_eq!(lines[1], "  - 甲");
         assert_eq!(lines[3], "  - 丙");
         assert_eq!(lines[4], "b: -1");
         assert_eq!(lines[6], "- -1");
         assert_eq!(lines[10], "-己", "not where a list is expected");
+        assert_eq!(lines[12], "  -庚", "text, not a list");
         assert_eq!(lists, vec![vec![1, 3], vec![8]]);
-        let fm = FrontMatter::parse(p(), "a:\n  -甲\n  -乙\n", 2).unwrap();
+        let fm = FrontMatter::parse(p(), "outcomes:\n  -甲\n  -乙\n", 2).unwrap();
         assert_eq!(
-            fm.map.get("a"),
+            fm.map.get("outcomes"),
             serde_yaml_ng::from_str::<Value>("[甲, 乙]").ok().as_ref()
         );
         assert_eq!(fm.diags.len(), 1);
