@@ -740,40 +740,7 @@ impl FrontMatter {
         };
         let names = TERM_LISTS.contains(&key) || FILE_LISTS.contains(&key);
         match value {
-            Value::String(s) => {
-                let s = s.trim();
-                if names && let Some(inner) = full_width_brackets(s) {
-                    let items = split_names(inner);
-                    self.full_width_list(
-                        key,
-                        s,
-                        &items,
-                        Text::new("中文方括号“【】”", "full-width brackets `【】`"),
-                    );
-                    return items;
-                }
-                match (
-                    TERM_LISTS.contains(&key),
-                    FILE_LISTS.contains(&key) && s.contains(['，', '、']),
-                ) {
-                    // `tags: 党建, 学习` means two tags: YAML reads it as one text.
-                    (true, _) => split_names(s),
-                    (false, true) => {
-                        let items = split_names(s);
-                        self.full_width_list(
-                            key,
-                            s,
-                            &items,
-                            Text::new("中文逗号“，”", "full-width commas `，`"),
-                        );
-                        items
-                    }
-                    (false, false) => vec![s.to_string()]
-                        .into_iter()
-                        .filter(|t| !t.is_empty())
-                        .collect(),
-                }
-            }
+            Value::String(s) => self.text_as_list(key, s.trim(), names),
             Value::Number(n) => vec![n.to_string()],
             Value::Sequence(items) => self.sequence(key, &items, names),
             _ => {
@@ -781,6 +748,28 @@ impl FrontMatter {
                 Vec::new()
             }
         }
+    }
+
+    /// A list written as one text: names in full-width brackets, names separated by
+    /// commas, files separated by full-width commas; else one item.
+    fn text_as_list(&mut self, key: &str, s: &str, names: bool) -> Vec<String> {
+        if names && let Some(inner) = full_width_brackets(s) {
+            let items = split_names(inner);
+            let what = Text::new("中文方括号“【】”", "full-width brackets `【】`");
+            self.full_width_list(key, s, &items, what);
+            return items;
+        }
+        if TERM_LISTS.contains(&key) {
+            // `tags: 党建, 学习` means two tags: YAML reads it as one text.
+            return split_names(s);
+        }
+        if FILE_LISTS.contains(&key) && s.contains(['，', '、']) {
+            let items = split_names(s);
+            let what = Text::new("中文逗号“，”", "full-width commas `，`");
+            self.full_width_list(key, s, &items, what);
+            return items;
+        }
+        vec![s.to_string()]
     }
 
     /// The texts of a YAML list; in a list of `names`, an item holding full-width commas
