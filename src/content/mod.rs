@@ -442,7 +442,9 @@ pub(crate) fn parse(src: &Arc<SourceFile>, config: &Config) -> (Option<Parsed>, 
 /// A file that still holds the example values `jiangtang new` wrote: one warning, at
 /// the first, naming every key that holds one.
 fn example_content(fm: &FrontMatter, kind: Kind) -> Option<Diagnostic> {
-    let examples = kind.spec().new.map_or(&[][..], |n| n.examples);
+    let new = kind.spec().new?;
+    // The example title is written when no --title is given.
+    let examples = std::iter::once(("title", new.title)).chain(new.examples.iter().copied());
     let holds = |key: &str, example: &str| match fm.get(key) {
         Some(serde_yaml_ng::Value::String(s)) => s.trim() == example,
         Some(serde_yaml_ng::Value::Sequence(items)) => items
@@ -451,8 +453,6 @@ fn example_content(fm: &FrontMatter, kind: Kind) -> Option<Diagnostic> {
         _ => false,
     };
     let kept: Vec<(&str, &str)> = examples
-        .iter()
-        .copied()
         .filter(|(key, example)| holds(key, example))
         .collect();
     let &(key, example) = kept.first()?;
