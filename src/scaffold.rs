@@ -78,8 +78,9 @@ fn exists(path: &Path) -> Diagnostic {
     ))
 }
 
+/// A mistake in the arguments of `new`: the message names the path given.
 fn usage(message: Text, hint: Text) -> Diagnostic {
-    Diagnostic::error("content", 0, 0, message).with_hint(hint)
+    Diagnostic::argument(message).with_hint(hint)
 }
 
 /// The file `create` would write, without writing it.
