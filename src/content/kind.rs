@@ -594,4 +594,21 @@ mod tests {
             assert_eq!(Kind::listed_in(s.list.map_or("", |l| l.folder)), Some(k));
         }
     }
+
+    #[test]
+    fn the_example_values_warned_about_are_the_ones_written() {
+        for k in Kind::ALL {
+            let Some(new) = k.spec().new else { continue };
+            let Example::Rows { rows, .. } = new.example else {
+                continue;
+            };
+            for (key, value) in new.examples {
+                assert!(
+                    rows.iter().any(|(k, v, _)| k == key && v.contains(value)),
+                    "{}: the example {key}: {value} is not what `new` writes",
+                    k.key()
+                );
+            }
+        }
+    }
 }
