@@ -5,6 +5,8 @@
 #   editors-guide.md     the editors' part of README.md
 #   editing.md           the editing guide in Chinese (content/guide/editing.md), when there is one
 #   LICENSE, LICENSE-OpenCC.txt   the licences of the program and of its character table
+#   THIRD-PARTY-LICENSES.txt      the licences of the crates linked into it (cargo-about,
+#                                 configured in scripts/about/)
 #   site/                a starter site, written by `jiangtang init`
 #   preview.cmd          Windows only: previews a site on a double-click
 # Builds the three targets first (scripts/cross-build.sh). Runs on x86-64 Linux.
@@ -25,6 +27,13 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+
+# The notices of every crate linked into the three targets, with their licence texts.
+if ! command -v cargo-about >/dev/null; then
+  cargo install cargo-about --locked --features cli
+fi
+cargo about generate -c scripts/about/about.toml scripts/about/about.hbs \
+  -o "$work/THIRD-PARTY-LICENSES.txt"
 
 # The sections of README.md for editors, in their order. Headings inside fenced code
 # (the examples of content files) are not sections.
@@ -72,7 +81,8 @@ for target in "${targets[@]}"; do
   "$strip" -o "$dir/$exe" "$out/$target/release/$exe"
   sizes+=("$(printf '%-28s %9d bytes stripped, %9d before' "$target" \
     "$(stat -c %s "$dir/$exe")" "$(stat -c %s "$out/$target/release/$exe")")")
-  cp "$work/editors-guide.md" LICENSE src/search/data/LICENSE-OpenCC.txt "$dir/"
+  cp "$work/editors-guide.md" "$work/THIRD-PARTY-LICENSES.txt" LICENSE \
+    src/search/data/LICENSE-OpenCC.txt "$dir/"
   if [ -f content/guide/editing.md ]; then cp content/guide/editing.md "$dir/"; fi
   "$out/$host/release/jiangtang" init "$dir/site" >/dev/null
   if [ "$exe" = jiangtang.exe ]; then
