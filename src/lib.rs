@@ -387,7 +387,9 @@ pub fn build_into(
         // Relative links are rewritten knowing every file: built in memory first.
         let out = render_site(&site, &theme)?;
         timed("write", || output::write_atomic_with(&out, dest, wopts))?;
+        // The pages at old addresses only send readers on.
         let html = out.files.keys().filter(|k| k.ends_with(".html")).count();
+        let html = html.saturating_sub(site.aliases.len());
         return Ok(Published {
             kinds: site.pages().map(|p| p.kind).collect(),
             warnings,
@@ -400,7 +402,11 @@ pub fn build_into(
         let engine = Arc::new(render::Engine::new(&site.config, &theme)?);
         render_into(&site, &engine, &jobs, &staging, Extras::ALL)
     })?;
-    let html = jobs.iter().filter(|j| j.is_html()).count();
+    // The pages at old addresses only send readers on.
+    let html = jobs
+        .iter()
+        .filter(|j| j.is_html() && !matches!(j, render::Job::Alias(_)))
+        .count();
     let kinds = site.pages().map(|p| p.kind).collect();
     timed("search", || {
         use rayon::prelude::*;

@@ -405,6 +405,9 @@ fn common_rows(rows: &mut Vec<Row>, today: Date) {
     rows.push(optional(
         "listed: false              # 不出现在搜索、订阅、网站地图和标签页中，只能通过链接打开（可选）",
     ));
+    rows.push(optional(
+        "aliases: [/courses/jiu-ming/]  # 改名或移动后的旧网址：打开旧网址会转到这里（可选）",
+    ));
 }
 
 fn template(

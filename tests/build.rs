@@ -587,3 +587,69 @@ fn a_card_partial_that_fails_is_reported_and_nothing_is_published() {
     assert!(err.contains("templates/_case_card.html"), "{err}");
     assert!(!site.public().exists());
 }
+
+/// A page's `aliases:` become pages at the old addresses that send readers on (meta
+/// refresh, canonical and a plain link, base path included; relative in relative mode),
+/// stay out of the sitemap, and are named in the script the study record reads.
+#[test]
+fn aliases_send_readers_from_old_addresses_to_the_page() {
+    let mut files = common::GOOD_FILES.to_vec();
+    files.push((
+        "content/courses/ke-cheng/03-xin-ming.md",
+        "---\ntitle: 第三课\naliases: [/courses/ke-cheng/jiu-ming/, \"http://edu.example.cn/training/old/lesson.html\"]\n---\n\n正文。\n",
+    ));
+    let site = Site::new(&files);
+    let o = site.build(&["--base-url", "/training/"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let public = site.public();
+    let read = |rel: &str| std::fs::read_to_string(public.join(rel)).unwrap_or_default();
+    let new = "/training/courses/ke-cheng/xin-ming/";
+    for old in ["courses/ke-cheng/jiu-ming/index.html", "old/lesson.html"] {
+        let html = read(old);
+        assert!(
+            html.contains(&format!(
+                "<meta http-equiv=\"refresh\" content=\"0; url={new}\">"
+            )),
+            "{old}: {html}"
+        );
+        assert!(
+            html.contains(&format!("<link rel=\"canonical\" href=\"{new}\">")),
+            "{old}"
+        );
+        assert!(
+            html.contains(&format!("<a href=\"{new}\">第三课</a>")),
+            "{old}"
+        );
+    }
+    assert!(!read("sitemap.xml").contains("jiu-ming"));
+    // The lesson loads the script mapping old ids to new ones, before the study record.
+    let lesson = read("courses/ke-cheng/xin-ming/index.html");
+    let scripts: Vec<&str> = lesson
+        .split("<script src=\"/training/")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    let at = |prefix: &str| scripts.iter().position(|s| s.starts_with(prefix));
+    assert!(
+        at("js/aliases.").is_some() && at("js/aliases.") < at("js/store."),
+        "{scripts:?}"
+    );
+    let src = at("js/aliases.").map_or("", |i| scripts[i]);
+    assert!(
+        read(src).contains("\"courses/ke-cheng/jiu-ming\":\"courses/ke-cheng/xin-ming\""),
+        "{}",
+        read(src)
+    );
+    let o = site.build(&["--base-url", ""]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = read("courses/ke-cheng/jiu-ming/index.html");
+    assert!(
+        html.contains("content=\"0; url=../xin-ming/index.html\""),
+        "{html}"
+    );
+    assert!(
+        public
+            .join("courses/ke-cheng/xin-ming/index.html")
+            .is_file()
+    );
+}

@@ -60,6 +60,8 @@ const KEY_ALIASES: &[(&str, &str)] = &[
     ("发布日期", "publish_date"),
     ("截止日期", "expiry_date"),
     ("网址", "slug"),
+    ("旧网址", "aliases"),
+    ("别名", "aliases"),
     ("培训行动", "action"),
     ("行动", "action"),
     ("层级", "level"),
@@ -535,7 +537,7 @@ impl FrontMatter {
             } else {
                 0
             };
-            if let Some(at) = text.get(search_from..).and_then(|t| t.find(needle)) {
+            if let Some(at) = text.get(search_from..).and_then(|t| find_item(t, needle)) {
                 let col = text[..search_from + at].chars().count() + 1;
                 return (self.yaml_line + i, col);
             }
@@ -1161,6 +1163,19 @@ fn chinese_numeral_date(raw: &str) -> Option<Date> {
         }
     };
     date_of(year, small(m)?, small(d)?)
+}
+
+/// Where `needle` stands in `line` as a whole item (followed by the end of the line, a
+/// quote, a comma, a bracket or a space), else where it first appears: `/a/` in
+/// `[/a/b/, /a/]` is the second item.
+fn find_item(line: &str, needle: &str) -> Option<usize> {
+    let whole = line.match_indices(needle).map(|(at, _)| at).find(|&at| {
+        line[at + needle.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| matches!(c, '"' | '\'' | ',' | '，' | ']' | ' ' | '#'))
+    });
+    whole.or_else(|| line.find(needle))
 }
 
 /// Why a date cannot be read.

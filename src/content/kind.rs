@@ -224,6 +224,7 @@ pub const COMMON_KEYS: &[&str] = &[
     "publish_date",
     "expiry_date",
     "listed",
+    "aliases",
 ];
 
 const PAGE: KindSpec = KindSpec {

@@ -212,6 +212,9 @@ pub struct Common {
     /// `listed: false`: published, but out of the search, the feed, the sitemap and the
     /// term pages (pages for editors, such as the editing guide).
     pub unlisted: bool,
+    /// `aliases:` the page's old addresses, as written, each with its position; each
+    /// gets a page that sends readers on to the page's address.
+    pub aliases: Vec<Ref>,
 }
 
 #[derive(Debug, Clone)]
@@ -567,6 +570,7 @@ fn read_common(fm: &mut FrontMatter) -> Option<Common> {
         publish_date: fm.date("publish_date"),
         expiry_date: fm.date("expiry_date"),
         unlisted: !fm.bool("listed").unwrap_or(true),
+        aliases: refs(fm, "aliases"),
         title: title.clone().unwrap_or_default(),
         // A slug that cannot be an address is reported above; the file's name stands.
         slug_at: slug.is_some().then(|| fm.key_pos("slug")),

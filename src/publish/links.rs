@@ -211,10 +211,23 @@ fn rewrite_attr(attr: &str, raw: &str, from: &str, known: &BTreeSet<String>) -> 
         relativize_url(&value, from, known, false)?
     } else if attr.starts_with("data-") {
         relativize_url(&value, from, known, true)?
+    } else if attr == "content" {
+        // `<meta http-equiv="refresh" content="0; url=/x/">`, the page at an old address.
+        let (delay, target) = refresh_target(&value)?;
+        format!("{delay}{}", relativize_url(target, from, known, false)?)
     } else {
         return None;
     };
     Some(escape(&new))
+}
+
+/// A meta refresh's `content` split before its URL: `0; url=/x/` → (`0; url=`, `/x/`).
+fn refresh_target(value: &str) -> Option<(&str, &str)> {
+    if !value.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let at = value.to_ascii_lowercase().find("url=")? + "url=".len();
+    Some(value.split_at(at))
 }
 
 /// A root-relative URL (`/courses/x/#a`) relative to the folder `from`, when it points at
@@ -511,6 +524,17 @@ mod tests {
         assert!(rewrite_markup(&out, "courses/x/index.html", &k, false).is_none());
         let root = rewrite_markup("<html data-site-base=\"/\">", "index.html", &k, false).unwrap();
         assert_eq!(root, "<html data-site-base=\"./\">");
+    }
+
+    #[test]
+    fn a_refresh_to_a_page_becomes_relative() {
+        let k = known(&["courses/new/index.html", "courses/old/index.html"]);
+        let html = "<meta name=\"description\" content=\"讲座\"><meta http-equiv=\"refresh\" content=\"0; url=/courses/new/\">";
+        let out = rewrite_markup(html, "courses/old/index.html", &k, false).unwrap();
+        assert_eq!(
+            out,
+            "<meta name=\"description\" content=\"讲座\"><meta http-equiv=\"refresh\" content=\"0; url=../new/index.html\">"
+        );
     }
 
     #[test]

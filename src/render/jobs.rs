@@ -25,6 +25,11 @@ pub enum Job {
     NotFound,
     Atom,
     Sitemap,
+    /// The page at an old address of a page (`aliases:`), sending readers on.
+    Alias(usize),
+    /// The script that tells the browser's study record which old addresses moved where
+    /// (only when the site has aliases).
+    AliasScript,
 }
 
 impl Job {
@@ -54,6 +59,8 @@ impl Job {
             Job::NotFound => "/404.html".into(),
             Job::Atom => "/atom.xml".into(),
             Job::Sitemap => "/sitemap.xml".into(),
+            Job::Alias(a) => site.aliases[a].url.clone(),
+            Job::AliasScript => format!("/{}", alias_script_path(site)),
         }
     }
 
@@ -81,6 +88,8 @@ impl Job {
             Job::NotFound => "404.html",
             Job::Atom => "atom.xml",
             Job::Sitemap => "sitemap.xml",
+            Job::Alias(_) => "alias.html",
+            Job::AliasScript => "",
         }
     }
 
@@ -101,18 +110,28 @@ impl Job {
             Job::Month(..) => "lectures",
             Job::Search => "search",
             Job::Study => "study",
-            Job::Taxonomy(_) | Job::Term(..) | Job::NotFound | Job::Atom | Job::Sitemap => "",
+            Job::Taxonomy(_)
+            | Job::Term(..)
+            | Job::NotFound
+            | Job::Atom
+            | Job::Sitemap
+            | Job::Alias(_)
+            | Job::AliasScript => "",
         }
     }
 
-    /// A page of the site that a sitemap lists (not the feed, the sitemap or the 404).
+    /// A page of the site that a sitemap lists (not the feed, the sitemap, the 404 or an
+    /// old address).
     pub fn in_sitemap(self) -> bool {
-        !matches!(self, Job::Atom | Job::Sitemap | Job::NotFound)
+        !matches!(
+            self,
+            Job::Atom | Job::Sitemap | Job::NotFound | Job::Alias(_) | Job::AliasScript
+        )
     }
 
     /// An HTML page (not the feed or the sitemap).
     pub fn is_html(self) -> bool {
-        !matches!(self, Job::Atom | Job::Sitemap)
+        !matches!(self, Job::Atom | Job::Sitemap | Job::AliasScript)
     }
 
     /// The content page the job shows, if any.
@@ -158,6 +177,10 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         jobs.extend((0..tax.terms.len()).map(|k| Job::Term(t, k)));
     }
     jobs.extend(months(site).into_iter().map(|(y, m)| Job::Month(y, m)));
+    jobs.extend((0..site.aliases.len()).map(Job::Alias));
+    if !site.aliases.is_empty() {
+        jobs.push(Job::AliasScript);
+    }
     jobs.push(Job::Atom);
     jobs.push(Job::Sitemap);
     jobs
@@ -212,6 +235,31 @@ pub fn affected_jobs(prev: &Site, next: &Site) -> Option<Vec<Job>> {
             .collect()
     };
     Some(jobs)
+}
+
+/// The script that maps each old address's page id to its page's id, for `store.js`:
+/// `window.JiangtangAliases = {"courses/old": "courses/new"};`.
+pub fn alias_script(site: &Site) -> Vec<u8> {
+    let ids: std::collections::BTreeMap<&str, &str> = site
+        .aliases
+        .iter()
+        .map(|a| {
+            (
+                a.url.trim_matches('/'),
+                site.nodes[a.page.index()].id.as_str(),
+            )
+        })
+        .collect();
+    let json = serde_json::to_string(&ids).expect("a map of strings serialises");
+    format!(
+        "/* The old addresses of pages (aliases:) and the pages they moved to. */\nwindow.JiangtangAliases = {json};\n"
+    )
+    .into_bytes()
+}
+
+/// Where [`alias_script`] is written, under a name that changes with its content.
+pub fn alias_script_path(site: &Site) -> String {
+    crate::publish::assets::fingerprint("js/aliases.js", &alias_script(site))
 }
 
 /// `/lectures/2026-11/`

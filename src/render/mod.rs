@@ -81,6 +81,9 @@ struct SiteValue<'a> {
     footer: &'a str,
     timezone: &'a str,
     today: String,
+    /// The address of the script that moves study records from old addresses, with
+    /// the base path; empty when the site has no aliases.
+    aliases_script: String,
 }
 
 impl<'s> Renderer<'s> {
@@ -99,6 +102,11 @@ impl<'s> Renderer<'s> {
             footer: &c.footer,
             timezone: &c.timezone,
             today: format::iso_date(site.now.date()),
+            aliases_script: if site.aliases.is_empty() {
+                String::new()
+            } else {
+                engine::join_base(&c.base_path, &jobs::alias_script_path(site))
+            },
         });
         let nav = nav(site, &engine);
         let nav_urls = nav.iter().map(|item| item.url.to_string()).collect();
@@ -153,6 +161,9 @@ impl<'s> Renderer<'s> {
 
     /// Renders one job: its output path and bytes.
     pub fn render(&self, job: Job) -> Result<(String, Vec<u8>), Diagnostic> {
+        if job == Job::AliasScript {
+            return Ok((job.path(self.site), jobs::alias_script(self.site)));
+        }
         let template = job.template(self.site);
         let ctx = self.context(job)?;
         // Straight into bytes: the templates and values are UTF-8 already, so the text
@@ -186,7 +197,8 @@ impl<'s> Renderer<'s> {
             Job::Study => values(&self.study()),
             Job::Atom => values(&self.feed()),
             Job::Sitemap => values(&self.sitemap()),
-            Job::Search | Job::NotFound => Context::new(),
+            Job::Alias(a) => values(&self.alias(a)),
+            Job::Search | Job::NotFound | Job::AliasScript => Context::new(),
         };
         c.extend(own);
         let url = job.url(s);
@@ -218,7 +230,7 @@ impl<'s> Renderer<'s> {
         let s = self.site;
         let ui = |key: &str| self.engine.ui(key).to_string();
         match job {
-            Job::Home | Job::Atom | Job::Sitemap => String::new(),
+            Job::Home | Job::Atom | Job::Sitemap | Job::AliasScript => String::new(),
             Job::List(kind) => match s.sections.get(&kind) {
                 Some(&intro) => s.page(intro).title().to_string(),
                 None => kind
@@ -236,6 +248,7 @@ impl<'s> Renderer<'s> {
             Job::Search => ui("nav_search"),
             Job::Study => ui("nav_study"),
             Job::NotFound => ui("not_found_title"),
+            Job::Alias(a) => s.page(s.aliases[a].page).title().to_string(),
         }
     }
 

@@ -816,4 +816,28 @@ impl<'s> Renderer<'s> {
         }
         Ok(tera::Value::safe_string(&html))
     }
+
+    /// The page at old address `a`: the page it sends readers on to.
+    pub(super) fn alias(&self, a: usize) -> AliasPage {
+        let p = self.site.page(self.site.aliases[a].page);
+        AliasPage {
+            alias: AliasTarget {
+                url: p.url.clone(),
+                title: p.title().to_string(),
+            },
+        }
+    }
+}
+
+/// `alias.html`'s values.
+#[derive(Serialize)]
+pub(super) struct AliasPage {
+    alias: AliasTarget,
+}
+
+/// Where an old address leads: the page's root-relative URL and its title.
+#[derive(Serialize)]
+struct AliasTarget {
+    url: String,
+    title: String,
 }

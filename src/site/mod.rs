@@ -9,6 +9,7 @@
 //! edits to bodies only shares the previous structure whole and renders the edited
 //! bodies alone ([`cache`]).
 
+mod aliases;
 mod cache;
 mod schedule;
 mod structure;
@@ -28,6 +29,7 @@ use crate::content::markdown::{self, LinkTargets, Rendered, Unpublished};
 pub use crate::content::markdown::{is_han, reading_minutes};
 use crate::content::{AssetFile, Kind, Parsed, SourceFile};
 use crate::diagnostic::{Diagnostic, Text, did_you_mean};
+pub use aliases::Alias;
 pub use cache::Cache;
 use cache::{FileEntry, TargetsHasher};
 pub use schedule::{Occurrence, sessions};
@@ -138,6 +140,8 @@ pub struct Structure {
     pub schedule: Vec<Occurrence>,
     /// Co-located files to copy: source on disk → URL.
     pub files: Vec<(AssetFile, String)>,
+    /// The pages' old addresses (`aliases:`), in page order.
+    pub aliases: Vec<Alias>,
     /// Page source path → page.
     by_rel: HashMap<String, PageId>,
     /// Warnings about several pages' front matter together (overlapping lectures,
@@ -300,6 +304,8 @@ fn build_all(
         pages: placed,
         course_urls,
     } = urls::place(published, &mut diags);
+    let site_urls = urls::reserved().chain(["/"]).map(String::from);
+    let aliases = aliases::place(&placed, site_urls, &config.base_path, &mut diags);
 
     let (nodes, mut texts): (Vec<Node>, Vec<PageText>) = placed
         .into_iter()
@@ -380,6 +386,7 @@ fn build_all(
         taxonomies: Vec::new(),
         schedule: Vec::new(),
         files: site_files,
+        aliases,
         by_rel,
         warnings: Vec::new(),
         inputs: Inputs {
@@ -399,6 +406,7 @@ fn build_all(
     structure::link(&mut site, &targets.unpublished, &mut diags);
     let taxonomies = taxonomy::build(&site);
     site.structure_mut().taxonomies = taxonomies;
+    diags.extend(aliases::on_term_pages(&site));
     let schedule = schedule::schedule(&site);
     site.structure_mut().schedule = schedule;
     let mut warnings = schedule::overlaps(&site);

@@ -12,7 +12,7 @@ use crate::diagnostic::{Diagnostic, Text};
 const SITE_PAGES: &[&str] = &["/search/", "/study/", "/404.html"];
 
 /// Every URL the renderer writes itself: the kinds' lists and [`SITE_PAGES`].
-fn reserved() -> impl Iterator<Item = &'static str> {
+pub(super) fn reserved() -> impl Iterator<Item = &'static str> {
     Kind::LISTED
         .into_iter()
         .filter_map(|k| k.spec().list.map(|l| l.url))

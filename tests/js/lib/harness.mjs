@@ -73,13 +73,16 @@ export function getSite() {
   return sitePromise;
 }
 
-/** Builds the site at `root` for BASE_PATH into a fresh temporary folder; returns it. */
-export function buildSite(root, base = BASE_PATH) {
+/**
+ * Builds the site at `root` for BASE_PATH into `out` (by default a fresh temporary
+ * folder); returns the folder.
+ */
+export function buildSite(root, base = BASE_PATH, out = null) {
   const bin = process.env.JIANGTANG_BIN || path.join(REPO_ROOT, 'target/debug/jiangtang');
   if (!fs.existsSync(bin)) {
     throw new Error(`no site to test: set SITE_DIR, or JIANGTANG_BIN, or run \`cargo build\` (${bin} missing)`);
   }
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'jiangtang-site-'));
+  out ??= fs.mkdtempSync(path.join(os.tmpdir(), 'jiangtang-site-'));
   execFileSync(bin, ['build', '--root', root, '--output', out, '--base-url', base], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -3,6 +3,9 @@
  *
  * One localStorage key per site: "jiangtang:" + site base path, holding
  *   {version: 1, studied: {<page id>: ISO date}, quiz: {"<page id>#<quiz id>": {score, total, at}}}
+ * Records kept under a page's old address (listed by the site's generated aliases
+ * script as window.JiangtangAliases, {<old id>: <new id>}) are moved to the page's id
+ * when read, so renaming a page with `aliases:` keeps readers' progress.
  * Nothing is ever sent anywhere. Used by progress.js, quiz.js and study.js, which
  * reach it as window.Jiangtang (site.js, loaded first, adds the string helpers).
  * Plain ES2019, no dependencies.
@@ -68,11 +71,53 @@
     }
   })();
 
+  var aliases = isObject(window.JiangtangAliases) ? window.JiangtangAliases : {};
+
+  function has(obj, k) {
+    return Object.prototype.hasOwnProperty.call(obj, k);
+  }
+
+  /* The id a record stored under `id` belongs to now, or null when the page kept it. */
+  function movedTo(id) {
+    return has(aliases, id) && typeof aliases[id] === "string" ? aliases[id] : null;
+  }
+
+  /* Moves the entries of `data` kept under old ids to the pages' ids, as merge() would
+     combine them: the earliest studied date, the latest quiz attempt. Returns whether
+     anything moved. */
+  function migrate(data) {
+    var moved = false;
+    var k, to, quizTo, hash;
+    for (k in data.studied) {
+      to = has(data.studied, k) ? movedTo(k) : null;
+      if (to === null) continue;
+      if (!has(data.studied, to) || Date.parse(data.studied[k]) < Date.parse(data.studied[to])) {
+        data.studied[to] = data.studied[k];
+      }
+      delete data.studied[k];
+      moved = true;
+    }
+    for (k in data.quiz) {
+      hash = k.indexOf("#");
+      to = has(data.quiz, k) && hash > 0 ? movedTo(k.slice(0, hash)) : null;
+      if (to === null) continue;
+      quizTo = to + k.slice(hash);
+      if (!has(data.quiz, quizTo) || Date.parse(data.quiz[k].at) > Date.parse(data.quiz[quizTo].at)) {
+        data.quiz[quizTo] = data.quiz[k];
+      }
+      delete data.quiz[k];
+      moved = true;
+    }
+    return moved;
+  }
+
   function read() {
     if (!available) return empty();
     try {
       var raw = window.localStorage.getItem(KEY);
-      return (raw && clean(JSON.parse(raw))) || empty();
+      var data = (raw && clean(JSON.parse(raw))) || empty();
+      if (migrate(data)) write(data);
+      return data;
     } catch (e) {
       return empty();
     }
