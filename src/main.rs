@@ -8,10 +8,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use jiangtang::content::Kind;
 use jiangtang::diagnostic::Text;
 use jiangtang::{Diagnostic, Lang, Options};
+
+mod help;
 
 /// The allocator of the binary (see Cargo.toml).
 #[global_allocator]
@@ -37,7 +39,7 @@ fn keep_freed_memory() {
 #[command(
     name = "jiangtang",
     version,
-    about = "讲堂 — 干部培训学习平台静态网站生成器 / a static-site generator for cadre-training portals"
+    about = "jiangtang (讲堂) — a static-site generator for cadre-training portals"
 )]
 struct Cli {
     /// Message language: zh (中文, default) or en.
@@ -151,7 +153,7 @@ fn main() -> ExitCode {
     // Kept until main returns, which puts back the console's code page.
     let _console = jiangtang::platform::Console::prepare();
     // Not `Cli::parse`, which would exit at once, past the console's restore.
-    let cli = match Cli::try_parse() {
+    let cli = match parse_args() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -235,6 +237,17 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+/// The arguments, with the help in Chinese unless English is asked for.
+fn parse_args() -> Result<Cli, clap::Error> {
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let env = |name: &str| std::env::var(name).ok();
+    let lang = help::help_lang(&args, env("LC_ALL").as_deref(), env("LANG").as_deref());
+    let matches = help::localise(Cli::command(), lang).try_get_matches_from(std::env::args_os())?;
+    Cli::from_arg_matches(&matches)
 }
 
 /// Runs the preview server; returns only when it cannot start (exit code 2).

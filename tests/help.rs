@@ -1,0 +1,62 @@
+//! `jiangtang --help` and each command's help, as an editor reads them: Chinese by
+//! default, English with `--lang en` or an English `LANG`/`LC_ALL`. Snapshots in
+//! `tests/help/`; `UPDATE_SNAPSHOTS=1 cargo test --test help` writes them again.
+
+mod common;
+
+use std::process::Command;
+
+use common::{BIN, repo};
+
+const COMMANDS: &[&str] = &["", "build", "serve", "check", "new", "init"];
+
+/// The help printed for `args`, with the locale variables set as given.
+fn help(args: &[&str], env: &[(&str, &str)]) -> String {
+    let mut cmd = Command::new(BIN);
+    cmd.env_remove("LANG").env_remove("LC_ALL");
+    cmd.args(args.iter().filter(|a| !a.is_empty()))
+        .arg("--help");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let o = cmd.output().expect("run jiangtang");
+    assert!(o.status.success(), "{args:?} --help failed");
+    String::from_utf8(o.stdout).expect("UTF-8 help")
+}
+
+fn check_snapshot(name: &str, actual: &str, problems: &mut Vec<String>) {
+    let path = repo().join("tests/help").join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, actual).expect("write snapshot");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    if expected != actual {
+        problems.push(format!(
+            "{name} differs:\n--- expected\n{expected}\n--- actual\n{actual}"
+        ));
+    }
+}
+
+#[test]
+fn help_is_chinese_by_default_and_english_when_asked() {
+    let mut problems = Vec::new();
+    for &command in COMMANDS {
+        let stem = if command.is_empty() {
+            "jiangtang"
+        } else {
+            command
+        };
+        let zh = help(&[command], &[]);
+        assert!(!zh.contains("Usage") && !zh.contains("Print help"), "{zh}");
+        check_snapshot(&format!("{stem}.zh.txt"), &zh, &mut problems);
+        let en = help(&["--lang", "en", command], &[]);
+        assert!(en.contains("Usage:"), "{en}");
+        check_snapshot(&format!("{stem}.en.txt"), &en, &mut problems);
+        // An English locale asks for English; LC_ALL before LANG.
+        assert_eq!(help(&[command], &[("LANG", "en_US.UTF-8")]), en);
+        let zh_all = [("LANG", "en_US.UTF-8"), ("LC_ALL", "zh_CN.UTF-8")];
+        assert_eq!(help(&[command], &zh_all), zh);
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
