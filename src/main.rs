@@ -214,18 +214,18 @@ fn main() -> ExitCode {
         } => new_file(lang, kind, &path, root, title),
         Command::Init { dir } => match jiangtang::init::create(&dir) {
             Ok(()) => {
-                // Two commands on two lines: Windows PowerShell 5 has no `&&`.
+                let (prog, relative) = program();
+                let dir = dir.display();
+                // Two commands on two lines: Windows PowerShell 5 has no `&&`. A program
+                // started by a relative path is not found from inside the new folder.
+                let steps = if relative {
+                    format!("  {prog} serve --root {dir}")
+                } else {
+                    format!("  cd {dir}\n  {prog} serve")
+                };
                 let msg = Text::new(
-                    format!(
-                        "已在 {} 创建新站点。预览：\n  cd {}\n  jiangtang serve",
-                        dir.display(),
-                        dir.display()
-                    ),
-                    format!(
-                        "created a new site in {}. Preview:\n  cd {}\n  jiangtang serve",
-                        dir.display(),
-                        dir.display()
-                    ),
+                    format!("已在 {dir} 创建新站点。预览：\n{steps}"),
+                    format!("created a new site in {dir}. Preview:\n{steps}"),
                 )
                 .into_lang(lang);
                 println!("{msg}");
@@ -237,6 +237,16 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+/// This program as hints name it, and whether that is a relative path (see
+/// `platform::program_name`).
+fn program() -> (String, bool) {
+    let argv0 = std::env::args_os()
+        .next()
+        .map(|a| a.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    jiangtang::platform::program_name(&argv0, cfg!(windows))
 }
 
 /// The arguments, with the help in Chinese unless English is asked for.
@@ -489,13 +499,23 @@ fn new_file(
         Ok(created) => {
             let shown = jiangtang::platform::slashed(&created.path);
             let name = kind.names();
+            let (prog, _) = program();
+            let root_arg = if root == Path::new(".") {
+                String::new()
+            } else {
+                format!(" --root {}", root.display())
+            };
+            let (serve, check) = (
+                format!("{prog} serve{root_arg}"),
+                format!("{prog} check{root_arg}"),
+            );
             println!(
                 "{}",
                 Text::new(format!(
-                        "已创建{}：{shown}\n  打开它，把示例内容改成实际内容；预览：jiangtang serve；检查：jiangtang check",
+                        "已创建{}：{shown}\n  打开它，把示例内容改成实际内容；预览：{serve}；检查：{check}",
                         name.zh
                     ), format!(
-                        "created a {}: {shown}\n  open it and replace the examples; preview: jiangtang serve; check: jiangtang check",
+                        "created a {}: {shown}\n  open it and replace the examples; preview: {serve}; check: {check}",
                         kind.key()
                     )).get(lang)
             );

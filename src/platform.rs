@@ -216,8 +216,57 @@ mod windows {
     }
 }
 
+/// How a hint names this program so that the command runs when copied: the way it was
+/// started when that was by a path (`./jiangtang`, `~/jt/jiangtang`, `.\jiangtang.exe`),
+/// which a shell needs unless the program's folder is on PATH; else the name the shell
+/// found (`jiangtang.exe` on Windows). A path with spaces is quoted. The flag says
+/// whether the name is a relative path, which stops working after a `cd`.
+pub fn program_name(argv0: &str, windows: bool) -> (String, bool) {
+    let separators: &[char] = if windows { &['/', '\\'] } else { &['/'] };
+    if !argv0.contains(separators) {
+        let name = if argv0.is_empty() { "jiangtang" } else { argv0 };
+        let exe = windows && !name.to_ascii_lowercase().ends_with(".exe");
+        return (
+            if exe {
+                format!("{name}.exe")
+            } else {
+                name.to_string()
+            },
+            false,
+        );
+    }
+    let absolute = argv0.starts_with(separators)
+        || (windows && argv0.get(1..3).is_some_and(|s| s == ":\\" || s == ":/"));
+    let shown = if argv0.contains(' ') {
+        format!("\"{argv0}\"")
+    } else {
+        argv0.to_string()
+    };
+    (shown, !absolute)
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn hints_run_the_program_the_way_it_was_started() {
+        let name = |argv0: &str, windows: bool| program_name(argv0, windows);
+        assert_eq!(name("jiangtang", false), ("jiangtang".into(), false));
+        assert_eq!(name("./jiangtang", false), ("./jiangtang".into(), true));
+        assert_eq!(
+            name("/opt/jt/jiangtang", false),
+            ("/opt/jt/jiangtang".into(), false)
+        );
+        assert_eq!(name("jiangtang", true), ("jiangtang.exe".into(), false));
+        assert_eq!(name("jiangtang.exe", true), ("jiangtang.exe".into(), false));
+        assert_eq!(
+            name(".\\jiangtang.exe", true),
+            (".\\jiangtang.exe".into(), true)
+        );
+        let spaced = "C:\\Program Files\\jt\\jiangtang.exe";
+        assert_eq!(name(spaced, true), (format!("\"{spaced}\""), false));
+        assert_eq!(name("", false), ("jiangtang".into(), false));
+    }
     use super::*;
 
     #[test]

@@ -1,6 +1,7 @@
-//! `jiangtang --help` and each command's help, as an editor reads them: Chinese by
-//! default, English with `--lang en` or an English `LANG`/`LC_ALL`. Snapshots in
-//! `tests/help/`; `UPDATE_SNAPSHOTS=1 cargo test --test help` writes them again.
+//! The command line's own words: `jiangtang --help` and each command's help, as an
+//! editor reads them (Chinese by default, English with `--lang en` or an English
+//! `LANG`/`LC_ALL`; snapshots in `tests/help/`, `UPDATE_SNAPSHOTS=1 cargo test --test
+//! help` writes them again), and the commands `init` and `new` suggest.
 
 mod common;
 
@@ -59,4 +60,50 @@ fn help_is_chinese_by_default_and_english_when_asked() {
         assert_eq!(help(&[command], &zh_all), zh);
     }
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+/// The preview and check commands that `init` and `new` suggest run when copied: the
+/// program is named the way it was started (a bare name only works from PATH).
+#[test]
+fn hints_name_the_program_as_it_was_started() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let bin = std::path::Path::new(BIN);
+    let run = |program: &str, dir: &std::path::Path, args: &[&str]| {
+        let o = Command::new(program)
+            .current_dir(dir)
+            .env_remove("LANG")
+            .env_remove("LC_ALL")
+            .args(args)
+            .output()
+            .expect("run jiangtang");
+        assert!(o.status.success(), "{args:?}");
+        String::from_utf8(o.stdout).expect("UTF-8")
+    };
+    let site = tmp.path().join("site");
+    let site_arg = site.to_str().expect("UTF-8 temp path");
+    // By a relative path: no `cd`, which would leave the program behind.
+    let folder = bin.parent().expect("the binary's folder");
+    let out = run("./jiangtang", folder, &["init", site_arg]);
+    assert!(
+        out.ends_with(&format!("预览：\n  ./jiangtang serve --root {site_arg}\n")),
+        "{out}"
+    );
+    let out = run(
+        "./jiangtang",
+        folder,
+        &["new", "case", "cases/x.md", "--root", site_arg],
+    );
+    let root = format!(" --root {site_arg}");
+    assert!(
+        out.contains(&format!(
+            "预览：./jiangtang serve{root}；检查：./jiangtang check{root}"
+        )),
+        "{out}"
+    );
+    // By an absolute path, from inside the site.
+    let out = run(BIN, &site, &["--lang", "en", "new", "case", "cases/y.md"]);
+    assert!(
+        out.contains(&format!("preview: {BIN} serve; check: {BIN} check")),
+        "{out}"
+    );
 }
