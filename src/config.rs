@@ -24,6 +24,10 @@ pub struct Config {
     pub theme: String,
     pub actions: Vec<String>,
     pub series: Vec<String>,
+    /// The tiers (`level`) and fields (`domain`) courses and cases may name; any value
+    /// when empty.
+    pub levels: Vec<String>,
+    pub domains: Vec<String>,
     /// Display names of taxonomies by key (`unit` → 单位).
     pub taxonomies: BTreeMap<String, String>,
     pub unsafe_html: bool,
@@ -61,6 +65,8 @@ impl Default for Config {
             series: ["随州大讲堂", "周周学", "读书班", "第一议题", "专题研讨"]
                 .map(String::from)
                 .to_vec(),
+            levels: Vec::new(),
+            domains: Vec::new(),
             taxonomies,
             unsafe_html: false,
             footer: String::new(),
@@ -77,6 +83,8 @@ const KEYS: &[&str] = &[
     "theme",
     "actions",
     "series",
+    "levels",
+    "domains",
     "taxonomies",
     "unsafe_html",
     "footer",
@@ -127,6 +135,8 @@ impl Config {
         if !series.is_empty() {
             c.series = series;
         }
+        c.levels = fm.string_list("levels");
+        c.domains = fm.string_list("domains");
         if let Some(serde_yaml_ng::Value::Mapping(m)) = fm.get("taxonomies").cloned() {
             for (k, v) in m {
                 if let (Some(k), Some(v)) = (k.as_str(), v.as_str()) {

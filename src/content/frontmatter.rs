@@ -31,6 +31,8 @@ const TERM_LISTS: &[&str] = &[
     "instructors",
     "actions",
     "series",
+    "levels",
+    "domains",
 ];
 
 /// Lists of co-located files and of links, whose items never hold a full-width comma.

@@ -3,7 +3,7 @@
 //! paths resolved to URLs and checked; quizzes; raw HTML sanitised. Pure: text in, HTML
 //! and findings out.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -25,6 +25,9 @@ pub(crate) struct LinkTargets {
     /// Pages that exist but are left out of this build, by source path, so that a link
     /// to one says why instead of "does not exist".
     pub(crate) unpublished: HashMap<String, Unpublished>,
+    /// The values `site.yaml` allows for front-matter keys (`action` → its `actions`),
+    /// which a ```` ```site-values ```` block lists.
+    pub(crate) values: BTreeMap<&'static str, Vec<String>>,
 }
 
 /// Why a page that exists is not published in this build.
@@ -188,6 +191,7 @@ pub(crate) fn render(input: &Input, targets: &LinkTargets) -> Rendered {
     // Buffers for constructs rendered as a whole.
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>, String)> = None;
     let mut quiz_block: Option<(usize, String)> = None;
+    let mut values_block: Option<(usize, String)> = None;
     let mut in_code = false;
 
     let mut html = String::with_capacity(input.body.len() * 3 / 2);
@@ -228,7 +232,28 @@ pub(crate) fn render(input: &Input, targets: &LinkTargets) -> Rendered {
                 }
                 continue;
             }
+            // A site-values block names one key.
+            if let Some((_, key)) = values_block.as_mut() {
+                match event {
+                    Event::Text(t) => key.push_str(&t),
+                    Event::End(TagEnd::CodeBlock) => {
+                        let (line, key) = values_block.take().expect("inside a values block");
+                        match site_values(input.path, line, key.trim(), targets) {
+                            Ok(html) => queue.push_back(Event::Html(html.into())),
+                            Err(d) => out.diags.push(d),
+                        }
+                    }
+                    _ => {}
+                }
+                continue;
+            }
             let event = match event {
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref lang)))
+                    if lang.trim() == "site-values" =>
+                {
+                    values_block = Some((lines.locate(range.start).0 + 1, String::new()));
+                    continue;
+                }
                 Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref lang)))
                     if lang.trim() == "quiz" =>
                 {
@@ -456,6 +481,37 @@ fn is_alphanumeric(c: char) -> bool {
         }
         _ => c.is_alphanumeric(),
     }
+}
+
+/// The list a ```` ```site-values ```` block stands for: the values `site.yaml` allows
+/// for the key written on its line `line` (nothing when it allows any).
+fn site_values(
+    path: &Path,
+    line: usize,
+    key: &str,
+    targets: &LinkTargets,
+) -> Result<String, Diagnostic> {
+    let Some(values) = targets.values.get(key) else {
+        let keys: Vec<&str> = targets.values.keys().copied().collect();
+        return Err(Diagnostic::error(
+            path,
+            line,
+            1,
+            Text::new(
+                format!("site-values 代码块里的“{key}”不是可以列出取值的设置项"),
+                format!("`{key}` in a site-values block is not a key whose values can be listed"),
+            ),
+        )
+        .with_hint(Text::new(
+            format!("写其中之一：{}", keys.join("、")),
+            format!("write one of: {}", keys.join(", ")),
+        )));
+    };
+    let items: String = values
+        .iter()
+        .map(|v| format!("<li><code>{}</code></li>", attr(v)))
+        .collect();
+    Ok(format!("<ul class=\"site-values\">{items}</ul>\n"))
 }
 
 /// A quiz block starting on `first_line` whose fence is closed only by the end of the file.
@@ -998,6 +1054,8 @@ mod tests {
             "courses/a/slides.pdf".into(),
             "/courses/a/slides.pdf".into(),
         );
+        t.values
+            .insert("series", vec!["周周学".into(), "读<书>班".into()]);
         t
     }
 
@@ -1036,6 +1094,21 @@ mod tests {
         let (broken, text) = (&md("见[土地](missing.md)。\n").broken, "土地");
         assert_eq!(broken.len(), 1);
         assert_eq!((broken[0].text.as_str(), broken[0].line), (text, 5));
+    }
+
+    #[test]
+    fn site_values_blocks_list_what_site_yaml_allows() {
+        let r = md("可选：\n\n```site-values\nseries\n```\n\n后文\n");
+        assert!(r.diags.is_empty(), "{:?}", r.diags);
+        assert!(
+            r.html.contains("<ul class=\"site-values\"><li><code>周周学</code></li><li><code>读&lt;书&gt;班</code></li></ul>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<p>后文</p>"));
+        let r = md("```site-values\nhours\n```\n");
+        assert_eq!(r.diags.len(), 1);
+        assert_eq!((r.diags[0].line, r.diags[0].column), (6, 1));
     }
 
     #[test]

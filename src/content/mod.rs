@@ -409,7 +409,7 @@ pub(crate) fn parse(src: &Arc<SourceFile>, config: &Config) -> (Option<Parsed>, 
         Front::Own(Reader::Lecture, _) => {
             read_lecture(&mut fm, config).map(|m| Meta::Lecture(Box::new(m)))
         }
-        Front::Own(Reader::Case, _) => read_case(&mut fm).map(Meta::Case),
+        Front::Own(Reader::Case, _) => read_case(&mut fm, config).map(Meta::Case),
         Front::Fields(fields) => Some(Meta::Fields(read_fields(&mut fm, fields))),
     };
     let mut diags = std::mem::take(&mut fm.diags);
@@ -674,6 +674,36 @@ fn check_member(fm: &mut FrontMatter, key: &str, value: &str, allowed: &Allowed)
     false
 }
 
+/// The values of a list whose values `site.yaml` may fix (`levels:`, `domains:`): each
+/// must be one of `allowed` when the site lists any.
+fn configured_terms(fm: &mut FrontMatter, key: &str, allowed: &Allowed) -> Vec<String> {
+    let values = fm.string_list(key);
+    if !allowed.values.is_empty() {
+        for v in &values {
+            check_member(fm, key, v, allowed);
+        }
+    }
+    values
+}
+
+/// The tiers `site.yaml` allows for `level`.
+fn levels(config: &Config) -> Allowed<'_> {
+    Allowed {
+        site_key: "levels",
+        values: &config.levels,
+        what: ("层级", "tier", "tiers"),
+    }
+}
+
+/// The fields `site.yaml` allows for `domain`.
+fn domains(config: &Config) -> Allowed<'_> {
+    Allowed {
+        site_key: "domains",
+        values: &config.domains,
+        what: ("领域", "field", "fields"),
+    }
+}
+
 fn refs(fm: &mut FrontMatter, key: &str) -> Vec<Ref> {
     fm.string_list(key)
         .into_iter()
@@ -728,8 +758,8 @@ fn read_course(fm: &mut FrontMatter, config: &Config) -> Option<CourseMeta> {
     let required = fm.bool("required").unwrap_or(false);
     let meta = CourseMeta {
         action: action.clone().unwrap_or_default(),
-        levels: fm.string_list("level"),
-        domains: fm.string_list("domain"),
+        levels: configured_terms(fm, "level", &levels(config)),
+        domains: configured_terms(fm, "domain", &domains(config)),
         topics: fm.string_list("topics"),
         hours: hours.unwrap_or(0.0),
         required,
@@ -881,12 +911,12 @@ fn read_lecture(fm: &mut FrontMatter, config: &Config) -> Option<LectureMeta> {
     })
 }
 
-fn read_case(fm: &mut FrontMatter) -> Option<CaseMeta> {
+fn read_case(fm: &mut FrontMatter, config: &Config) -> Option<CaseMeta> {
     let unit = fm.required_string("unit", "市发改委")?;
     Some(CaseMeta {
         unit,
         author: fm.string("author").unwrap_or_default(),
-        domains: fm.string_list("domain"),
+        domains: configured_terms(fm, "domain", &domains(config)),
         region: fm.string("region").unwrap_or_default(),
         topics: fm.string_list("topics"),
         outcomes: fm.string_list("outcomes"),
