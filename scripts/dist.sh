@@ -2,8 +2,8 @@
 # Release archives for editors, in dist/: jiangtang-<version>-<target>.zip for Windows,
 # .tar.gz for Linux on x86-64 and on ARM64. Each holds a folder of the same name with
 #   jiangtang(.exe)      the program, stripped
-#   editors-guide.md     the editors' part of README.md
-#   editing.md           the editing guide in Chinese (content/guide/editing.md), when there is one
+#   editing.md           the editors' guide in Chinese (content/guide/editing.md; the
+#                        starter site holds it too, where the preview lists its values)
 #   LICENSE, LICENSE-OpenCC.txt   the licences of the program and of its character table
 #   THIRD-PARTY-LICENSES.txt      the licences of the crates linked into it (cargo-about,
 #                                 configured in scripts/about/)
@@ -35,23 +35,6 @@ fi
 cargo about generate -c scripts/about/about.toml scripts/about/about.hbs \
   -o "$work/THIRD-PARTY-LICENSES.txt"
 
-# The sections of README.md for editors, in their order. Headings inside fenced code
-# (the examples of content files) are not sections.
-{
-  printf '# jiangtang 讲堂 — editor'"'"'s guide\n\n'
-  awk '
-    # Inside a fence only its closing line counts: the same character, as many or more.
-    fence != "" {
-      if ($0 ~ "^" fence "[" substr(fence, 1, 1) "]*[ \t]*$") fence = ""
-      if (keep) print
-      next
-    }
-    /^(```|~~~)/ { match($0, /^(`+|~+)/); fence = substr($0, 1, RLENGTH) }
-    /^## / { keep = /^## (For editors|Editor.s guide|site\.yaml)/ }
-    keep { print }
-  ' README.md
-} >"$work/editors-guide.md"
-
 # Double-clicked in Explorer: the site in this folder, else the starter site beside it.
 # `pause` keeps the window open to read why the preview stopped.
 preview_cmd() {
@@ -81,9 +64,8 @@ for target in "${targets[@]}"; do
   "$strip" -o "$dir/$exe" "$out/$target/release/$exe"
   sizes+=("$(printf '%-28s %9d bytes stripped, %9d before' "$target" \
     "$(stat -c %s "$dir/$exe")" "$(stat -c %s "$out/$target/release/$exe")")")
-  cp "$work/editors-guide.md" "$work/THIRD-PARTY-LICENSES.txt" LICENSE \
+  cp content/guide/editing.md "$work/THIRD-PARTY-LICENSES.txt" LICENSE \
     src/search/data/LICENSE-OpenCC.txt "$dir/"
-  if [ -f content/guide/editing.md ]; then cp content/guide/editing.md "$dir/"; fi
   "$out/$host/release/jiangtang" init "$dir/site" >/dev/null
   if [ "$exe" = jiangtang.exe ]; then
     preview_cmd >"$dir/preview.cmd"

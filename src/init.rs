@@ -1,11 +1,17 @@
 //! `jiangtang init DIR`: a small starter site that builds as it is — one course with two
-//! lessons, a lecture, a case, a home page and an about page — to edit from.
+//! lessons, a lecture, a case, a home page, an about page and the editing guide (the
+//! sample site's `content/guide/editing.md`, which lists the starter's own allowed
+//! values when previewed) — to edit from.
 
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Text};
 
 const FILES: &[(&str, &str)] = &[
+    (
+        "content/guide/editing.md",
+        include_str!("../content/guide/editing.md"),
+    ),
     (
         "site.yaml",
         "# 站点配置\ntitle: 干部学习平台\ndescription: 本单位干部教育培训学习平台\nbase_url: /\nlanguage: zh-CN\ntimezone: Asia/Shanghai\ntheme: default\nactions: [思想淬炼, 政治历练, 实践锻炼, 专业训练]\nseries: [随州大讲堂, 周周学, 读书班, 第一议题, 专题研讨]\n",

@@ -265,6 +265,9 @@ fn init_creates_a_site_that_builds() {
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(dir.join("public/courses/ru-men/index.html").is_file());
+    // The editing guide, with the starter's own actions listed from its site.yaml.
+    let guide = std::fs::read_to_string(dir.join("public/guide/editing/index.html")).unwrap();
+    assert!(guide.contains("<li><code>思想淬炼</code></li>"), "{guide}");
     let again = Command::new(BIN).arg("init").arg(&dir).output().unwrap();
     assert!(!again.status.success(), "init must refuse an existing site");
 }
