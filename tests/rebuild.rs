@@ -246,3 +246,33 @@ fn a_broken_link_in_a_body_edit_suggests_the_page_meant() {
     let full = build(&opts(&site)).err().expect("the full build fails too");
     assert_eq!(messages(&full), messages(&err));
 }
+
+#[test]
+fn adding_and_removing_an_old_address_rebuilds_like_a_full_build() {
+    let site = Site::good();
+    let first = build(&opts(&site)).unwrap();
+    let lesson = "content/courses/ke-cheng/01-di-yi-ke.md";
+    site.write(
+        lesson,
+        "---\ntitle: 第一课\naliases: [/courses/ke-cheng/jiu-ke/]\n---\n\n## 一、总体要求\n"
+            .as_bytes(),
+    );
+    let second = assert_same(&site, &[lesson], &first);
+    assert!(
+        second
+            .output
+            .files
+            .contains_key("courses/ke-cheng/jiu-ke/index.html")
+    );
+    site.write(
+        lesson,
+        "---\ntitle: 第一课\n---\n\n## 一、总体要求\n".as_bytes(),
+    );
+    let third = assert_same(&site, &[lesson], &second);
+    assert!(
+        !third
+            .output
+            .files
+            .contains_key("courses/ke-cheng/jiu-ke/index.html")
+    );
+}

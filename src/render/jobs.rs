@@ -187,12 +187,14 @@ pub fn jobs(site: &Site) -> Vec<Job> {
 }
 
 /// The jobs to render again after an edit, comparing the previous model with the new
-/// one page by page; `None` when pages were added, removed or moved (render everything).
+/// one page by page; `None` when pages were added, removed or moved, or their old
+/// addresses changed (render everything).
 /// A change to a page's body alone touches only that page; a change to its front matter
 /// touches every list, term and course page, and the pages that show it beside them
 /// (the other lessons of its course, lectures of a course).
 pub fn affected_jobs(prev: &Site, next: &Site) -> Option<Vec<Job>> {
-    if prev.pages().len() != next.pages().len() {
+    // A page at an old address that went away must not stay behind in the output.
+    if prev.pages().len() != next.pages().len() || prev.aliases != next.aliases {
         return None;
     }
     let mut own: HashSet<PageId> = HashSet::new();
