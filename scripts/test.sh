@@ -45,12 +45,13 @@ if [ ${#apt[@]} -gt 0 ]; then
 fi
 
 # icalendar: the calendar tests parse the generated .ics files with it, and expand
-# repeating lectures with recurring-ical-events.
-if ! python3 -c 'import icalendar, recurring_ical_events' 2>/dev/null; then
-  step "pip install icalendar recurring-ical-events"
+# repeating lectures with recurring-ical-events. Pillow: the media tests make phone
+# photos with EXIF and read the published images back to see that none is left.
+if ! python3 -c 'import icalendar, recurring_ical_events, PIL' 2>/dev/null; then
+  step "pip install icalendar recurring-ical-events Pillow"
   if [ "$(id -u)" -eq 0 ]; then pip=(--root-user-action=ignore); else pip=(--user); fi
-  python3 -m pip install -q "${pip[@]}" icalendar recurring-ical-events \
-    || python3 -m pip install -q "${pip[@]}" --break-system-packages icalendar recurring-ical-events
+  python3 -m pip install -q "${pip[@]}" icalendar recurring-ical-events Pillow \
+    || python3 -m pip install -q "${pip[@]}" --break-system-packages icalendar recurring-ical-events Pillow
 fi
 
 # tests/js: playwright-core, axe-core, acorn. `npm ci` starts from an empty node_modules,

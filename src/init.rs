@@ -16,7 +16,7 @@ const FILES: &[(&str, &str)] = &[
         "site.yaml",
         "# 站点配置\ntitle: 干部学习平台\ndescription: 本单位干部教育培训学习平台\nbase_url: /\nlanguage: zh-CN\ntimezone: Asia/Shanghai\ntheme: default\nactions: [思想淬炼, 政治历练, 实践锻炼, 专业训练]\nseries: [随州大讲堂, 周周学, 读书班, 第一议题, 专题研讨]\n",
     ),
-    (".gitignore", "/public\n"),
+    (".gitignore", "/public\n/.jiangtang-cache/\n"),
     (
         "content/_index.md",
         "---\ntitle: 欢迎\n---\n\n这里是本单位的干部学习平台：课程、讲座安排和案例都在这里。\n",

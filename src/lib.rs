@@ -13,6 +13,7 @@ pub(crate) mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod init;
+pub mod media;
 pub mod output;
 pub mod platform;
 pub mod publish;
@@ -52,6 +53,8 @@ pub struct Options {
 /// A finished build held in memory, with what the next incremental build reuses.
 pub struct Built {
     pub site: Site,
+    /// How many images this build made and how many it took from the cache.
+    pub images: media::Counts,
     pub output: Output,
     pub warnings: Vec<Diagnostic>,
     pub theme: Theme,
@@ -149,13 +152,16 @@ struct Loaded {
     assets: Vec<content::AssetFile>,
     /// The root-absolute link warnings alone, which a rebuild updates page by page.
     root_links: Vec<Diagnostic>,
+    /// How many images were made and how many taken from the cache.
+    images: media::Counts,
 }
 
 fn load_all(opts: &Options) -> Result<Loaded, Vec<Diagnostic>> {
     let config = load_config(opts)?;
     let theme = timed("theme", || Theme::load(&opts.root, &config))?;
-    let (sources, assets) =
+    let (sources, mut assets) =
         timed("read", || content::walk(&opts.root)).map_err(|e| vec![io_diag("content", &e)])?;
+    let images = timed("images", || media::prepare(&opts.root, &mut assets));
     let sources: Vec<Arc<content::SourceFile>> = sources.into_iter().map(Arc::new).collect();
     let now = opts.now.unwrap_or_else(|| now_in(&config));
     let bopts = site::BuildOptions {
@@ -175,6 +181,7 @@ fn load_all(opts: &Options) -> Result<Loaded, Vec<Diagnostic>> {
         sources,
         assets,
         root_links,
+        images,
     })
 }
 
@@ -334,9 +341,32 @@ fn render_into(
     if extras.copies {
         site.files
             .par_iter()
-            .try_for_each(|(asset, url)| sink.copy(&render::url_to_path(url), &asset.abs))?;
+            .try_for_each(|(asset, url)| copy_file(sink, asset, url))?;
     }
     Ok(())
+}
+
+/// Publishes a co-located file at `url`: an image as its variants (from the cache), a
+/// file that cannot be published not at all, any other file as it is.
+fn copy_file(
+    sink: &dyn output::Sink,
+    asset: &content::AssetFile,
+    url: &str,
+) -> std::io::Result<()> {
+    match &asset.media {
+        None => sink.copy(&render::url_to_path(url), &asset.abs),
+        Some(media::Media::Broken(_)) => Ok(()),
+        Some(media::Media::Image(image)) => {
+            let folder = url.rsplit_once('/').map_or("", |(f, _)| f);
+            image
+                .variants
+                .iter()
+                .zip(&image.files)
+                .try_for_each(|(v, file)| {
+                    sink.copy(&render::url_to_path(&format!("{folder}/{}", v.name)), file)
+                })
+        }
+    }
 }
 
 /// Why a build that writes its output failed.
@@ -367,6 +397,8 @@ pub struct Published {
     pub warnings: Vec<Diagnostic>,
     /// How many HTML pages were written.
     pub html: usize,
+    /// How many images were made and how many taken from the cache.
+    pub images: media::Counts,
 }
 
 /// Loads, renders and writes the site to `dest`, swapping it in atomically (see
@@ -381,6 +413,7 @@ pub fn build_into(
         site,
         theme,
         warnings,
+        images,
         ..
     } = load_all(opts)?;
     if site.config.relative {
@@ -394,6 +427,7 @@ pub fn build_into(
             kinds: site.pages().map(|p| p.kind).collect(),
             warnings,
             html,
+            images,
         });
     }
     let staging = output::Staging::open(dest, wopts)?;
@@ -426,6 +460,7 @@ pub fn build_into(
         kinds,
         warnings,
         html,
+        images,
     })
 }
 
@@ -438,11 +473,13 @@ pub fn build(opts: &Options) -> Result<Built, Vec<Diagnostic>> {
         sources,
         assets,
         root_links,
+        images,
     } = load_all(opts)?;
     let engine = Arc::new(render::Engine::new(&site.config, &theme)?);
     let output = render_site_with(&site, &engine)?;
     Ok(Built {
         engine,
+        images,
         site,
         output,
         warnings,
@@ -515,6 +552,7 @@ pub fn rebuild(
     };
     Ok(Built {
         engine: Arc::clone(&prev.engine),
+        images: media::Counts::default(),
         site,
         output,
         warnings,

@@ -371,6 +371,20 @@ fn build(
             )
             .into_lang(lang);
             println!("{line}");
+            let images = built.images;
+            if images.processed + images.cached > 0 {
+                let line = Text::new(
+                    format!(
+                        "图片：新处理 {} 张，取自缓存 {} 张",
+                        images.processed, images.cached
+                    ),
+                    format!(
+                        "images: {} processed, {} from the cache",
+                        images.processed, images.cached
+                    ),
+                );
+                println!("{}", line.get(lang));
+            }
             ExitCode::SUCCESS
         }
     }

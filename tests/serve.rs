@@ -20,7 +20,7 @@ use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{BIN, GOOD_FILES, SITE_YAML, copy_dir};
+use common::{BIN, GOOD_FILES, SITE_YAML, TINY_PNG, copy_dir};
 
 const BASE: &str = "/training/";
 const LESSON: &str = "content/courses/ke-cheng/01-di-yi-ke.md";
@@ -49,7 +49,7 @@ impl TestSite {
             site.write(p, t);
         }
         site.write_bytes("content/courses/ke-cheng/slides.pdf", b"%PDF-1.4\n%test\n");
-        site.write_bytes("content/courses/ke-cheng/tu.png", b"\x89PNG\r\n\x1a\n");
+        site.write_bytes("content/courses/ke-cheng/tu.png", TINY_PNG);
         std::fs::write(site.dir.path().join("secret.txt"), "TOP-SECRET-OUTSIDE").expect("write");
         site
     }

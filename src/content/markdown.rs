@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::quiz;
 use crate::diagnostic::{Diagnostic, Text};
+use crate::media::{self, Loading, Picture, Problem};
 
 /// Where links written in Markdown may point: content pages by their source path and
 /// other files (attachments, images) by theirs, both relative to `content/`.
@@ -28,6 +29,8 @@ pub(crate) struct LinkTargets {
     /// The values `site.yaml` allows for front-matter keys (`action` → its `actions`),
     /// which a ```` ```site-values ```` block lists.
     pub(crate) values: BTreeMap<&'static str, Vec<String>>,
+    /// Processed images by their final URL: how to show each, or why it cannot be.
+    pub(crate) images: HashMap<String, Result<Picture, Problem>>,
 }
 
 /// Why a page that exists is not published in this build.
@@ -86,6 +89,8 @@ pub struct Rendered {
     pub quizzes: usize,
     /// Minutes to read `text` (see [`reading_minutes`]).
     pub reading_minutes: u32,
+    /// The final URLs of the images shown that cannot be published (each reported here).
+    pub broken_images: Vec<String>,
 }
 
 /// The words the renderer writes into page bodies (quizzes, alert titles, task-box
@@ -192,6 +197,8 @@ pub(crate) fn render(input: &Input, targets: &LinkTargets) -> Rendered {
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>, String)> = None;
     let mut quiz_block: Option<(usize, String)> = None;
     let mut values_block: Option<(usize, String)> = None;
+    let mut image: Option<ImageRef> = None;
+    let mut images_shown = 0usize;
     let mut in_code = false;
 
     let mut html = String::with_capacity(input.body.len() * 3 / 2);
@@ -241,6 +248,38 @@ pub(crate) fn render(input: &Input, targets: &LinkTargets) -> Rendered {
                         match site_values(input.path, line, key.trim(), targets) {
                             Ok(html) => queue.push_back(Event::Html(html.into())),
                             Err(d) => out.diags.push(d),
+                        }
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            // An image's alt text is the text inside it, written out as one attribute.
+            if let Some(img) = image.as_mut() {
+                match event {
+                    Event::Text(t) | Event::Code(t) => img.alt.push_str(&t),
+                    Event::End(TagEnd::Image) => {
+                        let img = image.take().expect("inside an image");
+                        let loading = if images_shown == 0 {
+                            Loading::Eager
+                        } else {
+                            Loading::Lazy
+                        };
+                        images_shown += 1;
+                        if img.alt.trim().is_empty() {
+                            out.diags.push(no_alt(input.path, img.line, img.column));
+                        }
+                        let html = media::img_html(
+                            img.picture.as_ref(),
+                            &img.url,
+                            &img.alt,
+                            &img.title,
+                            loading,
+                        );
+                        let event = Event::InlineHtml(html.into());
+                        match heading.as_mut() {
+                            Some((_, _, inner, _)) => inner.push(event),
+                            None => queue.push_back(event),
                         }
                     }
                     _ => {}
@@ -340,10 +379,7 @@ pub(crate) fn render(input: &Input, targets: &LinkTargets) -> Rendered {
                     }
                 }
                 Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
+                    dest_url, title, ..
                 }) => {
                     let (line, column) = lines.locate(range.start);
                     let text = link_text(&input.body[range.clone()]);
@@ -351,12 +387,24 @@ pub(crate) fn render(input: &Input, targets: &LinkTargets) -> Rendered {
                         match resolve(input, targets, &dest_url, (line, column, text), &mut out) {
                             Resolved::External(u) | Resolved::Internal(u) => u,
                         };
-                    Event::Start(Tag::Image {
-                        link_type,
-                        dest_url: url.into(),
-                        title,
-                        id,
-                    })
+                    let picture = match targets.images.get(&url) {
+                        Some(Ok(p)) => Some(p.clone()),
+                        Some(Err(problem)) => {
+                            out.diags.push(problem.at(input.path, line, column));
+                            out.broken_images.push(url.clone());
+                            None
+                        }
+                        None => None,
+                    };
+                    image = Some(ImageRef {
+                        url,
+                        title: title.to_string(),
+                        alt: String::new(),
+                        line,
+                        column,
+                        picture,
+                    });
+                    continue;
                 }
                 Event::Html(_) | Event::InlineHtml(_) => {
                     has_raw_html = true;
@@ -512,6 +560,33 @@ fn site_values(
         .map(|v| format!("<li><code>{}</code></li>", attr(v)))
         .collect();
     Ok(format!("<ul class=\"site-values\">{items}</ul>\n"))
+}
+
+/// An image being read: where it points, and its alt text so far.
+struct ImageRef {
+    url: String,
+    title: String,
+    alt: String,
+    line: usize,
+    column: usize,
+    picture: Option<Picture>,
+}
+
+/// The warning for an image written without alt text (`![](photo.jpg)`).
+fn no_alt(path: &Path, line: usize, column: usize) -> Diagnostic {
+    Diagnostic::warning(
+        path,
+        line,
+        column,
+        Text::new(
+            "图片没有替代文字：读屏软件无法告诉视障读者图上是什么",
+            "the image has no alt text: screen readers cannot tell what it shows",
+        ),
+    )
+    .with_hint(Text::new(
+        "在方括号里写上图片内容的简短描述，例如 ![会场全景](photo.jpg)",
+        "describe the picture briefly in the brackets, e.g. ![the lecture hall](photo.jpg)",
+    ))
 }
 
 /// A quiz block starting on `first_line` whose fence is closed only by the end of the file.

@@ -104,6 +104,9 @@ pub struct AssetFile {
     pub rel: String,
     pub abs: PathBuf,
     pub size: u64,
+    /// What an image became (`media::prepare`); `None` for other files, which are
+    /// copied as they are.
+    pub media: Option<crate::media::Media>,
 }
 
 /// Reads every Markdown file and lists every other file under `content/`, in a stable order.
@@ -150,6 +153,7 @@ pub fn walk(root: &Path) -> std::io::Result<(Vec<SourceFile>, Vec<AssetFile>)> {
                 rel,
                 abs: entry.path().to_path_buf(),
                 size,
+                media: None,
             });
         }
     }

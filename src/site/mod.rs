@@ -18,6 +18,7 @@ mod urls;
 
 use std::collections::HashMap;
 use std::ops::Deref;
+use std::path::Path;
 use std::sync::Arc;
 
 use jiff::civil::{Date, DateTime};
@@ -29,6 +30,7 @@ use crate::content::markdown::{self, LinkTargets, Rendered, Unpublished};
 pub use crate::content::markdown::{is_han, reading_minutes};
 use crate::content::{AssetFile, Kind, Parsed, SourceFile};
 use crate::diagnostic::{Diagnostic, Text, did_you_mean};
+use crate::media::{Media, Picture, Problem};
 pub use aliases::Alias;
 pub use cache::Cache;
 use cache::{FileEntry, TargetsHasher};
@@ -358,6 +360,13 @@ fn build_all(
         // Links written in Markdown are final HTML: they carry the base path.
         let final_url = config.url(url);
         hasher.add(1, &a.rel, final_url.as_bytes());
+        if let Some(media) = &a.media {
+            // A page shows an image by its variants: it changes when they do.
+            hasher.add(2, &a.rel, format!("{media:?}").as_bytes());
+            targets
+                .images
+                .insert(final_url.clone(), picture(media, &final_url));
+        }
         targets.files.insert(a.rel.clone(), final_url);
     }
     for (node, text) in nodes.iter().zip(&texts) {
@@ -423,6 +432,7 @@ fn build_all(
     let schedule = schedule::schedule(&site);
     site.structure_mut().schedule = schedule;
     let mut warnings = schedule::overlaps(&site);
+    warnings.extend(unshown_images(&site.files, &site.texts, &site.config));
     let page_sources: Vec<&SourceFile> = site.nodes.iter().map(|n| &*sources[n.file]).collect();
     warnings.extend(taxonomy::near_duplicates(&site, &page_sources));
     diags.extend(warnings.iter().cloned());
@@ -432,6 +442,39 @@ fn build_all(
     site.structure_mut().warnings = warnings;
     site.cache = read.keep(Arc::new(targets), targets_hash, &site.structure);
     finish(site, diags)
+}
+
+/// How pages show `media` published at `final_url`, or why they cannot.
+fn picture(media: &Media, final_url: &str) -> Result<Picture, Problem> {
+    match media {
+        Media::Image(image) => {
+            let folder = final_url.rsplit_once('/').map_or("", |(f, _)| f);
+            Ok(Picture::new(image, &format!("{folder}/")))
+        }
+        Media::Broken(p) => Err(p.clone()),
+    }
+}
+
+/// The images that cannot be published and that no page shows: each a warning at the
+/// file (those shown are errors where they are shown).
+fn unshown_images(
+    files: &[(AssetFile, String)],
+    texts: &[PageText],
+    config: &Config,
+) -> Vec<Diagnostic> {
+    let shown: std::collections::HashSet<&str> = texts
+        .iter()
+        .flat_map(|t| t.md.broken_images.iter().map(String::as_str))
+        .collect();
+    files
+        .iter()
+        .filter_map(|(a, url)| match &a.media {
+            Some(Media::Broken(p)) if !shown.contains(config.url(url).as_str()) => {
+                Some(p.unpublished(&Path::new("content").join(&a.rel)))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The parsed files published in this build, with their index among the files.

@@ -104,6 +104,11 @@ pub(super) fn place_files(
                 .get(dir)
                 .cloned()
                 .unwrap_or_else(|| folder_url(dir));
+            // An image is linked to by its largest variant.
+            let name = match &a.media {
+                Some(crate::media::Media::Image(image)) => image.largest().name.as_str(),
+                _ => name,
+            };
             let url = format!("{folder}{name}");
             (a, url)
         })

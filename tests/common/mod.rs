@@ -15,6 +15,10 @@ pub fn repo() -> PathBuf {
 
 pub const SITE_YAML: &str = "title: 测试站点\nbase_url: /\nlanguage: zh-CN\ntimezone: Asia/Shanghai\nactions: [思想淬炼, 政治历练, 实践锻炼, 专业训练]\nseries: [随州大讲堂, 周周学]\n";
 
+/// A real PNG of one red pixel: images are decoded when published, so a test image must
+/// be a whole one.
+pub const TINY_PNG: &[u8] = b"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90\x77\x53\xde\x00\x00\x00\x0c\x49\x44\x41\x54\x78\x9c\x63\x38\x21\x27\x07\x00\x02\xb6\x01\x05\x34\xa6\x75\xaa\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
+
 /// A small valid site: one course with two lessons, a lecture, a case and a page.
 pub const GOOD_FILES: &[(&str, &str)] = &[
     ("content/_index.md", "---\ntitle: 首页\n---\n\n欢迎。\n"),

@@ -1,0 +1,311 @@
+//! The I/O of images: reading, decoding, resizing and encoding, and the cache that lets a
+//! build with unchanged images skip all of it.
+//!
+//! The cache lives in `.jiangtang-cache/images/` inside the site. Each image has a folder
+//! named by the hash of its bytes and of the settings ([`SETTINGS`]), holding `meta`
+//! (format, upright width and height) and one file per width (`480.jpg`). A folder is
+//! written under a temporary name and renamed when complete, so a killed build never
+//! leaves a half-made entry and two builds at once never see one.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use image::imageops::FilterType;
+use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageFormat, ImageReader};
+use rayon::prelude::*;
+
+use super::{Format, Image, JPEG_QUALITY, MAX_BYTES, MAX_PIXELS, Media, Problem, WIDTHS};
+use crate::content::AssetFile;
+
+/// Everything that changes what a variant holds: a change here starts the cache afresh.
+const SETTINGS: &str = "1 lanczos3";
+
+/// The cache folder inside a site.
+pub const CACHE_DIR: &str = ".jiangtang-cache";
+
+/// How many images a build made and how many it took from the cache.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub processed: usize,
+    pub cached: usize,
+}
+
+/// Turns every image among `assets` into its variants (or the reason it cannot be
+/// published), in parallel, reading from and writing to the cache of the site at `root`;
+/// SVG files are checked. Other files are left as they are.
+pub fn prepare(root: &Path, assets: &mut [AssetFile]) -> Counts {
+    let cache = root.join(CACHE_DIR).join("images");
+    let processed = AtomicUsize::new(0);
+    let cached = AtomicUsize::new(0);
+    assets.par_iter_mut().for_each(|a| {
+        if a.rel.to_ascii_lowercase().ends_with(".svg") {
+            a.media = check_svg(&a.abs).map(Media::Broken);
+        } else if super::is_image(&a.rel) {
+            let name = a.rel.rsplit('/').next().unwrap_or(&a.rel);
+            let (media, fresh) = image_of(&cache, &a.abs, a.size, name);
+            if let Media::Image(_) = media {
+                let counter = if fresh { &processed } else { &cached };
+                counter.fetch_add(1, Ordering::Relaxed);
+            }
+            a.media = Some(media);
+        }
+    });
+    Counts {
+        processed: processed.into_inner(),
+        cached: cached.into_inner(),
+    }
+}
+
+fn check_svg(path: &Path) -> Option<Problem> {
+    match std::fs::read(path) {
+        Ok(bytes) => super::svg::risk(&String::from_utf8_lossy(&bytes)).map(Problem::UnsafeSvg),
+        Err(e) => Some(Problem::Unreadable(e.to_string())),
+    }
+}
+
+/// The image of the file at `path` (`size` bytes, named `name`), and whether it was made
+/// now rather than taken from the cache.
+fn image_of(cache: &Path, path: &Path, size: u64, name: &str) -> (Media, bool) {
+    // Refused before reading: a file this size is no photo taken for a web page.
+    if size > MAX_BYTES {
+        return (Media::Broken(Problem::TooLarge { bytes: size }), false);
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return (Media::Broken(Problem::Unreadable(e.to_string())), false),
+    };
+    let entry = cache.join(key(&bytes));
+    if let Some(image) = cached(&entry, name) {
+        return (Media::Image(Arc::new(image)), false);
+    }
+    match make(&bytes, name, &entry) {
+        Ok(image) => (Media::Image(Arc::new(image)), true),
+        Err(p) => (Media::Broken(p), false),
+    }
+}
+
+/// The cache key of an image's bytes under the current settings.
+fn key(bytes: &[u8]) -> String {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(bytes);
+    h.update(format!("{SETTINGS} {WIDTHS:?} q{JPEG_QUALITY}").as_bytes());
+    format!("{:032x}", h.digest128())
+}
+
+/// The image kept in the cache folder `entry`, if it is complete.
+fn cached(entry: &Path, name: &str) -> Option<Image> {
+    let meta = std::fs::read_to_string(entry.join("meta")).ok()?;
+    let mut fields = meta.split_whitespace();
+    let format = match fields.next()? {
+        "jpg" => Format::Jpeg,
+        "png" => Format::Png,
+        _ => return None,
+    };
+    let width: u32 = fields.next()?.parse().ok()?;
+    let height: u32 = fields.next()?.parse().ok()?;
+    let image = planned(entry, name, width, height, format);
+    image.files.iter().all(|f| f.is_file()).then_some(image)
+}
+
+/// The variants of an upright `width` × `height` image and their files in `entry`.
+fn planned(entry: &Path, name: &str, width: u32, height: u32, format: Format) -> Image {
+    let variants = super::variants(name, width, height, format);
+    let files = variants
+        .iter()
+        .map(|v| entry.join(format!("{}.{}", v.width, format.ext())))
+        .collect();
+    Image {
+        format,
+        variants,
+        files,
+    }
+}
+
+/// Decodes, resizes and encodes an image into the cache folder `entry`.
+fn make(bytes: &[u8], name: &str, entry: &Path) -> Result<Image, Problem> {
+    let (decoded, icc) = decode(bytes)?;
+    let format = format_for(&decoded, bytes);
+    let decoded = match format {
+        Format::Jpeg => DynamicImage::ImageRgb8(decoded.into_rgb8()),
+        Format::Png if decoded.color().has_alpha() => {
+            DynamicImage::ImageRgba8(decoded.into_rgba8())
+        }
+        Format::Png => DynamicImage::ImageRgb8(decoded.into_rgb8()),
+    };
+    let image = planned(entry, name, decoded.width(), decoded.height(), format);
+    let encoded = encode_all(&decoded, &image, icc.as_deref()).map_err(|_| Problem::Corrupt)?;
+    let meta = format!(
+        "{} {} {}\n",
+        format.ext(),
+        decoded.width(),
+        decoded.height()
+    );
+    // A cache that cannot be written costs time, not correctness: the files are
+    // published from the temporary folder if the rename fails.
+    let written =
+        store(entry, &meta, &image, &encoded).map_err(|e| Problem::Unreadable(e.to_string()))?;
+    Ok(Image {
+        files: written,
+        ..image
+    })
+}
+
+/// The decoded image turned upright, and its colour profile. Refuses images with more
+/// than [`MAX_PIXELS`] pixels after reading their header only.
+fn decode(bytes: &[u8]) -> Result<(DynamicImage, Option<Vec<u8>>), Problem> {
+    let format = match image::guess_format(bytes) {
+        Ok(f @ (ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP | ImageFormat::Gif)) => f,
+        _ if is_heif(bytes) => return Err(Problem::Heic),
+        _ => return Err(Problem::Corrupt),
+    };
+    let mut decoder = ImageReader::with_format(Cursor::new(bytes), format)
+        .into_decoder()
+        .map_err(|_| Problem::Corrupt)?;
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(Problem::TooManyPixels { width, height });
+    }
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let icc = decoder.icc_profile().ok().flatten();
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|_| Problem::Corrupt)?;
+    if format == ImageFormat::Jpeg && !ends_complete(bytes) {
+        // The decoder fills a cut-short JPEG with grey rather than failing.
+        return Err(Problem::Corrupt);
+    }
+    image.apply_orientation(orientation);
+    Ok((image, icc))
+}
+
+/// Whether a JPEG ends with its end-of-image marker (trailing zeros, which some
+/// cameras pad with, allowed).
+fn ends_complete(bytes: &[u8]) -> bool {
+    let end = bytes.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
+    bytes[..end].ends_with(&[0xFF, 0xD9])
+}
+
+/// Whether the bytes are a HEIF container (HEIC photos): an ISO box `ftyp` with a
+/// HEIF brand.
+fn is_heif(bytes: &[u8]) -> bool {
+    bytes.get(4..8) == Some(b"ftyp")
+        && bytes.get(8..12).is_some_and(|brand| {
+            [
+                b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1",
+            ]
+            .iter()
+            .any(|b| brand == *b)
+        })
+}
+
+/// JPEG for photos; PNG for graphics (PNG and GIF sources) and anything transparent.
+fn format_for(image: &DynamicImage, bytes: &[u8]) -> Format {
+    let jpeg_source = image::guess_format(bytes).is_ok_and(|f| f == ImageFormat::Jpeg);
+    if jpeg_source {
+        return Format::Jpeg;
+    }
+    let webp = image::guess_format(bytes).is_ok_and(|f| f == ImageFormat::WebP);
+    if webp && !image.color().has_alpha() {
+        Format::Jpeg
+    } else {
+        Format::Png
+    }
+}
+
+/// Every variant of `image` encoded, largest first made from the source and each smaller
+/// one from the next larger (a fraction of the work of resizing the source each time,
+/// with no visible difference).
+fn encode_all(
+    decoded: &DynamicImage,
+    image: &Image,
+    icc: Option<&[u8]>,
+) -> image::ImageResult<Vec<Vec<u8>>> {
+    let mut encoded = Vec::with_capacity(image.variants.len());
+    let mut from = std::borrow::Cow::Borrowed(decoded);
+    for v in image.variants.iter().rev() {
+        if (from.width(), from.height()) != (v.width, v.height) {
+            from = std::borrow::Cow::Owned(shrink(&from, v.width, v.height));
+        }
+        encoded.push(encode(&from, image.format, icc)?);
+    }
+    encoded.reverse();
+    Ok(encoded)
+}
+
+/// `image` made `width` × `height` (smaller): averaged over areas down to twice that
+/// size, which is fast and keeps every pixel's share, then Lanczos for sharpness (as
+/// libvips does).
+fn shrink(image: &DynamicImage, width: u32, height: u32) -> DynamicImage {
+    let (w2, h2) = (width.saturating_mul(2), height.saturating_mul(2));
+    if image.width() > w2 && image.height() > h2 {
+        image
+            .thumbnail_exact(w2, h2)
+            .resize_exact(width, height, FilterType::Lanczos3)
+    } else {
+        image.resize_exact(width, height, FilterType::Lanczos3)
+    }
+}
+
+/// The encoded file: no metadata but the colour profile.
+fn encode(image: &DynamicImage, format: Format, icc: Option<&[u8]>) -> image::ImageResult<Vec<u8>> {
+    let mut buf = Vec::new();
+    match format {
+        Format::Jpeg => {
+            let mut e = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut buf, JPEG_QUALITY);
+            if let Some(p) = icc {
+                // A profile the encoder refuses (too large) leaves the colours as sRGB.
+                let _ = e.set_icc_profile(p.to_vec());
+            }
+            image.write_with_encoder(e)?;
+        }
+        Format::Png => {
+            let mut e = image::codecs::png::PngEncoder::new_with_quality(
+                &mut buf,
+                image::codecs::png::CompressionType::Best,
+                image::codecs::png::FilterType::Adaptive,
+            );
+            if let Some(p) = icc {
+                let _ = e.set_icc_profile(p.to_vec());
+            }
+            image.write_with_encoder(e)?;
+        }
+    }
+    Ok(buf)
+}
+
+/// Writes the files of `image` into the cache folder `entry` (through a temporary
+/// folder renamed when complete). Returns where the files are.
+fn store(
+    entry: &Path,
+    meta: &str,
+    image: &Image,
+    encoded: &[Vec<u8>],
+) -> std::io::Result<Vec<PathBuf>> {
+    static SEQ: AtomicUsize = AtomicUsize::new(0);
+    let tmp = entry.with_extension(format!(
+        "tmp{}-{}",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&tmp)?;
+    let in_tmp: Vec<PathBuf> = image
+        .files
+        .iter()
+        .map(|f| tmp.join(f.file_name().unwrap_or_default()))
+        .collect();
+    for (file, bytes) in in_tmp.iter().zip(encoded) {
+        std::fs::write(file, bytes)?;
+    }
+    std::fs::write(tmp.join("meta"), meta)?;
+    match std::fs::rename(&tmp, entry) {
+        Ok(()) => Ok(image.files.clone()),
+        // Another build made the same entry meanwhile: it holds the same files.
+        Err(_) if entry.join("meta").is_file() => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            Ok(image.files.clone())
+        }
+        Err(_) => Ok(in_tmp),
+    }
+}

@@ -1,0 +1,186 @@
+//! Images in Markdown as readers get them: a phone photo is published upright, in a few
+//! widths, without its EXIF block (read back with Python's Pillow, a real parser), shown
+//! with width, height and srcset; a second build takes it from the cache.
+//!
+//! The photos are made by tests/media/make_photo.py (Pillow) with the EXIF a phone
+//! writes: GPS position, camera, serial number, orientation.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{Site, repo, stderr};
+
+/// Whether Pillow is there; outside CI a missing Pillow skips the test, under CI it fails.
+fn have_pillow() -> bool {
+    let ok = Command::new("python3")
+        .args(["-c", "import PIL"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install Python's Pillow (pip install Pillow)"
+        );
+        eprintln!("SKIPPED: Python's Pillow is not installed");
+    }
+    ok
+}
+
+/// Writes a phone photo of `width` × `height` with EXIF `orientation` at `rel` in `site`.
+fn photo(site: &Site, rel: &str, width: u32, height: u32, orientation: u8) {
+    let path = site.root().join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    let o = Command::new("python3")
+        .arg(repo().join("tests/media/make_photo.py"))
+        .arg(&path)
+        .args([
+            width.to_string(),
+            height.to_string(),
+            orientation.to_string(),
+        ])
+        .output()
+        .expect("python3");
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// Every JPEG, PNG and WebP under `dir` as Pillow reads it: size and metadata left.
+fn images_in(dir: &Path) -> serde_json::Value {
+    let o = Command::new("python3")
+        .arg(repo().join("tests/media/check_images.py"))
+        .arg(dir)
+        .output()
+        .expect("python3");
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("the checker prints JSON")
+}
+
+const CASE: &str = "---\ntitle: 现场教学\nunit: 市委组织部\n---\n\n开场。\n\n![现场照片](photo.jpg)\n\n中间。\n\n![第二次引用](photo.jpg \"会场\")\n";
+
+fn site_with_photo(orientation: u8) -> Site {
+    let site = Site::good();
+    site.write("content/cases/xian-chang.md", CASE.as_bytes());
+    photo(&site, "content/cases/photo.jpg", 4032, 3024, orientation);
+    site
+}
+
+fn imgs(html: &str) -> Vec<&str> {
+    html.match_indices("<img ")
+        .map(|(i, _)| &html[i..i + html[i..].find('>').expect("img closes")])
+        .collect()
+}
+
+#[test]
+fn a_phone_photo_is_published_upright_resized_and_without_metadata() {
+    if !have_pillow() {
+        return;
+    }
+    // The source has EXIF: the checker sees it (so that its silence below means something).
+    let site = site_with_photo(6);
+    let source = images_in(&site.root().join("content"));
+    let meta = &source["cases/photo.jpg"]["metadata"];
+    assert!(meta.as_array().is_some_and(|m| !m.is_empty()), "{source}");
+
+    let o = site.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let public = site.public();
+    let published = images_in(&public);
+    let want = [
+        ("cases/photo-480w.jpg", [480, 640]),
+        ("cases/photo-960w.jpg", [960, 1280]),
+        ("cases/photo.jpg", [1600, 2133]),
+    ];
+    let files = published.as_object().expect("an object");
+    assert_eq!(files.len(), want.len(), "{published}");
+    for (name, size) in want {
+        let f = &published[name];
+        // Orientation 6 (turned right): the landscape sensor image is published portrait.
+        assert_eq!(f["size"], serde_json::json!(size), "{name}: {published}");
+        assert_eq!(f["metadata"], serde_json::json!([]), "{name}: {published}");
+    }
+    let small = std::fs::metadata(public.join("cases/photo-480w.jpg")).expect("480w");
+    assert!(small.len() < 100_000, "480w is {} bytes", small.len());
+
+    let html = std::fs::read_to_string(public.join("cases/xian-chang/index.html")).expect("page");
+    let imgs = imgs(&html);
+    assert_eq!(imgs.len(), 2, "{html}");
+    let srcset =
+        "srcset=\"/cases/photo-480w.jpg 480w, /cases/photo-960w.jpg 960w, /cases/photo.jpg 1600w\"";
+    for img in &imgs {
+        for attr in [
+            "src=\"/cases/photo.jpg\"",
+            srcset,
+            "sizes=\"(max-width: 48rem) 100vw, 48rem\"",
+            "width=\"1600\" height=\"2133\"",
+            "decoding=\"async\"",
+        ] {
+            assert!(img.contains(attr), "{attr} missing in {img}");
+        }
+    }
+    // The first image of the page is wanted at once; the others load when scrolled near.
+    assert!(!imgs[0].contains("loading="), "{}", imgs[0]);
+    assert!(imgs[0].contains("alt=\"现场照片\""), "{}", imgs[0]);
+    assert!(imgs[1].contains("loading=\"lazy\""), "{}", imgs[1]);
+    assert!(imgs[1].contains("title=\"会场\""), "{}", imgs[1]);
+}
+
+#[test]
+fn a_second_build_takes_the_images_from_the_cache() {
+    if !have_pillow() {
+        return;
+    }
+    let site = site_with_photo(1);
+    let timed_build = || {
+        let started = std::time::Instant::now();
+        let o = site.build(&[]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        (
+            String::from_utf8_lossy(&o.stdout).to_string(),
+            started.elapsed(),
+        )
+    };
+    let (first, first_time) = timed_build();
+    assert!(
+        first.contains("图片：新处理 1 张，取自缓存 0 张"),
+        "{first}"
+    );
+    let before = common::snapshot(&site.public());
+    let (second, second_time) = timed_build();
+    assert!(
+        second.contains("图片：新处理 0 张，取自缓存 1 张"),
+        "{second}"
+    );
+    assert_eq!(common::snapshot(&site.public()), before);
+    // Decoding and resizing a 12-megapixel photo is most of the first build's time.
+    assert!(
+        second_time < first_time,
+        "cached build {second_time:?}, first {first_time:?}"
+    );
+    // The cache is a folder of the site, which `init` tells git to leave out.
+    assert!(site.root().join(".jiangtang-cache/images").is_dir());
+}
+
+#[test]
+fn a_file_over_50_mb_is_refused_before_it_is_read() {
+    let site = Site::good();
+    let o = site.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let before = common::snapshot(&site.public());
+    site.write(
+        "content/cases/da.md",
+        "---\ntitle: 大图\nunit: x\n---\n\n![全景](quan-jing.jpg)\n".as_bytes(),
+    );
+    // Sparse: 51 MB on paper, nothing on the disk; reading it would take the time.
+    let big =
+        std::fs::File::create(site.root().join("content/cases/quan-jing.jpg")).expect("create");
+    big.set_len(51 * 1024 * 1024).expect("set_len");
+    let o = site.build(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("content/cases/da.md:6:1: 错误: 图片文件太大（51 MB，上限 50 MB），没有处理"),
+        "{err}"
+    );
+    assert_eq!(common::snapshot(&site.public()), before);
+}
