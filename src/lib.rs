@@ -48,6 +48,9 @@ pub struct Options {
     /// "Now" in the site timezone; `None` reads the clock. Fixing it makes builds
     /// reproducible and lets tests check the upcoming/past split.
     pub now: Option<DateTime>,
+    /// When images missing from the cache are made: the dev server makes them after
+    /// its first page is served.
+    pub images: media::Work,
 }
 
 /// A finished build held in memory, with what the next incremental build reuses.
@@ -161,7 +164,9 @@ fn load_all(opts: &Options) -> Result<Loaded, Vec<Diagnostic>> {
     let theme = timed("theme", || Theme::load(&opts.root, &config))?;
     let (sources, mut assets) =
         timed("read", || content::walk(&opts.root)).map_err(|e| vec![io_diag("content", &e)])?;
-    let images = timed("images", || media::prepare(&opts.root, &mut assets));
+    let images = timed("images", || {
+        media::prepare(&opts.root, &mut assets, opts.images)
+    });
     let sources: Vec<Arc<content::SourceFile>> = sources.into_iter().map(Arc::new).collect();
     let now = opts.now.unwrap_or_else(|| now_in(&config));
     let bopts = site::BuildOptions {

@@ -192,6 +192,8 @@ fn main() -> ExitCode {
                     base_url,
                     drafts,
                     now: None,
+                    // The first page is served before the images are made.
+                    images: jiangtang::media::Work::Later,
                 },
                 bind,
                 port,
@@ -313,6 +315,7 @@ fn build(
         base_url,
         drafts,
         now,
+        images: jiangtang::media::Work::Now,
     };
     let out_dir = output.unwrap_or_else(|| root.join("public"));
     if let Err(d) = jiangtang::check_output_dir(&root, &out_dir) {
@@ -446,6 +449,7 @@ fn check(lang: Lang, root: PathBuf, format: Format, drafts: bool, now: Option<St
         base_url: None,
         drafts,
         now,
+        images: jiangtang::media::Work::Now,
     };
     let (diags, pages) = jiangtang::check(&opts);
     let errors = diags.iter().filter(|d| d.is_error()).count();

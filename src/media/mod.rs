@@ -11,7 +11,7 @@ pub(crate) mod svg;
 use std::sync::Arc;
 
 pub(crate) use problem::Problem;
-pub use process::{Counts, prepare};
+pub use process::{Counts, Work, prepare};
 
 use crate::diagnostic::escape_html;
 

@@ -25,37 +25,59 @@ const SETTINGS: &str = "1 lanczos3";
 /// The cache folder inside a site.
 pub const CACHE_DIR: &str = ".jiangtang-cache";
 
-/// How many images a build made and how many it took from the cache.
+/// How many images a build made, took from the cache, or left for later.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
     pub processed: usize,
     pub cached: usize,
+    /// Planned from their headers, their files still to make ([`Work::Later`]).
+    pub pending: usize,
+}
+
+/// When the images not in the cache are made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Work {
+    /// Before the build goes on (`build`, `check`).
+    #[default]
+    Now,
+    /// Later, by the caller (`serve`, whose first page must not wait): the build gets
+    /// each image's size and variants from its header, and the variants' files appear
+    /// in the cache when made.
+    Later,
 }
 
 /// Turns every image among `assets` into its variants (or the reason it cannot be
 /// published), in parallel, reading from and writing to the cache of the site at `root`;
 /// SVG files are checked. Other files are left as they are.
-pub fn prepare(root: &Path, assets: &mut [AssetFile]) -> Counts {
+pub fn prepare(root: &Path, assets: &mut [AssetFile], work: Work) -> Counts {
     let cache = root.join(CACHE_DIR).join("images");
-    let processed = AtomicUsize::new(0);
-    let cached = AtomicUsize::new(0);
+    let counts: [AtomicUsize; 3] = Default::default();
     assets.par_iter_mut().for_each(|a| {
         if a.rel.to_ascii_lowercase().ends_with(".svg") {
             a.media = check_svg(&a.abs).map(Media::Broken);
         } else if super::is_image(&a.rel) {
             let name = a.rel.rsplit('/').next().unwrap_or(&a.rel);
-            let (media, fresh) = image_of(&cache, &a.abs, a.size, name);
-            if let Media::Image(_) = media {
-                let counter = if fresh { &processed } else { &cached };
-                counter.fetch_add(1, Ordering::Relaxed);
+            let (media, how) = image_of(&cache, &a.abs, a.size, name, work);
+            if let (Media::Image(_), Some(how)) = (&media, how) {
+                counts[how as usize].fetch_add(1, Ordering::Relaxed);
             }
             a.media = Some(media);
         }
     });
+    let [processed, cached, pending] = counts.map(AtomicUsize::into_inner);
     Counts {
-        processed: processed.into_inner(),
-        cached: cached.into_inner(),
+        processed,
+        cached,
+        pending,
     }
+}
+
+/// Where an image's variants came from, as counted in [`Counts`].
+#[derive(Clone, Copy)]
+enum How {
+    Processed = 0,
+    Cached = 1,
+    Pending = 2,
 }
 
 fn check_svg(path: &Path) -> Option<Problem> {
@@ -65,24 +87,31 @@ fn check_svg(path: &Path) -> Option<Problem> {
     }
 }
 
-/// The image of the file at `path` (`size` bytes, named `name`), and whether it was made
-/// now rather than taken from the cache.
-fn image_of(cache: &Path, path: &Path, size: u64, name: &str) -> (Media, bool) {
+/// The image of the file at `path` (`size` bytes, named `name`), and where it came from.
+fn image_of(cache: &Path, path: &Path, size: u64, name: &str, work: Work) -> (Media, Option<How>) {
     // Refused before reading: a file this size is no photo taken for a web page.
     if size > MAX_BYTES {
-        return (Media::Broken(Problem::TooLarge { bytes: size }), false);
+        return (Media::Broken(Problem::TooLarge { bytes: size }), None);
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) => return (Media::Broken(Problem::Unreadable(e.to_string())), false),
+        Err(e) => return (Media::Broken(Problem::Unreadable(e.to_string())), None),
     };
     let entry = cache.join(key(&bytes));
-    if let Some(image) = cached(&entry, name) {
-        return (Media::Image(Arc::new(image)), false);
+    match cached(&entry, name) {
+        Some(Ok(image)) => return (Media::Image(Arc::new(image)), Some(How::Cached)),
+        Some(Err(p)) => return (Media::Broken(p), None),
+        None => {}
     }
-    match make(&bytes, name, &entry) {
-        Ok(image) => (Media::Image(Arc::new(image)), true),
-        Err(p) => (Media::Broken(p), false),
+    let made = match work {
+        Work::Now => make(&bytes, name, &entry).map(|i| (i, How::Processed)),
+        Work::Later => {
+            probe(&bytes).map(|(w, h, f)| (planned(&entry, name, w, h, f), How::Pending))
+        }
+    };
+    match made {
+        Ok((image, how)) => (Media::Image(Arc::new(image)), Some(how)),
+        Err(p) => (Media::Broken(p), None),
     }
 }
 
@@ -94,8 +123,12 @@ fn key(bytes: &[u8]) -> String {
     format!("{:032x}", h.digest128())
 }
 
-/// The image kept in the cache folder `entry`, if it is complete.
-fn cached(entry: &Path, name: &str) -> Option<Image> {
+/// The image kept in the cache folder `entry`, if it is complete, or the damage found
+/// in its pixels when it was made.
+fn cached(entry: &Path, name: &str) -> Option<Result<Image, Problem>> {
+    if entry.with_extension("damaged").is_file() {
+        return Some(Err(Problem::Corrupt));
+    }
     let meta = std::fs::read_to_string(entry.join("meta")).ok()?;
     let mut fields = meta.split_whitespace();
     let format = match fields.next()? {
@@ -106,7 +139,7 @@ fn cached(entry: &Path, name: &str) -> Option<Image> {
     let width: u32 = fields.next()?.parse().ok()?;
     let height: u32 = fields.next()?.parse().ok()?;
     let image = planned(entry, name, width, height, format);
-    image.files.iter().all(|f| f.is_file()).then_some(image)
+    image.files.iter().all(|f| f.is_file()).then_some(Ok(image))
 }
 
 /// The variants of an upright `width` × `height` image and their files in `entry`.
@@ -125,8 +158,19 @@ fn planned(entry: &Path, name: &str, width: u32, height: u32, format: Format) ->
 
 /// Decodes, resizes and encodes an image into the cache folder `entry`.
 fn make(bytes: &[u8], name: &str, entry: &Path) -> Result<Image, Problem> {
-    let (decoded, icc) = decode(bytes)?;
-    let format = format_for(&decoded, bytes);
+    let (decoded, icc, source) = match decode(bytes) {
+        Ok(d) => d,
+        Err(Problem::Corrupt) => {
+            // Remembered, so that a preview that planned it from its header learns it.
+            if let Some(dir) = entry.parent() {
+                let _ = std::fs::create_dir_all(dir);
+                let _ = std::fs::write(entry.with_extension("damaged"), b"");
+            }
+            return Err(Problem::Corrupt);
+        }
+        Err(p) => return Err(p),
+    };
+    let format = format_for(source, decoded.color().has_alpha());
     let decoded = match format {
         Format::Jpeg => DynamicImage::ImageRgb8(decoded.into_rgb8()),
         Format::Png if decoded.color().has_alpha() => {
@@ -152,21 +196,10 @@ fn make(bytes: &[u8], name: &str, entry: &Path) -> Result<Image, Problem> {
     })
 }
 
-/// The decoded image turned upright, and its colour profile. Refuses images with more
-/// than [`MAX_PIXELS`] pixels after reading their header only.
-fn decode(bytes: &[u8]) -> Result<(DynamicImage, Option<Vec<u8>>), Problem> {
-    let format = match image::guess_format(bytes) {
-        Ok(f @ (ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP | ImageFormat::Gif)) => f,
-        _ if is_heif(bytes) => return Err(Problem::Heic),
-        _ => return Err(Problem::Corrupt),
-    };
-    let mut decoder = ImageReader::with_format(Cursor::new(bytes), format)
-        .into_decoder()
-        .map_err(|_| Problem::Corrupt)?;
-    let (width, height) = decoder.dimensions();
-    if u64::from(width) * u64::from(height) > MAX_PIXELS {
-        return Err(Problem::TooManyPixels { width, height });
-    }
+/// The decoded image turned upright, its colour profile and its format. Refuses images
+/// with more than [`MAX_PIXELS`] pixels after reading their header only.
+fn decode(bytes: &[u8]) -> Result<(DynamicImage, Option<Vec<u8>>, ImageFormat), Problem> {
+    let (format, mut decoder) = header(bytes)?;
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
@@ -177,7 +210,43 @@ fn decode(bytes: &[u8]) -> Result<(DynamicImage, Option<Vec<u8>>), Problem> {
         return Err(Problem::Corrupt);
     }
     image.apply_orientation(orientation);
-    Ok((image, icc))
+    Ok((image, icc, format))
+}
+
+/// The upright size and the variants' format of an image, from its header alone.
+fn probe(bytes: &[u8]) -> Result<(u32, u32, Format), Problem> {
+    use image::metadata::Orientation as O;
+    let (format, mut decoder) = header(bytes)?;
+    let (width, height) = decoder.dimensions();
+    let alpha = decoder.color_type().has_alpha();
+    let turned = matches!(
+        decoder.orientation(),
+        Ok(O::Rotate90 | O::Rotate270 | O::Rotate90FlipH | O::Rotate270FlipH)
+    );
+    let (width, height) = if turned {
+        (height, width)
+    } else {
+        (width, height)
+    };
+    Ok((width, height, format_for(format, alpha)))
+}
+
+/// The decoder of an image after its header, refused when it is not of a format
+/// browsers show or has more than [`MAX_PIXELS`] pixels.
+fn header(bytes: &[u8]) -> Result<(ImageFormat, impl ImageDecoder + '_), Problem> {
+    let format = match image::guess_format(bytes) {
+        Ok(f @ (ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP | ImageFormat::Gif)) => f,
+        _ if is_heif(bytes) => return Err(Problem::Heic),
+        _ => return Err(Problem::Corrupt),
+    };
+    let decoder = ImageReader::with_format(Cursor::new(bytes), format)
+        .into_decoder()
+        .map_err(|_| Problem::Corrupt)?;
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(Problem::TooManyPixels { width, height });
+    }
+    Ok((format, decoder))
 }
 
 /// Whether a JPEG ends with its end-of-image marker (trailing zeros, which some
@@ -200,17 +269,13 @@ fn is_heif(bytes: &[u8]) -> bool {
         })
 }
 
-/// JPEG for photos; PNG for graphics (PNG and GIF sources) and anything transparent.
-fn format_for(image: &DynamicImage, bytes: &[u8]) -> Format {
-    let jpeg_source = image::guess_format(bytes).is_ok_and(|f| f == ImageFormat::Jpeg);
-    if jpeg_source {
-        return Format::Jpeg;
-    }
-    let webp = image::guess_format(bytes).is_ok_and(|f| f == ImageFormat::WebP);
-    if webp && !image.color().has_alpha() {
-        Format::Jpeg
-    } else {
-        Format::Png
+/// JPEG for photos (JPEG sources, opaque WebP); PNG for graphics (PNG and GIF
+/// sources) and anything transparent.
+fn format_for(source: ImageFormat, alpha: bool) -> Format {
+    match source {
+        ImageFormat::Jpeg => Format::Jpeg,
+        ImageFormat::WebP if !alpha => Format::Jpeg,
+        _ => Format::Png,
     }
 }
 

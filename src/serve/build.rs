@@ -10,7 +10,7 @@
 //! steps does not flash an error in every tab.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
@@ -30,7 +30,7 @@ use crate::{Built, Options, Output};
 const ERROR_GRACE: Duration = Duration::from_millis(150);
 
 /// The first build, before the server answers. Returns the warnings it printed.
-pub(crate) fn initial(shared: &Shared, opts: &Options) -> HashSet<String> {
+pub(crate) fn initial(shared: &Shared, opts: &Options, images: &Sender<()>) -> HashSet<String> {
     let started = Instant::now();
     shared.stats.builds.fetch_add(1, Ordering::SeqCst);
     match crate::build(opts) {
@@ -49,6 +49,7 @@ pub(crate) fn initial(shared: &Shared, opts: &Options) -> HashSet<String> {
                 format!("built {pages} pages in {secs:.2} s (in memory; public/ is not written)"),
             )
             .get(shared.lang));
+            ask_for_images(&built, images);
             publish(shared, built, false, None, true);
             seen
         }
@@ -66,6 +67,7 @@ pub(crate) fn run(
     rx: Receiver<Change>,
     mut seen_warnings: HashSet<String>,
     search: &Sender<(String, Arc<Built>)>,
+    images: &Sender<()>,
 ) {
     let mut pending: BTreeSet<PathBuf> = BTreeSet::new();
     let mut carry: Option<Change> = None;
@@ -109,6 +111,7 @@ pub(crate) fn run(
                 });
                 drop(snap);
                 let base_after = built.site.config.base_path.clone();
+                ask_for_images(&built, images);
                 let (built, id) = publish(shared, built, css_only, css, false);
                 let _ = search.send((id, Arc::clone(&built)));
                 pending.clear();
@@ -146,6 +149,39 @@ pub(crate) fn run(
                     }
                 }
             }
+        }
+    }
+}
+
+/// Asks the image maker for the images `built` planned but did not make.
+fn ask_for_images(built: &Built, images: &Sender<()>) {
+    if built.images.pending > 0 {
+        let _ = images.send(());
+    }
+}
+
+/// Makes the images that builds planned from their headers (each request: every image
+/// not in the cache), then asks for a build that shows them, as if they had been saved.
+pub(crate) fn make_images(root: &Path, rx: &Receiver<()>, changes: &Sender<Change>) {
+    while rx.recv().is_ok() {
+        while rx.try_recv().is_ok() {}
+        let Ok((_, mut assets)) = crate::content::walk(root) else {
+            continue;
+        };
+        let counts = crate::media::prepare(root, &mut assets, crate::media::Work::Now);
+        let broken = assets
+            .iter()
+            .any(|a| matches!(a.media, Some(crate::media::Media::Broken(_))));
+        if counts.processed == 0 && !broken {
+            continue;
+        }
+        let made: BTreeSet<PathBuf> = assets
+            .iter()
+            .filter(|a| a.media.is_some())
+            .map(|a| Path::new("content").join(&a.rel))
+            .collect();
+        if changes.send(Change::Paths(made)).is_err() {
+            return;
         }
     }
 }

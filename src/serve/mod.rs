@@ -188,6 +188,17 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
     // Watch before the first build, so a save during it is not lost.
     let (tx, rx) = std::sync::mpsc::channel();
     let output_dir = root.join("public");
+    // Images missing from the cache are made after the first page is served, by a
+    // thread of their own that asks for a build when they are there.
+    let images_tx = {
+        let (images_tx, images_rx) = std::sync::mpsc::channel();
+        let (root, changes) = (root.clone(), tx.clone());
+        std::thread::Builder::new()
+            .name("jiangtang-images".into())
+            .spawn(move || build::make_images(&root, &images_rx, &changes))
+            .map_err(|e| crate::io_diag("serve", &e))?;
+        images_tx
+    };
     let _watch = match watch::start(&root, &output_dir, opts.poll, tx) {
         Ok(w) => Some(w),
         Err(e) => {
@@ -204,7 +215,7 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
     };
 
     say(Text::new("正在生成站点……", "building the site…").get(lang));
-    let seen_warnings = build::initial(&shared, &site_opts);
+    let seen_warnings = build::initial(&shared, &site_opts, &images_tx);
     let search_tx = {
         let (tx, rx) = std::sync::mpsc::channel();
         let shared = Arc::clone(&shared);
@@ -234,7 +245,16 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
         let shared = Arc::clone(&shared);
         std::thread::Builder::new()
             .name("jiangtang-build".into())
-            .spawn(move || build::run(&shared, &site_opts, rx, seen_warnings, &search_tx))
+            .spawn(move || {
+                build::run(
+                    &shared,
+                    &site_opts,
+                    rx,
+                    seen_warnings,
+                    &search_tx,
+                    &images_tx,
+                )
+            })
             .map_err(|e| crate::io_diag("serve", &e))?;
     }
     if opts.open {
