@@ -448,6 +448,8 @@ fn template(
                     "[]",
                     "先修课程，例如 [\"@/courses/ji-ceng-zhi-li/index.md\"]",
                 ),
+                optional("cover: cover.jpg                 # 封面图片（可选）：放在本文件夹里的 JPEG 或 PNG 图片"),
+                optional("cover_alt: 图片内容的简短描述    # 封面的说明文字，读屏软件读给视障读者听"),
             ],
             "## 课程简介\n\n在这里介绍课程的背景、内容和安排。\n\n## 课时安排\n\n本课程的课时是这个文件夹里的其他 .md 文件，文件名前的数字（01-、02-）决定顺序。\n新建课时：`jiangtang new lesson 本文件夹 --title \"第一课：……\"`\n".to_string(),
         ),
@@ -494,6 +496,9 @@ fn template(
                     optional(
                         "repeat: {every: week, until: \"2026-12-31\"}       # 定期举办（可选）：every 写 week 或 month，until 或 count: 8",
                     ),
+                    optional("cover: cover.jpg                 # 封面图片（可选）：放在本文件夹里的 JPEG 或 PNG 图片"),
+                    optional("cover_alt: 图片内容的简短描述    # 封面的说明文字，读屏软件读给视障读者听"),
+                    optional("recording: hui-fang.mp4          # 讲座回放（可选）：本文件夹里的 MP4 或 WebM 视频；同名的 .vtt 文件是字幕"),
                 ],
                 "## 讲座简介\n\n在这里介绍讲座的主要内容。\n\n## 主讲人简介\n\n主讲人的简要介绍。\n".to_string(),
             )

@@ -98,6 +98,11 @@ const KEY_ALIASES: &[(&str, &str)] = &[
     ("作者", "author"),
     ("地区", "region"),
     ("成效", "outcomes"),
+    ("封面", "cover"),
+    ("封面图片", "cover"),
+    ("封面说明", "cover_alt"),
+    ("回放", "recording"),
+    ("录像", "recording"),
 ];
 
 /// Turns raw bytes into text: UTF-8 only, a byte-order mark dropped, CRLF and lone CR

@@ -989,7 +989,7 @@ pub(crate) fn unpublished_text(
 }
 
 /// Resolves `.` and `..` in a content-relative path; `None` when it leaves `content/`.
-fn normalise(path: &str) -> Option<String> {
+pub(crate) fn normalise(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
     for seg in path.split('/') {
         match seg {

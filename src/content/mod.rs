@@ -219,6 +219,12 @@ pub struct Common {
     /// `aliases:` the page's old addresses, as written, each with its position; each
     /// gets a page that sends readers on to the page's address.
     pub aliases: Vec<Ref>,
+    /// `cover:` (courses, lectures, cases): a picture beside the file.
+    pub cover: Option<Ref>,
+    /// `cover_alt:`: what the cover shows, for screen readers.
+    pub cover_alt: String,
+    /// `recording:` (lectures): a video file beside the file, or a path on the site.
+    pub recording: Option<Ref>,
 }
 
 #[derive(Debug, Clone)]
@@ -575,6 +581,9 @@ fn read_common(fm: &mut FrontMatter) -> Option<Common> {
         expiry_date: fm.date("expiry_date"),
         unlisted: !fm.bool("listed").unwrap_or(true),
         aliases: refs(fm, "aliases"),
+        cover: single_ref(fm, "cover"),
+        cover_alt: fm.string("cover_alt").unwrap_or_default(),
+        recording: single_ref(fm, "recording"),
         title: title.clone().unwrap_or_default(),
         // A slug that cannot be an address is reported above; the file's name stands.
         slug_at: slug.is_some().then(|| fm.key_pos("slug")),
@@ -706,6 +715,17 @@ fn domains(config: &Config) -> Allowed<'_> {
         values: &config.domains,
         what: ("领域", "field", "fields"),
     }
+}
+
+/// The file named by `key`, with where its value is written.
+fn single_ref(fm: &mut FrontMatter, key: &str) -> Option<Ref> {
+    let target = fm.string(key).filter(|s| !s.trim().is_empty())?;
+    let (line, column) = fm.value_pos(key);
+    Some(Ref {
+        target: target.trim().to_string(),
+        line,
+        column,
+    })
 }
 
 fn refs(fm: &mut FrontMatter, key: &str) -> Vec<Ref> {

@@ -128,7 +128,7 @@ fn scaled(height: u32, to: u32, from: u32) -> u32 {
 
 /// An image as a page shows it: URLs final (base path included), the largest last.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Picture {
+pub struct Picture {
     pub(crate) srcset: Vec<(String, u32)>,
     pub(crate) width: u32,
     pub(crate) height: u32,

@@ -56,6 +56,46 @@ struct CardHead<'a> {
     url: &'a str,
     href: String,
     summary: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cover: Option<CoverValue<'a>>,
+}
+
+/// A cover picture (`cover:`), URLs final.
+#[derive(Serialize)]
+pub(super) struct CoverValue<'a> {
+    src: &'a str,
+    /// `url 480w, url 960w, …`, empty for an image of one width.
+    srcset: String,
+    width: u32,
+    height: u32,
+    alt: &'a str,
+}
+
+impl<'a> CoverValue<'a> {
+    pub(super) fn of(cover: &'a crate::site::media::Cover) -> CoverValue<'a> {
+        let p = &cover.picture;
+        let srcset = if p.srcset.len() > 1 {
+            let each: Vec<String> = p.srcset.iter().map(|(u, w)| format!("{u} {w}w")).collect();
+            each.join(", ")
+        } else {
+            String::new()
+        };
+        CoverValue {
+            src: p.src(),
+            srcset,
+            width: p.width,
+            height: p.height,
+            alt: &cover.alt,
+        }
+    }
+}
+
+/// A lecture's recording (`recording:`), URLs final.
+#[derive(Serialize)]
+pub(super) struct RecordingValue<'a> {
+    url: &'a str,
+    mime: &'a str,
+    subtitles: Option<&'a str>,
 }
 
 /// A course's facts, on its card and its page.
@@ -106,6 +146,8 @@ pub(super) struct LectureFacts<'a> {
     status_zh: &'a str,
     upcoming: bool,
     this_week: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recording: Option<RecordingValue<'a>>,
 }
 
 #[derive(Serialize)]
@@ -226,6 +268,7 @@ impl<'s> Renderer<'s> {
             url: &p.node().url,
             href: self.href(&p.url),
             summary: &p.src.common.summary,
+            cover: p.node().cover.as_ref().map(CoverValue::of),
         }
     }
 
@@ -323,6 +366,11 @@ impl<'s> Renderer<'s> {
             status_zh,
             upcoming: end >= now,
             this_week,
+            recording: p.node().recording.as_ref().map(|r| RecordingValue {
+                url: &r.url,
+                mime: r.mime,
+                subtitles: r.subtitles.as_deref(),
+            }),
         })
     }
 

@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::Renderer;
 use super::cards::{
-    AttachmentValue, CaseFacts, CourseFacts, FieldValues, LectureFacts, LessonCard, Link,
-    TermValue, TermWithCalendar, lesson_minutes, to_value,
+    AttachmentValue, CaseFacts, CourseFacts, CoverValue, FieldValues, LectureFacts, LessonCard,
+    Link, TermValue, TermWithCalendar, lesson_minutes, to_value,
 };
 use super::format::{self, iso_date, iso_local, month_key};
 use super::ics;
@@ -53,6 +53,8 @@ pub(super) struct PageFields<'a> {
     updated_zh: String,
     reading_minutes: u32,
     tags: Vec<Cow<'a, TermValue>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cover: Option<CoverValue<'a>>,
 }
 
 /// What a list page takes from its intro file, `content/<folder>/_index.md`: the text
@@ -341,6 +343,7 @@ impl<'s> Renderer<'s> {
                 .unwrap_or_default(),
             reading_minutes: p.reading_minutes,
             tags: c.tags.iter().map(|n| self.term("tags", n)).collect(),
+            cover: node.cover.as_ref().map(CoverValue::of),
         }
     }
 
@@ -376,6 +379,7 @@ impl<'s> Renderer<'s> {
                 updated_zh: String::new(),
                 reading_minutes: 0,
                 tags: Vec::new(),
+                cover: None,
             },
         };
         let upcoming = s

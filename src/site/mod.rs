@@ -11,6 +11,7 @@
 
 mod aliases;
 mod cache;
+pub mod media;
 mod schedule;
 mod structure;
 pub mod taxonomy;
@@ -85,6 +86,10 @@ pub struct Node {
     pub next: Option<PageId>,
     pub prerequisites: Vec<PageId>,
     pub attachments: Vec<Attachment>,
+    /// `cover:` (courses, lectures, cases).
+    pub cover: Option<media::Cover>,
+    /// `recording:` (lectures).
+    pub recording: Option<media::Recording>,
     /// Index of the page's file among the build's sources.
     file: usize,
 }
@@ -326,6 +331,8 @@ fn build_all(
                 next: None,
                 prerequisites: Vec::new(),
                 attachments: Vec::new(),
+                cover: None,
+                recording: None,
                 file,
             };
             let text = PageText {
@@ -466,10 +473,17 @@ fn unshown_images(
         .iter()
         .flat_map(|t| t.md.broken_images.iter().map(String::as_str))
         .collect();
+    // Covers are reported where they are named.
+    let covers: std::collections::HashSet<String> = texts
+        .iter()
+        .filter_map(|t| media::file_rel(&t.src.rel, &t.src.common.cover.as_ref()?.target))
+        .collect();
     files
         .iter()
         .filter_map(|(a, url)| match &a.media {
-            Some(Media::Broken(p)) if !shown.contains(config.url(url).as_str()) => {
+            Some(Media::Broken(p))
+                if !shown.contains(config.url(url).as_str()) && !covers.contains(&a.rel) =>
+            {
                 Some(p.unpublished(&Path::new("content").join(&a.rel)))
             }
             _ => None,

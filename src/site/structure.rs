@@ -27,6 +27,7 @@ pub(super) fn link(
     let (s, texts) = site.parts_mut();
     let lessons_of = classify(s, texts, diags);
     attach(s, texts, diags);
+    super::media::attach(s, texts, diags);
     order_lessons(s, texts, lessons_of);
     resolve_courses(s, texts, unpublished, diags);
     order_lists(s, texts);
