@@ -22,6 +22,9 @@ use crate::content::AssetFile;
 /// Everything that changes what a variant holds: a change here starts the cache afresh.
 const SETTINGS: &str = "1 lanczos3";
 
+/// Images of up to this many pixels are made at once even with [`Work::Later`].
+const LATER_ABOVE: u64 = 1_000_000;
+
 /// The cache folder inside a site.
 pub const CACHE_DIR: &str = ".jiangtang-cache";
 
@@ -103,11 +106,13 @@ fn image_of(cache: &Path, path: &Path, size: u64, name: &str, work: Work) -> (Me
         Some(Err(p)) => return (Media::Broken(p), None),
         None => {}
     }
-    let made = match work {
-        Work::Now => make(&bytes, name, &entry).map(|i| (i, How::Processed)),
-        Work::Later => {
-            probe(&bytes).map(|(w, h, f)| (planned(&entry, name, w, h, f), How::Pending))
+    let made = match (work, probe(&bytes)) {
+        (_, Err(p)) => Err(p),
+        // A small image takes milliseconds: made now even when the caller is in a hurry.
+        (Work::Later, Ok((w, h, f))) if u64::from(w) * u64::from(h) > LATER_ABOVE => {
+            Ok((planned(&entry, name, w, h, f), How::Pending))
         }
+        _ => make(&bytes, name, &entry).map(|i| (i, How::Processed)),
     };
     match made {
         Ok((image, how)) => (Media::Image(Arc::new(image)), Some(how)),
