@@ -4,6 +4,7 @@
 
 pub mod frontmatter;
 pub(crate) mod kind;
+pub(crate) mod links;
 pub(crate) mod markdown;
 pub mod quiz;
 

@@ -29,7 +29,7 @@ pub struct Recording {
 /// at `page_rel`; `None` when it leaves `content/`.
 pub(super) fn file_rel(page_rel: &str, target: &str) -> Option<String> {
     let dir = page_rel.rsplit_once('/').map_or("", |(d, _)| d);
-    crate::content::markdown::normalise(&format!("{dir}/{target}"))
+    crate::content::links::normalise(&format!("{dir}/{target}"))
 }
 
 /// Finds every page's cover and recording; problems go to `diags`.

@@ -26,8 +26,9 @@ use jiff::civil::{Date, DateTime};
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::content::links;
 pub use crate::content::markdown::BodyWords;
-use crate::content::markdown::{self, LinkTargets, Rendered, Unpublished};
+use crate::content::markdown::{LinkTargets, Rendered, Unpublished};
 pub use crate::content::markdown::{is_han, reading_minutes};
 use crate::content::{AssetFile, Kind, Parsed, SourceFile};
 use crate::diagnostic::{Diagnostic, Text, did_you_mean};
@@ -563,14 +564,14 @@ fn check_markdown(
                 let pages = texts
                     .iter()
                     .map(|t| (t.src.rel.as_str(), t.src.common.title.as_str()));
-                markdown::likely_target(&b.target, &b.text, pages)
+                links::likely_target(&b.target, &b.text, pages)
             } else {
                 let files = targets.files.keys().map(|k| (k.as_str(), ""));
-                markdown::likely_target(&b.target, &b.text, files)
+                links::likely_target(&b.target, &b.text, files)
             };
             let at = (b.line, b.column);
             let guess = guess.map(str::to_string);
-            diags.push(markdown::broken_at(
+            diags.push(links::broken_at(
                 &p.src.path,
                 &p.src.rel,
                 at,

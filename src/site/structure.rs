@@ -8,12 +8,13 @@ use jiff::civil::DateTime;
 
 use super::urls::order_number;
 use super::{Attachment, Node, PageId, PageText, Site, Structure};
-use crate::content::markdown::{self, Unpublished};
+use crate::content::links;
+use crate::content::markdown::Unpublished;
 use crate::content::{Kind, Meta, Order, Parsed, Place, Ref};
 use crate::diagnostic::{Diagnostic, Text, did_you_mean};
 
 /// A course named in front matter (`prerequisites`, a lecture's `course`).
-const COURSE_REF: markdown::Pointer = markdown::Pointer {
+const COURSE_REF: links::Pointer = links::Pointer {
     target: ("课程", "course"),
     this: ("这一项", "this entry"),
 };
@@ -240,7 +241,7 @@ fn resolve_courses(
                     // The course exists but is left out of this build: say why.
                     Some((rel, why)) => {
                         let (message, hint) =
-                            markdown::unpublished_text(COURSE_REF, &r.target, &rel, why);
+                            links::unpublished_text(COURSE_REF, &r.target, &rel, why);
                         diags.push(
                             Diagnostic::error(&src.path, r.line, r.column, message).with_hint(hint),
                         );
