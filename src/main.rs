@@ -477,8 +477,8 @@ fn check(lang: Lang, root: PathBuf, format: Format, drafts: bool, now: Option<St
                 println!(
                     "{}",
                     Text::new(
-                        format!("检查通过：{pages} 个页面，{counts}。"),
-                        format!("check passed: {pages} pages, {counts}.")
+                        format!("检查通过：{pages} 个内容文件，{counts}。"),
+                        format!("check passed: {pages} content files, {counts}.")
                     )
                     .get(lang)
                 );

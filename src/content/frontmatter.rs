@@ -196,14 +196,14 @@ fn fence_error(path: &Path, line: usize, text: &str, opening: bool) -> Diagnosti
     let written = text.trim();
     let message = if opening {
         Text::new(
-            format!("front matter 的开头一行写成了“{written}”，要写成三个英文减号 ---"),
+            format!("信息栏的开头一行写成了“{written}”，要写成三个英文减号 ---"),
             format!(
                 "the front matter's first line is `{written}`; it must be three ASCII hyphens ---"
             ),
         )
     } else {
         Text::new(
-            format!("front matter 的结束行写成了“{written}”，要写成三个英文减号 ---"),
+            format!("信息栏的结束行写成了“{written}”，要写成三个英文减号 ---"),
             format!(
                 "the line closing the front matter is `{written}`; it must be three ASCII hyphens ---"
             ),
@@ -284,7 +284,7 @@ pub(crate) fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnos
         first_no,
         1,
         Text::new(
-            "文件开头的 --- 没有对应的结束行 ---（front matter 没有闭合）",
+            "文件开头的 --- 没有对应的结束行 ---（信息栏没有闭合）",
             format!("the front matter opened by --- on line {first_no} is never closed"),
         ),
     )
@@ -323,7 +323,7 @@ pub(crate) fn missing_opening_fence(path: &Path, text: &str) -> Option<Diagnosti
         first_no,
         1,
         Text::new(
-            "front matter 缺少开头的 ---：设置项前面要单独一行 ---",
+            "信息栏缺少开头的 ---：设置项前面要单独一行 ---",
             "the front matter has no opening ---: the settings must start with a line ---",
         ),
     );
@@ -479,7 +479,7 @@ impl FrontMatter {
                     yaml_line,
                     1,
                     Text::new(
-                        "front matter 应当是“键: 值”的列表",
+                        "信息栏应当是“键: 值”的列表",
                         "front matter must be a list of `key: value` lines",
                     ),
                 )
@@ -715,7 +715,7 @@ impl FrontMatter {
                     format!("missing required key `{key}`"),
                 ),
                 Text::new(
-                    format!("在 front matter 中加上一行 {key}: {example}"),
+                    format!("在信息栏中加上一行 {key}: {example}"),
                     format!("add a line `{key}: {example}` to the front matter"),
                 ),
             );
@@ -1774,7 +1774,7 @@ pub(crate) fn yaml_error_in(
         )
         .with_hint(match block {
             Block::FrontMatter => Text::new(
-                "front matter 里每行都要写成 键: 值（英文冒号加空格）；正文要写在结束的 --- 下面",
+                "信息栏里每行都要写成 键: 值（英文冒号加空格）；正文要写在结束的 --- 下面",
                 "every front-matter line is `key: value`; the text goes below the closing ---",
             ),
             Block::Quiz => quiz_hint(),

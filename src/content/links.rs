@@ -167,7 +167,7 @@ fn on_this_computer(
         line,
         column,
         Text::new(
-            format!("“{dest}”是你电脑上的文件路径，读者打不开"),
+            format!("“{dest}”是您电脑上的文件路径，读者打不开"),
             format!("`{dest}` is a path on your own computer; readers cannot open it"),
         ),
     )

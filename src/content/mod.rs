@@ -401,7 +401,7 @@ pub(crate) fn parse(src: &Arc<SourceFile>, config: &Config) -> (Option<Parsed>, 
             1,
             1,
             Text::new(
-                "文件开头缺少 front matter（--- 包起来的设置项）",
+                "文件开头缺少信息栏（两行 --- 包起来的设置项）",
                 "the file has no front matter (settings between --- lines)",
             ),
         )
@@ -772,7 +772,7 @@ fn read_course(fm: &mut FrontMatter, config: &Config) -> Option<CourseMeta> {
                 "a course needs `hours` (study hours)",
             ),
             Text::new(
-                "在 front matter 中加上一行 hours: 4",
+                "在信息栏中加上一行 hours: 4",
                 "add a line `hours: 4` to the front matter",
             ),
         );

@@ -343,8 +343,8 @@ fn bind_failed(addr: SocketAddr, e: &(dyn std::error::Error + 'static)) -> Diagn
         format!("cannot start the preview server on {addr}: {}", why.en),
     ))
     .with_hint(Text::new(
-        format!("换一个端口，例如 jiangtang serve --port {next}；或先关掉正在运行的预览"),
-        format!("pick another port, e.g. jiangtang serve --port {next}, or stop the preview already running"),
+        format!("换一个端口：在原来的命令后面加上 --port {next}；或先关掉正在运行的预览"),
+        format!("pick another port: add --port {next} to the same command, or stop the preview already running"),
     ))
 }
 
