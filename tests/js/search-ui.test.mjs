@@ -11,7 +11,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, openPage, byKind, BASE_PATH, DESKTOP, PHONE } from './lib/harness.mjs';
+import { setup, openPage, byKind, BASE_PATH, DESKTOP, PHONE, resultsShown } from './lib/harness.mjs';
 import { pageSources } from './lib/content.mjs';
 
 let env;
@@ -65,7 +65,7 @@ async function waitForSuggestions(page, query) {
 async function allResults(page) {
   const status = page.locator('main [role=status]');
   await status.filter({ hasText: /找到|没有/ }).waitFor();
-  const total = Number(((await status.textContent()).match(/找到 (\d+) 条结果/) || [0, 0])[1]);
+  const total = await resultsShown(page, await status.textContent());
   const more = page.getByRole('button', { name: '显示更多结果' });
   const items = page.locator('main .search-results__list > li');
   for (let i = 0; i < 20 && (await more.isVisible()); i++) {

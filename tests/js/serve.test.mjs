@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import zlib from 'node:zlib';
-import { REPO_ROOT, BASE_PATH, launchBrowser, watch, settle } from './lib/harness.mjs';
+import { REPO_ROOT, BASE_PATH, launchBrowser, watch, settle, resultsShown } from './lib/harness.mjs';
 import { checkJsDir } from './lib/compat.mjs';
 
 const BIN = process.env.JIANGTANG_BIN || path.join(REPO_ROOT, 'target/debug/jiangtang');
@@ -210,10 +210,9 @@ async function searchPreview(context, q) {
   const page = await context.newPage();
   const problems = watch(page);
   await page.goto(server.url('search/?q=' + encodeURIComponent(q)), { waitUntil: 'load' });
-  await page.locator('main [role=status]').filter({ hasText: /找到|没有/ }).waitFor({ timeout: 30000 });
-  await page.waitForFunction(() =>
-    [...document.querySelectorAll('main .search-results__list > li')].every((li) => li.querySelector('p') && li.querySelector('p').textContent !== ''),
-  );
+  const status = page.locator('main [role=status]');
+  await status.filter({ hasText: /找到|没有/ }).waitFor({ timeout: 30000 });
+  await resultsShown(page, await status.textContent());
   const results = await page.locator('main .search-results__list > li').evaluateAll((lis) =>
     lis.map((li) => ({
       href: li.querySelector('a').getAttribute('href'),

@@ -359,6 +359,24 @@ export async function settle(page, { quiet = 100, timeout = 5000 } = {}) {
   }
 }
 
+/** Results the search page draws at once, before "显示更多结果" (its PAGE_SIZE). */
+const SEARCH_PAGE_SIZE = 10;
+
+/**
+ * Waits until the search page shows the results its status line (`statusText`)
+ * announces, each with its excerpt, and returns their total (0 for none). The
+ * status comes first and the results follow as they load, so waiting for the
+ * status alone can catch an empty list.
+ */
+export async function resultsShown(page, statusText) {
+  const total = Number((statusText.match(/找到 (\d+) 条结果/) || [0, 0])[1]);
+  await page.waitForFunction((n) => {
+    const items = [...document.querySelectorAll('main .search-results__list > li')];
+    return items.length === n && items.every((li) => li.querySelector('p') && li.querySelector('p').textContent !== '');
+  }, Math.min(total, SEARCH_PAGE_SIZE));
+  return total;
+}
+
 /** Starts collecting a page's problems (see openPage); returns the live list. */
 export function watch(page) {
   const problems = [];
