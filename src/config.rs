@@ -32,6 +32,8 @@ pub struct Config {
     pub taxonomies: BTreeMap<String, String>,
     pub unsafe_html: bool,
     pub footer: String,
+    /// How many of the latest pages the Atom feed carries.
+    pub feed_limit: usize,
 }
 
 impl Default for Config {
@@ -70,6 +72,7 @@ impl Default for Config {
             taxonomies,
             unsafe_html: false,
             footer: String::new(),
+            feed_limit: 50,
         }
     }
 }
@@ -88,6 +91,7 @@ const KEYS: &[&str] = &[
     "taxonomies",
     "unsafe_html",
     "footer",
+    "feed_limit",
 ];
 
 impl Config {
@@ -146,6 +150,24 @@ impl Config {
         }
         c.unsafe_html = fm.bool("unsafe_html").unwrap_or(false);
         c.footer = fm.string("footer").unwrap_or_default();
+        match fm.integer("feed_limit") {
+            Some(n) if n >= 1 => c.feed_limit = usize::try_from(n).unwrap_or(usize::MAX),
+            Some(n) => {
+                let pos = fm.value_pos("feed_limit");
+                fm.error_at(
+                    pos,
+                    Text::new(
+                        format!("feed_limit 写的是 {n}，订阅源至少要有 1 条"),
+                        format!("feed_limit is {n}; the feed needs at least 1 entry"),
+                    ),
+                    Text::new(
+                        "写一个正整数，例如 feed_limit: 50（默认就是 50）",
+                        "write a positive whole number, e.g. feed_limit: 50 (the default)",
+                    ),
+                );
+            }
+            None => {}
+        }
         if let Err(d) = c.set_base_url(&c.base_url.clone()) {
             let pos = fm.value_pos("base_url");
             fm.error_at(pos, d.0, d.1);

@@ -656,3 +656,31 @@ fn aliases_send_readers_from_old_addresses_to_the_page() {
             .is_file()
     );
 }
+
+#[test]
+fn the_feed_carries_the_latest_pages_up_to_feed_limit() {
+    let cases: Vec<(String, String)> = (1..=5)
+        .map(|d| {
+            (
+                format!("content/cases/c{d}.md"),
+                format!("---\ntitle: 案例{d}\nunit: 市发改委\ndate: 2026-03-0{d}\n---\n\n正文。\n"),
+            )
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = cases
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let site = Site::new(&files);
+    let yaml = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    site.write("site.yaml", format!("{yaml}\nfeed_limit: 2\n").as_bytes());
+    let o = site.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let feed = std::fs::read_to_string(site.public().join("atom.xml")).unwrap();
+    let titles: Vec<&str> = feed
+        .split("<entry>")
+        .skip(1)
+        .filter_map(|e| e.split("<title>").nth(1)?.split("</title>").next())
+        .collect();
+    assert_eq!(titles, ["案例5", "案例4"], "{feed}");
+}

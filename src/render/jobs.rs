@@ -24,7 +24,10 @@ pub enum Job {
     Month(i16, i8),
     NotFound,
     Atom,
+    /// The sitemap, or the index of its parts when one file cannot hold it.
     Sitemap,
+    /// A numbered part of the sitemap (from 1).
+    SitemapPart(usize),
     /// The page at an old address of a page (`aliases:`), sending readers on.
     Alias(usize),
     /// The script that tells the browser's study record which old addresses moved where
@@ -59,6 +62,7 @@ impl Job {
             Job::NotFound => "/404.html".into(),
             Job::Atom => "/atom.xml".into(),
             Job::Sitemap => "/sitemap.xml".into(),
+            Job::SitemapPart(k) => super::feeds::sitemap_part_url(k),
             Job::Alias(a) => site.aliases[a].url.clone(),
             Job::AliasScript => format!("/{}", alias_script_path(site)),
         }
@@ -87,7 +91,7 @@ impl Job {
             Job::Month(..) => "month.html",
             Job::NotFound => "404.html",
             Job::Atom => "atom.xml",
-            Job::Sitemap => "sitemap.xml",
+            Job::Sitemap | Job::SitemapPart(_) => "sitemap.xml",
             Job::Alias(_) => "alias.html",
             Job::AliasScript => "",
         }
@@ -115,6 +119,7 @@ impl Job {
             | Job::NotFound
             | Job::Atom
             | Job::Sitemap
+            | Job::SitemapPart(_)
             | Job::Alias(_)
             | Job::AliasScript => "",
         }
@@ -125,13 +130,21 @@ impl Job {
     pub fn in_sitemap(self) -> bool {
         !matches!(
             self,
-            Job::Atom | Job::Sitemap | Job::NotFound | Job::Alias(_) | Job::AliasScript
+            Job::Atom
+                | Job::Sitemap
+                | Job::SitemapPart(_)
+                | Job::NotFound
+                | Job::Alias(_)
+                | Job::AliasScript
         )
     }
 
     /// An HTML page (not the feed or the sitemap).
     pub fn is_html(self) -> bool {
-        !matches!(self, Job::Atom | Job::Sitemap | Job::AliasScript)
+        !matches!(
+            self,
+            Job::Atom | Job::Sitemap | Job::SitemapPart(_) | Job::AliasScript
+        )
     }
 
     /// The content page the job shows, if any.
@@ -181,8 +194,10 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     if !site.aliases.is_empty() {
         jobs.push(Job::AliasScript);
     }
+    let parts = super::feeds::sitemap_part_count(site, &jobs);
     jobs.push(Job::Atom);
     jobs.push(Job::Sitemap);
+    jobs.extend((1..=parts).map(Job::SitemapPart));
     jobs
 }
 

@@ -196,7 +196,8 @@ impl<'s> Renderer<'s> {
             Job::Month(y, m) => values(&self.month(y, m)),
             Job::Study => values(&self.study()),
             Job::Atom => values(&self.feed()),
-            Job::Sitemap => values(&self.sitemap()),
+            Job::Sitemap => values(&self.sitemap(None)),
+            Job::SitemapPart(k) => values(&self.sitemap(Some(k))),
             Job::Alias(a) => values(&self.alias(a)),
             Job::Search | Job::NotFound | Job::AliasScript => Context::new(),
         };
@@ -230,7 +231,9 @@ impl<'s> Renderer<'s> {
         let s = self.site;
         let ui = |key: &str| self.engine.ui(key).to_string();
         match job {
-            Job::Home | Job::Atom | Job::Sitemap | Job::AliasScript => String::new(),
+            Job::Home | Job::Atom | Job::Sitemap | Job::SitemapPart(_) | Job::AliasScript => {
+                String::new()
+            }
             Job::List(kind) => match s.sections.get(&kind) {
                 Some(&intro) => s.page(intro).title().to_string(),
                 None => kind
