@@ -14,6 +14,7 @@ use jiangtang::diagnostic::Text;
 use jiangtang::{Diagnostic, Lang, Options};
 
 mod help;
+mod usage;
 
 /// The allocator of the binary (see Cargo.toml).
 #[global_allocator]
@@ -155,10 +156,7 @@ fn main() -> ExitCode {
     // Not `Cli::parse`, which would exit at once, past the console's restore.
     let cli = match parse_args() {
         Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
-        }
+        Err((e, lang)) => return usage_error(&e, lang),
     };
     let lang = match cli.lang {
         LangArg::Zh => Lang::Zh,
@@ -251,15 +249,42 @@ fn program() -> (String, bool) {
     jiangtang::platform::program_name(&argv0, cfg!(windows))
 }
 
-/// The arguments, with the help in Chinese unless English is asked for.
-fn parse_args() -> Result<Cli, clap::Error> {
+/// The arguments, with the help in Chinese unless English is asked for; a mistake comes
+/// with the language to tell it in.
+fn parse_args() -> Result<Cli, (clap::Error, Lang)> {
     let args: Vec<String> = std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     let env = |name: &str| std::env::var(name).ok();
     let lang = help::help_lang(&args, env("LC_ALL").as_deref(), env("LANG").as_deref());
-    let matches = help::localise(Cli::command(), lang).try_get_matches_from(std::env::args_os())?;
-    Cli::from_arg_matches(&matches)
+    help::localise(Cli::command(), lang)
+        .try_get_matches_from(std::env::args_os())
+        .and_then(|m| Cli::from_arg_matches(&m))
+        .map_err(|e| (e, lang))
+}
+
+/// A mistake in the arguments, told like a content mistake (help and the version as
+/// clap prints them), with clap's exit code.
+fn usage_error(e: &clap::Error, lang: Lang) -> ExitCode {
+    if usage::is_shown_as_is(e) {
+        let _ = e.print();
+    } else {
+        let args: Vec<String> = std::env::args_os()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let commands: Vec<String> = Cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .collect();
+        let commands: Vec<&str> = commands.iter().map(String::as_str).collect();
+        let (program, _) = program();
+        let typed = usage::Typed {
+            program: &program,
+            command: usage::command_in(&args, &commands),
+        };
+        print_diags(&[usage::diagnostic(e, &typed)], lang);
+    }
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
 }
 
 /// Runs the preview server; returns only when it cannot start (exit code 2).

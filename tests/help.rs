@@ -107,3 +107,66 @@ fn hints_name_the_program_as_it_was_started() {
         "{out}"
     );
 }
+
+/// Mistakes in the command line, told as content mistakes are: what is wrong and how to
+/// fix it, in Chinese unless English is asked for, with clap's exit code (2). Snapshots
+/// in `tests/help/usage.{zh,en}.txt`; the program's path reads `jiangtang` there.
+#[test]
+fn command_line_mistakes_say_what_is_wrong_and_how_to_fix_it() {
+    const CASES: &[&[&str]] = &[
+        &["build", "--prot", "8080"],
+        &["biuld"],
+        &["xyz"],
+        &["--lang", "fr", "build"],
+        &["serve", "--port", "abc"],
+        &["check", "--format", "jsno"],
+        &["build", "--root"],
+        &["new", "case"],
+        &["new", "kase", "cases/x.md"],
+        &["build", "extra"],
+    ];
+    let mut problems = Vec::new();
+    for (lang, stem) in [(None, "usage.zh.txt"), (Some("en"), "usage.en.txt")] {
+        let mut all = String::new();
+        // `--lang` twice is a mistake of its own: the Chinese run has the bad value.
+        for args in CASES.iter().filter(|a| lang.is_none() || a[0] != "--lang") {
+            let mut cmd = Command::new(BIN);
+            cmd.env_remove("LANG").env_remove("LC_ALL");
+            if let Some(l) = lang {
+                cmd.args(["--lang", l]);
+            }
+            let o = cmd.args(*args).output().expect("run jiangtang");
+            let err = String::from_utf8(o.stderr).expect("UTF-8 message");
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+            assert!(o.stdout.is_empty(), "{args:?}");
+            // One message, no English of clap's in the Chinese one.
+            assert_eq!(
+                err.matches("修改方法").count(),
+                usize::from(lang.is_none()),
+                "{err}"
+            );
+            if lang.is_none() {
+                assert!(!err.contains("Usage") && !err.contains("error:"), "{err}");
+            }
+            all.push_str(&format!(
+                "$ jiangtang {}\n{}\n",
+                args.join(" "),
+                err.replace(BIN, "jiangtang")
+            ));
+        }
+        check_snapshot(stem, &all, &mut problems);
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+/// `--version` is printed as clap prints it, not as a mistake.
+#[test]
+fn the_version_is_printed_as_it_is() {
+    let o = Command::new(BIN)
+        .arg("--version")
+        .output()
+        .expect("run jiangtang");
+    assert!(o.status.success());
+    let out = String::from_utf8(o.stdout).expect("UTF-8");
+    assert_eq!(out, format!("jiangtang {}\n", env!("CARGO_PKG_VERSION")));
+}
