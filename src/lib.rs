@@ -98,26 +98,43 @@ impl Built {
 }
 
 /// Reads `site.yaml` and applies command-line overrides.
+/// A folder without `site.yaml`: what is wrong and how to make or name a site.
+fn not_a_site(root: &Path) -> Diagnostic {
+    Diagnostic::error(
+        "site.yaml",
+        0,
+        0,
+        Text::new(
+            format!("{} 不是 jiangtang 站点：缺少 site.yaml", root.display()),
+            format!(
+                "{} is not a jiangtang site: site.yaml is missing",
+                root.display()
+            ),
+        ),
+    )
+    .with_hint(Text::new(
+        "在站点文件夹中运行，或用 --root 指定站点文件夹；新建站点用 jiangtang init 文件夹名",
+        "run inside the site folder or pass --root; create a site with `jiangtang init DIR`",
+    ))
+}
+
+/// The site folder `root` holds a `site.yaml` (whatever is in it). The dev server asks
+/// before it starts: it shows mistakes in the file while it runs, but without one there
+/// is no site to watch.
+pub fn require_site(root: &Path) -> Result<(), Diagnostic> {
+    match std::fs::metadata(root.join("site.yaml")) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(not_a_site(root)),
+        Err(e) => Err(io_diag("site.yaml", &e)),
+    }
+}
+
 pub fn load_config(opts: &Options) -> Result<Config, Vec<Diagnostic>> {
     let path = opts.root.join("site.yaml");
     let mut config = match std::fs::read(&path) {
         Ok(bytes) => Config::parse(Path::new("site.yaml"), &bytes)?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(vec![
-                Diagnostic::error(
-                    "site.yaml",
-                    0,
-                    0,
-                    Text::new(
-                        format!("{} 不是 jiangtang 站点：缺少 site.yaml", opts.root.display()),
-                        format!("{} is not a jiangtang site: site.yaml is missing", opts.root.display()),
-                    ),
-                )
-                .with_hint(Text::new(
-                    "在站点文件夹中运行，或用 --root 指定站点文件夹；新建站点用 jiangtang init 文件夹名",
-                    "run inside the site folder or pass --root; create a site with `jiangtang init DIR`",
-                )),
-            ]);
+            return Err(vec![not_a_site(&opts.root)]);
         }
         Err(e) => return Err(vec![io_diag("site.yaml", &e)]),
     };

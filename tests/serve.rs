@@ -941,6 +941,47 @@ fn a_site_that_starts_broken_shows_why_and_recovers() {
     assert_eq!(server.get(LESSON_URL).status, 200);
 }
 
+/// Started where there is no site (no site.yaml), the preview stops at once with what is
+/// wrong and how to fix it, as `new` does, instead of serving nothing.
+#[test]
+fn serve_outside_a_site_stops_at_once_and_says_why() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = Command::new(BIN)
+        .current_dir(dir.path())
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .args(["serve", "--port", "0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run jiangtang serve");
+    let started = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > Duration::from_secs(5) {
+            let _ = child.kill();
+            panic!("serve kept running outside a site");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let o = child.wait_with_output().expect("output");
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.starts_with("site.yaml: 错误: . 不是 jiangtang 站点：缺少 site.yaml\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--root") && err.contains("jiangtang init"),
+        "{err}"
+    );
+    assert!(
+        o.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}
+
 #[test]
 fn the_failure_page_speaks_the_language_of_the_messages() {
     let site = TestSite::new();

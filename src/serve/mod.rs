@@ -135,6 +135,7 @@ impl Shared {
 /// missing); problems in the content never end it.
 pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
     let lang = opts.lang;
+    crate::require_site(&opts.site.root)?;
     // Absolute, as the watcher reports paths. Not canonical: on Windows that is a
     // `\\?\C:\…` path, to which paths joined with `/` (a diagnostic's source file) do
     // not resolve.
