@@ -30,6 +30,9 @@ pub struct Config {
     pub domains: Vec<String>,
     /// Display names of taxonomies by key (`unit` → 单位).
     pub taxonomies: BTreeMap<String, String>,
+    /// Slugs of names spelled the editor's way (`曾都区: zengdu`), for terms whose
+    /// pinyin reads wrong or too long.
+    pub slugs: BTreeMap<String, String>,
     pub unsafe_html: bool,
     pub footer: String,
     /// How many of the latest pages the Atom feed carries.
@@ -70,6 +73,7 @@ impl Default for Config {
             levels: Vec::new(),
             domains: Vec::new(),
             taxonomies,
+            slugs: BTreeMap::new(),
             unsafe_html: false,
             footer: String::new(),
             feed_limit: 50,
@@ -89,6 +93,7 @@ const KEYS: &[&str] = &[
     "levels",
     "domains",
     "taxonomies",
+    "slugs",
     "unsafe_html",
     "footer",
     "feed_limit",
@@ -148,6 +153,7 @@ impl Config {
                 }
             }
         }
+        c.slugs = read_slugs(&mut fm);
         c.unsafe_html = fm.bool("unsafe_html").unwrap_or(false);
         c.footer = fm.string("footer").unwrap_or_default();
         match fm.integer("feed_limit") {
@@ -231,6 +237,81 @@ impl Config {
     pub(crate) fn url(&self, path: &str) -> String {
         let p = path.strip_prefix('/').unwrap_or(path);
         format!("{}{p}", self.base_path)
+    }
+}
+
+/// `slugs:`, a table of names and the slugs they get: each slug a valid one, no two the
+/// same. Entries with a mistake are reported and left out.
+fn read_slugs(fm: &mut FrontMatter) -> BTreeMap<String, String> {
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    let Some(value) = fm.get("slugs").cloned() else {
+        return out;
+    };
+    let serde_yaml_ng::Value::Mapping(m) = value else {
+        let pos = fm.value_pos("slugs");
+        fm.error_at(
+            pos,
+            Text::new(
+                "slugs 应该是“名称: 网址拼写”的对照表",
+                "`slugs` should be a table of `name: slug`",
+            ),
+            Text::new(
+                "每行写一个名称，缩进两个空格，例如：\nslugs:\n  曾都区: zeng-du-qu",
+                "one name a line, indented two spaces, e.g.\nslugs:\n  曾都区: zeng-du-qu",
+            ),
+        );
+        return out;
+    };
+    for (name, slug) in m {
+        let name = yaml_text(&name);
+        let slug = yaml_text(&slug);
+        let pos = fm.item_pos("slugs", &name);
+        if slug.len() > 120 || !crate::content::is_plain_slug(&slug) {
+            let meant = crate::content::slugify(&slug);
+            fm.error_at(
+                pos,
+                Text::new(
+                    format!("“{name}”的网址拼写“{slug}”不能用"),
+                    format!("the slug `{slug}` of `{name}` cannot be used"),
+                ),
+                Text::new(
+                    format!("只用小写字母、数字和连字符（-），例如 {name}: {meant}"),
+                    format!(
+                        "use lowercase letters, digits and hyphens (-) only, e.g. {name}: {meant}"
+                    ),
+                ),
+            );
+            continue;
+        }
+        if let Some((other, _)) = out.iter().find(|(_, s)| **s == slug) {
+            let other = other.clone();
+            fm.error_at(
+                pos,
+                Text::new(
+                    format!("“{name}”和“{other}”的网址拼写都是“{slug}”"),
+                    format!("`{name}` and `{other}` both have the slug `{slug}`"),
+                ),
+                Text::new(
+                    "两个名称会得到同一个网址：给其中一个换一个拼写",
+                    "the two names would get one address: spell one of them differently",
+                ),
+            );
+            continue;
+        }
+        out.insert(name, slug);
+    }
+    out
+}
+
+/// A YAML key or value as text (numbers and flags as written).
+fn yaml_text(v: &serde_yaml_ng::Value) -> String {
+    match v {
+        serde_yaml_ng::Value::String(s) => s.clone(),
+        serde_yaml_ng::Value::Null => String::new(),
+        other => serde_yaml_ng::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod init;
 pub mod media;
+pub(crate) mod names;
 pub mod output;
 pub mod platform;
 pub mod publish;

@@ -603,21 +603,29 @@ pub(crate) fn is_safe_slug(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
+/// Lowercase letters, digits and single hyphens between them (`zeng-du-qu`): what
+/// `slugify` makes, and what it leaves as it is.
+pub(crate) fn is_plain_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+}
+
 /// An ASCII, URL-safe slug for any name: 党史学习 → dang-shi-xue-xi.
 pub(crate) fn slugify(name: &str) -> String {
+    slugify_as(name, crate::names::Name::Other)
+}
+
+/// A slug for a name of the given sort (a person's surname reads differently).
+pub(crate) fn slugify_as(name: &str, what: crate::names::Name) -> String {
     // Already a slug (`lesson-01`): nothing to change.
-    let plain = name
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if plain
-        && !name.is_empty()
-        && !name.starts_with('-')
-        && !name.ends_with('-')
-        && !name.contains("--")
-    {
+    if is_plain_slug(name) {
         return name.to_string();
     }
-    let ascii = deunicode::deunicode_with_tofu(name, "-");
+    let ascii = crate::names::read(name, what);
     let mut out = String::with_capacity(ascii.len());
     for c in ascii.chars() {
         if c.is_ascii_alphanumeric() {

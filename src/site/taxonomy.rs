@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::content::{Kind, Meta, Place, slugify};
+use crate::content::{Kind, Meta, Place, slugify_as};
+use crate::names::Name;
 
 use super::{Page, PageId, Site};
 
@@ -108,39 +109,18 @@ pub fn build(site: &Site) -> Vec<Taxonomy> {
                     }
                 }
             }
-            // Terms sorted by their pinyin slug reads as a Chinese index; the configured
-            // order wins for actions and series.
             let mut terms: Vec<Term> = by_name
                 .into_iter()
                 .map(|(name, pages)| Term {
                     name: name.to_string(),
-                    slug: slugify(name),
+                    slug: term_slug(&site.config, key, name),
                     url: String::new(),
                     pages,
                 })
                 .collect();
-            let configured: &[String] = match key {
-                "action" => &site.config.actions,
-                "series" => &site.config.series,
-                _ => &[],
-            };
-            let rank = |name: &str| {
-                configured
-                    .iter()
-                    .position(|c| c == name)
-                    .unwrap_or(usize::MAX)
-            };
-            terms.sort_by(|a, b| {
-                (rank(&a.name), &a.slug, &a.name).cmp(&(rank(&b.name), &b.slug, &b.name))
-            });
-            // Homophones share a pinyin slug: number the later ones.
-            let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+            sort_terms(&mut terms, &site.config, key);
+            number_homophones(&mut terms, &site.config.slugs);
             for t in &mut terms {
-                let n = seen.entry(t.slug.clone()).or_insert(0);
-                *n += 1;
-                if *n > 1 {
-                    t.slug = format!("{}-{}", t.slug, n);
-                }
                 t.url = format!("/{folder}/{}/", t.slug);
             }
             Taxonomy {
@@ -156,6 +136,53 @@ pub fn build(site: &Site) -> Vec<Taxonomy> {
             }
         })
         .collect()
+}
+
+/// A term's slug: the one `site.yaml` spells for its name, else its pinyin (a speaker's
+/// as a person's name, surname first).
+fn term_slug(config: &crate::config::Config, key: &str, name: &str) -> String {
+    if let Some(slug) = config.slugs.get(name) {
+        return slug.clone();
+    }
+    let what = if key == "speaker" {
+        Name::Person
+    } else {
+        Name::Other
+    };
+    slugify_as(name, what)
+}
+
+/// Terms in the order of their pinyin, which reads as a Chinese index; the configured
+/// order wins for actions and series.
+fn sort_terms(terms: &mut [Term], config: &crate::config::Config, key: &str) {
+    let configured: &[String] = match key {
+        "action" => &config.actions,
+        "series" => &config.series,
+        _ => &[],
+    };
+    let rank = |name: &str| {
+        configured
+            .iter()
+            .position(|c| c == name)
+            .unwrap_or(usize::MAX)
+    };
+    terms.sort_by(|a, b| (rank(&a.name), &a.slug, &a.name).cmp(&(rank(&b.name), &b.slug, &b.name)));
+}
+
+/// Homophones share a pinyin slug: the later ones are numbered (`-2`), and so is any
+/// term whose pinyin is a slug `site.yaml` gives another name.
+pub(super) fn number_homophones(terms: &mut [Term], spelled: &BTreeMap<String, String>) {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for t in terms.iter().filter(|t| spelled.contains_key(&t.name)) {
+        seen.insert(t.slug.clone(), 1);
+    }
+    for t in terms.iter_mut().filter(|t| !spelled.contains_key(&t.name)) {
+        let n = seen.entry(t.slug.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            t.slug = format!("{}-{}", t.slug, n);
+        }
+    }
 }
 
 /// Taxonomy values one character away from a value used elsewhere (`市发该委` beside

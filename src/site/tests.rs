@@ -193,6 +193,82 @@ fn slugs_of_plain_names_are_the_names() {
     }
 }
 
+/// Units, speakers and tags get their slugs and order from how the names are read:
+/// 广水市 guang-shui-shi, 曾都区 zeng-du-qu (not yan-shui-shi, ceng-du-qu), a speaker
+/// surnamed 曾 zeng; `site.yaml` `slugs:` spells a name the editor's way.
+#[test]
+fn terms_read_right_and_sort_by_their_reading() {
+    let case = |name: &str, unit: &str| {
+        file(
+            &format!("cases/{name}.md"),
+            &format!("---\ntitle: 案例\nunit: {unit}\ndate: 2026-01-05\n---\n正文。\n"),
+        )
+    };
+    let lecture = file(
+        "lectures/z.md",
+        "---\ntitle: 讲座\nstart: \"2026-03-15 09:00\"\nspeaker: 曾庆华\nunit: 随县\n---\n",
+    );
+    let sources = vec![
+        case("a", "曾都区"),
+        case("b", "广水市"),
+        case("c", "安陆市"),
+        case("d", "市长江办"),
+        lecture,
+    ];
+    let mut config = Config::default();
+    config.slugs.insert("市长江办".into(), "cjb".into());
+    let opts = BuildOptions {
+        drafts: false,
+        now: jiff::civil::date(2026, 3, 10).at(10, 0, 0, 0),
+        words: BodyWords::default(),
+    };
+    let (site, _) = Site::build_with(config, &sources, Vec::new(), &opts, &Cache::default())
+        .expect("the site builds");
+    let urls = |key: &str| -> Vec<(String, String)> {
+        let tax = site
+            .taxonomies
+            .iter()
+            .find(|t| t.key == key)
+            .expect("taxonomy");
+        tax.terms
+            .iter()
+            .map(|t| (t.name.clone(), t.url.clone()))
+            .collect()
+    };
+    let pair = |n: &str, u: &str| (n.to_string(), u.to_string());
+    assert_eq!(
+        urls("unit"),
+        [
+            pair("安陆市", "/units/an-lu-shi/"),
+            pair("市长江办", "/units/cjb/"),
+            pair("广水市", "/units/guang-shui-shi/"),
+            pair("随县", "/units/sui-xian/"),
+            pair("曾都区", "/units/zeng-du-qu/"),
+        ]
+    );
+    assert_eq!(
+        urls("speaker"),
+        [pair("曾庆华", "/speakers/zeng-qing-hua/")]
+    );
+}
+
+/// A slug `site.yaml` spells keeps its address: a name whose pinyin is the same is
+/// numbered instead.
+#[test]
+fn spelled_slugs_win_over_homophones() {
+    let term = |name: &str, slug: &str| taxonomy::Term {
+        name: name.into(),
+        slug: slug.into(),
+        url: String::new(),
+        pages: Vec::new(),
+    };
+    let mut terms = vec![term("城关", "cheng-guan"), term("成关", "cheng-guan")];
+    let spelled = BTreeMap::from([("成关".to_string(), "cheng-guan".to_string())]);
+    taxonomy::number_homophones(&mut terms, &spelled);
+    let slugs: Vec<&str> = terms.iter().map(|t| t.slug.as_str()).collect();
+    assert_eq!(slugs, ["cheng-guan-2", "cheng-guan"]);
+}
+
 #[test]
 fn folder_urls_are_ascii() {
     assert_eq!(folder_url("guide/编辑指南"), "/guide/bian-ji-zhi-nan/");
