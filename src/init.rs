@@ -43,7 +43,7 @@ const FILES: &[(&str, &str)] = &[
     ),
     (
         "content/cases/shi-li-an-li.md",
-        "---\ntitle: 示例案例\nsummary: 一篇示例案例。\nunit: 市委组织部\nauthor: 周敏\ndomain: 基层治理\nregion: 本市\ndate: 2026-01-10\ntopics: [基层治理]\noutcomes:\n  - 群众办事少跑腿\n---\n\n## 背景\n\n案例正文写在这里。\n",
+        "---\ntitle: 示例案例\nsummary: 一篇示例案例。\nunit: 市委组织部\nauthor: 周敏\ndomain: 基层治理\nregion: 本市\ndate: 2026-01-10\ntopics: [基层治理]\noutcomes:\n  - 群众办事少跑腿\n---\n\n## 背景\n\n示例案例的正文：照着它写背景、做法和成效。\n",
     ),
 ];
 

@@ -521,6 +521,26 @@ mod tests {
         Date::new(2026, 3, 10).unwrap()
     }
 
+    /// Every kind's body has a sentence the build warns about when it is published.
+    #[test]
+    fn every_body_has_sample_text_the_build_recognises() {
+        for kind in Kind::scaffolded() {
+            let text = template(
+                kind,
+                "标题",
+                "courses/x",
+                &Config::default(),
+                today(),
+                today(),
+            );
+            assert!(
+                crate::content::SAMPLE_TEXT.iter().any(|s| text.contains(s)),
+                "{}: {text}",
+                kind.key()
+            );
+        }
+    }
+
     #[test]
     fn titles_are_quoted_only_when_needed() {
         assert_eq!(scalar("乡村振兴实务"), "乡村振兴实务");

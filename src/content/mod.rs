@@ -424,7 +424,14 @@ pub(crate) fn parse(src: &Arc<SourceFile>, config: &Config) -> (Option<Parsed>, 
         Front::Fields(fields) => Some(Meta::Fields(read_fields(&mut fm, fields))),
     };
     let mut diags = std::mem::take(&mut fm.diags);
-    diags.extend(example_content(&fm, kind));
+    // A file left as `new` wrote it gets one warning, the front matter's; its body's
+    // sample text is told once that is filled in.
+    let examples = example_content(&fm, kind);
+    let draft = common.as_ref().is_some_and(|c| c.draft);
+    if examples.is_none() && !draft {
+        diags.extend(sample_text(&src.path, split.body, split.body_line, kind));
+    }
+    diags.extend(examples);
     if let Some(Meta::Lecture(m)) = &meta {
         diags.extend(file_date_differs(&src.path, &src.rel, m));
     }
@@ -496,6 +503,47 @@ fn example_content(fm: &FrontMatter, kind: Kind) -> Option<Diagnostic> {
                 "write what is true of {}, or delete the lines it does not need",
                 names.en
             ),
+        )),
+    )
+}
+
+/// Sentences of the body `jiangtang new` writes that no real page would have, one or
+/// more in each kind's (the scaffold's tests hold it to that).
+pub(crate) const SAMPLE_TEXT: &[&str] = &[
+    "正文写在这里。",
+    "在这里介绍课程的背景、内容和安排。",
+    "在这里介绍讲座的主要内容。",
+    "主讲人的简要介绍。",
+    "案例的背景和要解决的问题。",
+    "用数字说明成效。",
+    "这是一道单选题的示例，正确答案是哪一项？",
+];
+
+/// A published page whose body still holds a sentence of the sample text `jiangtang
+/// new` wrote: one warning, at the first. Drafts are being written, and are left alone.
+fn sample_text(path: &Path, body: &str, body_line: usize, kind: Kind) -> Option<Diagnostic> {
+    let (at, sentence) = SAMPLE_TEXT
+        .iter()
+        .filter_map(|s| body.find(s).map(|at| (at, *s)))
+        .min()?;
+    let before = &body[..at];
+    let line = body_line + before.matches('\n').count();
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    let names = kind.names();
+    Some(
+        Diagnostic::warning(
+            path,
+            line,
+            column,
+            Text::new(
+                format!("这个{}还有 jiangtang new 写入的示例正文“{sentence}”", names.zh),
+                format!("this page still has the sample text “{sentence}” that jiangtang new wrote"),
+            ),
+        )
+        .with_len(sentence.chars().count())
+        .with_hint(Text::new(
+            "把示例正文换成这个页面自己的内容；还没写完可以先在信息栏加上 draft: true",
+            "replace the sample text with the page's own; until it is done, add draft: true to the front matter",
         )),
     )
 }
