@@ -21,6 +21,9 @@ pub(super) struct TermValue {
     pub(super) url: String,
     pub(super) href: String,
     pub(super) count: usize,
+    /// A speaker's title (职务), on the speakers' list and the speaker's page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) speaker_title: Option<String>,
 }
 
 /// A term with the calendar of its lectures (a series).
@@ -224,6 +227,7 @@ impl<'s> Renderer<'s> {
             url: url.to_string(),
             href: self.href(url),
             count,
+            speaker_title: None,
         }
     }
 

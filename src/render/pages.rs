@@ -660,7 +660,10 @@ impl<'s> Renderer<'s> {
         let terms = tax
             .terms
             .iter()
-            .map(|x| self.term_value(&x.name, &x.url, x.pages.len()))
+            .map(|x| TermValue {
+                speaker_title: x.speaker_title.clone(),
+                ..self.term_value(&x.name, &x.url, x.pages.len())
+            })
             .collect();
         TaxonomyPage {
             taxonomy: TaxonomyValue {
@@ -708,7 +711,10 @@ impl<'s> Renderer<'s> {
                 terms: None,
             },
             term: TermWithCalendar {
-                term: self.term_value(&term.name, &term.url, term.pages.len()),
+                term: TermValue {
+                    speaker_title: term.speaker_title.clone(),
+                    ..self.term_value(&term.name, &term.url, term.pages.len())
+                },
                 ics_url: (tax.key == "series").then(|| ics::series_url(&term.url)),
             },
             listed,

@@ -16,6 +16,8 @@ pub struct Term {
     pub url: String,
     /// Pages carrying the term, in site order.
     pub pages: Vec<PageId>,
+    /// A speaker's title (职务), from the latest lecture that gives one.
+    pub speaker_title: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -115,6 +117,9 @@ pub fn build(site: &Site) -> Vec<Taxonomy> {
                     name: name.to_string(),
                     slug: term_slug(&site.config, key, name),
                     url: String::new(),
+                    speaker_title: (key == "speaker")
+                        .then(|| speaker_title(site, name, &pages))
+                        .flatten(),
                     pages,
                 })
                 .collect();
@@ -136,6 +141,19 @@ pub fn build(site: &Site) -> Vec<Taxonomy> {
             }
         })
         .collect()
+}
+
+/// The title (职务) the latest of `pages`' lectures gives speaker `name`, if any does.
+fn speaker_title(site: &Site, name: &str, pages: &[PageId]) -> Option<String> {
+    pages
+        .iter()
+        .filter_map(|&i| match &site.page(i).src.meta {
+            Meta::Lecture(m) if m.speaker.as_deref() == Some(name) => Some(m),
+            _ => None,
+        })
+        .filter(|m| !m.speaker_title.trim().is_empty())
+        .max_by_key(|m| m.start)
+        .map(|m| m.speaker_title.trim().to_string())
 }
 
 /// A term's slug: the one `site.yaml` spells for its name, else its pinyin (a speaker's

@@ -261,6 +261,7 @@ fn spelled_slugs_win_over_homophones() {
         slug: slug.into(),
         url: String::new(),
         pages: Vec::new(),
+        speaker_title: None,
     };
     let mut terms = vec![term("城关", "cheng-guan"), term("成关", "cheng-guan")];
     let spelled = BTreeMap::from([("成关".to_string(), "cheng-guan".to_string())]);
