@@ -6,6 +6,8 @@
 //   quizLessons()    the lessons with a ```quiz block
 //   pageSources()    every Markdown page but the section intros: { file, title, summary,
 //                    body, draft }
+//   lectureSessions() every session of every lecture: { rel, title, series, status, start,
+//                    end, repeats } (local times "2026-12-11T16:00", UTC+8), in time order
 //
 // A quiz is a list of questions { question, type, options, answer, explanation }, where
 // `options` are the option texts as shown (a true/false question gets 对 / 错) and
@@ -64,6 +66,73 @@ export function pageSources(root = REPO_ROOT) {
   };
   walk(path.join(root, 'content'));
   return out.sort((a, b) => a.file.localeCompare(b.file));
+}
+
+/**
+ * Every session of every published lecture, a `repeat:` rule expanded here by its
+ * documented meaning; only the forms the sample uses are read (weekly with `until` and
+ * `except`, the n-th weekday of each month with `count`), anything else throws.
+ */
+export function lectureSessions(root = REPO_ROOT) {
+  const dir = path.join(root, 'content', 'lectures');
+  const out = [];
+  for (const name of fs.readdirSync(dir)) {
+    if (!name.endsWith('.md') || name.startsWith('_')) continue;
+    const meta = frontMatter(fs.readFileSync(path.join(dir, name), 'utf8'));
+    if (meta.draft === 'true') continue;
+    const start = meta.start.replace(' ', 'T');
+    const minutes = meta.end
+      ? (localMs(meta.end.replace(' ', 'T')) - localMs(start)) / 60000
+      : Number(meta.duration || 120);
+    const lecture = {
+      rel: `lectures/${meta.slug || name.replace(/\.md$/, '')}/`,
+      title: meta.title,
+      series: meta.series || '',
+      status: meta.status || 'scheduled',
+      repeats: !!meta.repeat,
+    };
+    for (const day of meta.repeat ? repeatDays(meta.repeat, start.slice(0, 10)) : [start.slice(0, 10)]) {
+      const s = day + start.slice(10);
+      out.push({ ...lecture, start: s, end: localIso(localMs(s) + minutes * 60000) });
+    }
+  }
+  return out.sort((a, b) => a.start.localeCompare(b.start) || a.rel.localeCompare(b.rel));
+}
+
+const WEEKDAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
+
+/** The days ("2026-12-11") of an inline `repeat: {…}` mapping starting on `first`. */
+function repeatDays(rule, first) {
+  const get = (key) => (rule.match(new RegExp(`\\b${key}:\\s*("[^"]*"|\\[[^\\]]*\\]|[^,}]+)`)) || [])[1];
+  const except = inlineList(get('except') || '[]');
+  const until = get('until') && unquote(get('until'));
+  const count = get('count') && Number(get('count'));
+  const days = [];
+  const day = new Date(first + 'T00:00:00Z');
+  if (get('every').trim() === 'week' && until) {
+    for (; day.toISOString().slice(0, 10) <= until; day.setUTCDate(day.getUTCDate() + 7)) {
+      days.push(day.toISOString().slice(0, 10));
+    }
+  } else if (get('every').trim() === 'month' && count && get('week_of_month')) {
+    const nth = Number(get('week_of_month'));
+    const weekday = WEEKDAYS.indexOf(unquote(get('weekday')));
+    for (let m = 0; days.length < count; m += 1) {
+      const d = new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth() + m, 1));
+      d.setUTCDate(1 + ((weekday - d.getUTCDay() + 7) % 7) + 7 * (nth - 1));
+      if (d >= day) days.push(d.toISOString().slice(0, 10));
+    }
+  } else {
+    throw new Error(`the test does not expand repeat: ${rule}`);
+  }
+  return days.filter((d) => !except.includes(d));
+}
+
+/** "2026-12-11T16:00" (UTC+8) → epoch ms, and back. */
+export function localMs(local) {
+  return Date.parse(local + ':00+08:00');
+}
+export function localIso(ms) {
+  return new Date(ms + 8 * 3600000).toISOString().slice(0, 16);
 }
 
 /** The top-level `key: value` lines of a file's front matter (values unquoted). */
