@@ -160,6 +160,9 @@ pub(super) struct LectureCard<'a> {
     #[serde(flatten)]
     facts: LectureFacts<'a>,
     date_zh: String,
+    /// A repeating lecture's sessions to come, when the card stands for them all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) run: Option<super::upcoming::Run>,
 }
 
 /// A case's facts, on its card and its page.
@@ -340,9 +343,7 @@ impl<'s> Renderer<'s> {
             return None;
         };
         let now = s.now;
-        let week_start = now.date().saturating_sub(
-            jiff::Span::new().days(i64::from(now.date().weekday().to_monday_zero_offset())),
-        );
+        let week_start = super::upcoming::monday_of(now.date());
         let week_end = week_start.saturating_add(jiff::Span::new().days(7));
         let this_week = start.date() >= week_start && start.date() < week_end;
         let status_zh = match m.status {
@@ -388,6 +389,7 @@ impl<'s> Renderer<'s> {
             head: self.head(self.site.page(i)),
             facts: self.lecture_facts(i, start, end)?,
             date_zh: self.engine.dates.date_weekday(start.date()),
+            run: None,
         })
     }
 

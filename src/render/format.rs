@@ -11,6 +11,8 @@ pub struct DateWords {
     date: String,
     /// `{year}年{month}月`
     month: String,
+    /// `{month}月{day}日`, a day of the coming weeks
+    short_date: String,
     /// Monday first.
     weekdays: [String; 7],
     every_week: String,
@@ -31,6 +33,7 @@ impl DateWords {
         DateWords {
             date: ui("date_format").to_string(),
             month: ui("month_format").to_string(),
+            short_date: ui("short_date_format").to_string(),
             weekdays,
             every_week: ui("repeat_every_week").to_string(),
             every_n_weeks: ui("repeat_every_n_weeks").to_string(),
@@ -63,6 +66,19 @@ impl DateWords {
         format!("{} {}", self.date(d), self.weekday(d.weekday()))
     }
 
+    /// 12月11日, for a day of the coming weeks (the year goes without saying).
+    pub fn short_date(&self, d: Date) -> String {
+        fill(
+            &self.short_date,
+            &[("month", d.month().into()), ("day", d.day().into())],
+        )
+    }
+
+    /// 周三 12月9日, a session in the home page's 本周 / 下周 strip.
+    pub fn weekday_short_date(&self, d: Date) -> String {
+        format!("{} {}", self.weekday(d.weekday()), self.short_date(d))
+    }
+
     /// 2026年3月
     pub fn month(&self, year: i16, month: i8) -> String {
         fill(
@@ -82,6 +98,11 @@ impl DateWords {
 
     /// 每周五 15:00 / 每月第 3 个周四 15:00 …, how a series repeats.
     pub fn repeat(&self, rule: &crate::recurrence::Recurrence, start: DateTime) -> String {
+        format!("{} {}", self.repeat_days(rule), hhmm(start))
+    }
+
+    /// 每周五 / 每月第 3 个周四 …, the days a series meets.
+    pub fn repeat_days(&self, rule: &crate::recurrence::Recurrence) -> String {
         use crate::recurrence::{DayRule, Frequency};
         let n = i64::from(rule.interval);
         let every = match (rule.frequency, rule.interval) {
@@ -99,7 +120,7 @@ impl DateWords {
             DayRule::NthWeekday { nth, weekday } => fill(&self.nth_weekday, &[("n", nth.into())])
                 .replace("{weekday}", self.weekday(weekday)),
         };
-        format!("{every}{day} {}", hhmm(start))
+        format!("{every}{day}")
     }
 }
 
@@ -172,6 +193,7 @@ mod tests {
         let next_day = Date::new(2026, 3, 16).unwrap().at(1, 0, 0, 0);
         assert_eq!(w.time_range(s, next_day), "09:00–2026年3月16日 01:00");
         assert_eq!(w.month(2026, 3), "2026年3月");
+        assert_eq!(w.weekday_short_date(d), "周日 3月15日");
     }
 
     #[test]

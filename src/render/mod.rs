@@ -13,6 +13,7 @@ mod indexes;
 mod jobs;
 mod pages;
 pub mod theme;
+mod upcoming;
 
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -356,6 +357,7 @@ mod tests {
             "repeat_month_day",
         ]);
         keys.extend(["repeat_nth_weekday", "repeat_last_weekday"]);
+        keys.extend(["short_date_format", "this_week", "next_week"]);
         for list in Kind::LISTED.iter().filter_map(|k| k.spec().list) {
             keys.push(list.title_key);
             if let Some(h) = list.home {

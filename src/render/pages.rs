@@ -15,6 +15,7 @@ use super::cards::{
 use super::format::{self, iso_date, iso_local, month_key};
 use super::ics;
 use super::jobs::{month_url, months};
+use super::upcoming::WeekStrip;
 use crate::content::markdown::TocItem;
 use crate::content::{Kind, ListSpec, Meta, Order};
 use crate::diagnostic::Diagnostic;
@@ -69,6 +70,8 @@ pub(super) struct Intro<'a> {
 #[derive(Serialize)]
 pub(super) struct Home<'a> {
     page: PageFields<'a>,
+    /// The 本周 / 下周 strip.
+    week: WeekStrip<'a>,
     upcoming: Vec<tera::Value>,
     new_courses: tera::Value,
     featured_cases: tera::Value,
@@ -382,13 +385,7 @@ impl<'s> Renderer<'s> {
                 cover: None,
             },
         };
-        let upcoming = s
-            .schedule
-            .iter()
-            .filter(|o| o.end >= s.now)
-            .take(6)
-            .filter_map(|o| self.lecture_card_value(o))
-            .collect();
+        let upcoming = self.upcoming_cards().take(6).collect();
         let courses = s.of(Kind::Course);
         let sections = Kind::LISTED
             .into_iter()
@@ -400,6 +397,7 @@ impl<'s> Renderer<'s> {
         };
         Ok(Home {
             page,
+            week: self.week_strip(),
             upcoming,
             new_courses: of(Kind::Course.key()),
             featured_cases: of(Kind::Case.key()),
@@ -436,12 +434,6 @@ impl<'s> Renderer<'s> {
         }))
     }
 
-    /// A session's lecture card, without the partial's `html`.
-    fn lecture_card_value(&self, o: &Occurrence) -> Option<tera::Value> {
-        self.lecture_card_at(o.page, o.start, o.end)
-            .map(|c| to_value(&c))
-    }
-
     fn total_hours(&self) -> f64 {
         let s = self.site;
         s.of(Kind::Course)
@@ -470,8 +462,7 @@ impl<'s> Renderer<'s> {
 
     pub(super) fn schedule(&self) -> Schedule<'_> {
         let s = self.site;
-        let (upcoming, past): (Vec<&Occurrence>, Vec<_>) =
-            s.schedule.iter().partition(|o| o.end >= s.now);
+        let past: Vec<&Occurrence> = s.schedule.iter().filter(|o| o.end < s.now).collect();
         let mut past_months: Vec<PastMonth> = Vec::new();
         for o in past.iter().rev() {
             let key = month_key(o.start.date());
@@ -502,7 +493,7 @@ impl<'s> Renderer<'s> {
             format!("webcal://{rest}")
         });
         Schedule {
-            upcoming: upcoming.iter().map(|o| self.occurrence_card(o)).collect(),
+            upcoming: self.upcoming_cards().collect(),
             past_months,
             series,
             month_url: month_url(s.now.date().year(), s.now.date().month()),

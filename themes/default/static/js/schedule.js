@@ -8,7 +8,11 @@
  *  - lectures.html: cards are moved between "即将开始" (soonest first, grouped by month)
  *    and "往期讲座" (newest month first, folded); the series filter (?series=周周学)
  *    narrows both lists.
- *  - home page ([data-schedule-home]): lectures that are over are hidden.
+ *  - home page ([data-schedule-home]): lectures that are over are hidden; the 本周 / 下周
+ *    strip ([data-week-strip]) takes this week's and next week's sessions, still to
+ *    come, from the items the build wrote for the weeks ahead (cancelled ones last).
+ *  - a repeating lecture's card ([data-run], every session to come in one card) names
+ *    its next session and moves with it.
  *  - everywhere: the "本周" badge and highlight; on a lecture page "进行中" / "已结束"
  *    (a lecture that was postponed or cancelled shows that instead), and "添加到日历"
  *    only while it is still to come.
@@ -42,6 +46,34 @@
   }
 
   var monday = weekStart(now);
+
+  /* "2026-12-11T16:00" -> the theme's "12月11日" */
+  function shortDate(local) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(local);
+    return m ? t("short_date_format", { month: +m[2], day: +m[3] }) : local;
+  }
+
+  /* ---- a repeating lecture's card: its next session by the reader's clock ---- */
+  all(document, ".lecture-card[data-run]").forEach(function (card) {
+    var runs = card.getAttribute("data-run").split(" ").map(function (pair) {
+      var p = pair.split("/");
+      return { start: p[0], end: p[1] || p[0] };
+    });
+    var next = runs.filter(function (r) { return parseLocal(r.end) > now; })[0] || runs[runs.length - 1];
+    if (!next) return;
+    card.setAttribute("data-start", next.start);
+    card.setAttribute("data-end", next.end);
+    var m = /^(\d{4})-(\d{2})/.exec(next.start);
+    if (m) {
+      card.setAttribute("data-month", m[1] + "-" + m[2]);
+      card.setAttribute("data-month-label", t("month_format", { year: +m[1], month: +m[2] }));
+    }
+    var time = card.querySelector("[data-next-date]");
+    if (time) {
+      time.textContent = shortDate(next.start);
+      time.setAttribute("datetime", next.start);
+    }
+  });
 
   /* Decides the state of one card or lecture page from its data attributes. */
   function state(el) {
@@ -97,6 +129,46 @@
     });
     var empty = document.querySelector("[data-schedule-empty=home]");
     if (empty) empty.hidden = visible > 0;
+  });
+
+  /* ---- home page: the 本周 / 下周 strip ---- */
+  all(document, "[data-week-strip]").forEach(function (strip) {
+    var lists = ["this", "next", "later"].map(function (w) {
+      var box = strip.querySelector("[data-week=" + w + "]");
+      return box.tagName === "OL" ? box : box.querySelector("ol");
+    });
+    var entries = [];
+    lists.forEach(function (list) {
+      all(list, ".week-item").forEach(function (li) {
+        var s = state(li);
+        if (s) entries.push({ li: li, s: s, cancelled: li.getAttribute("data-status") === "cancelled" });
+      });
+    });
+    entries.sort(function (a, b) {
+      return (a.cancelled - b.cancelled) || (a.s.start - b.s.start);
+    });
+    var counts = [0, 0];
+    entries.forEach(function (e) {
+      var week = Math.floor((e.s.start - monday) / (7 * DAY));
+      // Over, or beyond next week: kept out of sight for a later day.
+      var slot = e.s.upcoming && (week === 0 || week === 1) ? week : 2;
+      // A session under way since before Monday still belongs to this week.
+      if (e.s.upcoming && week < 0) slot = 0;
+      if (slot < 2) counts[slot] += 1;
+      lists[slot].appendChild(e.li);
+    });
+    ["this", "next"].forEach(function (w, i) {
+      var none = strip.querySelector("[data-week=" + w + "] .week-none");
+      if (none) none.hidden = counts[i] > 0;
+    });
+    // Past the weeks the build wrote, the strip cannot know: it says so.
+    var stale = parseLocal(strip.getAttribute("data-until")) <= monday + 14 * DAY;
+    var columns = strip.querySelector(".week-columns");
+    if (columns) columns.hidden = stale || counts[0] + counts[1] === 0;
+    var empty = strip.querySelector("[data-week-empty]");
+    if (empty) empty.hidden = stale || counts[0] + counts[1] > 0;
+    var staleNote = strip.querySelector("[data-week-stale]");
+    if (staleNote) staleNote.hidden = !stale;
   });
 
   /* ---- schedule page: re-split upcoming / past, series filter ---- */

@@ -1,0 +1,173 @@
+// What is coming, as a cadre sees it, checked against the lectures' Markdown: the home
+// page's 本周 / 下周 strip on a given day (the browser's clock is set; the build's own
+// day with JavaScript off), and a repeating lecture as one card naming its next session.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, settle, watch, DESKTOP, PHONE } from './lib/harness.mjs';
+import { lectureSessions, localMs } from './lib/content.mjs';
+
+let env;
+const sessions = lectureSessions();
+before(async () => {
+  env = await setup();
+});
+after(async () => {
+  await env?.close();
+});
+
+const DAY = 24 * 3600 * 1000;
+
+/** Monday 00:00 (UTC+8) of the week of `ms`, as epoch ms. */
+function monday(ms) {
+  const local = new Date(ms + 8 * 3600000);
+  const back = (local.getUTCDay() + 6) % 7;
+  return Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() - back) - 8 * 3600000;
+}
+
+/** What the strip should list on `now`: [this week, next week] as "rel start" lines. */
+function expectedWeeks(now) {
+  const first = monday(now);
+  return [0, 1].map((w) =>
+    sessions
+      .filter((s) => localMs(s.end) > now)
+      .filter((s) => localMs(s.start) >= first + w * 7 * DAY && localMs(s.start) < first + (w + 1) * 7 * DAY)
+      .sort((a, b) => (a.status === 'cancelled') - (b.status === 'cancelled') || a.start.localeCompare(b.start))
+      .map((s) => `${s.rel} ${s.start}`),
+  );
+}
+
+/** Opens `url` with the clock at `day` (or the real one), JavaScript on or off. */
+async function open(url, { day = null, viewport = DESKTOP, javaScriptEnabled = true } = {}) {
+  const context = await env.browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', javaScriptEnabled });
+  if (day) await context.clock.install({ time: new Date(day) });
+  const page = await context.newPage();
+  const problems = watch(page);
+  await page.goto(env.server.url(url), { waitUntil: 'load' });
+  await settle(page);
+  assert.deepEqual(problems, []);
+  return { context, page };
+}
+
+/** The strip as shown: per week the visible items as "rel start", and its notes. */
+async function strip(page) {
+  return page.evaluate((base) => {
+    const shown = (el) => !!el && el.getClientRects().length > 0;
+    const week = (w) =>
+      [...document.querySelectorAll(`[data-week-strip] [data-week=${w}] .week-item`)].filter(shown).map((li) => {
+        const href = li.querySelector('.week-title a').getAttribute('href').slice(base.length);
+        return `${href} ${li.getAttribute('data-start')}`;
+      });
+    const hidden = [...document.querySelectorAll('[data-week-strip] .week-item')].filter((li) => !shown(li)).length;
+    const text = (sel) => [...document.querySelectorAll(`[data-week-strip] ${sel}`)].filter(shown).map((e) => e.textContent.trim());
+    const box = document.querySelector('[data-week-strip]').getBoundingClientRect();
+    const none = ['this', 'next'].map((w) => shown(document.querySelector(`[data-week-strip] [data-week=${w}] .week-none`)));
+    return { weeks: [week('this'), week('next')], hidden, none, notes: text('.empty'), cancelled: text('.status-cancelled .badge'), top: box.top };
+  }, env.server.base);
+}
+
+for (const day of ['2026-12-07T09:00:00+08:00', '2026-12-21T09:00:00+08:00', '2027-01-11T09:00:00+08:00']) {
+  test(`the strip lists this week and next week on ${day.slice(0, 10)}, cancelled last`, async () => {
+    const { context, page } = await open('', { day });
+    try {
+      const seen = await strip(page);
+      const expected = expectedWeeks(Date.parse(day));
+      assert.deepEqual(seen.weeks, expected);
+      assert.ok(expected[0].length + expected[1].length > 0, 'the sample has sessions in these weeks');
+      assert.ok(seen.hidden > 0, 'the later weeks are in the page, out of sight');
+      for (const list of seen.weeks) {
+        const statuses = list.map((line) => sessions.find((s) => `${s.rel} ${s.start}` === line).status);
+        if (statuses.includes('cancelled')) assert.notEqual(statuses[0], 'cancelled');
+      }
+      // A week with nothing says so.
+      assert.deepEqual(seen.none, seen.weeks.map((list) => list.length === 0), JSON.stringify(seen));
+      assert.deepEqual(seen.notes, []);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test('a cancelled session in the strip says 已取消 and does not lead its week', async () => {
+  const day = '2026-12-07T09:00:00+08:00';
+  const cancelled = expectedWeeks(Date.parse(day))[0].filter((line) => sessions.find((s) => `${s.rel} ${s.start}` === line).status === 'cancelled');
+  assert.ok(cancelled.length > 0, 'the sample has a cancelled session in the week of 2026-12-07');
+  const { context, page } = await open('', { day });
+  try {
+    const seen = await strip(page);
+    assert.deepEqual(seen.cancelled, cancelled.map(() => '已取消'));
+    assert.ok(!cancelled.includes(seen.weeks[0][0]));
+  } finally {
+    await context.close();
+  }
+});
+
+test('long after the build the strip sends readers to the schedule', async () => {
+  const { context, page } = await open('', { day: '2027-06-07T09:00:00+08:00' });
+  try {
+    const seen = await strip(page);
+    assert.deepEqual(seen.weeks, [[], []]);
+    assert.equal(seen.notes.length, 1);
+    assert.match(seen.notes[0], /讲座安排/);
+    assert.ok(await page.locator('[data-week-strip] .empty:visible a[href$="/lectures/"]').count() === 1);
+  } finally {
+    await context.close();
+  }
+});
+
+test('without JavaScript the strip shows the weeks of the day the site was built', async () => {
+  const { context, page } = await open('', { javaScriptEnabled: false });
+  try {
+    const seen = await strip(page);
+    assert.deepEqual(seen.weeks, expectedWeeks(Date.now()));
+  } finally {
+    await context.close();
+  }
+});
+
+test('the strip is on the first screen at 1280×900 and near the top on a phone', async () => {
+  for (const [viewport, limit] of [[{ width: 1280, height: 900 }, 900 - 250], [PHONE, PHONE.height - 200]]) {
+    const { context, page } = await open('', { day: '2026-12-07T09:00:00+08:00', viewport });
+    try {
+      const seen = await strip(page);
+      assert.ok(seen.top < limit, `strip at ${seen.top}px at ${viewport.width} px wide`);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
+/** The upcoming cards of `url` that link to lecture `rel`, with their texts. */
+async function cardsOf(page, rel) {
+  return page.evaluate(
+    ([rel, base]) =>
+      [...document.querySelectorAll('[data-schedule-upcoming] .lecture-card, [data-schedule-home] .lecture-card')]
+        .filter((c) => c.getClientRects().length > 0)
+        .filter((c) => c.querySelector('.card-title a').getAttribute('href') === base + rel)
+        .map((c) => c.querySelector('.lecture-when').textContent.replace(/\s+/g, ' ').trim()),
+    [rel, env.server.base],
+  );
+}
+
+test('a weekly series is one card among the upcoming, naming its next session', async () => {
+  const weekly = sessions.filter((s) => s.series === '周周学' && s.repeats);
+  const rel = weekly[0].rel;
+  for (const day of ['2026-12-07T09:00:00+08:00', '2026-12-12T09:00:00+08:00']) {
+    const next = weekly.find((s) => localMs(s.end) > Date.parse(day));
+    const [, m, d] = next.start.slice(0, 10).split('-').map(Number);
+    const wd = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'][new Date(next.start.slice(0, 10)).getUTCDay()];
+    const want = `每${wd} ${next.start.slice(11)}–${next.end.slice(11)}，下次 ${m}月${d}日`;
+    for (const [url, viewport] of [['lectures/', DESKTOP], ['', DESKTOP], ['lectures/', PHONE]]) {
+      const { context, page } = await open(url, { day, viewport });
+      try {
+        const cards = await cardsOf(page, rel);
+        assert.equal(cards.length, 1, `${url} on ${day}: ${JSON.stringify(cards)}`);
+        // Stacked on a desktop card, one line on a phone: the words are the same.
+        assert.equal(cards[0].replace(/\s/g, '').replace('，', ''), want.replace(/\s/g, '').replace('，', ''));
+        if (viewport === PHONE) assert.equal(await page.locator('[data-schedule-upcoming] .lecture-next .sep').first().isVisible(), true);
+      } finally {
+        await context.close();
+      }
+    }
+  }
+});
