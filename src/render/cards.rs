@@ -32,6 +32,8 @@ pub(super) struct TermWithCalendar {
     #[serde(flatten)]
     pub(super) term: TermValue,
     pub(super) ics_url: Option<String>,
+    /// The sessions of the lectures that carry the term (`count` counts pages).
+    pub(super) sessions: usize,
 }
 
 /// A page as a link.

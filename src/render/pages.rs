@@ -107,7 +107,9 @@ pub(super) struct PlainPage<'a> {
 struct Totals {
     courses: usize,
     lessons: usize,
+    /// Lecture pages; `sessions` counts their sessions (a series has many).
     lectures: usize,
+    sessions: usize,
     cases: usize,
     hours: String,
 }
@@ -131,6 +133,9 @@ struct CourseFacets {
 
 #[derive(Serialize)]
 pub(super) struct Schedule<'a> {
+    /// Lecture pages and their sessions, as on the home page.
+    lectures: usize,
+    sessions: usize,
     upcoming: Vec<tera::Value>,
     past_months: Vec<PastMonth>,
     series: Vec<TermWithCalendar>,
@@ -406,6 +411,7 @@ impl<'s> Renderer<'s> {
                 courses: courses.len(),
                 lessons: courses.iter().map(|&i| s.page(i).lessons.len()).sum(),
                 lectures: s.of(Kind::Lecture).len(),
+                sessions: s.schedule.len(),
                 cases: s.of(Kind::Case).len(),
                 hours: format::hours(self.total_hours()),
             },
@@ -484,6 +490,7 @@ impl<'s> Renderer<'s> {
             .into_iter()
             .map(|term| TermWithCalendar {
                 ics_url: Some(ics::series_url(&term.url)),
+                sessions: self.term_sessions("series", &term.name),
                 term,
             })
             .collect();
@@ -493,6 +500,8 @@ impl<'s> Renderer<'s> {
             format!("webcal://{rest}")
         });
         Schedule {
+            lectures: s.of(Kind::Lecture).len(),
+            sessions: s.schedule.len(),
             upcoming: self.upcoming_cards().collect(),
             past_months,
             series,
@@ -707,6 +716,7 @@ impl<'s> Renderer<'s> {
                     ..self.term_value(&term.name, &term.url, term.pages.len())
                 },
                 ics_url: (tax.key == "series").then(|| ics::series_url(&term.url)),
+                sessions: self.term_sessions(tax.key, &term.name),
             },
             listed,
             sections,

@@ -123,6 +123,19 @@ impl<'s> Renderer<'s> {
             })
     }
 
+    /// The sessions of the lectures that carry term `name` of taxonomy `key`.
+    pub(super) fn term_sessions(&self, key: &str, name: &str) -> usize {
+        let site = self.site;
+        let tax = site.taxonomies.iter().find(|t| t.key == key);
+        tax.and_then(|t| t.terms.iter().find(|term| term.name == name))
+            .map_or(0, |term| {
+                term.pages
+                    .iter()
+                    .map(|&i| self.indexes.session_count(i))
+                    .sum()
+            })
+    }
+
     fn repeats(&self, o: &Occurrence) -> bool {
         matches!(&self.site.page(o.page).src.meta, Meta::Lecture(m) if m.repeat.is_some())
     }

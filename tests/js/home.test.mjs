@@ -1,6 +1,8 @@
 // What is coming, as a cadre sees it, checked against the lectures' Markdown: the home
 // page's 本周 / 下周 strip on a given day (the browser's clock is set; the build's own
-// day with JavaScript off), and a repeating lecture as one card naming its next session.
+// day with JavaScript off), a repeating lecture as one card naming its next session,
+// and every count of lectures (讲座, pages) and sessions (场) saying which it counts and
+// agreeing with the sources.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -169,5 +171,54 @@ test('a weekly series is one card among the upcoming, naming its next session', 
         await context.close();
       }
     }
+  }
+});
+
+test('every count of lectures and sessions says what it counts and agrees with the sources', async () => {
+  const lectures = new Set(sessions.map((s) => s.rel));
+  const series = [...new Set(sessions.map((s) => s.series))].filter(Boolean);
+  const of = (name) => sessions.filter((s) => s.series === name);
+  const pair = (list) => `${new Set(list.map((s) => s.rel)).size} 个讲座 · ${list.length} 场`;
+  const text = (page, sel) => page.locator(sel).first().textContent().then((t) => t.replace(/\s+/g, ' ').trim());
+
+  let { context, page } = await open('');
+  try {
+    const stat = await text(page, `.stat-list a[href$="/lectures/"]`);
+    assert.equal(stat, `${lectures.size} 个讲座 共 ${sessions.length} 场`);
+  } finally {
+    await context.close();
+  }
+
+  ({ context, page } = await open('lectures/'));
+  try {
+    assert.equal(await text(page, '.schedule-totals'), `共 ${lectures.size} 个讲座、${sessions.length} 场（系列讲座每次算一场）。`);
+    for (const name of series) {
+      const item = page.locator('.term-nav li', { has: page.getByRole('link', { name, exact: true }) });
+      assert.equal(await item.locator('.count').textContent(), pair(of(name)), name);
+      await page.selectOption('#filter-series', name);
+      const list = of(name);
+      assert.equal(
+        await text(page, '[data-filter-status]'),
+        `显示 ${new Set(list.map((s) => s.rel)).size}/${lectures.size} 个讲座，${list.length}/${sessions.length} 场`,
+        name,
+      );
+    }
+    const seriesUrls = await page.$$eval('.term-nav li > a:first-child', (as) => as.map((a) => [a.textContent, a.getAttribute('href')]));
+    await context.close();
+    for (const [name, href] of seriesUrls) {
+      ({ context, page } = await open(href.slice(env.server.base.length)));
+      assert.equal(await text(page, '.page-header .lead'), pair(of(name)), href);
+      await context.close();
+    }
+    const months = [...new Set(sessions.map((s) => s.start.slice(0, 7)))];
+    for (const month of months) {
+      ({ context, page } = await open(`lectures/${month}/`));
+      const count = sessions.filter((s) => s.start.startsWith(month)).length;
+      assert.equal(await text(page, '.page-header .lead'), `本月共 ${count} 场`, month);
+      await context.close();
+    }
+    context = null;
+  } finally {
+    await context?.close();
   }
 });

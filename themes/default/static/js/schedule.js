@@ -249,14 +249,25 @@
   var select = form ? form.querySelector("select[name=series]") : null;
   var status = form ? form.querySelector("[data-filter-status]") : null;
 
+  /* Lectures (pages) and sessions the cards of `list` stand for. */
+  function tally(list) {
+    var lectures = {};
+    var sessions = 0;
+    list.forEach(function (it) {
+      lectures[it.card.getAttribute("data-lecture")] = true;
+      sessions += +(it.card.getAttribute("data-session-count") || 1);
+    });
+    return { lectures: Object.keys(lectures).length, sessions: sessions };
+  }
+  var total = tally(items);
+
   /* Shows the cards of the chosen series; updates month counts, empty notes, status. */
   function filter() {
     var series = select ? select.value : "";
-    var shown = 0;
     items.forEach(function (it) {
       it.card.hidden = series !== "" && it.card.getAttribute("data-series") !== series;
-      if (!it.card.hidden) shown += 1;
     });
+    var shown = tally(items.filter(function (it) { return !it.card.hidden; }));
     all(document, "[data-schedule-upcoming] .month-group, [data-schedule-past] .month-group").forEach(function (group) {
       var visible = all(group, ".lecture-card").filter(function (c) { return !c.hidden; }).length;
       group.hidden = visible === 0;
@@ -269,7 +280,9 @@
       if (note) note.hidden = any;
     });
     if (status) {
-      status.textContent = series ? t("filter_status_lectures", { count: shown, total: items.length }) : "";
+      status.textContent = series ? t("filter_status_lectures", {
+        count: shown.lectures, total: total.lectures, sessions: shown.sessions, total_sessions: total.sessions
+      }) : "";
     }
   }
 
