@@ -6,7 +6,10 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, settle, watch, DESKTOP, PHONE } from './lib/harness.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setup, settle, watch, buildSite, serve, DESKTOP, PHONE } from './lib/harness.mjs';
 import { lectureSessions, localMs } from './lib/content.mjs';
 
 let env;
@@ -114,6 +117,49 @@ test('long after the build the strip sends readers to the schedule', async () =>
     assert.ok(await page.locator('[data-week-strip] .empty:visible a[href$="/lectures/"]').count() === 1);
   } finally {
     await context.close();
+  }
+});
+
+test('with nothing in the two weeks the strip says so and links the schedule', async () => {
+  // A site whose only lecture is five weeks away, built today.
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'jiangtang-quiet-'));
+  const later = new Date(Date.now() + 35 * DAY + 8 * 3600000).toISOString().slice(0, 10);
+  fs.mkdirSync(path.join(root, 'content', 'lectures'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'site.yaml'), 'title: 测试站点\nbase_url: /\nlanguage: zh-CN\ntimezone: Asia/Shanghai\n');
+  fs.writeFileSync(path.join(root, 'content', 'lectures', 'later.md'), `---\ntitle: 五周后的讲座\nstart: "${later} 09:00"\nduration: 60\n---\n`);
+  const out = buildSite(root);
+  const server = await serve(out);
+  try {
+    for (const javaScriptEnabled of [true, false]) {
+      const context = await env.browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', javaScriptEnabled });
+      try {
+        const page = await context.newPage();
+        await page.goto(server.url(''), { waitUntil: 'load' });
+        await settle(page);
+        const seen = await page.evaluate(() => {
+          const shown = (el) => !!el && el.getClientRects().length > 0;
+          const notes = [...document.querySelectorAll('[data-week-strip] .empty')].filter(shown);
+          return {
+            items: [...document.querySelectorAll('[data-week-strip] .week-item')].filter(shown).length,
+            columns: shown(document.querySelector('[data-week-strip] .week-columns')),
+            notes: notes.map((p) => p.textContent.trim()),
+            links: notes.map((p) => p.querySelector('a').getAttribute('href')),
+          };
+        });
+        assert.deepEqual(seen, {
+          items: 0,
+          columns: false,
+          notes: ['本周和下周暂无讲座安排。查看讲座安排'],
+          links: [server.base + 'lectures/'],
+        }, `JavaScript ${javaScriptEnabled ? 'on' : 'off'}`);
+      } finally {
+        await context.close();
+      }
+    }
+  } finally {
+    await server.close();
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(out, { recursive: true, force: true });
   }
 });
 
