@@ -684,3 +684,29 @@ fn the_feed_carries_the_latest_pages_up_to_feed_limit() {
         .collect();
     assert_eq!(titles, ["案例5", "案例4"], "{feed}");
 }
+
+#[test]
+fn the_footer_offers_a_calendar_subscription_only_at_an_absolute_address() {
+    let site = Site::good();
+    let footer_link = |base: &str| {
+        let o = site.build(&["--base-url", base]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let html = std::fs::read_to_string(site.public().join("index.html")).unwrap();
+        let footer = html.split("<footer").nth(1).unwrap_or_default().to_string();
+        footer
+            .split("<li>")
+            .find(|li| li.contains("calendar.ics"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let file = footer_link("/training/");
+    assert!(
+        file.contains("下载日历文件") && file.contains("download"),
+        "{file}"
+    );
+    let feed = footer_link("https://example.gov.cn/training/");
+    assert!(
+        feed.contains("订阅日历") && !feed.contains("download"),
+        "{feed}"
+    );
+}
