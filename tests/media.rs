@@ -184,3 +184,32 @@ fn a_file_over_50_mb_is_refused_before_it_is_read() {
     );
     assert_eq!(common::snapshot(&site.public()), before);
 }
+
+#[test]
+fn handouts_show_their_type_and_size_and_a_pdf_opens_in_a_new_tab() {
+    let site = Site::good();
+    site.write(
+        "content/lectures/jiang-zuo.md",
+        "---\ntitle: 测试讲座\nseries: 周周学\nstart: \"2026-03-15 09:00\"\nspeaker: 张三\nmaterials: [讲义.pdf, 课件.pptx]\n---\n\n讲座。\n"
+            .as_bytes(),
+    );
+    site.write("content/lectures/讲义.pdf", &vec![b'%'; 1_300_000]);
+    site.write("content/lectures/课件.pptx", &vec![0; 300 * 1024]);
+    let o = site.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html =
+        std::fs::read_to_string(site.public().join("lectures/jiang-zuo/index.html")).expect("page");
+    let items: Vec<&str> = html
+        .match_indices("<li><a href=\"/lectures/")
+        .map(|(i, _)| &html[i..i + html[i..].find("</li>").expect("li closes")])
+        .filter(|li| li.contains("file-meta"))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "<li><a href=\"/lectures/讲义.pdf\" target=\"_blank\" rel=\"noopener\">讲义.pdf<span class=\"visually-hidden\">（在新标签页打开）</span></a> <span class=\"file-meta\">· PDF · 1.2 MB</span>",
+            "<li><a href=\"/lectures/课件.pptx\" download>课件.pptx</a> <span class=\"file-meta\">· PPT · 300 KB</span>",
+        ],
+        "{html}"
+    );
+}

@@ -50,7 +50,12 @@ pub(super) struct AttachmentValue<'a> {
     name: &'a str,
     url: &'a str,
     ext: &'a str,
+    /// What readers call its type: "PDF", "PPT", "Word".
+    kind: String,
+    /// Its size when the site was built: "1.2 MB".
     size: String,
+    /// Whether the browser shows it (a PDF, opened in a new tab) rather than saving it.
+    opens: bool,
 }
 
 /// What every card starts with.
@@ -265,7 +270,9 @@ impl<'s> Renderer<'s> {
                 name: &a.name,
                 url: &a.url,
                 ext: &a.ext,
+                kind: format::file_kind(&a.ext),
                 size: format::size_human(a.size),
+                opens: a.ext == "pdf",
             })
             .collect()
     }

@@ -147,15 +147,36 @@ pub fn month_key(d: Date) -> String {
     d.strftime("%Y-%m").to_string()
 }
 
+/// A file's size as Windows shows it to Chinese readers: binary units, KB whole, MB and
+/// GB with one decimal below 100, never "1024 KB" (rounding moves up a unit).
 pub fn size_human(bytes: u64) -> String {
-    const KB: f64 = 1024.0;
-    let b = bytes as f64;
-    if b < KB {
-        format!("{bytes} B")
-    } else if b < KB * KB {
-        format!("{:.0} KB", (b / KB).max(1.0))
+    const UNITS: [&str; 3] = ["KB", "MB", "GB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    // 1023.5 and above would print as 1024.
+    while unit + 1 < UNITS.len() && value >= 1023.5 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 || value >= 99.95 {
+        format!("{:.0} {}", value.max(1.0), UNITS[unit])
     } else {
-        format!("{:.1} MB", b / KB / KB)
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+/// The type of a file as readers name it, from its extension: office documents by
+/// their program (what Chinese offices call them), any other file by its extension.
+pub fn file_kind(ext: &str) -> String {
+    match ext.to_ascii_lowercase().as_str() {
+        "doc" | "docx" => "Word".to_string(),
+        "ppt" | "pptx" => "PPT".to_string(),
+        "xls" | "xlsx" => "Excel".to_string(),
+        "" => "文件".to_string(),
+        other => other.to_ascii_uppercase(),
     }
 }
 
@@ -201,6 +222,13 @@ mod tests {
         assert_eq!(size_human(500), "500 B");
         assert_eq!(size_human(2048), "2 KB");
         assert_eq!(size_human(1_300_000), "1.2 MB");
+        assert_eq!(size_human(1023 * 1024 + 1000), "1.0 MB");
+        assert_eq!(size_human(150 * 1024 * 1024), "150 MB");
+        assert_eq!(size_human(3 * 1024 * 1024 * 1024 / 2), "1.5 GB");
+        assert_eq!(file_kind("pdf"), "PDF");
+        assert_eq!(file_kind("PPTX"), "PPT");
+        assert_eq!(file_kind("docx"), "Word");
+        assert_eq!(file_kind("mp4"), "MP4");
         assert_eq!(hours(4.0), "4");
         assert_eq!(hours(1.5), "1.5");
     }

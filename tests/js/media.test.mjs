@@ -144,3 +144,39 @@ test('the recorded lecture plays: metadata loaded, subtitles on', async () => {
     await server.close();
   }
 });
+
+test('handouts: a PDF opens in a new tab, another file is saved, both with type and size', async () => {
+  const site = await getSite();
+  const server = await serve(site.dir);
+  const pdfPage = await openPage(browser, server.url('lectures/2026-12-01-dong-chun-sen-lin-fang-huo/'));
+  const txtPage = await openPage(browser, server.url('lectures/2027-01-13-du-shu-ban-di-san-qi/'));
+  try {
+    const pdf = pdfPage.page.locator('.attachments li');
+    assert.equal(await pdf.count(), 1);
+    // The words for screen readers sit on lines of their own in innerText (off screen).
+    assert.match((await pdf.innerText()).replace(/\n/g, ''), /^2026-12-01-dong-chun-sen-lin-fang-huo\.pdf（在新标签页打开） · PDF · 1 KB$/);
+    assert.equal(await pdf.getByRole('link', { name: /^2026-12-01-dong-chun-sen-lin-fang-huo\.pdf\s*（在新标签页打开）$/ }).count(), 1);
+    // The reader's page stays where it is; the PDF comes up in a tab of its own.
+    const [tab] = await Promise.all([
+      pdfPage.context.waitForEvent('page'),
+      pdf.locator('a').click(),
+    ]);
+    await tab.waitForLoadState('commit');
+    assert.match(tab.url(), /\/lectures\/2026-12-01-dong-chun-sen-lin-fang-huo\.pdf$/);
+    assert.match(pdfPage.page.url(), /\/lectures\/2026-12-01-dong-chun-sen-lin-fang-huo\/$/);
+    assert.equal(await tab.evaluate(() => window.opener), null, 'rel=noopener: the new tab cannot reach this page');
+
+    const txt = txtPage.page.locator('.attachments li');
+    assert.match(await txt.innerText(), /^2027-du-shu-ban-shu-mu\.txt · TXT · 727 B$/);
+    const [download] = await Promise.all([
+      txtPage.page.waitForEvent('download'),
+      txt.locator('a').click(),
+    ]);
+    assert.equal(download.suggestedFilename(), '2027-du-shu-ban-shu-mu.txt');
+    assert.equal(txtPage.context.pages().length, 1, 'no tab opened for a file that is saved');
+  } finally {
+    await pdfPage.context.close();
+    await txtPage.context.close();
+    await server.close();
+  }
+});
