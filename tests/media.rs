@@ -213,3 +213,96 @@ fn handouts_show_their_type_and_size_and_a_pdf_opens_in_a_new_tab() {
         "{html}"
     );
 }
+
+/// Every URL of every `<img>` (`src` and each `srcset` candidate) in the HTML under
+/// `public`, with the file it is in.
+fn image_urls(public: &Path) -> Vec<(std::path::PathBuf, String)> {
+    let mut out = Vec::new();
+    for (rel, bytes) in common::snapshot(public) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(&bytes).to_string();
+        for img in imgs(&html) {
+            for attr in ["src=\"", "srcset=\""] {
+                let Some(at) = img.find(&format!(" {attr}")) else {
+                    continue;
+                };
+                let value = &img[at + attr.len() + 1..];
+                let value = common::html_unescape(&value[..value.find('"').expect("closes")]);
+                let urls: Vec<String> = if attr == "src=\"" {
+                    vec![value]
+                } else {
+                    value
+                        .split(", ")
+                        .map(|c| c.rsplit_once(' ').expect("a width").0.to_string())
+                        .collect()
+                };
+                out.extend(urls.into_iter().map(|u| (public.join(&rel), u)));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn with_relative_links_every_variant_is_found_from_every_depth() {
+    if !have_pillow() {
+        return;
+    }
+    let site = Site::good();
+    site.write(
+        "site.yaml",
+        common::SITE_YAML
+            .replace("base_url: /", "base_url: \"\"")
+            .as_bytes(),
+    );
+    // A photo on a case (depth 2), one in a lesson (depth 3, the file in the course's
+    // folder), and a course cover shown on cards at depths 0 and 1; a space and a comma
+    // in a file name, which srcset would otherwise read as separators.
+    site.write(
+        "content/cases/an-li.md",
+        "---\ntitle: 测试案例\nunit: 市发改委\n---\n\n![现场](<现场 照片,1.jpg>)\n".as_bytes(),
+    );
+    site.write(
+        "content/courses/ke-cheng/01-di-yi-ke.md",
+        "---\ntitle: 第一课\n---\n\n## 一、总体要求\n\n![示意图](tu.jpg)\n".as_bytes(),
+    );
+    site.write(
+        "content/courses/ke-cheng/index.md",
+        "---\ntitle: 测试课程\naction: 专业训练\nhours: 2\ncover: feng-mian.jpg\ncover_alt: 封面\n---\n\n简介。\n"
+            .as_bytes(),
+    );
+    for rel in [
+        "content/cases/现场 照片,1.jpg",
+        "content/courses/ke-cheng/tu.jpg",
+        "content/courses/ke-cheng/feng-mian.jpg",
+    ] {
+        photo(&site, rel, 1200, 900, 1);
+    }
+    let o = site.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let public = site.public();
+    let urls = image_urls(&public);
+    let pages: std::collections::BTreeSet<_> = urls
+        .iter()
+        .filter_map(|(f, _)| f.strip_prefix(&public).ok())
+        .map(|f| f.to_string_lossy().to_string())
+        .collect();
+    for page in [
+        "index.html",
+        "courses/index.html",
+        "cases/an-li/index.html",
+        "courses/ke-cheng/index.html",
+        "courses/ke-cheng/di-yi-ke/index.html",
+    ] {
+        assert!(pages.contains(page), "no image on {page}: {pages:?}");
+    }
+    // 3 images × 3 widths, from each page that shows them.
+    assert!(urls.len() >= 5 * 4, "{urls:?}");
+    for (file, url) in &urls {
+        assert!(!url.starts_with('/'), "{url} in {file:?} is not relative");
+        let target = common::resolve(&public, file, url, "/").expect("a path");
+        assert!(target.is_file(), "{url} in {file:?} leads nowhere");
+    }
+}

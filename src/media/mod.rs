@@ -134,15 +134,24 @@ pub struct Picture {
     pub(crate) height: u32,
 }
 
+/// What a URL in `srcset` cannot hold as it is: its separators (a space ends the URL, a
+/// comma the candidate) and `%`, so that decoding gives the file's name back.
+const SRCSET_ESCAPED: &percent_encoding::AsciiSet =
+    &percent_encoding::CONTROLS.add(b' ').add(b',').add(b'%');
+
 impl Picture {
     /// `image` published in the folder whose final URL is `folder` (ending in `/`).
     pub(crate) fn new(image: &Image, folder: &str) -> Picture {
         let largest = image.largest();
+        let folder = percent_encoding::utf8_percent_encode(folder, SRCSET_ESCAPED).to_string();
         Picture {
             srcset: image
                 .variants
                 .iter()
-                .map(|v| (format!("{folder}{}", v.name), v.width))
+                .map(|v| {
+                    let name = percent_encoding::utf8_percent_encode(&v.name, SRCSET_ESCAPED);
+                    (format!("{folder}{name}"), v.width)
+                })
                 .collect(),
             width: largest.width,
             height: largest.height,
@@ -151,6 +160,19 @@ impl Picture {
 
     pub(crate) fn src(&self) -> &str {
         self.srcset.last().map_or("", |(u, _)| u)
+    }
+
+    /// The `srcset` attribute's value (not escaped for HTML), empty for an image of one width.
+    pub(crate) fn srcset_attr(&self) -> String {
+        if self.srcset.len() < 2 {
+            return String::new();
+        }
+        let each: Vec<String> = self
+            .srcset
+            .iter()
+            .map(|(u, w)| format!("{u} {w}w"))
+            .collect();
+        each.join(", ")
     }
 }
 
@@ -175,13 +197,12 @@ pub(crate) fn img_html(
     match picture {
         Some(p) => {
             html.push_str(&format!("<img src=\"{}\"", escape_html(p.src())));
-            if p.srcset.len() > 1 {
-                let set: Vec<String> = p
-                    .srcset
-                    .iter()
-                    .map(|(u, w)| format!("{} {w}w", escape_html(u)))
-                    .collect();
-                html.push_str(&format!(" srcset=\"{}\" sizes=\"{SIZES}\"", set.join(", ")));
+            let srcset = p.srcset_attr();
+            if !srcset.is_empty() {
+                html.push_str(&format!(
+                    " srcset=\"{}\" sizes=\"{SIZES}\"",
+                    escape_html(&srcset)
+                ));
             }
             html.push_str(&format!(" width=\"{}\" height=\"{}\"", p.width, p.height));
         }

@@ -84,15 +84,9 @@ pub(super) struct CoverValue<'a> {
 impl<'a> CoverValue<'a> {
     pub(super) fn of(cover: &'a crate::site::media::Cover) -> CoverValue<'a> {
         let p = &cover.picture;
-        let srcset = if p.srcset.len() > 1 {
-            let each: Vec<String> = p.srcset.iter().map(|(u, w)| format!("{u} {w}w")).collect();
-            each.join(", ")
-        } else {
-            String::new()
-        };
         CoverValue {
             src: p.src(),
-            srcset,
+            srcset: p.srcset_attr(),
             width: p.width,
             height: p.height,
             alt: &cover.alt,
