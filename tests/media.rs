@@ -10,50 +10,11 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{Site, repo, stderr};
-
-/// Whether Pillow is there; outside CI a missing Pillow skips the test, under CI it fails.
-fn have_pillow() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import PIL"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install Python's Pillow (pip install Pillow)"
-        );
-        eprintln!("SKIPPED: Python's Pillow is not installed");
-    }
-    ok
-}
+use common::{Site, have_pillow, images_in, stderr};
 
 /// Writes a phone photo of `width` × `height` with EXIF `orientation` at `rel` in `site`.
 fn photo(site: &Site, rel: &str, width: u32, height: u32, orientation: u8) {
-    let path = site.root().join(rel);
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    let o = Command::new("python3")
-        .arg(repo().join("tests/media/make_photo.py"))
-        .arg(&path)
-        .args([
-            width.to_string(),
-            height.to_string(),
-            orientation.to_string(),
-        ])
-        .output()
-        .expect("python3");
-    assert!(o.status.success(), "{}", stderr(&o));
-}
-
-/// Every JPEG, PNG and WebP under `dir` as Pillow reads it: size and metadata left.
-fn images_in(dir: &Path) -> serde_json::Value {
-    let o = Command::new("python3")
-        .arg(repo().join("tests/media/check_images.py"))
-        .arg(dir)
-        .output()
-        .expect("python3");
-    assert!(o.status.success(), "{}", stderr(&o));
-    serde_json::from_slice(&o.stdout).expect("the checker prints JSON")
+    common::photo_at(&site.root().join(rel), width, height, orientation);
 }
 
 const CASE: &str = "---\ntitle: 现场教学\nunit: 市委组织部\n---\n\n开场。\n\n![现场照片](photo.jpg)\n\n中间。\n\n![第二次引用](photo.jpg \"会场\")\n";
@@ -305,4 +266,81 @@ fn with_relative_links_every_variant_is_found_from_every_depth() {
         let target = common::resolve(&public, file, url, "/").expect("a path");
         assert!(target.is_file(), "{url} in {file:?} leads nowhere");
     }
+}
+
+/// Runs Python with Pillow on `script` and its arguments; returns its standard output.
+fn pillow(script: &str, args: &[&str]) -> String {
+    let o = Command::new("python3")
+        .args(["-c", script])
+        .args(args)
+        .output()
+        .expect("python3");
+    assert!(o.status.success(), "{}", stderr(&o));
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+/// An animated GIF is published as a still of its first frame, a PNG: pages stay light
+/// on phones (an animation is a recording: `recording:` takes an MP4 a tenth its size),
+/// and no GIF block (comments, application data) reaches readers.
+#[test]
+fn an_animated_gif_is_published_as_a_still_of_its_first_frame() {
+    if !have_pillow() {
+        return;
+    }
+    let site = Site::good();
+    site.write(
+        "content/cases/an-li.md",
+        "---\ntitle: 测试案例\nunit: 市发改委\n---\n\n![操作演示](yan-shi.gif)\n".as_bytes(),
+    );
+    let gif = site.root().join("content/cases/yan-shi.gif");
+    pillow(
+        "import sys; from PIL import Image\n\
+         frames = [Image.new('RGB', (1200, 600), c) for c in ((255, 0, 0), (0, 0, 255), (0, 255, 0))]\n\
+         frames[0].save(sys.argv[1], save_all=True, append_images=frames[1:], duration=200, loop=0, comment=b'made on PC-0042 by zhangsan')",
+        &[gif.to_str().expect("UTF-8 path")],
+    );
+    let frames = pillow(
+        "import sys; from PIL import Image; print(Image.open(sys.argv[1]).n_frames)",
+        &[gif.to_str().expect("UTF-8 path")],
+    );
+    assert_eq!(frames, "3", "the source is animated");
+    let o = site.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let public = site.public();
+    let published = images_in(&public);
+    let names: Vec<&String> = published.as_object().expect("an object").keys().collect();
+    assert_eq!(
+        names,
+        [
+            "cases/yan-shi-1200w.png",
+            "cases/yan-shi-480w.png",
+            "cases/yan-shi-960w.png"
+        ],
+        "{published}"
+    );
+    for name in &names {
+        assert_eq!(
+            published[name.as_str()]["metadata"],
+            serde_json::json!([]),
+            "{published}"
+        );
+    }
+    assert!(!public.join("cases/yan-shi.gif").exists());
+    // The still is the first frame, red.
+    let pixel = pillow(
+        "import sys; from PIL import Image; print(Image.open(sys.argv[1]).convert('RGB').getpixel((600, 300)))",
+        &[public
+            .join("cases/yan-shi-1200w.png")
+            .to_str()
+            .expect("UTF-8 path")],
+    );
+    assert_eq!(pixel, "(255, 0, 0)");
+    let html = std::fs::read_to_string(public.join("cases/an-li/index.html")).expect("page");
+    let imgs = imgs(&html);
+    assert_eq!(imgs.len(), 1, "{html}");
+    assert!(
+        imgs[0].contains("src=\"/cases/yan-shi-1200w.png\""),
+        "{}",
+        imgs[0]
+    );
 }

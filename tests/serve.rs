@@ -1244,3 +1244,72 @@ fn bench_edit_to_reload() {
         );
     }
 }
+
+/// The dev server's copies of a phone photo carry no EXIF either: every variant the page
+/// names, fetched over HTTP once the server has made it, read back with Pillow.
+#[test]
+fn served_photos_carry_no_metadata() {
+    if !common::have_pillow() {
+        return;
+    }
+    let site = TestSite::new();
+    site.write(
+        "content/cases/an-li.md",
+        "---\ntitle: 测试案例\nunit: 市发改委\n---\n\n![现场照片](photo.jpg)\n",
+    );
+    let source = site.path("content/cases/photo.jpg");
+    common::photo_at(&source, 2000, 1500, 6);
+    let meta = &common::images_in(&site.path("content/cases"))["photo.jpg"]["metadata"];
+    assert!(
+        meta.as_array().is_some_and(|m| !m.is_empty()),
+        "the source has EXIF: {meta}"
+    );
+
+    let server = Server::start(&site);
+    // The server plans images from their headers (the page names the variants at once)
+    // and makes them on a thread of its own, then builds again.
+    let deadline = Instant::now() + WAIT;
+    let srcset = loop {
+        let html = server.get("/training/cases/an-li/").text();
+        if let Some(i) = html.find("srcset=\"") {
+            let rest = &html[i + "srcset=\"".len()..];
+            break rest[..rest.find('"').expect("closes")].to_string();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no srcset after {WAIT:?}: {html}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let fetched = tempfile::tempdir().expect("temp dir");
+    let urls: Vec<&str> = srcset
+        .split(", ")
+        .filter_map(|c| c.split(' ').next())
+        .collect();
+    assert_eq!(urls.len(), 3, "{srcset}");
+    for url in &urls {
+        let resp = loop {
+            let resp = server.get(url);
+            if resp.status != 404 || Instant::now() > deadline {
+                break resp;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        assert_eq!(resp.status, 200, "{url}");
+        assert_eq!(resp.header("content-type"), "image/jpeg", "{url}");
+        let name = url.rsplit('/').next().expect("a name");
+        std::fs::write(fetched.path().join(name), &resp.body).expect("write");
+    }
+    let served = common::images_in(fetched.path());
+    let files = served.as_object().expect("an object");
+    assert_eq!(files.len(), 3, "{served}");
+    for (name, f) in files {
+        assert_eq!(f["metadata"], serde_json::json!([]), "{name}: {served}");
+    }
+    // Upright: orientation 6 turns the landscape sensor image to portrait.
+    assert_eq!(
+        served["photo.jpg"]["size"],
+        serde_json::json!([1500, 2000]),
+        "{served}"
+    );
+}

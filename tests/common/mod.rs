@@ -218,3 +218,48 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Whether Python's Pillow is there (the media tests read images with it); outside CI a
+/// missing Pillow skips a test, under CI it fails.
+pub fn have_pillow() -> bool {
+    let ok = Command::new("python3")
+        .args(["-c", "import PIL"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install Python's Pillow (pip install Pillow)"
+        );
+        eprintln!("SKIPPED: Python's Pillow is not installed");
+    }
+    ok
+}
+
+/// Writes a phone photo of `width` × `height` with EXIF (GPS, camera, serial number) and
+/// `orientation` at `path` (tests/media/make_photo.py).
+pub fn photo_at(path: &Path, width: u32, height: u32, orientation: u8) {
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    let o = Command::new("python3")
+        .arg(repo().join("tests/media/make_photo.py"))
+        .arg(path)
+        .args([
+            width.to_string(),
+            height.to_string(),
+            orientation.to_string(),
+        ])
+        .output()
+        .expect("python3");
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// Every JPEG, PNG and WebP under `dir` as Pillow reads it: size and metadata left.
+pub fn images_in(dir: &Path) -> serde_json::Value {
+    let o = Command::new("python3")
+        .arg(repo().join("tests/media/check_images.py"))
+        .arg(dir)
+        .output()
+        .expect("python3");
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("the checker prints JSON")
+}
