@@ -357,8 +357,17 @@ fn render_into(
     }
     calendars?;
     if extras.statics {
+        // The images of static/ are published as their variants (below), never as given.
+        let images: std::collections::HashSet<&str> = site
+            .files
+            .iter()
+            .filter(|(a, _)| a.in_static)
+            .map(|(a, _)| a.rel.as_str())
+            .collect();
         for (path, bytes) in &engine.statics.files {
-            sink.put(path, bytes.to_vec())?;
+            if !images.contains(&**path) {
+                sink.put(path, bytes.to_vec())?;
+            }
         }
     }
     if extras.copies {

@@ -344,3 +344,63 @@ fn an_animated_gif_is_published_as_a_still_of_its_first_frame() {
         imgs[0]
     );
 }
+
+/// A photo under `static/` shown from Markdown by its path on the site is published as
+/// a co-located one is: upright, in its widths, without metadata, with srcset and size.
+#[test]
+fn a_photo_under_static_is_processed_like_a_co_located_one() {
+    if !have_pillow() {
+        return;
+    }
+    let site = Site::good();
+    site.write(
+        "content/cases/an-li.md",
+        "---\ntitle: 测试案例\nunit: 市发改委\n---\n\n![会场全景](/images/hui-chang.jpg)\n"
+            .as_bytes(),
+    );
+    photo(&site, "static/images/hui-chang.jpg", 4032, 3024, 6);
+    let source = images_in(&site.root().join("static"));
+    let meta = &source["images/hui-chang.jpg"]["metadata"];
+    assert!(meta.as_array().is_some_and(|m| !m.is_empty()), "{source}");
+    let o = site.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("图片：新处理 1 张"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let public = site.public();
+    let published = images_in(&public.join("images"));
+    let want = [
+        ("hui-chang-480w.jpg", [480, 640]),
+        ("hui-chang-960w.jpg", [960, 1280]),
+        ("hui-chang.jpg", [1600, 2133]),
+    ];
+    assert_eq!(
+        published.as_object().map(|o| o.len()),
+        Some(3),
+        "{published}"
+    );
+    for (name, size) in want {
+        assert_eq!(
+            published[name]["size"],
+            serde_json::json!(size),
+            "{published}"
+        );
+        assert_eq!(
+            published[name]["metadata"],
+            serde_json::json!([]),
+            "{published}"
+        );
+    }
+    let html = std::fs::read_to_string(public.join("cases/an-li/index.html")).expect("page");
+    let imgs = imgs(&html);
+    assert_eq!(imgs.len(), 1, "{html}");
+    for attr in [
+        "src=\"/images/hui-chang.jpg\"",
+        "srcset=\"/images/hui-chang-480w.jpg 480w, /images/hui-chang-960w.jpg 960w, /images/hui-chang.jpg 1600w\"",
+        "width=\"1600\" height=\"2133\"",
+    ] {
+        assert!(imgs[0].contains(attr), "{attr} missing in {}", imgs[0]);
+    }
+}

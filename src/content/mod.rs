@@ -108,6 +108,16 @@ pub struct AssetFile {
     /// What an image became (`media::prepare`); `None` for other files, which are
     /// copied as they are.
     pub media: Option<crate::media::Media>,
+    /// An image under the site's `static/` (`rel` relative to it), published at the same
+    /// path from the site's root, rather than a file of `content/`.
+    pub in_static: bool,
+}
+
+impl AssetFile {
+    /// The file's path from the site's folder, as messages name it.
+    pub fn source_path(&self) -> PathBuf {
+        Path::new(if self.in_static { "static" } else { "content" }).join(&self.rel)
+    }
 }
 
 /// Reads every Markdown file and lists every other file under `content/`, in a stable order.
@@ -155,6 +165,7 @@ pub fn walk(root: &Path) -> std::io::Result<(Vec<SourceFile>, Vec<AssetFile>)> {
                 abs: entry.path().to_path_buf(),
                 size,
                 media: None,
+                in_static: false,
             });
         }
     }
@@ -174,10 +185,39 @@ pub fn walk(root: &Path) -> std::io::Result<(Vec<SourceFile>, Vec<AssetFile>)> {
     for file in read {
         sources.push(file?);
     }
-    match failed {
-        Some(e) => Err(e),
-        None => Ok((sources, assets)),
+    if let Some(e) = failed {
+        return Err(e);
     }
+    assets.extend(static_images(root)?);
+    Ok((sources, assets))
+}
+
+/// The images under the site's `static/`: shown from Markdown (`![](/images/x.jpg)`),
+/// they are published like co-located ones, resized and without metadata.
+fn static_images(root: &Path) -> std::io::Result<Vec<AssetFile>> {
+    let dir = root.join("static");
+    let mut images = Vec::new();
+    if !dir.is_dir() {
+        return Ok(images);
+    }
+    let walker = WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let rel = crate::platform::slashed(entry.path().strip_prefix(&dir).unwrap_or(entry.path()));
+        if entry.file_type().is_file() && crate::media::is_image(&rel) {
+            images.push(AssetFile {
+                rel,
+                abs: entry.path().to_path_buf(),
+                size: entry.metadata().map_err(std::io::Error::other)?.len(),
+                media: None,
+                in_static: true,
+            });
+        }
+    }
+    Ok(images)
 }
 
 /// Editor swap, backup and temporary files, and hidden files.

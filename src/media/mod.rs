@@ -185,7 +185,7 @@ pub(crate) enum Loading {
 }
 
 /// The `<img>` element of `picture`, or of a plain `src` (an image not processed: on
-/// another site, under `static/`, an SVG).
+/// another site, an SVG).
 pub(crate) fn img_html(
     picture: Option<&Picture>,
     src: &str,

@@ -178,7 +178,7 @@ pub(crate) fn make_images(root: &Path, rx: &Receiver<()>, changes: &Sender<Chang
         let made: BTreeSet<PathBuf> = assets
             .iter()
             .filter(|a| a.media.is_some())
-            .map(|a| Path::new("content").join(&a.rel))
+            .map(crate::content::AssetFile::source_path)
             .collect();
         if changes.send(Change::Paths(made)).is_err() {
             return;

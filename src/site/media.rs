@@ -37,6 +37,7 @@ pub(super) fn attach(s: &mut Structure, texts: &[PageText], diags: &mut Vec<Diag
     let files: HashMap<&str, (&AssetFile, &str)> = s
         .files
         .iter()
+        .filter(|(a, _)| !a.in_static)
         .map(|(a, url)| (a.rel.as_str(), (a, url.as_str())))
         .collect();
     let config = &s.inputs.config;

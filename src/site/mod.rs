@@ -19,7 +19,6 @@ mod urls;
 
 use std::collections::HashMap;
 use std::ops::Deref;
-use std::path::Path;
 use std::sync::Arc;
 
 use jiff::civil::{Date, DateTime};
@@ -367,7 +366,7 @@ fn build_all(
     for (a, url) in &site_files {
         // Links written in Markdown are final HTML: they carry the base path.
         let final_url = config.url(url);
-        hasher.add(1, &a.rel, final_url.as_bytes());
+        hasher.add(1, url, final_url.as_bytes());
         if let Some(media) = &a.media {
             // A page shows an image by its variants: it changes when they do.
             hasher.add(2, &a.rel, format!("{media:?}").as_bytes());
@@ -375,7 +374,10 @@ fn build_all(
                 .images
                 .insert(final_url.clone(), picture(media, &final_url));
         }
-        targets.files.insert(a.rel.clone(), final_url);
+        // Files named by their path in content/; those of static/ by their URL alone.
+        if !a.in_static {
+            targets.files.insert(a.rel.clone(), final_url);
+        }
     }
     for (node, text) in nodes.iter().zip(&texts) {
         let final_url = config.url(&node.url);
@@ -483,9 +485,10 @@ fn unshown_images(
         .iter()
         .filter_map(|(a, url)| match &a.media {
             Some(Media::Broken(p))
-                if !shown.contains(config.url(url).as_str()) && !covers.contains(&a.rel) =>
+                if !shown.contains(config.url(url).as_str())
+                    && (a.in_static || !covers.contains(&a.rel)) =>
             {
-                Some(p.unpublished(&Path::new("content").join(&a.rel)))
+                Some(p.unpublished(&a.source_path()))
             }
             _ => None,
         })

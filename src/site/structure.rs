@@ -102,6 +102,7 @@ fn attach(s: &mut Structure, texts: &[PageText], diags: &mut Vec<Diagnostic>) {
     let files_by_rel: HashMap<&str, (&str, u64)> = s
         .files
         .iter()
+        .filter(|(a, _)| !a.in_static)
         .map(|(a, url)| (a.rel.as_str(), (url.as_str(), a.size)))
         .collect();
     for (node, t) in s.nodes.iter_mut().zip(texts) {

@@ -100,10 +100,19 @@ pub(super) fn place_files(
         .map(|a| {
             let dir = a.rel.rsplit_once('/').map_or("", |(d, _)| d);
             let name = a.rel.rsplit('/').next().unwrap_or(&a.rel);
-            let folder = course_urls
-                .get(dir)
-                .cloned()
-                .unwrap_or_else(|| folder_url(dir));
+            let folder = if a.in_static {
+                // Published at its own path from the site's root, as static files are.
+                if dir.is_empty() {
+                    "/".to_string()
+                } else {
+                    format!("/{dir}/")
+                }
+            } else {
+                course_urls
+                    .get(dir)
+                    .cloned()
+                    .unwrap_or_else(|| folder_url(dir))
+            };
             // An image is linked to by its largest variant.
             let name = match &a.media {
                 Some(crate::media::Media::Image(image)) => image.largest().name.as_str(),
