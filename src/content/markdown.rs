@@ -88,6 +88,8 @@ pub struct Rendered {
     pub broken: Vec<BrokenLink>,
     pub diags: Vec<Diagnostic>,
     pub quizzes: usize,
+    /// The answers of every quiz, for the end of a printout.
+    pub answer_key: Vec<quiz::KeyEntry>,
     /// Minutes to read `text` (see [`reading_minutes`]).
     pub reading_minutes: u32,
     /// The final URLs of the images shown that cannot be published (each reported here).
@@ -225,6 +227,9 @@ pub(crate) fn render(input: &Input, targets: &LinkTargets) -> Rendered {
                         }
                         match quiz::parse(input.path, &yaml, first_line) {
                             Ok(questions) => {
+                                let n = quizzes.len() + 1;
+                                let key = quiz::answer_key(&questions, n, input.words);
+                                out.answer_key.extend(key);
                                 quizzes.push(quiz::render(
                                     &questions,
                                     quizzes.len() + 1,

@@ -351,20 +351,12 @@ pub(crate) fn render(questions: &[Question], n: usize, words: &BodyWords) -> Str
     );
     for (qi, q) in questions.iter().enumerate() {
         let qn = qi + 1;
-        let (ty, data_answer, shown) = match &q.answer {
-            Answer::TrueFalse(b) => (
-                "truefalse",
-                b.to_string(),
-                esc(if *b {
-                    &words.quiz_true
-                } else {
-                    &words.quiz_false
-                }),
-            ),
+        let shown = esc(&shown_answer(q, words));
+        let (ty, data_answer) = match &q.answer {
+            Answer::TrueFalse(b) => ("truefalse", b.to_string()),
             Answer::Options(v) => (
                 if q.multiple { "multiple" } else { "single" },
                 v.iter().map(usize::to_string).collect::<Vec<_>>().join(","),
-                v.iter().map(|&i| letter(i)).collect::<Vec<_>>().join("、"),
             ),
         };
         let _ = write!(
@@ -424,6 +416,42 @@ pub(crate) fn render(questions: &[Question], n: usize, words: &BodyWords) -> Str
         esc(&words.quiz_retry)
     );
     h
+}
+
+/// The right answer as a reader sees it: `对`, `B` or `A、C`.
+fn shown_answer(q: &Question, words: &BodyWords) -> String {
+    match &q.answer {
+        Answer::TrueFalse(b) => if *b {
+            &words.quiz_true
+        } else {
+            &words.quiz_false
+        }
+        .clone(),
+        Answer::Options(v) => v.iter().map(|&i| letter(i)).collect::<Vec<_>>().join("、"),
+    }
+}
+
+/// One line of a printed answer key: the quiz (from 1) and question (from 1) it answers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct KeyEntry {
+    pub quiz: usize,
+    pub question: usize,
+    pub answer: String,
+    pub explanation: String,
+}
+
+/// The answer key of quiz `n`, which printouts give at their end rather than beside the
+/// questions, so that a printed quiz can still be done.
+pub(crate) fn answer_key(questions: &[Question], n: usize, words: &BodyWords) -> Vec<KeyEntry> {
+    (1..)
+        .zip(questions)
+        .map(|(question, q)| KeyEntry {
+            quiz: n,
+            question,
+            answer: shown_answer(q, words),
+            explanation: q.explanation.clone(),
+        })
+        .collect()
 }
 
 fn letter(i: usize) -> String {

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::content::{Kind, Place};
-use crate::site::{PageId, Site};
+use crate::site::{PageId, Site, print_url};
 
 /// One file the renderer produces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +16,8 @@ pub enum Job {
     List(Kind),
     /// The page of one content file: a course, lesson, lecture, case or plain page.
     Item(PageId),
+    /// A course with all its lessons on one page, for printing (`/courses/x/print/`).
+    CoursePrint(PageId),
     Taxonomy(usize),
     Term(usize, usize),
     Search,
@@ -54,6 +56,7 @@ impl Job {
             Job::Home => "/".into(),
             Job::List(kind) => kind.spec().list.map_or_else(String::new, |l| l.url.into()),
             Job::Item(i) => site.page(i).url.clone(),
+            Job::CoursePrint(i) => print_url(&site.page(i).url),
             Job::Taxonomy(t) => site.taxonomies[t].url.clone(),
             Job::Term(t, k) => site.taxonomies[t].terms[k].url.clone(),
             Job::Search => "/search/".into(),
@@ -84,6 +87,7 @@ impl Job {
                 .spec()
                 .template
                 .expect("a page with a job of its own has a template"),
+            Job::CoursePrint(_) => "course_print.html",
             Job::Taxonomy(_) => "taxonomy.html",
             Job::Term(..) => "term.html",
             Job::Search => "search.html",
@@ -112,6 +116,7 @@ impl Job {
                 }
             }
             Job::Month(..) => "lectures",
+            Job::CoursePrint(_) => "courses",
             Job::Search => "search",
             Job::Study => "study",
             Job::Taxonomy(_)
@@ -125,8 +130,8 @@ impl Job {
         }
     }
 
-    /// A page of the site that a sitemap lists (not the feed, the sitemap, the 404 or an
-    /// old address).
+    /// A page of the site that a sitemap lists (not the feed, the sitemap, the 404, an
+    /// old address or a print view, which repeats pages listed already).
     pub fn in_sitemap(self) -> bool {
         !matches!(
             self,
@@ -136,6 +141,7 @@ impl Job {
                 | Job::NotFound
                 | Job::Alias(_)
                 | Job::AliasScript
+                | Job::CoursePrint(_)
         )
     }
 
@@ -182,6 +188,7 @@ pub fn jobs(site: &Site) -> Vec<Job> {
             .filter_map(|i| Job::of_page(site, i))
             .filter(|j| j.item().is_some()),
     );
+    jobs.extend(site.of(Kind::Course).iter().map(|&i| Job::CoursePrint(i)));
     for (t, tax) in site.taxonomies.iter().enumerate() {
         if tax.terms.is_empty() {
             continue;
@@ -247,8 +254,19 @@ pub fn affected_jobs(prev: &Site, next: &Site) -> Option<Vec<Job>> {
     } else {
         let mut own: Vec<PageId> = own.into_iter().collect();
         own.sort_unstable();
-        own.into_iter()
-            .filter_map(|i| Job::of_page(next, i))
+        // A course's print view shows the course's text and each lesson's.
+        let mut prints: Vec<PageId> = own
+            .iter()
+            .filter_map(|&i| match next.page(i).kind {
+                Kind::Course => Some(i),
+                _ => next.page(i).course,
+            })
+            .collect();
+        prints.sort_unstable();
+        prints.dedup();
+        own.iter()
+            .filter_map(|&i| Job::of_page(next, i))
+            .chain(prints.into_iter().map(Job::CoursePrint))
             .collect()
     };
     Some(jobs)

@@ -12,6 +12,7 @@ pub mod ics;
 mod indexes;
 mod jobs;
 mod pages;
+mod print;
 pub mod theme;
 mod upcoming;
 
@@ -192,6 +193,7 @@ impl<'s> Renderer<'s> {
                 None => Context::new(),
             },
             Job::Item(i) => self.item(i)?,
+            Job::CoursePrint(i) => values(&self.course_print(i)),
             Job::Taxonomy(t) => values(&self.taxonomy(t)),
             Job::Term(t, k) => values(&self.term_page(t, k)?),
             Job::Month(y, m) => values(&self.month(y, m)),
@@ -242,7 +244,7 @@ impl<'s> Renderer<'s> {
                     .list
                     .map_or_else(String::new, |l| ui(l.title_key)),
             },
-            Job::Item(i) => s.page(i).title().to_string(),
+            Job::Item(i) | Job::CoursePrint(i) => s.page(i).title().to_string(),
             Job::Taxonomy(t) => s.taxonomies[t].title.clone(),
             Job::Term(t, k) => {
                 let tax = &s.taxonomies[t];

@@ -17,9 +17,10 @@ use super::ics;
 use super::jobs::{month_url, months};
 use super::upcoming::WeekStrip;
 use crate::content::markdown::TocItem;
+use crate::content::quiz::KeyEntry;
 use crate::content::{Kind, ListSpec, Meta, Order};
 use crate::diagnostic::Diagnostic;
-use crate::site::{Occurrence, Page, PageId};
+use crate::site::{Occurrence, Page, PageId, print_url};
 
 /// The element of a list of the kind's cards: numbered when in time order.
 fn list_tag(list: ListSpec) -> &'static str {
@@ -189,6 +190,8 @@ pub(super) struct CoursePage<'a> {
     lessons: Vec<LessonCard<'a>>,
     related_lectures: Vec<tera::Value>,
     related_cases: Vec<tera::Value>,
+    /// The course's print view, with every lesson.
+    print_href: String,
 }
 
 #[derive(Serialize)]
@@ -209,6 +212,7 @@ struct LessonPage<'a> {
     index: usize,
     attachments: Vec<AttachmentValue<'a>>,
     has_quiz: bool,
+    answer_key: &'a [KeyEntry],
 }
 
 /// `lecture` in `lecture.html`, with the facts of the session it is shown by.
@@ -554,6 +558,7 @@ impl<'s> Renderer<'s> {
                 .map(|&l| self.card(l))
                 .collect(),
             related_cases: related_cases.into_iter().map(|k| self.card(k)).collect(),
+            print_href: self.href(&print_url(&p.url)),
         }
     }
 
@@ -575,6 +580,7 @@ impl<'s> Renderer<'s> {
                 index: index + 1,
                 attachments: self.attachments(p),
                 has_quiz: p.md.quizzes > 0,
+                answer_key: &p.md.answer_key,
             },
             course: self.course_with_lessons(course),
             syllabus_html: self.syllabus_html(course, index)?,

@@ -16,6 +16,7 @@ mod schedule;
 mod structure;
 pub mod taxonomy;
 mod urls;
+pub use urls::print_url;
 
 use std::collections::HashMap;
 use std::ops::Deref;

@@ -19,6 +19,12 @@ pub(super) fn reserved() -> impl Iterator<Item = &'static str> {
         .chain(SITE_PAGES.iter().copied())
 }
 
+/// The print view of the course at `course_url`, which the renderer writes: a lesson
+/// may not claim it.
+pub fn print_url(course_url: &str) -> String {
+    format!("{course_url}print/")
+}
+
 /// The published pages with their URLs, and the URL of each course folder.
 pub(super) struct Placed {
     /// (index among the files, source, URL) of each page that keeps its URL.
@@ -47,9 +53,11 @@ pub(super) fn place(published: Vec<(usize, Arc<Parsed>)>, diags: &mut Vec<Diagno
         .map(|(_, p)| page_url(p, &course_urls))
         .collect();
     let mut keep = vec![true; urls.len()];
+    let prints: Vec<String> = course_urls.values().map(|u| print_url(u)).collect();
     {
         // URL → the page claiming it (`None`: the site's own pages).
         let mut claimed: HashMap<&str, Option<usize>> = reserved().map(|u| (u, None)).collect();
+        claimed.extend(prints.iter().map(|u| (u.as_str(), None)));
         for (k, url) in urls.iter().enumerate() {
             // A list's intro file is shown on the list page, at the list's URL.
             if published[k].1.kind == Kind::Section {

@@ -212,7 +212,7 @@ test('keyboard: answer a lesson quiz without a mouse', async () => {
     await page.locator('section.quiz .quiz-feedback').first().filter({ hasText: /^× 回答错误$/ }).waitFor();
     assert.deepEqual(await feedback(), quiz.map((_, i) => (i === 0 ? '× 回答错误' : '√ 回答正确')));
     for (const q of quiz) {
-      assert.ok(await page.getByText(q.explanation).isVisible(), `the explanation "${q.explanation}" is shown`);
+      assert.ok(await page.locator('section.quiz').getByText(q.explanation).isVisible(), `the explanation "${q.explanation}" is shown`);
     }
     const score = await page.$eval('section.quiz .quiz-score', (el) => ({
       text: el.textContent.trim(),

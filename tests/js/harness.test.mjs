@@ -15,6 +15,7 @@ test('pages are classified by path', () => {
     'courses/': 'catalogue',
     'courses/dang-shi/': 'course',
     'courses/dang-shi/01-qi-yuan/': 'lesson',
+    'courses/dang-shi/print/': 'print',
     'lectures/': 'schedule',
     'lectures/2026-03-15-x/': 'lecture',
     'cases/': 'cases',

@@ -52,10 +52,11 @@ test('body text is 16 px or more on a phone', async (t) => {
       const { context, page } = await openPage(browser, server.origin + p.url, { viewport: PHONE });
       try {
         // The reading text: paragraphs and list items of <main>, less small print
-        // (hints, meta lines, counts) that is not meant to be read through.
+        // (hints, meta lines, counts, footnotes) that is not meant to be read through.
         const small = await page.evaluate(() =>
           [...document.querySelectorAll('main .content p, main .content li, main .lead, main .outcomes li')]
             .filter((el) => el.getClientRects().length > 0 && el.textContent.trim() !== '')
+            .filter((el) => !el.closest('.footnote-definition'))
             .map((el) => [el.tagName.toLowerCase() + '.' + el.className, parseFloat(getComputedStyle(el).fontSize)])
             .filter(([, px]) => px < 16),
         );

@@ -92,6 +92,7 @@ export function buildSite(root, base = BASE_PATH, out = null) {
 /**
  * Every HTML page of the built site, classified by kind from its path:
  *   home · 404 · catalogue (/courses/) · course (/courses/x/) · lesson (/courses/x/y/)
+ *   print (/courses/x/print/, a course's print view)
  *   schedule (/lectures/) · lecture (/lectures/x/) · month (/lectures/2026-11/)
  *   cases (/cases/) · case (/cases/x/)
  *   search · study · taxonomy (/units/, /tags/ …) · term (/units/x/ …) · page (anything else)
@@ -129,6 +130,8 @@ export function classify(rel, taxonomyDirs = taxonomyDirNames()) {
   if (top === 'lectures' && depth === 2 && /^\d{4}-\d{2}$/.test(parts[1])) {
     return { kind: 'month', section: top };
   }
+  // A course's print view: /courses/x/print/ (no lesson may take that address).
+  if (top === 'courses' && depth === 3 && parts[2] === 'print') return { kind: 'print', section: top };
   if (sections[top] && depth <= sections[top].length) {
     return { kind: sections[top][depth - 1], section: top };
   }

@@ -3,7 +3,8 @@
  *  - window.Jiangtang.t(key, values): user-interface strings. They live in the
  *    i18n file and reach the page as data-<key> attributes of #ui-strings.
  *  - formatDate / formatNumber helpers.
- *  - "打印" buttons ([data-print]) are shown and call window.print().
+ *  - "打印" buttons ([data-print]) are shown and call window.print(); print headers
+ *    get the day ([data-print-date]); a course's print view opened as #print prints.
  *  - wide tables get keyboard scrolling; task-list checkboxes get a label.
  * Plain ES2019, no dependencies; the page works without it.
  */
@@ -77,5 +78,19 @@
     printButtons[i].addEventListener("click", function () {
       window.print();
     });
+  }
+
+  /* The day a page is printed, not built: the built page stays the same every day. */
+  var printDates = document.querySelectorAll("[data-print-date]");
+  var today = J.t("print_date", { date: J.formatDate(new Date().toISOString()) });
+  for (var d = 0; d < printDates.length; d++) printDates[d].textContent = today;
+
+  /* 打印讲义 on a course page opens its print view as #print: print it once it has
+     loaded (images included), and not again on reload. */
+  if (location.hash === "#print" && document.querySelector("[data-print-view]")) {
+    history.replaceState(null, "", location.pathname + location.search);
+    var printWhenLoaded = function () { window.print(); };
+    if (document.readyState === "complete") printWhenLoaded();
+    else window.addEventListener("load", printWhenLoaded);
   }
 })();
