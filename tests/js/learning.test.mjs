@@ -351,7 +351,13 @@ async function readStudy(page) {
     };
     const chart = document.querySelector('[data-study-chart]');
     const svg = chart.querySelector('svg');
+    const unit = (name) => {
+      const box = document.querySelector(`[data-stat=${name}]`).closest('div');
+      return [box.querySelector('dt').textContent.trim(), box.querySelector('.stat-unit').textContent.trim()];
+    };
     return {
+      units: { lessons: unit('lessons'), hours: unit('hours') },
+      unitsNote: visible(document.querySelector('.study-units-note')) ? document.querySelector('.study-units-note').textContent.trim() : '',
       done: stat('done'),
       progress: stat('progress'),
       lessons: stat('lessons'),
@@ -423,13 +429,17 @@ test('progress: 标记为已学 shows on the lesson, the course and 我的学习
 
     const study = await studyView(page);
     assert.equal(pathOf(page.url()), BASE_PATH + 'study/');
-    assert.deepEqual(study.inProgress, [{ title: started.title, progress: `已学 1/${started.lessons.length}` }]);
+    // A partly studied course gives its share in lessons (课), never beside 学时 unexplained.
+    const share = `已学 1/${started.lessons.length} 课（${Math.round(100 / started.lessons.length)}%）`;
+    assert.deepEqual(study.inProgress, [{ title: started.title, progress: share }]);
     const finished = courses.filter((c) => c === first || c === second); // page order
     assert.deepEqual(
       study.finished.map((c) => c.title).sort(),
       finished.map((c) => c.title).sort(),
     );
-    for (const c of study.finished) assert.match(c.progress, /^已学 (\d+)\/\1$/);
+    for (const c of study.finished) assert.match(c.progress, /^已学 (\d+)\/\1 课（100%）$/);
+    assert.deepEqual(study.units, { lessons: ['已学的课', '课'], hours: ['已完成课程的学时', '学时'] });
+    assert.match(study.unitsNote, /“课”是课程里的一节内容；“学时”是课程规定的学习量/, 'the summary says what 课 and 学时 count');
     assert.equal(study.done, '2');
     assert.equal(study.progress, '1');
     assert.equal(study.lessons, String(first.lessons.length + second.lessons.length + 1));
@@ -489,7 +499,8 @@ test('export and import: the record moves to a fresh browser profile', async () 
     assert.match(download.suggestedFilename(), /^学习记录-\d{4}-\d{2}-\d{2}\.json$/);
     file = path.join(dir, download.suggestedFilename());
     await download.saveAs(file);
-    await a.page.getByText('已导出学习记录文件').waitFor();
+    // The message names the file and where the browser put it.
+    await a.page.getByText(`已导出学习记录文件“${download.suggestedFilename()}”，在浏览器的下载文件夹中。`).waitFor();
     const record = JSON.parse(fs.readFileSync(file, 'utf8'));
     assert.equal(record.version, 1);
     assert.deepEqual(
@@ -513,12 +524,28 @@ test('export and import: the record moves to a fresh browser profile', async () 
     assert.equal(empty.done, '0');
     assert.equal(empty.finished.length, 0);
 
+    // Choosing the file says what the import will do, and does nothing yet.
+    const name = path.basename(file);
+    const n = course.lessons.length;
     await b.page.getByLabel('导入学习记录', { exact: false }).setInputFiles(file);
-    await b.page.getByText(`已导入：新增 ${course.lessons.length} 条已学记录、1 条自测成绩。`).waitFor();
+    await b.page.getByText(`文件“${name}”中有 ${n} 条已学记录、1 条自测成绩。导入会与本机记录合并：新增 ${n} 条已学记录、1 条自测成绩，本机原有的记录不会删除。`).waitFor();
+    assert.equal((await readStudy(b.page)).done, '0', 'nothing is imported before it is confirmed');
+    // 取消 leaves the record as it was.
+    await b.page.getByRole('button', { name: '取消' }).click();
+    await b.page.getByText('已取消导入，本机记录没有改变。').waitFor();
+    assert.deepEqual(await readStudy(b.page), empty, 'a cancelled import changes nothing');
+    assert.equal(await b.page.evaluate((k) => localStorage.getItem(k), STORE_KEY), null, 'nothing stored');
+
+    await b.page.getByLabel('导入学习记录', { exact: false }).setInputFiles(file);
+    await b.page.getByRole('button', { name: '确认导入' }).click();
+    await b.page.getByText(`已导入：新增 ${n} 条已学记录、1 条自测成绩。本机原有的记录都已保留。`).waitFor();
     assert.deepEqual(await readStudy(b.page), exported, '我的学习 shows what it showed in the first browser');
 
-    // Importing the same file again adds nothing; a broken file is refused.
+    // Importing the same file again says, and does, that it adds nothing; a broken
+    // file is refused at once.
     await b.page.getByLabel('导入学习记录', { exact: false }).setInputFiles(file);
+    await b.page.getByText(`中有 ${n} 条已学记录、1 条自测成绩。导入会与本机记录合并：新增 0 条已学记录、0 条自测成绩`).waitFor();
+    await b.page.getByRole('button', { name: '确认导入' }).click();
     await b.page.getByText('已导入：新增 0 条已学记录、0 条自测成绩。').waitFor();
     await b.page.getByLabel('导入学习记录', { exact: false }).setInputFiles({
       name: 'other.json',
@@ -537,6 +564,41 @@ test('export and import: the record moves to a fresh browser profile', async () 
   } finally {
     await b.context.close();
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('clear: 清除本机记录 stands apart from import, asks first, then clears', async () => {
+  const lesson = courses.find((c) => c.lessons.length > 0).lessons[0];
+  const { page, context, problems } = await open(env.server.origin + lesson.url);
+  try {
+    await page.getByRole('button', { name: '标记为已学' }).first().click();
+    await page.goto(url('study/'));
+    assert.equal((await readStudy(page)).lessons, '1');
+    const clear = page.getByRole('button', { name: '清除本机记录' });
+    const own = page.getByRole('region', { name: '清除本机记录' });
+    assert.equal(await own.getByRole('button', { name: '清除本机记录' }).count(), 1, 'the button has a section of its own');
+    assert.equal(await page.getByRole('region', { name: '导出与导入' }).getByRole('button', { name: '清除本机记录' }).count(), 0,
+      'the button is not among export and import');
+    const gap = await page.evaluate(() => {
+      const input = document.querySelector('[data-study-import]').getBoundingClientRect();
+      const button = document.querySelector('[data-study-clear]').getBoundingClientRect();
+      return button.top - input.bottom;
+    });
+    assert.ok(gap >= 48, `清除本机记录 is ${gap} px below the import field`);
+
+    // Declining the question keeps the record; accepting clears it.
+    page.once('dialog', (d) => d.dismiss());
+    await clear.click();
+    assert.equal((await readStudy(page)).lessons, '1', 'declined: the record stays');
+    let question = '';
+    page.once('dialog', (d) => { question = d.message(); d.accept(); });
+    await clear.click();
+    await own.getByText('已清除本机学习记录。').waitFor();
+    assert.match(question, /确定要清除本机浏览器中的全部学习记录吗/);
+    assert.equal((await readStudy(page)).lessons, '0');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
   }
 });
 

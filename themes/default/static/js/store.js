@@ -164,13 +164,10 @@
     return write(data);
   }
 
-  /* Merges another record into this one. A studied entry keeps the earliest date; a quiz
-     entry keeps the most recent attempt. Returns counts of new/changed entries, or null
-     when `incoming` is not a valid record. */
-  function merge(incoming) {
-    var other = clean(incoming);
-    if (!other) return null;
-    var data = read();
+  /* Merges record `other` into `data` (changing `data`). A studied entry keeps the
+     earliest date; a quiz entry keeps the most recent attempt. Returns counts of
+     new/changed entries. */
+  function combine(data, other) {
     var added = { studied: 0, quiz: 0 };
     var k;
     for (k in other.studied) {
@@ -188,8 +185,31 @@
         added.quiz += 1;
       }
     }
-    if (!write(data)) return null;
     return added;
+  }
+
+  /* Merges another record into this one; the counts of new/changed entries, or null
+     when `incoming` is not a valid record or cannot be saved. */
+  function merge(incoming) {
+    var other = clean(incoming);
+    if (!other) return null;
+    var data = read();
+    var added = combine(data, other);
+    return write(data) ? added : null;
+  }
+
+  /* What merge(incoming) would do, without doing it: the entries the file holds
+     (studied, quiz) and those it would add (newStudied, newQuiz); null when invalid. */
+  function preview(incoming) {
+    var other = clean(incoming);
+    if (!other) return null;
+    var added = combine(read(), other);
+    return {
+      studied: Object.keys(other.studied).length,
+      quiz: Object.keys(other.quiz).length,
+      newStudied: added.studied,
+      newQuiz: added.quiz
+    };
   }
 
   function clear() {
@@ -215,6 +235,7 @@
     quizResult: quizResult,
     saveQuiz: saveQuiz,
     merge: merge,
+    preview: preview,
     clear: clear
   };
   for (var name in api) J[name] = api[name];

@@ -3,11 +3,14 @@
  *
  * The HTML lists every course (li.study-course with data-course-id, data-hours,
  * data-action and its lessons as [data-lesson-id]). This script:
- *  - sorts the courses into 学习中 / 已完成 / 未开始 and shows "已学 3/5" per course;
+ *  - sorts the courses into 学习中 / 已完成 / 未开始 and shows "已学 3/5 课（60%）"
+ *    per course;
  *  - sums the 学时 of finished courses, overall and by action (a small inline SVG bar
  *    chart with a text equivalent for screen readers);
- *  - exports the record to a JSON file (Blob download) and imports one (validated by
- *    store.js, merged with what is already here); can clear the record.
+ *  - exports the record to a JSON file (Blob download, naming the file) and imports
+ *    one: what the file holds and would add is shown first, merged once confirmed
+ *    (validated by store.js); clears the record, once confirmed, from a section of
+ *    its own.
  * A course without lessons counts as finished when the course page itself was marked.
  * This is a personal note kept in this browser on this device, not an official record.
  */
@@ -35,9 +38,12 @@
   var chartBox = document.querySelector("[data-study-chart]");
   var tools = document.querySelector("[data-study-tools]");
   var message = document.querySelector("[data-study-message]");
+  var clearSection = document.querySelector("[data-study-clear-section]");
+  var clearMessage = document.querySelector("[data-study-clear-message]");
 
-  function say(text) {
-    if (message) message.textContent = text;
+  function say(text, where) {
+    var box = where || message;
+    if (box) box.textContent = text;
   }
 
   /* "自测 3/4" for the quizzes saved under "<lesson id>#..." */
@@ -82,7 +88,9 @@
       var text = li.querySelector("[data-course-progress-text]");
       var bar = li.querySelector("progress");
       if (text) {
-        text.textContent = J.t("progress_of", { done: done, total: ids.length });
+        text.textContent = J.t("study_course_share", {
+          done: done, total: ids.length, percent: Math.round((done / ids.length) * 100)
+        });
         text.hidden = done === 0;
       }
       if (bar) {
@@ -209,11 +217,43 @@
     link.click();
     document.body.removeChild(link);
     window.setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
-    say(J.t("study_exported"));
+    say(J.t("study_exported", { file: link.download }));
+  }
+
+  /* Import in two steps: the chosen file is read and described (how many records,
+     how many new, merged not replaced); only 确认导入 merges it. */
+  var preview = tools && tools.querySelector("[data-study-preview]");
+  var pending = null;
+
+  function showPreview(record, name) {
+    pending = record;
+    var counts = record && J.preview(record);
+    if (!counts || !preview) {
+      pending = null;
+      say(J.t("study_import_error"));
+      return;
+    }
+    counts.file = name;
+    preview.querySelector("[data-study-preview-text]").textContent = J.t("study_import_preview", counts);
+    preview.hidden = false;
+    say("");
+    preview.querySelector("[data-study-import-confirm]").focus();
+  }
+
+  function finishImport(confirmed, input) {
+    var result = confirmed && pending ? J.merge(pending) : null;
+    pending = null;
+    if (preview) preview.hidden = true;
+    input.value = "";
+    if (!confirmed) say(J.t("study_import_cancelled"));
+    else say(result ? J.t("study_imported", result) : J.t("study_import_error"));
+    render();
+    input.focus();
   }
 
   function importFile(input) {
     var file = input.files && input.files[0];
+    if (preview) preview.hidden = true;
     if (!file) return;
     if (file.size > 2 * 1024 * 1024) {
       say(J.t("study_import_error"));
@@ -222,15 +262,14 @@
     }
     var reader = new FileReader();
     reader.onload = function () {
-      var result = null;
+      var record = null;
       try {
-        result = J.merge(JSON.parse(String(reader.result)));
+        record = JSON.parse(String(reader.result));
       } catch (e) {
-        result = null;
+        record = null;
       }
-      say(result ? J.t("study_imported", result) : J.t("study_import_error"));
-      input.value = "";
-      render();
+      showPreview(record, file.name);
+      if (!pending) input.value = "";
     };
     reader.onerror = function () {
       say(J.t("study_import_error"));
@@ -243,22 +282,34 @@
     tools.hidden = false;
     var exportButton = tools.querySelector("[data-study-export]");
     var importInput = tools.querySelector("[data-study-import]");
-    var clearButton = tools.querySelector("[data-study-clear]");
     if (!J.available) {
       all(tools, "button, input, label, .file-field").forEach(function (el) { el.hidden = true; });
       say(J.t("storage_unavailable"));
     }
     if (exportButton) exportButton.addEventListener("click", exportRecord);
-    if (importInput) importInput.addEventListener("change", function () { importFile(importInput); });
-    if (clearButton) {
-      clearButton.addEventListener("click", function () {
-        if (window.confirm(J.t("study_clear_confirm"))) {
-          J.clear();
-          render();
-          say(J.t("study_cleared"));
-        }
-      });
+    if (importInput) {
+      importInput.addEventListener("change", function () { importFile(importInput); });
+      if (preview) {
+        preview.querySelector("[data-study-import-confirm]").addEventListener("click", function () {
+          finishImport(true, importInput);
+        });
+        preview.querySelector("[data-study-import-cancel]").addEventListener("click", function () {
+          finishImport(false, importInput);
+        });
+      }
     }
+  }
+
+  if (clearSection && J.available) {
+    clearSection.hidden = false;
+    var clearButton = clearSection.querySelector("[data-study-clear]");
+    clearButton.addEventListener("click", function () {
+      if (window.confirm(J.t("study_clear_confirm"))) {
+        J.clear();
+        render();
+        say(J.t("study_cleared"), clearMessage);
+      }
+    });
   }
 
   window.addEventListener("storage", function (event) {
