@@ -180,6 +180,9 @@ pub(crate) struct Input<'a> {
 
 const QUIZ_MARK: char = '\u{E000}';
 
+/// Between the cells of a table row in the page's text.
+const CELL_SEP: &str = " ｜ ";
+
 pub(crate) fn render(input: &Input, targets: &LinkTargets) -> Rendered {
     let mut opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -445,7 +448,18 @@ pub(crate) fn render(input: &Input, targets: &LinkTargets) -> Rendered {
                 }
                 // Blocks are separated by a blank line in the text, soft breaks by one newline,
                 // so search can tell a hard-wrapped sentence from two paragraphs.
-                Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+                    out.text.push_str("\n\n");
+                    event
+                }
+                // Cells stay apart in search excerpts: `a ｜ b ｜ c`, a row a block.
+                Event::End(TagEnd::TableCell) => {
+                    out.text.push_str(CELL_SEP);
+                    event
+                }
+                Event::End(TagEnd::TableHead | TagEnd::TableRow) => {
+                    let kept = out.text.trim_end_matches(CELL_SEP).len();
+                    out.text.truncate(kept);
                     out.text.push_str("\n\n");
                     event
                 }

@@ -48,7 +48,12 @@ pub fn docs(site: &Site) -> Vec<SearchDoc> {
                 action: course.map(|c| c.action.clone()),
                 levels: course.map(|c| c.levels.clone()).unwrap_or_default(),
                 domains,
-                date: p.src.common.date.map(|d| d.to_string()),
+                // A lecture is dated by its start (its first session), not by the
+                // `date:` that `new` fills with the day the file was written.
+                date: match &p.src.meta {
+                    Meta::Lecture(m) => Some(m.start.strftime("%Y-%m-%d %H:%M").to_string()),
+                    _ => p.src.common.date.map(|d| d.to_string()),
+                },
             })
         })
         .collect()

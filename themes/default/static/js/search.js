@@ -1287,7 +1287,7 @@
 
     /**
      * Metadata of page `id`: `{u: url, t: title, k: kind, b: breadcrumb, a: action,
-     * d: date, f: [index in its text file, number of pieces], x: [[pack, offset,
+     * d: date (a lecture's start with its time), f: [index in its text file, number of pieces], x: [[pack, offset,
      * length] of each text file]}`.
      */
     async meta(id) {
@@ -1503,7 +1503,11 @@
     return first ? first[0] : 0;
   }
 
-  /** `[from, to)` of `s`: about `maxLen` characters with `centre` a quarter in (all of `s` for 0). */
+  /**
+   * `[from, to)` of `s`: about `maxLen` characters with `centre` a quarter in (all of
+   * `s` for 0), starting where a sentence or a block starts when one does shortly
+   * before the match, else never inside a word of letters or digits.
+   */
   function excerptWindow(s, centre, maxLen) {
     let from = 0;
     let to = s.length;
@@ -1511,11 +1515,48 @@
       from = Math.max(0, centre - Math.floor(maxLen / 4));
       to = Math.min(s.length, from + maxLen);
       from = Math.max(0, to - maxLen);
+      from = readableStart(s, from, Math.min(centre, s.length), maxLen);
+      to = Math.min(s.length, from + maxLen);
       // Do not cut a surrogate pair in two.
       if (from > 0 && isLowSurrogate(s.charCodeAt(from))) from++;
       if (to < s.length && isLowSurrogate(s.charCodeAt(to))) to++;
     }
     return [from, to];
+  }
+
+  /* Ends of sentences and the separators of blocks and table cells in indexed text;
+     then the ends of clauses, where Chinese text can also be cut between words. */
+  const SENTENCE_END = /[。！？；!?;｜\n]/;
+  const CLAUSE_END = /[，、：,:]/;
+
+  /* A letter or digit of a word written with spaces around it (Han text has none). */
+  function inLatinWord(c) {
+    return /[\p{L}\p{N}]/u.test(c) && !/\p{Script=Han}/u.test(c);
+  }
+
+  /**
+   * Where an excerpt meant to start at `from` (before the match at `centre`) reads
+   * well: after the last end of a sentence, else of a clause, that leaves the match
+   * in the window; else, inside a word of letters or digits, after that word; never
+   * on the punctuation that closes or continues what was cut off.
+   */
+  function readableStart(s, from, centre, maxLen) {
+    if (from === 0) return 0;
+    const earliest = Math.max(0, centre - Math.floor((maxLen * 3) / 4));
+    let start = lastEnd(s, SENTENCE_END, earliest, centre);
+    if (start < 0) start = lastEnd(s, CLAUSE_END, earliest, centre);
+    if (start < 0) {
+      start = from;
+      if (inLatinWord(s[from - 1])) while (start < centre && inLatinWord(s[start])) start++;
+    }
+    while (start < centre && /[\s，、：:,.)）」』”’]/.test(s[start])) start++;
+    return start;
+  }
+
+  /** Just after the last character of `s` in `[earliest, centre)` that `re` matches, or -1. */
+  function lastEnd(s, re, earliest, centre) {
+    for (let i = centre - 1; i >= earliest; i--) if (re.test(s[i])) return i + 1;
+    return -1;
   }
 
   /** The spans merged into ranges to mark, cut to the window `[from, to)`. */
