@@ -686,27 +686,36 @@ fn the_feed_carries_the_latest_pages_up_to_feed_limit() {
 }
 
 #[test]
-fn the_footer_offers_a_calendar_subscription_only_at_an_absolute_address() {
+fn calendar_links_offer_a_subscription_only_at_an_absolute_address() {
     let site = Site::good();
-    let footer_link = |base: &str| {
+    // Every link to a calendar of many lectures (the site's, a series') on every page:
+    // (page, the <a …>…</a>). One lecture's event file is added, not subscribed to.
+    let ics_links = |base: &str| {
         let o = site.build(&["--base-url", base]);
         assert!(o.status.success(), "{}", stderr(&o));
-        let html = std::fs::read_to_string(site.public().join("index.html")).unwrap();
-        let footer = html.split("<footer").nth(1).unwrap_or_default().to_string();
-        footer
-            .split("<li>")
-            .find(|li| li.contains("calendar.ics"))
-            .unwrap_or_default()
-            .to_string()
+        let mut found = Vec::new();
+        for page in html_files(&site.public()) {
+            let html = std::fs::read_to_string(&page).unwrap();
+            for a in html.split("<a ").skip(1) {
+                let a = a.split("</a>").next().unwrap_or_default();
+                if a.contains(".ics\"") && !a.contains("event.ics\"") {
+                    found.push((page.display().to_string(), a.to_string()));
+                }
+            }
+        }
+        assert!(found.len() >= 3, "{found:?}");
+        found
     };
-    let file = footer_link("/training/");
-    assert!(
-        file.contains("下载日历文件") && file.contains("download"),
-        "{file}"
-    );
-    let feed = footer_link("https://example.gov.cn/training/");
-    assert!(
-        feed.contains("订阅日历") && !feed.contains("download"),
-        "{feed}"
-    );
+    for (page, a) in ics_links("/training/") {
+        assert!(
+            a.contains(" download") && a.contains("下载") && !a.contains("订阅"),
+            "{page}: {a}"
+        );
+    }
+    for (page, a) in ics_links("https://example.gov.cn/training/") {
+        assert!(
+            !a.contains(" download") && a.contains("订阅"),
+            "{page}: {a}"
+        );
+    }
 }
