@@ -425,16 +425,35 @@ pub(crate) fn parse(src: &Arc<SourceFile>, config: &Config) -> (Option<Parsed>, 
         Ok(s) => s,
         Err(d) => return (None, vec![d]),
     };
+    // A page whose front matter cannot be read at all still stands in for the pages
+    // that refer to it, so that its one mistake is the only one reported.
+    let stand_in = |d: Diagnostic| {
+        let kind = Kind::of(&src.rel);
+        let page = Parsed {
+            kind,
+            path: src.path.clone(),
+            rel: src.rel.clone(),
+            common: Common::default(),
+            meta: Meta::Fields(Fields::default()),
+            broken: true,
+            body: Body(BodyText::Owned(split.body.to_string())),
+            body_line: split.body_line,
+            front_hash: xxhash_rust::xxh3::xxh3_64(
+                text[..text.len() - split.body.len()].as_bytes(),
+            ),
+        };
+        (Some(page), vec![d])
+    };
     let mut fm = match split.yaml {
         Some(yaml) => match FrontMatter::parse(&src.path, yaml, split.yaml_line) {
             Ok(fm) => fm,
-            Err(d) => return (None, vec![d]),
+            Err(d) => return stand_in(d),
         },
         None => FrontMatter::empty(&src.path),
     };
     if split.yaml.is_none() {
         if let Some(d) = frontmatter::missing_opening_fence(&src.path, &text) {
-            return (None, vec![d]);
+            return stand_in(d);
         }
         let d = Diagnostic::error(
             &src.path,
@@ -449,7 +468,7 @@ pub(crate) fn parse(src: &Arc<SourceFile>, config: &Config) -> (Option<Parsed>, 
             "在文件最前面加上三行：---、title: 标题、---",
             "add three lines at the very top: ---, `title: …`, ---",
         ));
-        return (None, vec![d]);
+        return stand_in(d);
     }
     let kind = Kind::of(&src.rel);
     fm.check_keys(&kind.allowed_keys(), &kind.names());
