@@ -570,40 +570,89 @@ fn example_content(fm: &FrontMatter, kind: Kind) -> Option<Diagnostic> {
 /// more in each kind's (the scaffold's tests hold it to that).
 pub(crate) const SAMPLE_TEXT: &[&str] = &[
     "正文写在这里。",
+    "链接到其他内容时写它的文件路径，例如",
     "在这里介绍课程的背景、内容和安排。",
     "在这里介绍讲座的主要内容。",
     "主讲人的简要介绍。",
     "案例的背景和要解决的问题。",
     "用数字说明成效。",
     "这是一道单选题的示例，正确答案是哪一项？",
+    "[选项甲, 选项乙, 选项丙]",
+    "这里写答案解析。",
 ];
 
-/// A published page whose body still holds a sentence of the sample text `jiangtang
-/// new` wrote: one warning, at the first. Drafts are being written, and are left alone.
+/// Lines of the sample body that a real page could hold as part of a sentence, so they
+/// count only as a whole line (after a list marker).
+const SAMPLE_LINES: &[&str] = &[
+    "第一项做法……",
+    "第二项做法……",
+    "可复制、可推广的经验。",
+    "结合本单位实际，谈谈……",
+];
+
+/// The line and column of each piece of sample text in `body`, in order.
+fn sample_text_places(body: &str, body_line: usize) -> Vec<(usize, usize, &'static str)> {
+    let mut found = Vec::new();
+    for (i, line) in body.lines().enumerate() {
+        let bare = line
+            .trim()
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .trim_start_matches(['.', '-', '*', ' ']);
+        let whole = SAMPLE_LINES.iter().find(|s| bare == **s);
+        let part = SAMPLE_TEXT
+            .iter()
+            .filter_map(|s| line.find(s).map(|at| (at, *s)))
+            .min();
+        let hit = match (whole, part) {
+            (_, Some((at, s))) => Some((line[..at].chars().count() + 1, s)),
+            (Some(s), None) => Some((line.chars().count() - bare.chars().count() + 1, *s)),
+            (None, None) => None,
+        };
+        if let Some((column, s)) = hit {
+            found.push((body_line + i, column, s));
+        }
+    }
+    found
+}
+
+/// A published page whose body still holds sample text `jiangtang new` wrote: one
+/// warning, at the first, naming the lines of all. Drafts are being written, and are
+/// left alone.
 fn sample_text(path: &Path, body: &str, body_line: usize, kind: Kind) -> Option<Diagnostic> {
-    let (at, sentence) = SAMPLE_TEXT
-        .iter()
-        .filter_map(|s| body.find(s).map(|at| (at, *s)))
-        .min()?;
-    let before = &body[..at];
-    let line = body_line + before.matches('\n').count();
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    let places = sample_text_places(body, body_line);
+    let &(line, column, sentence) = places.first()?;
+    let lines: Vec<String> = places.iter().map(|p| p.0.to_string()).collect();
     let names = kind.names();
-    Some(
-        Diagnostic::warning(
-            path,
-            line,
-            column,
-            Text::new(
-                format!("这个{}还有 jiangtang new 写入的示例正文“{sentence}”", names.zh),
-                format!("this page still has the sample text “{sentence}” that jiangtang new wrote"),
+    let (zh, en) = if places.len() == 1 {
+        (
+            format!(
+                "这个{}还有 jiangtang new 写入的示例正文“{sentence}”",
+                names.zh
+            ),
+            format!("this page still has the sample text “{sentence}” that jiangtang new wrote"),
+        )
+    } else {
+        (
+            format!(
+                "这个{}还有 {} 处 jiangtang new 写入的示例正文（第 {} 行），第一处是“{sentence}”",
+                names.zh,
+                places.len(),
+                lines.join("、")
+            ),
+            format!(
+                "this page still has {} pieces of the sample text jiangtang new wrote (lines {}), the first “{sentence}”",
+                places.len(),
+                lines.join(", ")
             ),
         )
-        .with_len(sentence.chars().count())
-        .with_hint(Text::new(
-            "把示例正文换成这个页面自己的内容；还没写完可以先在信息栏加上 draft: true",
-            "replace the sample text with the page's own; until it is done, add draft: true to the front matter",
-        )),
+    };
+    Some(
+        Diagnostic::warning(path, line, column, Text::new(zh, en))
+            .with_len(sentence.chars().count())
+            .with_hint(Text::new(
+                "把示例正文换成这个页面自己的内容；还没写完可以先在信息栏加上 draft: true",
+                "replace the sample text with the page's own; until it is done, add draft: true to the front matter",
+            )),
     )
 }
 
