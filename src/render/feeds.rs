@@ -103,8 +103,8 @@ impl Renderer<'_> {
     fn sitemap_within(&self, part: Option<usize>, limits: SitemapLimits) -> Sitemap {
         let s = self.site;
         let mut entries = sitemap_entries(s, &jobs(s));
-        let parts = sitemap_parts(&entries, &self.abs("/"), limits);
         let site_url = self.abs("/");
+        let parts = sitemap_parts(&entries, &site_url, limits);
         match part {
             None if parts.len() <= 1 => Sitemap {
                 entries,
