@@ -394,7 +394,7 @@ impl<'s> Renderer<'s> {
                 cover: None,
             },
         };
-        let upcoming = self.upcoming_cards().take(6).collect();
+        let upcoming = self.upcoming_cards(6);
         let courses = s.of(Kind::Course);
         let sections = Kind::LISTED
             .into_iter()
@@ -506,7 +506,7 @@ impl<'s> Renderer<'s> {
         Schedule {
             lectures: s.of(Kind::Lecture).len(),
             sessions: s.schedule.len(),
-            upcoming: self.upcoming_cards().collect(),
+            upcoming: self.upcoming_cards(usize::MAX),
             past_months,
             series,
             month_url: month_url(s.now.date().year(), s.now.date().month()),

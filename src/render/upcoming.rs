@@ -95,10 +95,7 @@ impl<'s> Renderer<'s> {
     }
 
     fn week_item(&self, o: &Occurrence) -> Option<WeekItem<'_>> {
-        let cancelled = matches!(
-            &self.site.page(o.page).src.meta,
-            Meta::Lecture(m) if m.status == Status::Cancelled
-        );
+        let cancelled = self.cancelled(o);
         Some(WeekItem {
             card: self.lecture_card_at(o.page, o.start, o.end)?,
             day_zh: self.engine.dates.weekday_short_date(o.start.date()),
@@ -107,20 +104,37 @@ impl<'s> Renderer<'s> {
     }
 
     /// The upcoming sessions as cards in time order, a repeating lecture's as one
-    /// card at the place of its next session.
-    pub(super) fn upcoming_cards(&self) -> impl Iterator<Item = tera::Value> + '_ {
+    /// card at the place of its next session: the first `limit` of them, of which the
+    /// cancelled ones follow the others (a reader looking for what is on should not
+    /// meet what is off first, yet still learns of it).
+    pub(super) fn upcoming_cards(&self, limit: usize) -> Vec<tera::Value> {
         let now = self.site.now;
         let mut seen = HashSet::new();
-        self.site
+        let mut cards: Vec<(bool, tera::Value)> = self
+            .site
             .schedule
             .iter()
-            .filter(move |o| o.end >= now)
-            .filter_map(move |o| {
-                if !self.repeats(o) {
-                    return Some(self.occurrence_card(o));
-                }
-                seen.insert(o.page).then(|| self.run_card(o))
+            .filter(|o| o.end >= now)
+            .filter_map(|o| {
+                let card = if self.repeats(o) {
+                    seen.insert(o.page).then(|| self.run_card(o))?
+                } else {
+                    self.occurrence_card(o)
+                };
+                Some((self.cancelled(o), card))
             })
+            .take(limit)
+            .collect();
+        // Stable: each part keeps its time order.
+        cards.sort_by_key(|&(cancelled, _)| cancelled);
+        cards.into_iter().map(|(_, card)| card).collect()
+    }
+
+    fn cancelled(&self, o: &Occurrence) -> bool {
+        matches!(
+            &self.site.page(o.page).src.meta,
+            Meta::Lecture(m) if m.status == Status::Cancelled
+        )
     }
 
     /// The sessions of the lectures that carry term `name` of taxonomy `key`.

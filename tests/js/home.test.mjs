@@ -107,6 +107,32 @@ test('a cancelled session in the strip says 已取消 and does not lead its week
   }
 });
 
+test('a cancelled lecture follows the others in 近期讲座 and 即将开始, a postponed one keeps its time', async () => {
+  const day = '2026-12-07T09:00:00+08:00';
+  const cancelled = sessions.find((s) => s.status === 'cancelled' && localMs(s.end) > Date.parse(day));
+  assert.ok(cancelled, 'the sample has a cancelled lecture still to come on 2026-12-07');
+  for (const [url, list] of [['', '[data-schedule-home]'], ['lectures/', '[data-schedule-upcoming]']]) {
+    const { context, page } = await open(url, { day });
+    try {
+      const cards = await page.evaluate((sel) =>
+        [...document.querySelectorAll(`${sel} .lecture-card`)]
+          .filter((c) => c.getClientRects().length > 0)
+          .map((c) => ({ status: c.getAttribute('data-status'), start: c.getAttribute('data-start') })), list);
+      const statuses = cards.map((c) => c.status);
+      assert.ok(statuses.includes('cancelled'), `${url}: ${JSON.stringify(cards)}`);
+      assert.equal(statuses.indexOf('cancelled'), statuses.length - statuses.filter((x) => x === 'cancelled').length, `${url}: ${JSON.stringify(cards)}`);
+      const others = cards.filter((c) => c.status !== 'cancelled').map((c) => c.start);
+      assert.deepEqual(others, [...others].sort(), `${url}: the others stay in time order`);
+      if (url) {
+        const groups = await page.locator('[data-schedule-upcoming] .month-title').allTextContents();
+        assert.equal(groups[groups.length - 1], '已取消的讲座', JSON.stringify(groups));
+      }
+    } finally {
+      await context.close();
+    }
+  }
+});
+
 test('long after the build the strip sends readers to the schedule', async () => {
   const { context, page } = await open('', { day: '2027-06-07T09:00:00+08:00' });
   try {

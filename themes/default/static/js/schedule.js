@@ -6,7 +6,8 @@
  * as local times of the site timezone (UTC+8, "2026-03-15T09:00"); this script compares
  * them with the reader's clock so a site published last week still reads correctly:
  *  - lectures.html: cards are moved between "即将开始" (soonest first, grouped by month)
- *    and "往期讲座" (newest month first, folded); the series filter (?series=周周学)
+ *    and "往期讲座" (newest month first, folded); cancelled ones follow the upcoming
+ *    months in a group of their own; the series filter (?series=周周学)
  *    narrows both lists.
  *  - home page ([data-schedule-home]): lectures that are over are hidden; the 本周 / 下周
  *    strip ([data-week-strip]) takes this week's and next week's sessions, still to
@@ -193,14 +194,21 @@
     return node;
   }
 
-  /* Groups items by month: [{month, label, items}] in the order of `list`. */
-  function byMonth(list) {
+  function cancelled(it) {
+    return it.card.getAttribute("data-status") === "cancelled";
+  }
+
+  /* Groups items by month: [{month, label, items}] in the order of `list`; with
+     `apart`, cancelled ones form a group of their own (the list puts them last). */
+  function byMonth(list, apart) {
     var groups = [];
     list.forEach(function (it) {
-      var month = it.card.getAttribute("data-month");
+      var own = apart && cancelled(it);
+      var month = own ? "cancelled" : it.card.getAttribute("data-month");
       var last = groups[groups.length - 1];
       if (!last || last.month !== month) {
-        last = { month: month, label: it.card.getAttribute("data-month-label") || month, items: [] };
+        var label = own ? t("cancelled_group") : it.card.getAttribute("data-month-label") || month;
+        last = { month: month, label: label, items: [] };
         groups.push(last);
       }
       last.items.push(it);
@@ -211,7 +219,7 @@
   function rebuild() {
     var openMonths = all(pastBox, "details[open]").map(function (d) { return d.getAttribute("data-month"); });
     var upcoming = items.filter(function (it) { return it.s.upcoming; })
-      .sort(function (a, b) { return a.s.start - b.s.start; });
+      .sort(function (a, b) { return (cancelled(a) - cancelled(b)) || (a.s.start - b.s.start); });
     var past = items.filter(function (it) { return !it.s.upcoming; })
       .sort(function (a, b) { return b.s.start - a.s.start; });
 
