@@ -97,6 +97,53 @@ fn a_lecture_with_a_date_key_shows_its_start_not_that_date() {
     assert_eq!(shown, "2027年1月14日 周四 15:00–17:00");
 }
 
+/// A count of lessons says 课: 课时 ("class hours") beside 学时 reads as a second
+/// measure of hours. The home page's total is the sources' published lessons.
+#[test]
+fn lesson_counts_say_ke_and_hours_say_xueshi() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("public");
+    build(&repo(), &out);
+    let site = Built {
+        root: repo(),
+        out: out.clone(),
+        base: base_path(&repo()),
+    };
+    let lessons = site
+        .sources("courses")
+        .iter()
+        .filter(|(p, _)| !p.ends_with("index.md"))
+        .count();
+    let home = text(&site.page("/").expect("the home page"));
+    assert!(
+        home.contains(&format!("{lessons} 课")),
+        "the home page does not count {lessons} 课"
+    );
+    let mut said = Vec::new();
+    for e in walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let path = e.path();
+        // The editors' guide names the kind of file, not a count.
+        let for_editors = path
+            .strip_prefix(&out)
+            .is_ok_and(|p| p.starts_with("guide"));
+        if path.extension().is_some_and(|x| x == "html") && !for_editors {
+            let html = std::fs::read_to_string(path).expect("read a page");
+            if text(&html).contains("课时") {
+                said.push(
+                    path.strip_prefix(&out)
+                        .unwrap_or(path)
+                        .display()
+                        .to_string(),
+                );
+            }
+        }
+    }
+    assert!(said.is_empty(), "pages that say 课时: {said:?}");
+}
+
 /// Every check of every kind; all problems are reported together.
 fn check_site(root: &Path, out: &Path) {
     let site = Built {
@@ -449,11 +496,11 @@ fn courses_and_lessons(site: &Built, report: &mut Report) {
                 continue;
             };
             report.same(at, "学时", fact(html, "学时"), &format!("{hours} 学时"));
-            let shown = fact(html, "课时");
+            let shown = fact(html, "课数");
             if !shown.as_deref().is_some_and(|s| s.starts_with(&count)) {
                 report
                     .problems
-                    .push(format!("{at}: 课时 is {shown:?}, expected {count:?} first"));
+                    .push(format!("{at}: 课数 is {shown:?}, expected {count:?} first"));
             }
         }
 

@@ -25,6 +25,9 @@ pub struct KindSpec {
     pub(crate) key: &'static str,
     /// What a file of the kind is called in messages: (Chinese, English with article).
     pub(crate) names: (&'static str, &'static str),
+    /// What readers call one (the search's badge and filter): 课 for a lesson, whose
+    /// name for editors, 课时, would read as "class hours" beside 学时.
+    pub(crate) label: &'static str,
     /// Where the kind's files sit and what their pages are part of.
     pub(crate) place: Place,
     /// The front-matter keys of the kind besides [`COMMON_KEYS`], and how they are read.
@@ -230,6 +233,7 @@ pub const COMMON_KEYS: &[&str] = &[
 const PAGE: KindSpec = KindSpec {
     key: "page",
     names: ("页面", "a page"),
+    label: "页面",
     place: Place::Elsewhere,
     front: Front::Fields(&[]),
     template: Some("page.html"),
@@ -254,6 +258,7 @@ const PAGE: KindSpec = KindSpec {
 const COURSE: KindSpec = KindSpec {
     key: "course",
     names: ("课程", "a course"),
+    label: "课程",
     place: Place::Course,
     front: Front::Own(
         Reader::Course,
@@ -309,6 +314,7 @@ const COURSE: KindSpec = KindSpec {
 const LESSON: KindSpec = KindSpec {
     key: "lesson",
     names: ("课时", "a lesson"),
+    label: "课",
     place: Place::Lesson,
     front: Front::Own(Reader::Lesson, &["duration", "attachments"]),
     template: Some("lesson.html"),
@@ -330,6 +336,7 @@ const LESSON: KindSpec = KindSpec {
 const LECTURE: KindSpec = KindSpec {
     key: "lecture",
     names: ("讲座", "a lecture"),
+    label: "讲座",
     place: Place::InList,
     front: Front::Own(
         Reader::Lecture,
@@ -347,6 +354,7 @@ const LECTURE: KindSpec = KindSpec {
             "course",
             "materials",
             "repeat",
+            "sessions",
             "cover",
             "cover_alt",
             "recording",
@@ -384,6 +392,7 @@ const LECTURE: KindSpec = KindSpec {
 const CASE: KindSpec = KindSpec {
     key: "case",
     names: ("案例", "a case"),
+    label: "案例",
     place: Place::InList,
     front: Front::Own(
         Reader::Case,

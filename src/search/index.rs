@@ -1598,7 +1598,7 @@ pub(super) fn build_segment(
         piece_tokens,
         kinds: KindFacet {
             values: Kind::searched().map(Kind::key).collect(),
-            labels: Kind::searched().map(|k| k.spec().names.0).collect(),
+            labels: Kind::searched().map(|k| k.spec().label).collect(),
             counts: kinds,
         },
         actions: facet(actions),

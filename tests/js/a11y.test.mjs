@@ -273,7 +273,7 @@ test('axe: no serious or critical violations in the states scripts draw', async 
       rel: 'search/?q=' + encodeURIComponent('应急管理'),
       ready: async (page) => {
         await page.locator('.search-result mark').first().waitFor();
-        await page.getByRole('group', { name: '类型' }).getByLabel('课时').check();
+        await page.getByRole('group', { name: '类型' }).getByLabel(/^\s*课\s+\d+\s*$/).check();
         await page.locator('[role=status]', { hasText: '找到' }).waitFor();
         await page.locator('.search-result mark').first().waitFor();
       },
