@@ -2,7 +2,7 @@
  * progress.js — "标记为已学" on lesson pages and the progress bar on course pages.
  *
  *  - .study-toggle[data-page-id] buttons (hidden in the HTML) are shown and toggle the
- *    page's studied flag: "标记为已学" becomes "已学 ✓" (aria-pressed reflects the state),
+ *    page's studied flag: "标记为已学" becomes "√ 已学" (the √ drawn by the style) (aria-pressed reflects the state),
  *    a status line shows the date, and a "撤销" button beside it undoes the mark.
  *  - [data-lesson-id] items (course syllabus, lesson sidebar) get an "已学" mark.
  *  - [data-course-progress] shows "已学 3/5" and a <progress> over the syllabus items;
