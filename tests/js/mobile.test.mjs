@@ -67,3 +67,29 @@ test('body text is 16 px or more on a phone', async (t) => {
     });
   }
 });
+
+test('the phone menu wraps into even rows: no item alone on a line, none broken', async () => {
+  const { server, browser } = env;
+  const { context, page } = await openPage(browser, server.url(''), { viewport: PHONE });
+  try {
+    const items = await page.evaluate(() =>
+      [...document.querySelectorAll('.site-nav li')].map((li) => {
+        const a = li.querySelector('a');
+        const r = a.getBoundingClientRect();
+        const line = parseFloat(getComputedStyle(a).lineHeight);
+        const pad = parseFloat(getComputedStyle(a).paddingTop) + parseFloat(getComputedStyle(a).paddingBottom);
+        const border = parseFloat(getComputedStyle(a).borderBottomWidth);
+        return { text: a.textContent.trim(), top: Math.round(r.top), lines: Math.round((r.height - pad - border) / line) };
+      }),
+    );
+    assert.ok(items.length >= 5, JSON.stringify(items));
+    const rows = new Map();
+    for (const it of items) rows.set(it.top, [...(rows.get(it.top) || []), it.text]);
+    const sizes = [...rows.values()].map((r) => r.length);
+    assert.ok(sizes.every((n) => n >= 2), `rows ${JSON.stringify([...rows.values()])}`);
+    assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1, `uneven rows ${JSON.stringify([...rows.values()])}`);
+    for (const it of items) assert.equal(it.lines, 1, `${it.text} breaks over lines`);
+  } finally {
+    await context.close();
+  }
+});
