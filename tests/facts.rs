@@ -144,6 +144,39 @@ fn lesson_counts_say_ke_and_hours_say_xueshi() {
     assert!(said.is_empty(), "pages that say 课时: {said:?}");
 }
 
+/// Whether a lecture is to come or over is the build's to say (the course page lists
+/// its lectures with dates); a page's text that says so by hand goes stale.
+#[test]
+fn no_sample_text_says_by_hand_whether_a_lecture_is_to_come() {
+    let mut stale = Vec::new();
+    for e in walkdir::WalkDir::new(repo().join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let path = e.path();
+        if path.extension().is_none_or(|x| x != "md")
+            || path.starts_with(repo().join("content/guide"))
+        {
+            continue;
+        }
+        let md = std::fs::read_to_string(path).expect("read a source");
+        for (n, line) in md.lines().enumerate() {
+            let names_lecture = line.contains("lectures/");
+            let says_when = ["即将举办", "已举办", "即将开始", "已结束", "计划中"]
+                .iter()
+                .any(|w| line.contains(w));
+            if names_lecture && says_when {
+                stale.push(format!("{}:{}: {line}", path.display(), n + 1));
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "text that goes stale:\n{}",
+        stale.join("\n")
+    );
+}
+
 /// Every check of every kind; all problems are reported together.
 fn check_site(root: &Path, out: &Path) {
     let site = Built {
