@@ -78,6 +78,10 @@ pub(crate) struct Event {
     /// The RRULE value (e.g. `recurrence::to_rrule_in`) and the EXDATEs
     /// (local date-times, e.g. `recurrence::exdates`).
     pub(crate) recurrence: Option<(String, Vec<DateTime>)>,
+    /// For one session of a series told apart from the rest (its own speaker and
+    /// topic): the local start of the occurrence it replaces (RECURRENCE-ID). Such an
+    /// event has the series' UID and no `recurrence`.
+    pub(crate) recurrence_id: Option<DateTime>,
 }
 
 /// Whether `tz` is a time zone name the bundled database knows.
@@ -116,6 +120,9 @@ pub(crate) fn write_calendar(name: &str, tz: &str, events: &[Event]) -> String {
         line("BEGIN:VEVENT");
         line(&format!("UID:{}", escape_text(&ev.uid)));
         line(&format!("DTSTAMP:{}", utc_stamp(&zone, ev.stamp)));
+        if let Some(id) = ev.recurrence_id {
+            line(&format!("RECURRENCE-ID;TZID={tz_param}:{}", fmt_local(id)));
+        }
         line(&format!("DTSTART;TZID={tz_param}:{}", fmt_local(ev.start)));
         if ev.end > ev.start {
             line(&format!("DTEND;TZID={tz_param}:{}", fmt_local(ev.end)));
@@ -485,6 +492,7 @@ mod tests {
             stamp: date(2026, 11, 20).at(10, 0, 0, 0),
             sequence: 0,
             recurrence: None,
+            recurrence_id: None,
         }
     }
 

@@ -875,7 +875,8 @@ fn levenshtein(a: &str, b: &str) -> usize {
 }
 
 /// What a YAML value is, for "not …" messages.
-fn show(v: &Value) -> Text {
+/// A YAML value as a message shows it (`“day”`, 一个列表).
+pub(crate) fn show(v: &Value) -> Text {
     match v {
         Value::Null => Text::new("空值", "an empty value"),
         Value::Bool(b) => Text::new(b.to_string(), b.to_string()),

@@ -496,6 +496,12 @@ fn template(
                     optional(
                         "repeat: {every: week, until: \"2026-12-31\"}       # 定期举办（可选）：every 写 week 或 month，until 或 count: 8",
                     ),
+                    optional("sessions:                        # 定期举办时各场的主讲人和题目（可选）：每场一项，date 须是 repeat 排出的日期"),
+                    optional(&format!("  - date: {day}")),
+                    optional("    speaker: 王老师                # 这一场的主讲人；不写则用上面的 speaker"),
+                    optional("    speaker_title: 市某局局长       # 这一场主讲人的职务"),
+                    optional("    unit: 市数据局                 # 主讲单位（可选）"),
+                    optional("    topic: 这一场的题目"),
                     optional("cover: cover.jpg                 # 封面图片（可选）：放在本文件夹里的 JPEG 或 PNG 图片"),
                     optional("cover_alt: 图片内容的简短描述    # 封面的说明文字，读屏软件读给视障读者听"),
                     optional("recording: hui-fang.mp4          # 讲座回放（可选）：本文件夹里的 MP4 或 WebM 视频；同名的 .vtt 文件是字幕"),

@@ -62,7 +62,14 @@ fn every_calendar_of_the_sample_site_parses_and_matches_the_content() {
         return;
     };
     let events = all["events"].as_array().unwrap();
+    let (events, own): (Vec<_>, Vec<_>) = events.iter().partition(|e| e["recurrence_id"].is_null());
     assert_eq!(events.len(), lectures, "one VEVENT per lecture file");
+    assert!(
+        own.iter().all(|o| events
+            .iter()
+            .any(|e| e["uid"] == o["uid"] && !e["rrule"].is_null())),
+        "a session told apart belongs to a series"
+    );
     assert!(
         events
             .iter()
@@ -145,6 +152,46 @@ fn weekly_series_expands_with_its_exceptions() {
     );
 }
 
+/// A series whose sessions name their own speakers and topics: each such session is
+/// an event of its own (the series' UID, RECURRENCE-ID), titled with its topic and
+/// describing its speaker, and the series still has as many sessions as its rule.
+#[test]
+fn a_session_with_its_own_speaker_is_its_own_event() {
+    let site = Site::new(&[(
+        "content/lectures/lun-jiang.md",
+        "---\ntitle: 大讲堂轮讲\nseries: 随州大讲堂\nstart: \"2026-12-17 15:00\"\nend: \"2026-12-17 17:00\"\nspeaker: 市委组织部\nrepeat: {every: month, week_of_month: 3, weekday: 周四, count: 3}\nsessions:\n  - date: 2027-01-21\n    speaker: 张海涛\n    speaker_title: 市数据局局长\n    unit: 市数据局\n    topic: 用数据改进决策和服务\n---\n",
+    )]);
+    let o = site.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let Some(cal) = check(&site.public().join("lectures/lun-jiang/event.ics")) else {
+        return;
+    };
+    let events = cal["events"].as_array().unwrap();
+    assert_eq!(events.len(), 2, "{events:#?}");
+    let (series, own) = (&events[0], &events[1]);
+    assert_eq!(own["uid"], series["uid"]);
+    assert_eq!(own["recurrence_id"], "2027-01-21T15:00:00+08:00");
+    assert_eq!(own["dtstart"]["value"], "2027-01-21T15:00:00+08:00");
+    assert_eq!(own["summary"], "大讲堂轮讲：用数据改进决策和服务");
+    let description = own["description"].as_str().unwrap();
+    assert!(
+        description.contains("主讲：张海涛（市数据局局长）"),
+        "{description}"
+    );
+    assert!(description.contains("主讲单位：市数据局"), "{description}");
+    assert!(own["rrule"].is_null());
+    assert_eq!(series["summary"], "大讲堂轮讲");
+    assert!(
+        series["description"]
+            .as_str()
+            .unwrap()
+            .contains("主讲：市委组织部")
+    );
+    if let Some(n) = series["occurrences"].as_u64() {
+        assert_eq!(n, 3, "the session told apart replaces one, adds none");
+    }
+}
+
 #[test]
 fn two_builds_of_the_same_content_are_byte_identical() {
     let a = tempfile::tempdir().unwrap();
@@ -184,9 +231,14 @@ fn with_an_absolute_base_url_every_event_links_back_to_its_lecture_page() {
             .unwrap_or_else(|| panic!("{} has URL {url:?}", e["summary"]));
         let page = std::fs::read_to_string(public.join(rel).join("index.html"))
             .unwrap_or_else(|_| panic!("{url} is no page of the site"));
-        // The lecture page's title is the event's, less a 【已取消】-style mark.
+        // The lecture page's title is the event's, less a 【已取消】-style mark and,
+        // for a session with a topic of its own, the topic after "：".
         let summary = e["summary"].as_str().unwrap_or_default();
         let title = summary.rsplit('】').next().unwrap_or(summary);
+        let title = match e["recurrence_id"].is_null() {
+            true => title,
+            false => title.split_once('：').map_or(title, |(t, _)| t),
+        };
         assert!(
             page.contains(&format!("<h1>{title}</h1>")),
             "{url} is not the page of {summary}"

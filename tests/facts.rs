@@ -255,6 +255,15 @@ struct Lecture {
     /// Whether it is a series (has `repeat:`).
     repeats: bool,
     sessions: Vec<(DateTime, DateTime)>,
+    /// The `sessions:` of a series: each named date's own speaker, title and topic.
+    own: BTreeMap<Date, Own>,
+}
+
+/// One session's own values, as its `sessions:` item gives them.
+struct Own {
+    speaker: Option<String>,
+    speaker_title: Option<String>,
+    topic: Option<String>,
 }
 
 impl Lecture {
@@ -290,7 +299,37 @@ impl Lecture {
             status,
             repeats: m.contains_key("repeat"),
             sessions,
+            own: m
+                .get("sessions")
+                .and_then(Value::as_sequence)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_mapping)
+                .map(|item| {
+                    let text = |k: &str| string(item, k).map(str::to_string);
+                    let day = date(string(item, "date").expect("a session names its date"));
+                    let own = Own {
+                        speaker: text("speaker"),
+                        speaker_title: text("speaker_title"),
+                        topic: text("topic"),
+                    };
+                    (day, own)
+                })
+                .collect(),
         }
+    }
+
+    /// Who speaks at the session on `day`, with what title: the session's own
+    /// speaker (and that speaker's title) when `sessions:` names one.
+    fn speaker_on(&self, day: Date) -> (Option<&str>, Option<&str>) {
+        match self.own.get(&day).filter(|o| o.speaker.is_some()) {
+            Some(o) => (o.speaker.as_deref(), o.speaker_title.as_deref()),
+            None => (self.speaker.as_deref(), self.speaker_title.as_deref()),
+        }
+    }
+
+    fn topic_on(&self, day: Date) -> Option<&str> {
+        self.own.get(&day).and_then(|o| o.topic.as_deref())
     }
 
     /// The session a page leads with: the next one, or the last when all are over.
@@ -331,8 +370,9 @@ fn lectures(site: &Built, report: &mut Report) {
                         .push(format!("{url}: the session {when} is not listed"));
                 }
             }
+            own_sessions(report, &url, &html, &l);
         }
-        lecture_facts(report, &url, head, &l);
+        lecture_facts(report, &url, head, &l, start.date());
 
         let at = format!("/lectures/ card of {url}");
         let cards = site.items_linking(&schedule, &url);
@@ -360,14 +400,16 @@ fn lectures(site: &Built, report: &mut Report) {
                 s.day()
             );
             match cards.iter().find(|c| text(c).contains(&next)) {
-                Some(card) => lecture_facts(report, &format!("{at}, the series"), card, &l),
+                Some(card) => {
+                    lecture_facts(report, &format!("{at}, the series"), card, &l, s.date());
+                }
                 None => report.problems.push(format!("{at}: no card says {next:?}")),
             }
         }
         for &(s, e) in past {
             let when = when_zh(s, e);
             match cards.iter().find(|c| text(c).contains(&when)) {
-                Some(card) => lecture_facts(report, &format!("{at} on {when}"), card, &l),
+                Some(card) => lecture_facts(report, &format!("{at} on {when}"), card, &l, s.date()),
                 None => report
                     .problems
                     .push(format!("{at}: no card shows the session {when}")),
@@ -376,17 +418,22 @@ fn lectures(site: &Built, report: &mut Report) {
     }
 }
 
-/// Place, speaker (with title) and status, on a lecture's page header or card.
-fn lecture_facts(report: &mut Report, at: &str, html: &str, l: &Lecture) {
+/// Place, speaker (with title), topic and status of the session on `day`, on a
+/// lecture's page header or card.
+fn lecture_facts(report: &mut Report, at: &str, html: &str, l: &Lecture, day: Date) {
     if let Some(place) = &l.location {
         report.same(at, "地点", fact(html, "地点"), place);
     }
-    if let Some(speaker) = &l.speaker {
+    let (speaker, title) = l.speaker_on(day);
+    if let Some(speaker) = speaker {
         let shown = fact(html, "主讲人");
         report.has(at, "主讲人", shown.as_deref(), speaker);
-        if let Some(title) = &l.speaker_title {
+        if let Some(title) = title {
             report.has(at, "主讲人", shown.as_deref(), title);
         }
+    }
+    if let Some(topic) = l.topic_on(day) {
+        report.same(at, "题目", fact(html, "题目"), topic);
     }
     let all = text(html);
     match l.status {
@@ -404,6 +451,43 @@ fn lecture_facts(report: &mut Report, at: &str, html: &str, l: &Lecture) {
                         .problems
                         .push(format!("{at}: shows {other}, but the lecture is not"));
                 }
+            }
+        }
+    }
+}
+
+/// Each session of a series in the page's list of sessions, with its own speaker,
+/// title and topic where `sessions:` gives them (else the lecture's speaker).
+fn own_sessions(report: &mut Report, url: &str, html: &str, l: &Lecture) {
+    for &(s, e) in &l.sessions {
+        let when = when_zh(s, e);
+        let needle = format!("datetime=\"{}\"", s.strftime("%Y-%m-%dT%H:%M"));
+        // The session's item in the list (the header's <time> comes first).
+        let item = html
+            .match_indices(&needle)
+            .map(|(at, _)| at)
+            .find_map(|at| {
+                let open = html[..at].rfind("<li")?;
+                let close = html[at..].find("</li>")? + at;
+                Some(text(&html[open..close]))
+            });
+        let Some(item) = item else {
+            report
+                .problems
+                .push(format!("{url}: no item for the session {when}"));
+            continue;
+        };
+        let (speaker, title) = l.speaker_on(s.date());
+        let want = [
+            l.topic_on(s.date()),
+            l.own.get(&s.date()).and(speaker),
+            l.own.get(&s.date()).and(title),
+        ];
+        for w in want.into_iter().flatten() {
+            if !item.contains(w) {
+                report.problems.push(format!(
+                    "{url}: the session {when} shows {item:?}, not {w:?}"
+                ));
             }
         }
     }

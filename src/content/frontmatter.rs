@@ -552,6 +552,68 @@ impl FrontMatter {
         self.value_pos(key)
     }
 
+    /// Position in a block list of mappings under `key` (`sessions:` with `- date: …`
+    /// items): item `item`'s dash, or with `sub` that item's key `sub` (its value with
+    /// `value`). Falls back to the item, then to the key's value (a list written on one
+    /// line).
+    pub(crate) fn list_item_pos(
+        &self,
+        key: &str,
+        item: usize,
+        sub: Option<&str>,
+        value: bool,
+    ) -> (usize, usize) {
+        let Some(&(line, _, _)) = self.positions.get(key) else {
+            return self.key_pos(key);
+        };
+        let first = line - self.yaml_line + 1;
+        let block = self
+            .lines
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take_while(|(_, t)| t.starts_with([' ', '\t', '-']) || t.trim().is_empty());
+        let dash_indent = |t: &str| {
+            let rest = t.trim_start();
+            (rest == "-" || rest.starts_with("- ")).then(|| t.len() - rest.len())
+        };
+        let mut items_seen = 0;
+        let mut indent = None;
+        let mut item_pos = None;
+        for (i, text) in block {
+            let starts_item = dash_indent(text).is_some_and(|d| *indent.get_or_insert(d) == d);
+            if starts_item {
+                items_seen += 1;
+                if items_seen == item + 2 {
+                    break;
+                }
+            }
+            if items_seen != item + 1 {
+                continue;
+            }
+            let col = |byte: usize| text[..byte].chars().count() + 1;
+            if starts_item {
+                item_pos = Some((
+                    self.yaml_line + i,
+                    col(text.len() - text.trim_start().len()),
+                ));
+            }
+            let Some(sub) = sub else { continue };
+            let body = text.trim_start().trim_start_matches("- ").trim_start();
+            if let Some(after) = body.strip_prefix(sub).and_then(|r| r.strip_prefix(':')) {
+                let at_key = text.len() - body.len();
+                let at_value = text.len() - after.trim_start().len();
+                let byte = if value && !after.trim().is_empty() {
+                    at_value
+                } else {
+                    at_key
+                };
+                return (self.yaml_line + i, col(byte));
+            }
+        }
+        item_pos.unwrap_or_else(|| self.value_pos(key))
+    }
+
     /// The plain (unquoted) value of a top-level key as written on its line.
     fn raw_value(&self, key: &str) -> Option<String> {
         let &(line, _, col) = self.positions.get(key)?;

@@ -7,6 +7,7 @@ pub(crate) mod kind;
 pub(crate) mod links;
 pub(crate) mod markdown;
 pub mod quiz;
+pub(crate) mod sessions;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -322,6 +323,15 @@ pub struct LectureMeta {
     pub materials: Vec<Ref>,
     /// The `repeat` rule, when the lecture is a series (周周学 every week…).
     pub repeat: Option<crate::recurrence::Recurrence>,
+    /// A series' sessions with a speaker or topic of their own, by date.
+    pub sessions: Vec<sessions::SessionNote>,
+}
+
+impl LectureMeta {
+    /// The own values of the session on `day`, if it has any.
+    pub(crate) fn session_on(&self, day: jiff::civil::Date) -> Option<&sessions::SessionNote> {
+        self.sessions.iter().find(|s| s.date == day)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -1083,6 +1093,7 @@ fn read_lecture(fm: &mut FrontMatter, config: &Config) -> Option<LectureMeta> {
             }
         },
     };
+    let sessions = read_sessions(fm, repeat.as_ref(), start)?;
     Some(LectureMeta {
         series,
         start,
@@ -1097,7 +1108,52 @@ fn read_lecture(fm: &mut FrontMatter, config: &Config) -> Option<LectureMeta> {
         course,
         materials: refs(fm, "materials"),
         repeat,
+        sessions,
     })
+}
+
+/// The `sessions` of a series, checked against its dates; `None` after a mistake
+/// (each reported at its place).
+fn read_sessions(
+    fm: &mut FrontMatter,
+    repeat: Option<&crate::recurrence::Recurrence>,
+    start: jiff::civil::DateTime,
+) -> Option<Vec<sessions::SessionNote>> {
+    let Some(value) = fm.get("sessions").cloned() else {
+        return Some(Vec::new());
+    };
+    let Some(rule) = repeat else {
+        let pos = fm.key_pos("sessions");
+        fm.error_at(
+            pos,
+            Text::new(
+                "sessions 只用于重复举办的讲座（写了 repeat 的讲座）",
+                "sessions is for a repeating lecture (one with repeat)",
+            ),
+            Text::new(
+                "单场讲座的主讲人和题目直接写在 speaker 和 title 里；删除 sessions",
+                "a single lecture gives its speaker and title in speaker and title: remove sessions",
+            ),
+        );
+        return None;
+    };
+    let dates: Vec<jiff::civil::Date> = crate::recurrence::occurrences(rule, start)
+        .iter()
+        .map(|s| s.date())
+        .collect();
+    let (notes, errors) = sessions::parse(&value, &dates);
+    let failed = !errors.is_empty();
+    for e in errors {
+        let pos = match &e.spot {
+            sessions::Spot::Value => fm.value_pos("sessions"),
+            sessions::Spot::Item(n) => fm.list_item_pos("sessions", *n, None, false),
+            sessions::Spot::Key { item, key, value } => {
+                fm.list_item_pos("sessions", *item, Some(key), *value)
+            }
+        };
+        fm.error_at(pos, e.message, e.hint);
+    }
+    (!failed).then_some(notes)
 }
 
 fn read_case(fm: &mut FrontMatter, config: &Config) -> Option<CaseMeta> {

@@ -5,12 +5,12 @@
 
 use std::borrow::Cow;
 
-use jiff::civil::DateTime;
+use jiff::civil::{Date, DateTime};
 use serde::Serialize;
 
 use super::Renderer;
 use super::format::{self, iso_date, iso_local, month_key};
-use crate::content::{FieldValue, Front, Kind, Meta, Reader, Status};
+use crate::content::{FieldValue, Front, Kind, LectureMeta, Meta, Reader, Status};
 use crate::diagnostic::Diagnostic;
 use crate::site::{Occurrence, Page, PageId};
 
@@ -142,8 +142,8 @@ pub(super) struct LectureFacts<'a> {
     month_zh: String,
     repeats: bool,
     location: &'a str,
-    speaker: Option<Cow<'a, TermValue>>,
-    speaker_title: &'a str,
+    #[serde(flatten)]
+    who: SessionWho<'a>,
     unit: Option<Cow<'a, TermValue>>,
     audience: &'a str,
     status: &'static str,
@@ -152,6 +152,19 @@ pub(super) struct LectureFacts<'a> {
     this_week: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     recording: Option<RecordingValue<'a>>,
+}
+
+/// Who speaks at one session of a lecture, and on what: the session's own values
+/// (`sessions`) where it has them, else the lecture's.
+#[derive(Serialize)]
+pub(super) struct SessionWho<'a> {
+    speaker: Option<Cow<'a, TermValue>>,
+    speaker_title: &'a str,
+    /// The speaking unit (主讲单位), beside the lecture's organiser.
+    speaking_unit: Option<Cow<'a, TermValue>>,
+    topic: &'a str,
+    /// Whether the session has values of its own (the home strip shows them then).
+    own: bool,
 }
 
 #[derive(Serialize)]
@@ -163,7 +176,7 @@ pub(super) struct LectureCard<'a> {
     date_zh: String,
     /// A repeating lecture's sessions to come, when the card stands for them all.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) run: Option<super::upcoming::Run>,
+    pub(super) run: Option<super::upcoming::Run<'a>>,
 }
 
 /// A case's facts, on its card and its page.
@@ -366,8 +379,7 @@ impl<'s> Renderer<'s> {
                 .month(start.date().year(), start.date().month()),
             repeats: m.repeat.is_some(),
             location: &m.location,
-            speaker: m.speaker.as_ref().map(|x| self.term("speaker", x)),
-            speaker_title: &m.speaker_title,
+            who: self.session_who(m, start.date()),
             unit: m.unit.as_ref().map(|u| self.term("unit", u)),
             audience: &m.audience,
             status: m.status.key(),
@@ -380,6 +392,25 @@ impl<'s> Renderer<'s> {
                 subtitles: r.subtitles.as_deref(),
             }),
         })
+    }
+
+    /// Who speaks at the session of lecture `m` on `day`. A session with a speaker
+    /// of its own has that speaker's title, not the lecture's.
+    pub(super) fn session_who(&self, m: &'s LectureMeta, day: Date) -> SessionWho<'_> {
+        let note = m.session_on(day);
+        let (speaker, speaker_title) = match note.and_then(|n| Some((n.speaker.as_ref()?, n))) {
+            Some((x, n)) => (Some(x), n.speaker_title.as_str()),
+            None => (m.speaker.as_ref(), m.speaker_title.as_str()),
+        };
+        SessionWho {
+            speaker: speaker.map(|x| self.term("speaker", x)),
+            speaker_title,
+            speaking_unit: note
+                .and_then(|n| n.unit.as_ref())
+                .map(|u| self.term("unit", u)),
+            topic: note.map_or("", |n| n.topic.as_str()),
+            own: note.is_some(),
+        }
     }
 
     pub(super) fn lecture_card_at(

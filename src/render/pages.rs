@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::Renderer;
 use super::cards::{
     AttachmentValue, CaseFacts, CourseFacts, CoverValue, FieldValues, LectureFacts, LessonCard,
-    Link, TermValue, TermWithCalendar, lesson_minutes, to_value,
+    Link, SessionWho, TermValue, TermWithCalendar, lesson_minutes, to_value,
 };
 use super::format::{self, iso_date, iso_local, month_key};
 use super::ics;
@@ -225,13 +225,18 @@ pub(super) struct LecturePage<'a> {
     course: Option<Link<'a>>,
     materials: Vec<AttachmentValue<'a>>,
     ics_url: String,
-    sessions: Vec<Session>,
+    sessions: Vec<Session<'a>>,
     repeat_zh: String,
+    /// Whether some session has a speaker or topic of its own: the page then lists
+    /// the sessions open, as the series' rota.
+    rota: bool,
 }
 
 /// One session of a repeating lecture.
 #[derive(Serialize)]
-struct Session {
+struct Session<'a> {
+    #[serde(flatten)]
+    who: Option<SessionWho<'a>>,
     start: String,
     end: String,
     date_zh: String,
@@ -602,6 +607,10 @@ impl<'s> Renderer<'s> {
         }
         let now = s.now;
         let next = shown.filter(|o| o.end >= now).map(|o| o.start);
+        let lecture = match &p.src.meta {
+            Meta::Lecture(m) => Some(m),
+            _ => None,
+        };
         LecturePage {
             page,
             facts: shown.and_then(|o| self.lecture_facts(i, o.start, o.end)),
@@ -612,6 +621,7 @@ impl<'s> Renderer<'s> {
                 .indexes
                 .sessions_of(i)
                 .map(|o| Session {
+                    who: lecture.map(|m| self.session_who(m, o.start.date())),
                     start: iso_local(o.start),
                     end: iso_local(o.end),
                     date_zh: self.engine.dates.date_weekday(o.start.date()),
@@ -620,13 +630,12 @@ impl<'s> Renderer<'s> {
                     next: Some(o.start) == next,
                 })
                 .collect(),
-            repeat_zh: match &p.src.meta {
-                Meta::Lecture(m) => m
-                    .repeat
+            repeat_zh: lecture.map_or_else(String::new, |m| {
+                m.repeat
                     .as_ref()
-                    .map_or_else(String::new, |r| self.engine.dates.repeat(r, m.start)),
-                _ => String::new(),
-            },
+                    .map_or_else(String::new, |r| self.engine.dates.repeat(r, m.start))
+            }),
+            rota: lecture.is_some_and(|m| !m.sessions.is_empty()),
         }
     }
 

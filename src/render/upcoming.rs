@@ -10,7 +10,7 @@ use jiff::civil::{Date, DateTime};
 use serde::Serialize;
 
 use super::Renderer;
-use super::cards::{LectureCard, to_value};
+use super::cards::{LectureCard, SessionWho, to_value};
 use super::format::iso_local;
 use crate::content::{Meta, Status};
 use crate::site::Occurrence;
@@ -44,7 +44,7 @@ struct WeekItem<'a> {
 
 /// The sessions still to come of a repeating lecture, shown as one card.
 #[derive(Serialize)]
-pub(super) struct Run {
+pub(super) struct Run<'a> {
     /// 每周五 (the card shows the time beside it)
     rule_zh: String,
     /// 12月11日, the next session's day
@@ -53,6 +53,17 @@ pub(super) struct Run {
     sessions: String,
     /// How many sessions the card stands for.
     count: usize,
+    /// Who speaks on what at each session to come, when the lecture's `sessions`
+    /// say so (empty otherwise).
+    notes: Vec<RunNote<'a>>,
+}
+
+/// One session to come of a run, with its speaker and topic.
+#[derive(Serialize)]
+struct RunNote<'a> {
+    start: String,
+    #[serde(flatten)]
+    who: SessionWho<'a>,
 }
 
 /// Monday of the week `day` is in.
@@ -181,6 +192,17 @@ impl<'s> Renderer<'s> {
                 .collect::<Vec<_>>()
                 .join(" "),
             count: to_come.len(),
+            notes: if m.sessions.is_empty() {
+                Vec::new()
+            } else {
+                to_come
+                    .iter()
+                    .map(|o| RunNote {
+                        start: iso_local(o.start),
+                        who: self.session_who(m, o.start.date()),
+                    })
+                    .collect()
+            },
         });
         to_value(&card)
     }

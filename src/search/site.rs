@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use crate::content::{Kind, Meta};
+use crate::content::{Kind, LectureMeta, Meta};
 use crate::site::Site;
 
 use super::SearchDoc;
@@ -32,6 +32,9 @@ pub fn docs(site: &Site) -> Vec<SearchDoc> {
                 body.push_str(&p.src.common.summary);
                 body.push_str("\n\n");
             }
+            if let Meta::Lecture(m) = &p.src.meta {
+                body.push_str(&session_lines(m));
+            }
             body.push_str(&p.md.text);
             let domains = match (&p.src.meta, course) {
                 (Meta::Case(m), _) => m.domains.clone(),
@@ -57,4 +60,35 @@ pub fn docs(site: &Site) -> Vec<SearchDoc> {
             })
         })
         .collect()
+}
+
+/// A series' sessions with their own speakers and topics, one line each, so that a
+/// search finds the lecture by them and its snippet can show them:
+/// `2027年1月21日：用数据改进决策和服务（主讲：张海涛，市数据局局长）`.
+fn session_lines(m: &LectureMeta) -> String {
+    let mut out = String::new();
+    for n in &m.sessions {
+        let d = n.date;
+        out.push_str(&format!(
+            "{}年{}月{}日：{}",
+            d.year(),
+            d.month(),
+            d.day(),
+            n.topic
+        ));
+        let who: Vec<&str> = [
+            n.speaker.as_deref(),
+            Some(n.speaker_title.as_str()),
+            n.unit.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|x| !x.is_empty())
+        .collect();
+        if !who.is_empty() {
+            out.push_str(&format!("（主讲：{}）", who.join("，")));
+        }
+        out.push_str("\n\n");
+    }
+    out
 }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::content::sessions::SessionNote;
 use crate::content::{Kind, Meta, Place, slugify_as};
 use crate::names::Name;
 
@@ -52,7 +53,7 @@ pub fn values<'a>(site: &'a Site, page: PageId, key: &str) -> Vec<&'a str> {
 }
 
 /// The values of taxonomy `key` on `p`, without collecting them.
-fn each_value<'a>(p: Page<'a>, key: &str) -> impl Iterator<Item = &'a str> {
+fn each_value<'a>(p: Page<'a>, key: &str) -> Box<dyn Iterator<Item = &'a str> + 'a> {
     let none: &[String] = &[];
     // Every kind of page is named, so a new kind's values cannot be left out unseen.
     let (one, many): (Option<&str>, &[String]) = match (key, &p.src.meta) {
@@ -66,12 +67,26 @@ fn each_value<'a>(p: Page<'a>, key: &str) -> impl Iterator<Item = &'a str> {
             "speaker" => (None, &m.instructors),
             _ => (None, none),
         },
-        (_, Meta::Lecture(m)) => match key {
-            "unit" => (m.unit.as_deref(), none),
-            "speaker" => (m.speaker.as_deref(), none),
-            "series" if !m.series.is_empty() => (Some(&m.series), none),
-            _ => (None, none),
-        },
+        (_, Meta::Lecture(m)) => {
+            // A series' sessions may name speakers and speaking units of their own.
+            let pick: fn(&SessionNote) -> Option<&str> = match key {
+                "unit" => |n| n.unit.as_deref(),
+                "speaker" => |n| n.speaker.as_deref(),
+                _ => |_| None,
+            };
+            let own = m.sessions.iter().filter_map(pick);
+            let (one, many) = match key {
+                "unit" => (m.unit.as_deref(), none),
+                "speaker" => (m.speaker.as_deref(), none),
+                "series" if !m.series.is_empty() => (Some(m.series.as_str()), none),
+                _ => (None, none),
+            };
+            return Box::new(
+                one.into_iter()
+                    .chain(many.iter().map(String::as_str))
+                    .chain(own),
+            );
+        }
         (_, Meta::Case(m)) => match key {
             "domain" => (None, &m.domains),
             "topics" => (None, &m.topics),
@@ -83,7 +98,7 @@ fn each_value<'a>(p: Page<'a>, key: &str) -> impl Iterator<Item = &'a str> {
         // Lessons carry tags only.
         (_, Meta::Lesson(_)) => (None, none),
     };
-    one.into_iter().chain(many.iter().map(String::as_str))
+    Box::new(one.into_iter().chain(many.iter().map(String::as_str)))
 }
 
 pub fn build(site: &Site) -> Vec<Taxonomy> {
@@ -143,17 +158,28 @@ pub fn build(site: &Site) -> Vec<Taxonomy> {
         .collect()
 }
 
-/// The title (职务) the latest of `pages`' lectures gives speaker `name`, if any does.
+/// The title (职务) the latest of `pages`' lectures (or of their sessions) gives
+/// speaker `name`, if any does.
 fn speaker_title(site: &Site, name: &str, pages: &[PageId]) -> Option<String> {
     pages
         .iter()
         .filter_map(|&i| match &site.page(i).src.meta {
-            Meta::Lecture(m) if m.speaker.as_deref() == Some(name) => Some(m),
+            Meta::Lecture(m) => Some(m),
             _ => None,
         })
-        .filter(|m| !m.speaker_title.trim().is_empty())
-        .max_by_key(|m| m.start)
-        .map(|m| m.speaker_title.trim().to_string())
+        .flat_map(|m| {
+            let own =
+                (m.speaker.as_deref() == Some(name)).then(|| (m.start.date(), &m.speaker_title));
+            let sessions = m
+                .sessions
+                .iter()
+                .filter(|n| n.speaker.as_deref() == Some(name));
+            own.into_iter()
+                .chain(sessions.map(|n| (n.date, &n.speaker_title)))
+        })
+        .filter(|(_, title)| !title.trim().is_empty())
+        .max_by_key(|&(day, _)| day)
+        .map(|(_, title)| title.trim().to_string())
 }
 
 /// A term's slug: the one `site.yaml` spells for its name, else its pinyin (a speaker's

@@ -8,7 +8,7 @@ Prints a JSON summary on stdout:
   {"file": ..., "ok": true|false, "problems": [...],
    "calendar": {"prodid", "version", "calscale", "method", "name", "timezone",
                 "vtimezones": [tzid, ...]},
-   "events": [{"uid", "summary", "dtstart": {"value", "tzid"},
+   "events": [{"uid", "recurrence_id" (null but for one session of a series), "summary", "dtstart": {"value", "tzid"},
                "dtend": {"value", "tzid"} | null, "dtstamp", "status", "sequence",
                "categories", "location", "url", "description", "rrule", "exdates": [...],
                "occurrences": N | null}, ...]}
@@ -23,7 +23,8 @@ or the `icalendar` parser's errors; or structural checks below); 2 the file
 cannot be read or the arguments are wrong; 3 the `icalendar` package is missing.
 
 Structural checks: VERSION 2.0 and PRODID present; every VEVENT has UID,
-DTSTAMP (in UTC) and DTSTART; UIDs are unique; every TZID used has a
+DTSTAMP (in UTC) and DTSTART; UIDs are unique (a session of a series, with
+RECURRENCE-ID, shares its series' UID and follows it); every TZID used has a
 VTIMEZONE; with a TZID on DTSTART, RRULE UNTIL is in UTC (RFC 5545 3.3.10);
 DTEND is after DTSTART; EXDATE carries the same TZID as DTSTART.
 """
@@ -121,7 +122,8 @@ def raw_event_rrules(text):
             depth += 1
         elif line.startswith("END:") and depth:
             depth -= 1
-            if depth == 0:
+            # A session told apart (no RRULE) must not hide its series' rule.
+            if depth == 0 and (rrule is not None or uid not in rules):
                 rules[uid] = rrule
         elif depth == 1 and line.startswith("UID:"):
             uid = line[4:].replace("\\,", ",").replace("\\;", ";").replace("\\\\", "\\")
@@ -148,12 +150,18 @@ def count_occurrences(cal, uids):
 def summarise_event(ev, uids, vtimezones, raw_rrules, problems):
     """One VEVENT's summary; appends what is wrong to `problems`."""
     uid = text(ev, "UID")
-    where = f"VEVENT {uid!r}"
+    rid = ev.get("RECURRENCE-ID")
+    rid = None if rid is None else fmt_dt(rid.dt)
+    where = f"VEVENT {uid!r}" + (f" RECURRENCE-ID {rid}" if rid else "")
+    # One session of a series told apart shares the series' UID (RFC 5545 3.8.4.4):
+    # a UID and RECURRENCE-ID together name one event.
     if not uid:
         problems.append("VEVENT without UID")
-    elif uid in uids:
+    elif (uid, rid) in uids:
         problems.append(f"{where}: duplicate UID")
-    uids.append(uid)
+    elif rid and (uid, None) not in uids:
+        problems.append(f"{where}: no series with this UID before it")
+    uids.append((uid, rid))
     start = ev.get("DTSTART")
     end = ev.get("DTEND")
     stamp = ev.get("DTSTAMP")
@@ -181,6 +189,7 @@ def summarise_event(ev, uids, vtimezones, raw_rrules, problems):
     seq = ev.get("SEQUENCE")
     return {
         "uid": uid,
+        "recurrence_id": rid,
         "summary": text(ev, "SUMMARY"),
         "dtstart": None if start is None else {"value": fmt_dt(start.dt), "tzid": start_tzid},
         "dtend": None if end is None else {"value": fmt_dt(end.dt), "tzid": prop_tzid(end)},
@@ -191,7 +200,7 @@ def summarise_event(ev, uids, vtimezones, raw_rrules, problems):
         "location": text(ev, "LOCATION"),
         "url": text(ev, "URL"),
         "description": text(ev, "DESCRIPTION"),
-        "rrule": raw_rrules.get(uid, rrule_text(ev)),
+        "rrule": None if rid else raw_rrules.get(uid, rrule_text(ev)),
         "exdates": exdates,
         "occurrences": None,
     }

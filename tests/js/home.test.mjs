@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setup, settle, watch, buildSite, serve, DESKTOP, PHONE } from './lib/harness.mjs';
-import { lectureSessions, localMs } from './lib/content.mjs';
+import { lectureSessions, lectureOwnSessions, localMs } from './lib/content.mjs';
 
 let env;
 const sessions = lectureSessions();
@@ -292,5 +292,45 @@ test('every count of lectures and sessions says what it counts and agrees with t
     context = null;
   } finally {
     await context?.close();
+  }
+});
+
+test('a series whose sessions have their own speakers shows the next one\'s, by the reader\'s clock', async () => {
+  const own = lectureOwnSessions();
+  const [rel, notes] = Object.entries(own)[0] || [];
+  assert.ok(rel && notes.length >= 2, 'the sample has a series with sessions of their own');
+  for (const note of notes.slice(0, 2)) {
+    // The day before the session: it is the next one.
+    const day = new Date(Date.parse(`${note.date}T09:00:00+08:00`) - 24 * 3600 * 1000).toISOString();
+    for (const [url, viewport] of [['lectures/', DESKTOP], ['lectures/', PHONE]]) {
+      const { context, page } = await open(url, { day, viewport });
+      try {
+        const shown = await page.evaluate(([rel, base]) => {
+          const card = [...document.querySelectorAll('[data-schedule-upcoming] .lecture-card')]
+            .find((c) => c.querySelector('.card-title a').getAttribute('href') === base + rel);
+          return card ? card.innerText : null;
+        }, [rel, env.server.base]);
+        assert.ok(shown, `${url}: no upcoming card for ${rel}`);
+        assert.ok(shown.includes(note.topic), `${note.date}: ${shown}`);
+        assert.ok(shown.includes(note.speaker), `${note.date}: ${shown}`);
+        for (const other of notes.filter((n) => n !== note)) {
+          assert.ok(!shown.includes(other.topic), `${note.date} shows ${other.date}'s topic: ${shown}`);
+        }
+      } finally {
+        await context.close();
+      }
+    }
+  }
+  // The page lists every session with its own speaker and topic.
+  const { context, page } = await open(rel, { day: '2026-12-07T09:00:00+08:00' });
+  try {
+    const items = await page.locator('.rota-list li').allInnerTexts();
+    assert.equal(items.length, notes.length, JSON.stringify(items));
+    for (const note of notes) {
+      const item = items.find((t) => t.includes(note.topic));
+      assert.ok(item && item.includes(note.speaker) && item.includes(note.speaker_title), `${note.date}: ${JSON.stringify(items)}`);
+    }
+  } finally {
+    await context.close();
   }
 });

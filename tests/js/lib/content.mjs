@@ -99,6 +99,32 @@ export function lectureSessions(root = REPO_ROOT) {
   return out.sort((a, b) => a.start.localeCompare(b.start) || a.rel.localeCompare(b.rel));
 }
 
+/**
+ * The `sessions:` of each published lecture that has them, as
+ * `{ rel: [{ date, speaker, speaker_title, unit, topic }] }`: the block form the sample
+ * uses, one `- date:` item per session and its keys indented below.
+ */
+export function lectureOwnSessions(root = REPO_ROOT) {
+  const dir = path.join(root, 'content', 'lectures');
+  const out = {};
+  for (const name of fs.readdirSync(dir)) {
+    if (!name.endsWith('.md') || name.startsWith('_')) continue;
+    const text = fs.readFileSync(path.join(dir, name), 'utf8');
+    const meta = frontMatter(text);
+    const block = /^sessions:\s*\n((?:[ -].*\n)+)/m.exec(text);
+    if (!block || meta.draft === 'true') continue;
+    const items = [];
+    for (const line of block[1].split('\n')) {
+      const m = /^\s*(- )?(\w+):\s*(.*)$/.exec(line);
+      if (!m) continue;
+      if (m[1]) items.push({});
+      items[items.length - 1][m[2]] = unquote(m[3].trim());
+    }
+    out[`lectures/${meta.slug || name.replace(/\.md$/, '')}/`] = items;
+  }
+  return out;
+}
+
 const WEEKDAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
 
 /** The days ("2026-12-11") of an inline `repeat: {…}` mapping starting on `first`. */

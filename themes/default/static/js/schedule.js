@@ -13,7 +13,8 @@
  *    strip ([data-week-strip]) takes this week's and next week's sessions, still to
  *    come, from the items the build wrote for the weeks ahead (cancelled ones last).
  *  - a repeating lecture's card ([data-run], every session to come in one card) names
- *    its next session and moves with it.
+ *    its next session and moves with it, showing that session's speaker and topic
+ *    ([data-session]) when the series gives each its own.
  *  - everywhere: the "本周" badge and highlight; on a lecture page "进行中" / "已结束"
  *    (a lecture that was postponed or cancelled shows that instead), and "添加到日历"
  *    only while it is still to come.
@@ -74,6 +75,10 @@
       time.textContent = shortDate(next.start);
       time.setAttribute("datetime", next.start);
     }
+    // A series whose sessions have their own speakers and topics: the next one's.
+    all(card, "[data-session]").forEach(function (note) {
+      note.hidden = note.getAttribute("data-session") !== next.start;
+    });
   });
 
   /* Decides the state of one card or lecture page from its data attributes. */
@@ -224,7 +229,7 @@
       .sort(function (a, b) { return b.s.start - a.s.start; });
 
     upBox.textContent = "";
-    byMonth(upcoming).forEach(function (g) {
+    byMonth(upcoming, true).forEach(function (g) {
       var section = el("section", "month-group");
       section.setAttribute("data-month", g.month);
       section.appendChild(el("h3", "month-title", g.label));
@@ -235,7 +240,7 @@
     });
 
     pastBox.textContent = "";
-    byMonth(past).forEach(function (g) {
+    byMonth(past, false).forEach(function (g) {
       var details = el("details", "month-group");
       details.setAttribute("data-month", g.month);
       details.open = openMonths.indexOf(g.month) !== -1;
