@@ -83,13 +83,19 @@ async function printed(url) {
   }
 }
 
-/** The text of each page of a PDF, as pdf.js reads it. */
+/**
+ * The text of each page of a PDF, as pdf.js reads it, less its page number: every
+ * sheet must carry "第 n 页" (its number in the document) in its margin.
+ */
 async function sheets(pdf) {
   const doc = await pdfjs.getDocument({ data: new Uint8Array(pdf), isEvalSupported: false }).promise;
   const out = [];
   for (let n = 1; n <= doc.numPages; n++) {
     const content = await (await doc.getPage(n)).getTextContent();
-    out.push(content.items.map((item) => item.str).join(''));
+    const text = content.items.map((item) => item.str).join('');
+    const number = `第 ${n} 页`;
+    assert.ok(text.includes(number), `sheet ${n} of ${doc.numPages} has no "${number}": ${text.slice(0, 80)}`);
+    out.push(text.replace(number, ''));
   }
   await doc.destroy();
   return out;
@@ -180,7 +186,12 @@ test('the print view of a course prints every lesson in order, each on new sheet
         sheet = next;
       }
       const last = pages.at(-1);
-      if (hasQuiz.some(Boolean)) assert.ok(last.startsWith('参考答案'), `the last sheet is not the answer key: ${last.slice(0, 60)}`);
+      // The answer key has its sheet's header too: site · course · 参考答案.
+      const keyHeader = `${courseTitle} · 参考答案`;
+      if (hasQuiz.some(Boolean)) {
+        assert.ok(last.startsWith(keyHeader, last.indexOf(' · ') + 3), `the last sheet does not open with the header "${keyHeader}": ${last.slice(0, 80)}`);
+        assert.ok(last.indexOf('参考答案', last.indexOf('打印日期')) > 0, `the last sheet is not the answer key: ${last.slice(0, 80)}`);
+      }
       else assert.ok(!pages.join('').includes('参考答案'), 'an answer key without quizzes');
       assert.ok(pages.length >= titles.length + 1, `${pages.length} sheets for ${titles.length} lessons and the course`);
     });
@@ -193,3 +204,20 @@ async function titleOf(course) {
   assert.ok(m, `${course.rel} has no <h1>`);
   return m[1].replace(/&amp;/g, '&');
 }
+
+test('a lesson\'s tags stay with its text, never alone at the top of a sheet', async (t) => {
+  for (const lesson of byKind(env.site.pages).lesson) {
+    const html = fs.readFileSync(lesson.file, 'utf8');
+    // Those with a quiz run past a sheet (the answer key follows the text).
+    if (!html.includes('class="page-tags"') || !html.includes('class="quiz"')) continue;
+    await t.test(label(lesson), async () => {
+      const { pages } = await printed(env.server.origin + lesson.url);
+      for (const [n, text] of pages.entries()) {
+        if (n === 0) continue;
+        // What the sheet holds below its header (the header repeats on every sheet).
+        const body = text.replace(/^.*?打印日期：\d{4}年\d{1,2}月\d{1,2}日/, '');
+        assert.ok(!body.startsWith('标签'), `sheet ${n + 1} starts with the tags alone: ${body.slice(0, 80)}`);
+      }
+    });
+  }
+});
