@@ -183,6 +183,10 @@ const QUIZ_MARK: char = '\u{E000}';
 /// Between the cells of a table row in the page's text.
 const CELL_SEP: &str = " ｜ ";
 
+/// After a table row in the page's text, unless it ends a sentence itself: an excerpt
+/// shows blocks run together, and rows must not (`a ｜ b；c ｜ d`).
+const ROW_END: char = '；';
+
 pub(crate) fn render(input: &Input, targets: &LinkTargets) -> Rendered {
     let mut opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -460,6 +464,12 @@ pub(crate) fn render(input: &Input, targets: &LinkTargets) -> Rendered {
                 Event::End(TagEnd::TableHead | TagEnd::TableRow) => {
                     let kept = out.text.trim_end_matches(CELL_SEP).len();
                     out.text.truncate(kept);
+                    if !out
+                        .text
+                        .ends_with(['。', '！', '？', '；', '.', '!', '?', ';', '\n'])
+                    {
+                        out.text.push(ROW_END);
+                    }
                     out.text.push_str("\n\n");
                     event
                 }

@@ -28,7 +28,7 @@
 //! - `m/<n>.gz` — packs of `metaPack` metadata groups (read by range, the offsets
 //!   summed from the lengths in `docs.bin.gz`); group `g` is the JSON list of the
 //!   metadata of pages `g*metaGroup …`: url, title, kind,
-//!   breadcrumb, action, date (a lecture's start, `2026-06-12 15:00`) and where its text pieces are (`f: [index,
+//!   breadcrumb, action, date (a lecture's start, `2026-06-12 15:00`; another page's `updated`, else its `date`) and where its text pieces are (`f: [index,
 //!   count]`, `x: [[pack, offset, length], …]`, one text file, or one per piece).
 //! - `f/<n>.gz` — text packs (up to `pack_bytes`, read by range like term packs)
 //!   of page texts for excerpts, cut into pieces of `pieceTokens` body tokens

@@ -55,7 +55,13 @@ pub fn docs(site: &Site) -> Vec<SearchDoc> {
                 // `date:` that `new` fills with the day the file was written.
                 date: match &p.src.meta {
                     Meta::Lecture(m) => Some(m.start.strftime("%Y-%m-%d %H:%M").to_string()),
-                    _ => p.src.common.date.map(|d| d.to_string()),
+                    // Others by their last change, which the result labels 更新于.
+                    _ => p
+                        .src
+                        .common
+                        .updated
+                        .or(p.src.common.date)
+                        .map(|d| d.to_string()),
                 },
             })
         })

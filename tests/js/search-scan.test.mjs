@@ -34,6 +34,10 @@ async function results(q) {
       href: li.querySelector('.search-result__title').href,
       date: li.querySelector('.search-result__date')?.textContent.trim() ?? '',
       excerpt: li.querySelector('.search-result__excerpt').textContent,
+      // What is marked: in the excerpt, and anywhere in the result.
+      marks: [...li.querySelectorAll('.search-result__excerpt mark')].map((m) => m.textContent),
+      marked: li.querySelectorAll('mark').length,
+      kind: li.querySelector('.search-badge')?.textContent.trim() ?? '',
     })));
     assert.deepEqual(problems, []);
     return found;
@@ -62,7 +66,8 @@ test('a lecture result shows the day and time the lecture starts', async (t) => 
   assert.ok(lectures.length >= 12, `${lectures.length} lectures in the sample`);
   for (const m of lectures) {
     await t.test(m.title, async () => {
-      const start = m.start.replace('T', ' ').slice(0, 16);
+      const [, y, mo, d, hm] = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}:\d{2})/.exec(m.start);
+      const start = `${+y}年${+mo}月${+d}日 ${hm}`;
       const hit = (await results(m.title)).find((r) => r.title === m.title);
       assert.ok(hit, `searching its title does not find "${m.title}"`);
       assert.equal(hit.date, start, `the result is dated ${hit.date}, the lecture starts ${start}`);
@@ -126,3 +131,40 @@ async function pageText(href, title) {
     await context.close();
   }
 }
+
+test('乡村振兴: the whole phrase is marked where it occurs, every result shows a mark, dates are labelled', async () => {
+  const q = '乡村振兴';
+  const found = await results(q);
+  assert.ok(found.length >= 5, JSON.stringify(found));
+  const sources = pageSources();
+  for (const r of found) {
+    // A part of the phrase is marked alone only in a text without the phrase.
+    if (r.excerpt.includes(q)) assert.deepEqual([...new Set(r.marks)], [q], `${r.title}: ${JSON.stringify(r.marks)} in ${r.excerpt}`);
+    // A lesson found by its course's name shows it marked (a case found by its field
+    // alone has no text that holds the query).
+    if (r.kind === '课' || r.excerpt.includes(q)) assert.ok(r.marked > 0, `${r.title}: nothing marked (${r.excerpt})`);
+    // Not a lecture: dated by its last change, labelled, the Chinese way.
+    const src = sources.find((p) => p.title === r.title);
+    if (!r.href.includes('/lectures/') && src) {
+      const meta = front(src.file).meta;
+      const iso = (meta.updated || meta.date || '').slice(0, 10);
+      const [y, mo, d] = iso.split('-').map(Number);
+      assert.equal(r.date, iso ? `更新于 ${y}年${mo}月${d}日` : '', `${r.title}`);
+    }
+  }
+  assert.ok(found.some((r) => r.marks.includes(q)), 'some excerpt holds the whole phrase');
+});
+
+test('a snippet from a table keeps its rows apart', async () => {
+  // Two rows of a lesson's table, read from the Markdown: the last cell of the
+  // first row is the query, so the snippet runs on into the second.
+  const { body } = front(path.join(REPO_ROOT, 'content/courses/xiang-cun-zhen-xing-shi-wu/03-cun-ji-ti-jing-ji-fa-zhan.md'));
+  const rows = body.split('\n').filter((l) => l.trim().startsWith('|') && !/^\|\s*-/.test(l.trim()))
+    .map((l) => l.trim().replace(/^\||\|$/g, '').split('|').map((c) => c.trim()));
+  const at = rows.findIndex((r) => r[0] === '乡村旅游');
+  assert.ok(at > 1, 'the lesson has a row for 乡村旅游 after another');
+  const before = rows[at - 1];
+  const found = await results(before[before.length - 1]);
+  const shown = found.map((r) => r.excerpt.replace(/\s+/g, '')).find((e) => e.includes(`${before[before.length - 1]}；乡村旅游`));
+  assert.ok(shown, `rows run together: ${JSON.stringify(found.map((r) => r.excerpt))}`);
+});

@@ -1438,7 +1438,10 @@
    */
   function highlight(text, p, maxLen) {
     const s = String(text).normalize("NFC");
-    const spans = matchSpans(tokenize(s), p.slots);
+    const all = matchSpans(tokenize(s), p.slots);
+    let spans = wholePhrases(all, p.slots);
+    // The phrase is in the result's title or breadcrumb: its parts alone are not marked.
+    if (p.phraseOnly && spans.length === all.length && !hasPhrase(all, p.slots)) spans = [];
     const [from, to] = excerptWindow(s, bestMatchStart(spans, p.slots), maxLen);
     const parts = [];
     let at = from;
@@ -1482,6 +1485,33 @@
       }
     }
     return spans;
+  }
+
+  /**
+   * Where the whole query occurs as a phrase (every slot at its offset from one
+   * anchor), only those spans: 乡村振兴 is marked as a whole, not also 乡村 in 乡村旅游
+   * beside it. Where it does not, every span: single terms are marked then.
+   */
+  function wholePhrases(spans, slots) {
+    if (slots.length < 2) return spans;
+    const byAnchor = new Map();
+    for (const sp of spans) {
+      const a = sp[2] - slots[sp[3]].offset;
+      if (!byAnchor.has(a)) byAnchor.set(a, new Set());
+      byAnchor.get(a).add(sp[3]);
+    }
+    const whole = new Set([...byAnchor].filter((e) => e[1].size === slots.length).map((e) => e[0]));
+    return whole.size ? spans.filter((sp) => whole.has(sp[2] - slots[sp[3]].offset)) : spans;
+  }
+
+  /** Whether `spans` hold the whole query as a phrase (a query of two slots or more). */
+  function hasPhrase(spans, slots) {
+    return slots.length >= 2 && wholePhrases(spans, slots) !== spans;
+  }
+
+  /** Whether `text` holds the whole query as a phrase. */
+  function phraseIn(text, p) {
+    return hasPhrase(matchSpans(tokenize(String(text).normalize("NFC")), p.slots), p.slots);
   }
 
   /** Start of the best match: where most slots line up as a phrase; else the first match. */
@@ -1672,6 +1702,18 @@
       else node.appendChild(document.createTextNode(part.text));
     }
     if (hl.after) node.appendChild(document.createTextNode("…"));
+  }
+
+  /**
+   * A result's date the Chinese way: a lecture's start ("2026年12月9日 08:30"), else
+   * the page's last change, labelled ("更新于 2026年11月25日"). Unreadable: as given.
+   */
+  function resultDate(d, kind) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}:\d{2}))?/.exec(d);
+    if (!m) return d;
+    const day = t("date_format", { year: +m[1], month: +m[2], day: +m[3] });
+    if (kind === "lecture") return m[4] ? `${day} ${m[4]}` : day;
+    return t("search_date_updated", { date: day });
   }
 
   /** A page kind's badge. */
@@ -1979,7 +2021,10 @@
       const metas = await Promise.all(slice.map((r) => this.engine.meta(r.id)));
       if (seq !== this.seq) return null;
       const items = metas.map((m, i) => this.renderItem(m, slice[i].id, result.plan));
-      return Promise.all(items.map((item, i) => this.engine.excerpt(slice[i].id, result.plan, 120).then(
+      // A result whose title or breadcrumb holds the phrase marks nothing less in its excerpt.
+      const plans = metas.map((m) => phraseIn([m.t].concat(m.b || []).join(" "), result.plan)
+        ? Object.assign(Object.create(result.plan), { phraseOnly: true }) : result.plan);
+      return Promise.all(items.map((item, i) => this.engine.excerpt(slice[i].id, plans[i], 120).then(
         (hl) => {
           if (seq === this.seq) appendParts(item, hl);
         },
@@ -1995,8 +2040,9 @@
       head.appendChild(badge(m.k, label));
       // The breadcrumb, less a first element that only repeats the badge (案例 …).
       const crumbs = (m.b || []).filter((c, i) => !(i === 0 && c === label));
-      if (crumbs.length) head.appendChild(el("span", "search-result__crumbs", crumbs.join(" › ")));
-      if (m.d) head.appendChild(el("span", "search-result__date", m.d));
+      // Marked too: a lesson may be found by its course's name alone.
+      if (crumbs.length) appendParts(head.appendChild(el("span", "search-result__crumbs")), highlight(crumbs.join(" › "), p, 0));
+      if (m.d) head.appendChild(el("span", "search-result__date", resultDate(m.d, m.k)));
       li.appendChild(head);
       const a = el("a", "search-result__title");
       a.href = pageUrl(this.base, m.u);
