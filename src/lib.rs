@@ -7,6 +7,9 @@
 
 // Diagnostics travel on the error path only, where their size costs nothing measurable.
 #![allow(clippy::result_large_err)]
+// The console is written through `platform::out_line` and friends, which survive a
+// reader that has gone away; `println!` and `eprintln!` would panic.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub(crate) mod calendar;
 pub(crate) mod config;
@@ -251,10 +254,10 @@ pub(crate) fn timed<T>(phase: &str, f: impl FnOnce() -> T) -> T {
         .map_or(String::new(), |pages| {
             format!(", {} MB resident", (pages * 4096) >> 20)
         });
-    eprintln!(
+    crate::platform::err_line(format_args!(
         "{phase:>8}: {:7.1} ms{cpu}{rss_mb}",
         started.elapsed().as_secs_f64() * 1e3
-    );
+    ));
     value
 }
 

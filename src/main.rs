@@ -1,5 +1,9 @@
 //! The `jiangtang` command line: parses arguments, calls the library, prints diagnostics
 //! and a summary. Exit codes: 0 success, 1 content errors, 2 usage or file-system errors.
+//! Output goes through `platform::out_line` and friends: a reader that stops reading
+//! (`| head -1`) ends no command with a panic, and the exit code stays the command's.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -11,7 +15,7 @@ use std::time::{Duration, Instant};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use jiangtang::content::Kind;
 use jiangtang::diagnostic::Text;
-use jiangtang::{Diagnostic, Lang, Options};
+use jiangtang::{Diagnostic, Lang, Options, platform};
 
 mod help;
 mod usage;
@@ -152,7 +156,7 @@ fn new_kinds() -> clap::builder::PossibleValuesParser {
 
 fn main() -> ExitCode {
     // Kept until main returns, which puts back the console's code page.
-    let _console = jiangtang::platform::Console::prepare();
+    let _console = platform::Console::prepare();
     // Not `Cli::parse`, which would exit at once, past the console's restore.
     let cli = match parse_args() {
         Ok(cli) => cli,
@@ -228,7 +232,7 @@ fn main() -> ExitCode {
                     format!("created a new site in {dir}. Preview:\n{steps}"),
                 )
                 .into_lang(lang);
-                println!("{msg}");
+                platform::out_line(&msg);
                 ExitCode::SUCCESS
             }
             Err(d) => {
@@ -246,7 +250,7 @@ fn program() -> (String, bool) {
         .next()
         .map(|a| a.to_string_lossy().into_owned())
         .unwrap_or_default();
-    jiangtang::platform::program_name(&argv0, cfg!(windows))
+    platform::program_name(&argv0, cfg!(windows))
 }
 
 /// The arguments, with the help in Chinese unless English is asked for; a mistake comes
@@ -359,8 +363,7 @@ fn build(
         Err(jiangtang::BuildError::Content(diags)) => {
             print_report(&diags, lang, Some(&root));
             let errors = diags.iter().filter(|d| d.is_error()).count();
-            eprintln!(
-                "{}",
+            platform::err_line(
                 Text::new(
                     format!(
                         "生成失败：{errors} 个错误。{} 保持不变。",
@@ -369,9 +372,9 @@ fn build(
                     format!(
                         "build failed: {errors} error(s). {} was left unchanged.",
                         out_dir.display()
-                    )
+                    ),
                 )
-                .get(lang)
+                .get(lang),
             );
             ExitCode::from(1)
         }
@@ -398,7 +401,7 @@ fn build(
                 ),
             )
             .into_lang(lang);
-            println!("{line}");
+            platform::out_line(&line);
             let images = built.images;
             if images.processed + images.cached > 0 {
                 let line = Text::new(
@@ -411,7 +414,7 @@ fn build(
                         images.processed, images.cached
                     ),
                 );
-                println!("{}", line.get(lang));
+                platform::out_line(line.get(lang));
             }
             ExitCode::SUCCESS
         }
@@ -454,9 +457,9 @@ fn print_report(diags: &[Diagnostic], lang: Lang, root: Option<&Path>) {
     }
     let color = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none()
-        && jiangtang::platform::ansi_colours();
+        && platform::ansi_colours();
     let report = jiangtang::diagnostic::Report { lang, color, root };
-    eprint!("{}", report.render(diags));
+    platform::err_text(report.render(diags));
 }
 
 /// `jiangtang check`: every validation of `build` without writing anything.
@@ -481,31 +484,28 @@ fn check(lang: Lang, root: PathBuf, format: Format, drafts: bool, now: Option<St
     match format {
         Format::Json => {
             let json = jiangtang::diagnostic::to_json(&diags, lang, Some(&root));
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json).expect("a JSON value serialises")
+            platform::out_line(
+                serde_json::to_string_pretty(&json).expect("a JSON value serialises"),
             );
         }
         Format::Human => {
             print_report(&diags, lang, Some(&root));
             let counts = jiangtang::diagnostic::counts(&diags, lang);
             if errors > 0 {
-                eprintln!(
-                    "{}",
+                platform::err_line(
                     Text::new(
                         format!("检查未通过：{counts}。"),
-                        format!("check failed: {counts}.")
+                        format!("check failed: {counts}."),
                     )
-                    .get(lang)
+                    .get(lang),
                 );
             } else {
-                println!(
-                    "{}",
+                platform::out_line(
                     Text::new(
                         format!("检查通过：{pages} 个内容文件，{counts}。"),
-                        format!("check passed: {pages} content files, {counts}.")
+                        format!("check passed: {pages} content files, {counts}."),
                     )
-                    .get(lang)
+                    .get(lang),
                 );
             }
         }
@@ -540,7 +540,7 @@ fn new_file(
     let today = jiangtang::now_in(&config).date();
     match jiangtang::scaffold::create(&root, kind, path, title.as_deref(), &config, today) {
         Ok(created) => {
-            let shown = jiangtang::platform::slashed(&created.path);
+            let shown = platform::slashed(&created.path);
             let name = kind.names();
             let (prog, _) = program();
             let root_arg = if root == Path::new(".") {
@@ -552,16 +552,13 @@ fn new_file(
                 format!("{prog} serve{root_arg}"),
                 format!("{prog} check{root_arg}"),
             );
-            println!(
-                "{}",
-                Text::new(format!(
+            platform::out_line(Text::new(format!(
                         "已创建{}：{shown}\n  打开它，把示例内容改成实际内容；预览：{serve}；检查：{check}",
                         name.zh
                     ), format!(
                         "created a {}: {shown}\n  open it and replace the examples; preview: {serve}; check: {check}",
                         kind.key()
-                    )).get(lang)
-            );
+                    )).get(lang));
             ExitCode::SUCCESS
         }
         Err(d) => {

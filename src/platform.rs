@@ -1,10 +1,12 @@
 //! What differs between the systems editors run jiangtang on (Linux, Windows): how a
 //! path is written in URLs and messages and how paths compare, which program opens the
-//! browser, the console's encoding and colours, whether a process still runs, thread
-//! priority. The decisions are pure functions, tested on every system; the calls into
-//! the system sit behind `cfg`.
+//! browser, the console's encoding and colours and writing to it, whether a process
+//! still runs, thread priority. The decisions are pure functions, tested on every
+//! system; the calls into the system sit behind `cfg`.
 
 use std::borrow::Cow;
+use std::fmt::Display;
+use std::io::Write;
 use std::path::Path;
 
 /// `path` as URLs and messages write it: its parts joined by `/`, whatever the
@@ -115,6 +117,34 @@ impl Drop for Console {
             windows::set_code_page(code_page);
         }
     }
+}
+
+/// Writes `text` and a line end to standard output.
+///
+/// A reader that has gone away (`jiangtang check | head -1` closed the pipe: `EPIPE`,
+/// or `ERROR_NO_DATA` on Windows, both `BrokenPipe`) is no fault of the program, so
+/// instead of panicking as `println!` does, the line is dropped: the command carries on
+/// and ends with its own exit status. Any other failure to write the console is dropped
+/// too, having no other place to be reported.
+pub fn out_line(text: impl Display) {
+    let _ = write_line(&mut std::io::stdout().lock(), text);
+}
+
+/// Writes `text` and a line end to standard error; see [`out_line`].
+pub fn err_line(text: impl Display) {
+    let _ = write_line(&mut std::io::stderr().lock(), text);
+}
+
+/// Writes `text` as it is to standard error; see [`out_line`].
+pub fn err_text(text: impl Display) {
+    let mut err = std::io::stderr().lock();
+    let _ = write!(err, "{text}").and_then(|()| err.flush());
+}
+
+/// Flushed at once: tests and wrappers read the output through a pipe, line by line.
+fn write_line(w: &mut impl Write, text: impl Display) -> std::io::Result<()> {
+    writeln!(w, "{text}")?;
+    w.flush()
 }
 
 /// Whether the terminal shows colours written as ANSI escape sequences. Windows' console

@@ -1,7 +1,8 @@
 //! The command line's own words: `jiangtang --help` and each command's help, as an
 //! editor reads them (Chinese by default, English with `--lang en` or an English
 //! `LANG`/`LC_ALL`; snapshots in `tests/help/`, `UPDATE_SNAPSHOTS=1 cargo test --test
-//! help` writes them again), and the commands `init` and `new` suggest.
+//! help` writes them again), the commands `init` and `new` suggest, and output to a
+//! reader that has stopped reading.
 
 mod common;
 
@@ -169,4 +170,60 @@ fn the_version_is_printed_as_it_is() {
     assert!(o.status.success());
     let out = String::from_utf8(o.stdout).expect("UTF-8");
     assert_eq!(out, format!("jiangtang {}\n", env!("CARGO_PKG_VERSION")));
+}
+
+/// A reader that stops reading (`jiangtang check | head -1`) ends no command with a
+/// panic: the rest of the output is dropped and each command exits with its own status.
+/// The pipe's reading end is closed before the program starts, so every write to it
+/// fails (`EPIPE`).
+#[test]
+fn a_closed_pipe_ends_no_command_with_a_panic() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (good, bad) = (tmp.path().join("good"), tmp.path().join("bad"));
+    for site in [&good, &bad] {
+        assert!(
+            Command::new(BIN)
+                .arg("init")
+                .arg(site)
+                .status()
+                .expect("init")
+                .success()
+        );
+    }
+    std::fs::write(bad.join("content/about.md"), "---\ntitle 关于\n---\n").expect("write");
+    let (good, bad) = (good.to_str().expect("UTF-8"), bad.to_str().expect("UTF-8"));
+    let new_site = tmp.path().join("new").to_string_lossy().into_owned();
+    // (arguments, whether stdout (else stderr) is the closed pipe, exit status)
+    let cases: &[(&[&str], bool, i32)] = &[
+        (&["check", "--root", good], true, 0),
+        (&["check", "--root", bad], false, 1),
+        (&["check", "--root", bad, "--format", "json"], true, 1),
+        (&["build", "--root", good], true, 0),
+        (&["build", "--root", bad], false, 1),
+        (&["new", "page", "x.md", "--root", good], true, 0),
+        (&["init", &new_site], true, 0),
+        (
+            &["markdown", "content/guide/editing.md", "--root", good],
+            true,
+            0,
+        ),
+        (&["biuld"], false, 2),
+        (&["--version"], true, 0),
+        (&["--help"], true, 0),
+    ];
+    for &(args, closed_stdout, status) in cases {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let mut cmd = Command::new(BIN);
+        cmd.args(args).env_remove("LANG").env_remove("LC_ALL");
+        if closed_stdout {
+            cmd.stdout(writer);
+        } else {
+            cmd.stderr(writer);
+        }
+        let o = cmd.output().expect("run jiangtang");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(o.status.code(), Some(status), "{args:?}: {err}");
+    }
 }

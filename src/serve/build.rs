@@ -229,7 +229,7 @@ fn absorb(change: Change, into: &mut BTreeSet<PathBuf>, lang: Lang) {
         Change::Rescan => {
             into.insert(PathBuf::from(super::watch::SITE_YAML));
         }
-        Change::Problem(e) => eprintln!(
+        Change::Problem(e) => crate::platform::err_line(format_args!(
             "{}{}",
             clock(),
             Text::new(
@@ -237,7 +237,7 @@ fn absorb(change: Change, into: &mut BTreeSet<PathBuf>, lang: Lang) {
                 format!("file watching problem: {e} (on network drives or WSL use --poll)")
             )
             .get(lang)
-        ),
+        )),
     }
 }
 
@@ -486,7 +486,7 @@ fn fail(shared: &Shared, opts: &Options, diags: &[Diagnostic]) {
             search_fresh: false,
         });
     }
-    eprintln!(
+    crate::platform::err_line(format_args!(
         "{}{}",
         clock(),
         match (shared.lang, snap.built.is_some()) {
@@ -503,13 +503,13 @@ fn fail(shared: &Shared, opts: &Options, diags: &[Diagnostic]) {
                 "build failed: {errors} error(s). Fix and save; the preview appears by itself."
             ),
         }
-    );
+    ));
     shared.hub.error(&sorted);
 }
 
 fn print_diags(diags: &[Diagnostic], lang: Lang) {
     for d in diags {
-        eprintln!("{}", d.display(lang));
+        crate::platform::err_line(d.display(lang));
     }
 }
 
@@ -525,18 +525,17 @@ fn print_new_warnings(warnings: &[Diagnostic], seen: &mut HashSet<String>, lang:
         if seen.contains(&text) {
             repeated += 1;
         } else {
-            eprintln!("{text}");
+            crate::platform::err_line(format_args!("{text}"));
         }
         now.insert(text);
     }
     if repeated > 0 {
-        eprintln!(
-            "{}",
+        crate::platform::err_line(
             Text::new(
                 format!("（另有 {repeated} 个警告和上次相同，不再重复显示）"),
-                format!("({repeated} warning(s) as before, not repeated)")
+                format!("({repeated} warning(s) as before, not repeated)"),
             )
-            .get(lang)
+            .get(lang),
         );
     }
     *seen = now;

@@ -203,14 +203,11 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
     let _watch = match watch::start(&root, &output_dir, opts.poll, tx) {
         Ok(w) => Some(w),
         Err(e) => {
-            eprintln!(
-                "{}",
-                Text::new(format!(
+            crate::platform::err_line(Text::new(format!(
                         "警告：无法监视文件改动（{e}），修改后不会自动更新。网络盘或 WSL 上请加 --poll。"
                     ), format!(
                         "warning: cannot watch for changes ({e}); pages will not update. On network drives or WSL use --poll."
-                    )).get(lang)
-            );
+                    )).get(lang));
             None
         }
     };
@@ -232,14 +229,11 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
     say(Text::new(format!("预览地址：{url}"), format!("preview at {url}")).get(lang));
     say(Text::new("修改 content/、site.yaml、themes/、templates/、static/ 中的文件后自动更新；按 Ctrl+C 停止。", "pages update when files in content/, site.yaml, themes/, templates/ or static/ change; Ctrl+C stops.").get(lang));
     if !addr.ip().is_loopback() {
-        eprintln!(
-            "{}",
-            Text::new(format!(
+        crate::platform::err_line(Text::new(format!(
                     "警告：正在监听 {addr}，同一网络中的其他电脑也能打开预览（包括草稿）。只在本机预览请去掉 --bind。"
                 ), format!(
                     "warning: listening on {addr}: other computers on the network can open the preview (drafts included). Drop --bind to keep it on this computer."
-                )).get(lang)
-        );
+                )).get(lang));
     }
 
     {
@@ -365,23 +359,19 @@ fn host_for_url(addr: &SocketAddr) -> String {
 
 fn open_browser(url: &str, lang: Lang) {
     if !crate::platform::open_browser(url) {
-        eprintln!(
-            "{}",
+        crate::platform::err_line(
             Text::new(
                 format!("无法自动打开浏览器，请手动打开 {url}"),
-                format!("could not open a browser; open {url} yourself")
+                format!("could not open a browser; open {url} yourself"),
             )
-            .get(lang)
+            .get(lang),
         );
     }
 }
 
 /// A line on stdout, flushed at once (tests and wrappers read it through a pipe).
 pub(crate) fn say(line: &str) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{line}");
-    let _ = out.flush();
+    crate::platform::out_line(line);
 }
 
 /// `[10:15:02] ` in local time, in front of each rebuild line.
