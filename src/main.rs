@@ -540,7 +540,7 @@ fn new_file(
     let today = jiangtang::now_in(&config).date();
     match jiangtang::scaffold::create(&root, kind, path, title.as_deref(), &config, today) {
         Ok(created) => {
-            let shown = platform::slashed(&created.path);
+            let shown = platform::from_here(&root, &created.path);
             let name = kind.names();
             let (prog, _) = program();
             let root_arg = if root == Path::new(".") {
@@ -561,8 +561,12 @@ fn new_file(
                     )).get(lang));
             ExitCode::SUCCESS
         }
-        Err(d) => {
-            print_report(&[d], lang, Some(&root));
+        Err(mut d) => {
+            // Named as the editor can open it from here, like the file `new` writes.
+            if !d.path.as_os_str().is_empty() {
+                d.path = PathBuf::from(platform::from_here(&root, &d.path));
+            }
+            print_report(&[d], lang, Some(Path::new(".")));
             ExitCode::from(2)
         }
     }

@@ -25,6 +25,26 @@ fn with_slashes(text: &str, separator: char) -> Cow<'_, str> {
     }
 }
 
+/// A path of the site folder `root` (`content/cases/x.md`) as the editor can open it from
+/// where the command ran: `site/content/cases/x.md` for `--root site`, unchanged for the
+/// current folder; written with `/` like every path in messages.
+pub fn from_here(root: &Path, path: &Path) -> String {
+    joined(
+        &root.to_string_lossy(),
+        &slashed(path),
+        std::path::MAIN_SEPARATOR,
+    )
+}
+
+fn joined(root: &str, path: &str, separator: char) -> String {
+    let root = with_slashes(root, separator);
+    match root.as_ref() {
+        "" | "." => path.to_string(),
+        root if root.ends_with('/') => format!("{root}{path}"),
+        root => format!("{root}/{path}"),
+    }
+}
+
 /// Whether `path` is `folder` or inside it, comparing names as the file system does:
 /// on Windows regardless of case (`Content` is `content`). Both absolute and normalised.
 pub fn is_within(path: &Path, folder: &Path) -> bool {
@@ -315,6 +335,27 @@ mod tests {
         // On Linux a backslash is a character of the name.
         assert_eq!(with_slashes(r"content/a\b.md", '/'), r"content/a\b.md");
         assert!(matches!(with_slashes("a/b", '/'), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn paths_in_the_site_are_shown_from_where_the_command_ran() {
+        let at = |root: &str, sep| joined(root, "content/cases/x.md", sep);
+        assert_eq!(at(".", '/'), "content/cases/x.md");
+        assert_eq!(at("", '/'), "content/cases/x.md");
+        assert_eq!(at("site", '/'), "site/content/cases/x.md");
+        assert_eq!(at("site/", '/'), "site/content/cases/x.md");
+        assert_eq!(at("../a/site", '/'), "../a/site/content/cases/x.md");
+        assert_eq!(at("/srv/site", '/'), "/srv/site/content/cases/x.md");
+        assert_eq!(at("/", '/'), "/content/cases/x.md");
+        // `--root site\` or `--root .\site` typed in cmd.exe.
+        assert_eq!(at(r"site\", '\\'), "site/content/cases/x.md");
+        assert_eq!(at(r".\site", '\\'), "./site/content/cases/x.md");
+        assert_eq!(at(r"C:\sites\a", '\\'), "C:/sites/a/content/cases/x.md");
+        let root = Path::new("site");
+        assert_eq!(
+            from_here(root, &Path::new("content").join("a.md")),
+            "site/content/a.md"
+        );
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The command line's own words: `jiangtang --help` and each command's help, as an
 //! editor reads them (Chinese by default, English with `--lang en` or an English
 //! `LANG`/`LC_ALL`; snapshots in `tests/help/`, `UPDATE_SNAPSHOTS=1 cargo test --test
-//! help` writes them again), the commands `init` and `new` suggest, and output to a
-//! reader that has stopped reading.
+//! help` writes them again), the commands `init` and `new` suggest, the paths `new`
+//! names, and output to a reader that has stopped reading.
 
 mod common;
 
@@ -170,6 +170,36 @@ fn the_version_is_printed_as_it_is() {
     assert!(o.status.success());
     let out = String::from_utf8(o.stdout).expect("UTF-8");
     assert_eq!(out, format!("jiangtang {}\n", env!("CARGO_PKG_VERSION")));
+}
+
+/// `new --root site` names the file it wrote, and the one it refused to overwrite, by a
+/// path that opens from where it ran (`site/content/…`), not from inside the site.
+#[test]
+fn new_names_its_file_from_where_it_ran() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let jt = |args: &[&str]| {
+        Command::new(BIN)
+            .current_dir(tmp.path())
+            .env_remove("LANG")
+            .env_remove("LC_ALL")
+            .args(args)
+            .output()
+            .expect("run jiangtang")
+    };
+    assert!(jt(&["init", "site"]).status.success());
+    for (root, title) in [("site", "新案例"), ("site/", "另一个案例")] {
+        let o = jt(&["new", "case", "cases", "--title", title, "--root", root]);
+        let out = String::from_utf8(o.stdout).expect("UTF-8");
+        assert!(o.status.success(), "{out}");
+        let first = out.lines().next().unwrap_or_default();
+        let shown = first.split_once('：').map_or("", |(_, p)| p);
+        assert!(shown.starts_with("site/content/cases/"), "{out}");
+        assert!(tmp.path().join(shown).is_file(), "{shown} opens from here");
+        let again = jt(&["new", "case", "cases", "--title", title, "--root", root]);
+        let err = String::from_utf8(again.stderr).expect("UTF-8");
+        assert_eq!(again.status.code(), Some(2), "{err}");
+        assert!(err.starts_with(&format!("{shown}: 错误: ")), "{err}");
+    }
 }
 
 /// A reader that stops reading (`jiangtang check | head -1`) ends no command with a
