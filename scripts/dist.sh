@@ -2,8 +2,9 @@
 # Release archives for editors, in dist/: jiangtang-<version>-<target>.zip for Windows,
 # .tar.gz for Linux on x86-64 and on ARM64. Each holds a folder of the same name with
 #   jiangtang(.exe)      the program, stripped
-#   editing.md           the editors' guide in Chinese (content/guide/editing.md; the
-#                        starter site holds it too, where the preview lists its values)
+#   editing.md           the editors' guide in Chinese (content/guide/editing.md, as the
+#                        starter site's preview shows it: the values its site.yaml
+#                        allows written in; `jiangtang markdown` writes it)
 #   LICENSE, LICENSE-OpenCC.txt   the licences of the program and of its character table
 #   THIRD-PARTY-LICENSES.txt      the licences of the crates linked into it (cargo-about,
 #                                 configured in scripts/about/)
@@ -64,9 +65,13 @@ for target in "${targets[@]}"; do
   "$strip" -o "$dir/$exe" "$out/$target/release/$exe"
   sizes+=("$(printf '%-28s %9d bytes stripped, %9d before' "$target" \
     "$(stat -c %s "$dir/$exe")" "$(stat -c %s "$out/$target/release/$exe")")")
-  cp content/guide/editing.md "$work/THIRD-PARTY-LICENSES.txt" LICENSE \
-    src/search/data/LICENSE-OpenCC.txt "$dir/"
+  cp "$work/THIRD-PARTY-LICENSES.txt" LICENSE src/search/data/LICENSE-OpenCC.txt "$dir/"
   "$out/$host/release/jiangtang" init "$dir/site" >/dev/null
+  "$out/$host/release/jiangtang" markdown --root "$dir/site" content/guide/editing.md >"$dir/editing.md"
+  if grep -q '^ *```site-values' "$dir/editing.md"; then
+    echo "dist: $name/editing.md still has a site-values block instead of its values" >&2
+    exit 1
+  fi
   if [ "$exe" = jiangtang.exe ]; then
     preview_cmd >"$dir/preview.cmd"
     (cd "$work" && zip -q -r -9 -X "$OLDPWD/dist/$name.zip" "$name")

@@ -226,6 +226,20 @@ impl Config {
         Ok(())
     }
 
+    /// The values this site allows for front-matter keys, by key: what site-values
+    /// blocks list (a key allowing any value has none).
+    pub(crate) fn allowed_values(&self) -> crate::content::values::Allowed {
+        [
+            ("action", &self.actions),
+            ("level", &self.levels),
+            ("domain", &self.domains),
+            ("series", &self.series),
+        ]
+        .into_iter()
+        .map(|(key, list)| (key, list.clone()))
+        .collect()
+    }
+
     /// The absolute URL of a root-relative path, when the site has an origin.
     pub(crate) fn absolute(&self, path: &str) -> Option<String> {
         self.origin

@@ -154,6 +154,16 @@ pub fn load_config(opts: &Options) -> Result<Config, Vec<Diagnostic>> {
     Ok(config)
 }
 
+/// The content file `rel` (a path in the site folder, `content/guide/editing.md`) as a
+/// Markdown file to read outside the site: its title as the first heading, its front
+/// matter left out, the values `site.yaml` allows written into its site-values blocks.
+pub fn standalone_page(opts: &Options, rel: &Path) -> Result<String, Vec<Diagnostic>> {
+    let config = load_config(opts)?;
+    let bytes = std::fs::read(opts.root.join(rel)).map_err(|e| vec![io_diag(rel, &e)])?;
+    let text = content::frontmatter::decode(rel, &bytes).map_err(|d| vec![d])?;
+    content::values::standalone(rel, &text, &config.allowed_values())
+}
+
 /// The current local time in the site timezone.
 pub fn now_in(config: &Config) -> DateTime {
     let tz = jiff::tz::TimeZone::get(&config.timezone).unwrap_or(jiff::tz::TimeZone::UTC);

@@ -141,6 +141,17 @@ enum Command {
         #[arg(long)]
         title: Option<String>,
     },
+    /// Print a content file as Markdown to read outside the site (the editors' guide
+    /// shipped beside the program): its title as a heading, no front matter, the values
+    /// site.yaml allows written into its site-values blocks.
+    #[command(hide = true)]
+    Markdown {
+        /// The file, as a path in the site folder (content/guide/editing.md).
+        file: PathBuf,
+        /// The site folder (holding site.yaml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -216,6 +227,22 @@ fn main() -> ExitCode {
             root,
             title,
         } => new_file(lang, kind, &path, root, title),
+        Command::Markdown { file, root } => {
+            let opts = Options {
+                root: root.clone(),
+                ..Options::default()
+            };
+            match jiangtang::standalone_page(&opts, &file) {
+                Ok(text) => {
+                    platform::out_line(text.trim_end());
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => {
+                    print_report(&diags, lang, Some(&root));
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Init { dir } => match jiangtang::init::create(&dir) {
             Ok(()) => {
                 let (prog, relative) = program();

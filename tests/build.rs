@@ -272,6 +272,48 @@ fn init_creates_a_site_that_builds() {
     assert!(!again.status.success(), "init must refuse an existing site");
 }
 
+/// The guide shipped beside the program (`scripts/dist.sh` writes it with `jiangtang
+/// markdown` from the starter site of the archive): a Markdown file to read on its own,
+/// with the starter's own values written where the preview lists them, and no bare
+/// site-values block left to read as if every field were free.
+#[test]
+fn the_shipped_guide_lists_the_starter_sites_values() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("site");
+    assert!(
+        Command::new(BIN)
+            .arg("init")
+            .arg(&dir)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let o = Command::new(BIN)
+        .args(["markdown", "content/guide/editing.md", "--root"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let guide = String::from_utf8(o.stdout).unwrap();
+    assert!(guide.starts_with("# 编辑指南\n\n本指南写给"), "{guide}");
+    assert!(!guide.contains("```site-values"), "{guide}");
+    assert!(!guide.contains("listed: false"), "front matter left in");
+    let opts = jiangtang::Options {
+        root: dir.clone(),
+        ..jiangtang::Options::default()
+    };
+    let config = jiangtang::load_config(&opts).unwrap();
+    assert!(!config.actions.is_empty() && !config.series.is_empty());
+    for (key, heading, values) in [
+        ("action", "（必填，选一个）：", &config.actions),
+        ("series", "（选一个）：", &config.series),
+    ] {
+        let list: String = values.iter().map(|v| format!("- `{v}`\n")).collect();
+        let expected = format!("`{key}`{heading}\n\n{list}\n");
+        assert!(guide.contains(&expected), "{expected}\nnot in\n{guide}");
+    }
+}
+
 #[test]
 fn output_folder_cannot_be_the_site_itself() {
     let site = Site::good();

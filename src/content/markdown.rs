@@ -3,7 +3,7 @@
 //! paths resolved to URLs and checked; quizzes; raw HTML sanitised. Pure: text in, HTML
 //! and findings out.
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::links::{Resolved, link_text, resolve};
 use super::quiz;
+use super::values::{self, Allowed};
 use crate::diagnostic::{Diagnostic, Text};
 use crate::media::{self, Loading, Picture, Problem};
 
@@ -29,7 +30,7 @@ pub(crate) struct LinkTargets {
     pub(crate) unpublished: HashMap<String, Unpublished>,
     /// The values `site.yaml` allows for front-matter keys (`action` → its `actions`),
     /// which a ```` ```site-values ```` block lists.
-    pub(crate) values: BTreeMap<&'static str, Vec<String>>,
+    pub(crate) values: Allowed,
     /// Processed images by their final URL: how to show each, or why it cannot be.
     pub(crate) images: HashMap<String, Result<Picture, Problem>>,
 }
@@ -187,7 +188,9 @@ const CELL_SEP: &str = " ｜ ";
 /// shows blocks run together, and rows must not (`a ｜ b；c ｜ d`).
 const ROW_END: char = '；';
 
-pub(crate) fn render(input: &Input, targets: &LinkTargets) -> Rendered {
+/// The Markdown pages are written in: CommonMark with GFM, footnotes and heading
+/// attributes; quotes left as typed.
+pub(super) fn options() -> Options {
     let mut opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -195,6 +198,11 @@ pub(crate) fn render(input: &Input, targets: &LinkTargets) -> Rendered {
         | Options::ENABLE_GFM
         | Options::ENABLE_HEADING_ATTRIBUTES;
     opts.remove(Options::ENABLE_SMART_PUNCTUATION);
+    opts
+}
+
+pub(crate) fn render(input: &Input, targets: &LinkTargets) -> Rendered {
+    let opts = options();
     // Positions are needed for links and quizzes only.
     let mut lines = Lines::new(input.body, input.body_line);
     let mut out = Rendered::default();
@@ -258,7 +266,7 @@ pub(crate) fn render(input: &Input, targets: &LinkTargets) -> Rendered {
                     Event::Text(t) => key.push_str(&t),
                     Event::End(TagEnd::CodeBlock) => {
                         let (line, key) = values_block.take().expect("inside a values block");
-                        match site_values(input.path, line, key.trim(), targets) {
+                        match values::html_list(input.path, line, key.trim(), &targets.values) {
                             Ok(html) => queue.push_back(Event::Html(html.into())),
                             Err(d) => out.diags.push(d),
                         }
@@ -301,7 +309,7 @@ pub(crate) fn render(input: &Input, targets: &LinkTargets) -> Rendered {
             }
             let event = match event {
                 Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref lang)))
-                    if lang.trim() == "site-values" =>
+                    if values::is_values_block(lang) =>
                 {
                     values_block = Some((lines.locate(range.start).0 + 1, String::new()));
                     continue;
@@ -559,37 +567,6 @@ fn is_alphanumeric(c: char) -> bool {
         }
         _ => c.is_alphanumeric(),
     }
-}
-
-/// The list a ```` ```site-values ```` block stands for: the values `site.yaml` allows
-/// for the key written on its line `line` (nothing when it allows any).
-fn site_values(
-    path: &Path,
-    line: usize,
-    key: &str,
-    targets: &LinkTargets,
-) -> Result<String, Diagnostic> {
-    let Some(values) = targets.values.get(key) else {
-        let keys: Vec<&str> = targets.values.keys().copied().collect();
-        return Err(Diagnostic::error(
-            path,
-            line,
-            1,
-            Text::new(
-                format!("site-values 代码块里的“{key}”不是可以列出取值的设置项"),
-                format!("`{key}` in a site-values block is not a key whose values can be listed"),
-            ),
-        )
-        .with_hint(Text::new(
-            format!("写其中之一：{}", keys.join("、")),
-            format!("write one of: {}", keys.join(", ")),
-        )));
-    };
-    let items: String = values
-        .iter()
-        .map(|v| format!("<li><code>{}</code></li>", attr(v)))
-        .collect();
-    Ok(format!("<ul class=\"site-values\">{items}</ul>\n"))
 }
 
 /// An image being read: where it points, and its alt text so far.

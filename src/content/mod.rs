@@ -8,6 +8,7 @@ pub(crate) mod links;
 pub(crate) mod markdown;
 pub mod quiz;
 pub(crate) mod sessions;
+pub(crate) mod values;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};

@@ -347,21 +347,13 @@ fn build_all(
 
     // Co-located files are copied beside their page's folder URL.
     let site_files = urls::place_files(assets, &course_urls);
-    let values = [
-        ("action", &config.actions),
-        ("level", &config.levels),
-        ("domain", &config.domains),
-        ("series", &config.series),
-    ];
-    for (key, list) in values {
+    let values = config.allowed_values();
+    for (key, list) in &values {
         hasher.add(4, key, list.join("\n").as_bytes());
     }
     let mut targets = LinkTargets {
         unpublished,
-        values: values
-            .map(|(k, list)| (k, list.clone()))
-            .into_iter()
-            .collect(),
+        values,
         ..LinkTargets::default()
     };
     for (a, url) in &site_files {
