@@ -408,7 +408,7 @@ fn copy_file(
                 .iter()
                 .zip(&image.files)
                 .try_for_each(|(v, file)| {
-                    sink.copy(&render::url_to_path(&format!("{folder}/{}", v.name)), file)
+                    sink.share(&render::url_to_path(&format!("{folder}/{}", v.name)), file)
                 })
         }
     }

@@ -54,6 +54,11 @@ pub trait Sink: Sync {
     fn put(&self, rel: &str, bytes: Vec<u8>) -> io::Result<()>;
     /// Stores the file `rel` as a copy of `src`.
     fn copy(&self, rel: &str, src: &Path) -> io::Result<()>;
+    /// Stores the file `rel` with the bytes of `src`, a file nothing ever changes (an
+    /// image cache entry), so that a hard link to it serves as well as a copy.
+    fn share(&self, rel: &str, src: &Path) -> io::Result<()> {
+        self.copy(rel, src)
+    }
 }
 
 impl Sink for std::sync::Mutex<Output> {
@@ -81,6 +86,16 @@ impl Sink for Staging {
 
     fn copy(&self, rel: &str, src: &Path) -> io::Result<()> {
         Staging::copy(self, rel, src)
+    }
+
+    fn share(&self, rel: &str, src: &Path) -> io::Result<()> {
+        let rel = safe_rel(rel)?;
+        let path = self.dir.join(&rel);
+        self.make_parent(&path)?;
+        remove_if_present(&path)?;
+        // A link writes no data: publishing the variants of hundreds of cached photos
+        // then costs no more than the pages around them. Another file system: a copy.
+        std::fs::hard_link(src, &path).or_else(|_| std::fs::copy(src, &path).map(drop))
     }
 }
 

@@ -120,6 +120,20 @@ fn a_second_build_takes_the_images_from_the_cache() {
     );
     // The cache is a folder of the site, which `init` tells git to leave out.
     assert!(site.root().join(".jiangtang-cache/images").is_dir());
+
+    // The same photo turned on its side (other bytes, the same name): made again, and
+    // the page says so, although the cache remembers the file by its name.
+    let page = |site: &Site| {
+        std::fs::read_to_string(site.public().join("cases/xian-chang/index.html")).expect("page")
+    };
+    assert!(page(&site).contains("width=\"1600\" height=\"1200\""));
+    photo(&site, "content/cases/photo.jpg", 4032, 3024, 6);
+    let (third, _) = timed_build();
+    assert!(
+        third.contains("图片：新处理 1 张，取自缓存 0 张"),
+        "{third}"
+    );
+    assert!(page(&site).contains("width=\"1600\" height=\"2133\""));
 }
 
 #[test]

@@ -96,11 +96,20 @@ fn image_of(cache: &Path, path: &Path, size: u64, name: &str, work: Work) -> (Me
     if size > MAX_BYTES {
         return (Media::Broken(Problem::TooLarge { bytes: size }), None);
     }
+    let stamp = stamp_of(path, size);
+    let known = stamp.as_deref().and_then(|s| remembered(cache, path, s));
+    if let Some(Some(Ok(image))) = known.map(|key| cached(&cache.join(key), name)) {
+        return (Media::Image(Arc::new(image)), Some(How::Cached));
+    }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => return (Media::Broken(Problem::Unreadable(e.to_string())), None),
     };
-    let entry = cache.join(key(&bytes));
+    let key = key(&bytes);
+    if let Some(stamp) = &stamp {
+        remember(cache, path, stamp, &key);
+    }
+    let entry = cache.join(key);
     match cached(&entry, name) {
         Some(Ok(image)) => return (Media::Image(Arc::new(image)), Some(How::Cached)),
         Some(Err(p)) => return (Media::Broken(p), None),
@@ -126,6 +135,47 @@ fn key(bytes: &[u8]) -> String {
     h.update(bytes);
     h.update(format!("{SETTINGS} {WIDTHS:?} q{JPEG_QUALITY}").as_bytes());
     format!("{:032x}", h.digest128())
+}
+
+/// What identifies the file at `path` without reading it: its length, its modification
+/// time and the settings. A photo replaced by another of the same length within the same
+/// nanosecond would be missed, as `make` would miss it.
+fn stamp_of(path: &Path, size: u64) -> Option<String> {
+    let modified = std::fs::metadata(path).ok()?.modified().ok()?;
+    let nanos = modified
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    Some(format!(
+        "{size} {nanos} {SETTINGS} {WIDTHS:?} q{JPEG_QUALITY}"
+    ))
+}
+
+/// Where the cache key last computed for the file at `path` is kept: reading and
+/// hashing hundreds of unchanged photos on every build would cost more than the build.
+fn memo_path(cache: &Path, path: &Path) -> PathBuf {
+    let name = xxhash_rust::xxh3::xxh3_128(path.as_os_str().as_encoded_bytes());
+    cache.join("paths").join(format!("{name:032x}"))
+}
+
+/// The cache key of the file at `path` if it was computed when the file had `stamp`.
+fn remembered(cache: &Path, path: &Path, stamp: &str) -> Option<String> {
+    let memo = std::fs::read_to_string(memo_path(cache, path)).ok()?;
+    let (key, was) = memo.split_once('\n')?;
+    (was.trim_end() == stamp).then(|| key.to_string())
+}
+
+/// Records `key` for the file at `path` with `stamp`. A memo that cannot be written
+/// costs a read next time, nothing else; written under another name and renamed, so a
+/// reader never sees half of one.
+fn remember(cache: &Path, path: &Path, stamp: &str, key: &str) {
+    let memo = memo_path(cache, path);
+    let Some(dir) = memo.parent() else { return };
+    let _ = std::fs::create_dir_all(dir);
+    let tmp = memo.with_extension(format!("tmp{}", std::process::id()));
+    if std::fs::write(&tmp, format!("{key}\n{stamp}\n")).is_ok() {
+        let _ = std::fs::rename(&tmp, &memo);
+    }
 }
 
 /// The image kept in the cache folder `entry`, if it is complete, or the damage found
