@@ -37,6 +37,8 @@ pub struct Config {
     pub footer: String,
     /// How many of the latest pages the Atom feed carries.
     pub feed_limit: usize,
+    /// How many items a page of a paged list (the catalogue, the cases, a term) shows.
+    pub page_size: usize,
 }
 
 impl Default for Config {
@@ -77,6 +79,7 @@ impl Default for Config {
             unsafe_html: false,
             footer: String::new(),
             feed_limit: 50,
+            page_size: 30,
         }
     }
 }
@@ -97,6 +100,7 @@ const KEYS: &[&str] = &[
     "unsafe_html",
     "footer",
     "feed_limit",
+    "page_size",
 ];
 
 impl Config {
@@ -156,23 +160,16 @@ impl Config {
         c.slugs = read_slugs(&mut fm);
         c.unsafe_html = fm.bool("unsafe_html").unwrap_or(false);
         c.footer = fm.string("footer").unwrap_or_default();
-        match fm.integer("feed_limit") {
-            Some(n) if n >= 1 => c.feed_limit = usize::try_from(n).unwrap_or(usize::MAX),
-            Some(n) => {
-                let pos = fm.value_pos("feed_limit");
-                fm.error_at(
-                    pos,
-                    Text::new(
-                        format!("feed_limit 写的是 {n}，订阅源至少要有 1 条"),
-                        format!("feed_limit is {n}; the feed needs at least 1 entry"),
-                    ),
-                    Text::new(
-                        "写一个正整数，例如 feed_limit: 50（默认就是 50）",
-                        "write a positive whole number, e.g. feed_limit: 50 (the default)",
-                    ),
-                );
-            }
-            None => {}
+        let feed = Text::new("订阅源至少要有 1 条", "the feed needs at least 1 entry");
+        if let Some(n) = positive(&mut fm, "feed_limit", 50, feed) {
+            c.feed_limit = n;
+        }
+        let page = Text::new(
+            "每页至少要列 1 项",
+            "a page of a list shows at least 1 item",
+        );
+        if let Some(n) = positive(&mut fm, "page_size", 30, page) {
+            c.page_size = n;
         }
         if let Err(d) = c.set_base_url(&c.base_url.clone()) {
             let pos = fm.value_pos("base_url");
@@ -327,6 +324,29 @@ fn yaml_text(v: &serde_yaml_ng::Value) -> String {
             .trim()
             .to_string(),
     }
+}
+
+/// A whole number of at least 1 under `key` (`feed_limit`, `page_size`), or `None` when
+/// the key is absent or wrong (a wrong value is reported at its place, saying `why` a
+/// number below 1 cannot be).
+fn positive(fm: &mut FrontMatter, key: &str, default: usize, why: Text) -> Option<usize> {
+    let n = fm.integer(key)?;
+    if n >= 1 {
+        return Some(usize::try_from(n).unwrap_or(usize::MAX));
+    }
+    let pos = fm.value_pos(key);
+    fm.error_at(
+        pos,
+        Text::new(
+            format!("{key} 写的是 {n}，{}", why.zh),
+            format!("{key} is {n}; {}", why.en),
+        ),
+        Text::new(
+            format!("写一个正整数，例如 {key}: {default}（默认就是 {default}）"),
+            format!("write a positive whole number, e.g. {key}: {default} (the default)"),
+        ),
+    );
+    None
 }
 
 fn has_key(fm: &FrontMatter, key: &str) -> bool {
