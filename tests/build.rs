@@ -701,21 +701,7 @@ fn aliases_send_readers_from_old_addresses_to_the_page() {
 
 #[test]
 fn the_feed_carries_the_latest_pages_up_to_feed_limit() {
-    let cases: Vec<(String, String)> = (1..=5)
-        .map(|d| {
-            (
-                format!("content/cases/c{d}.md"),
-                format!("---\ntitle: 案例{d}\nunit: 市发改委\ndate: 2026-03-0{d}\n---\n\n正文。\n"),
-            )
-        })
-        .collect();
-    let files: Vec<(&str, &str)> = cases
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    let site = Site::new(&files);
-    let yaml = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
-    site.write("site.yaml", format!("{yaml}\nfeed_limit: 2\n").as_bytes());
+    let site = Site::with_cases(5, "案例", "", "feed_limit: 2\n");
     let o = site.build(&[]);
     assert!(o.status.success(), "{}", stderr(&o));
     let feed = std::fs::read_to_string(site.public().join("atom.xml")).unwrap();
@@ -759,5 +745,152 @@ fn calendar_links_offer_a_subscription_only_at_an_absolute_address() {
             !a.contains(" download") && a.contains("订阅"),
             "{page}: {a}"
         );
+    }
+}
+
+/// A site of seven cases tagged 共同 and a page size of three: the case library and the
+/// tag's page take three pages each.
+fn paged_site() -> Site {
+    Site::with_cases(7, "分页案例", "tags: [共同]\n", "page_size: 3\n")
+}
+
+/// The titles of the cases a page of a list shows, in its order.
+fn case_titles(html: &str) -> Vec<String> {
+    html.split("分页案例")
+        .skip(1)
+        .filter_map(|rest| rest.split('<').next())
+        .map(|n| format!("分页案例{n}"))
+        .fold(Vec::new(), |mut seen, t| {
+            // A card names its case in its link and its heading's text once.
+            if !seen.contains(&t) {
+                seen.push(t);
+            }
+            seen
+        })
+}
+
+#[test]
+fn lists_page_at_page_size_with_numbered_links_under_a_base_path() {
+    let site = paged_site();
+    let o = site.build(&["--base-url", "/training/"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let public = site.public();
+    let read = |rel: &str| std::fs::read_to_string(public.join(rel)).unwrap_or_default();
+    let tag = std::fs::read_dir(public.join("tags"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| {
+            read(&format!(
+                "tags/{}/index.html",
+                e.file_name().to_string_lossy()
+            ))
+            .contains("共同")
+        })
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .expect("the tag 共同 has a page");
+    for list in ["cases".to_string(), format!("tags/{tag}")] {
+        let pages = [
+            format!("{list}/index.html"),
+            format!("{list}/page/2/index.html"),
+            format!("{list}/page/3/index.html"),
+        ];
+        assert!(!public.join(format!("{list}/page/1/index.html")).exists());
+        assert!(!public.join(format!("{list}/page/4/index.html")).exists());
+        let shown: Vec<Vec<String>> = pages.iter().map(|p| case_titles(&read(p))).collect();
+        // Newest first, three a page, each case on one page only.
+        let want = [
+            vec!["分页案例7", "分页案例6", "分页案例5"],
+            vec!["分页案例4", "分页案例3", "分页案例2"],
+            vec!["分页案例1"],
+        ];
+        assert_eq!(shown, want, "{list}");
+        let middle = read(&pages[1]);
+        let url = |n: u32| match n {
+            1 => format!("/training/{list}/"),
+            n => format!("/training/{list}/page/{n}/"),
+        };
+        assert!(
+            middle.contains(&format!("<link rel=\"prev\" href=\"{}\">", url(1))),
+            "{middle}"
+        );
+        assert!(
+            middle.contains(&format!("<link rel=\"next\" href=\"{}\">", url(3))),
+            "{middle}"
+        );
+        let nav = middle
+            .split("<nav class=\"pagination\" aria-label=\"分页\">")
+            .nth(1)
+            .and_then(|n| n.split("</nav>").next())
+            .expect("a pagination nav");
+        assert!(
+            nav.contains(&format!(
+                "href=\"{}\" aria-current=\"page\" aria-label=\"第 2 页\">2</a>",
+                url(2)
+            )),
+            "{nav}"
+        );
+        assert!(
+            nav.contains(&format!("href=\"{}\" rel=\"prev\">上一页</a>", url(1))),
+            "{nav}"
+        );
+        assert!(
+            nav.contains(&format!("href=\"{}\" rel=\"next\">下一页</a>", url(3))),
+            "{nav}"
+        );
+        assert!(
+            nav.contains(&format!("href=\"{}\">最后一页</a>", url(3))),
+            "{nav}"
+        );
+        assert!(nav.contains("第 2/3 页，列出第 4–6 项，共 7 项"), "{nav}");
+        assert!(
+            middle.contains("（第 2 页） – 测试站点</title>"),
+            "{middle}"
+        );
+        // The first page has no way back, the last none on.
+        let first = read(&pages[0]);
+        assert!(!first.contains("rel=\"prev\"") && first.contains("rel=\"next\""));
+        let last = read(&pages[2]);
+        assert!(last.contains("rel=\"prev\"") && !last.contains("rel=\"next\""));
+        for page in &pages {
+            for link in links(&read(page)) {
+                if let Some(target) = resolve(&public, &public.join(page), &link, "/training/") {
+                    assert!(target.is_file(), "{page}: {link}");
+                }
+            }
+        }
+    }
+    let sitemap = read("sitemap.xml");
+    assert!(
+        sitemap.contains("/training/cases/<") || sitemap.contains("/training/cases/</loc>"),
+        "{sitemap}"
+    );
+    assert!(!sitemap.contains("/page/2/"), "{sitemap}");
+}
+
+#[test]
+fn paged_lists_link_relatively_in_relative_mode() {
+    let site = paged_site();
+    let o = site.build(&["--base-url", ""]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let public = site.public();
+    let page = public.join("cases/page/2/index.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    let nav = html
+        .split("<nav class=\"pagination\"")
+        .nth(1)
+        .and_then(|n| n.split("</nav>").next())
+        .expect("a pagination nav");
+    let head = html.split("</head>").next().unwrap_or_default();
+    let mut pager = links(nav);
+    pager.extend(
+        links(head)
+            .into_iter()
+            .filter(|l| !l.ends_with(".css") && !l.ends_with(".js")),
+    );
+    assert!(pager.len() >= 8, "{pager:?}");
+    for link in pager {
+        assert!(!link.starts_with('/'), "{link}");
+        let target = resolve(&public, &page, &link, "/").expect("an internal link");
+        assert!(target.is_file(), "{link}");
     }
 }

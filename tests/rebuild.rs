@@ -276,3 +276,37 @@ fn adding_and_removing_an_old_address_rebuilds_like_a_full_build() {
             .contains_key("courses/ke-cheng/jiu-ke/index.html")
     );
 }
+
+#[test]
+fn a_front_matter_edit_renders_again_only_the_list_pages_that_show_it() {
+    let site = Site::with_cases(7, "案例", "tags: [共同]\n", "page_size: 3\n");
+    let first = build(&opts(&site)).unwrap();
+    let tag = first
+        .output
+        .files
+        .keys()
+        .find(|k| k.starts_with("tags/") && k.ends_with("/page/3/index.html"))
+        .map(|k| k.trim_end_matches("page/3/index.html").to_string())
+        .expect("the tag's third page");
+    // The oldest case, alone on the last page of each list, gets a new title.
+    site.write(
+        "content/cases/c1.md",
+        "---\ntitle: 案例一\nunit: 市发改委\ndate: 2026-03-01\ntags: [共同]\n---\n\n正文。\n"
+            .as_bytes(),
+    );
+    let second = assert_same(&site, &["content/cases/c1.md"], &first);
+    let kept =
+        |file: &str| std::sync::Arc::ptr_eq(&first.output.files[file], &second.output.files[file]);
+    for list in ["cases/".to_string(), tag] {
+        assert!(kept(&format!("{list}index.html")), "{list}");
+        assert!(kept(&format!("{list}page/2/index.html")), "{list}");
+        assert!(!kept(&format!("{list}page/3/index.html")), "{list}");
+    }
+    // Dated the newest, it moves to the first page and every page shows others.
+    site.write(
+        "content/cases/c1.md",
+        "---\ntitle: 案例一\nunit: 市发改委\ndate: 2026-03-09\ntags: [共同]\n---\n\n正文。\n"
+            .as_bytes(),
+    );
+    assert_same(&site, &["content/cases/c1.md"], &second);
+}

@@ -5,6 +5,8 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use super::paging::{page_count, page_of, page_url};
+use crate::content::ListPage;
 use crate::content::{Kind, Place};
 use crate::site::{PageId, Site, print_url};
 
@@ -12,14 +14,16 @@ use crate::site::{PageId, Site, print_url};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
     Home,
-    /// The list page of a kind that has one (the catalogue, the schedule, the cases).
-    List(Kind),
+    /// Page `n` (from 1) of the list of a kind that has one (the catalogue, the
+    /// schedule, the cases); the schedule has one page.
+    List(Kind, u32),
     /// The page of one content file: a course, lesson, lecture, case or plain page.
     Item(PageId),
     /// A course with all its lessons on one page, for printing (`/courses/x/print/`).
     CoursePrint(PageId),
     Taxonomy(usize),
-    Term(usize, usize),
+    /// Page `n` (from 1) of term `k` of taxonomy `t`.
+    Term(usize, usize, u32),
     Search,
     Study,
     /// The month grid of the schedule: (year, month).
@@ -44,7 +48,8 @@ impl Job {
         let p = site.page(i);
         match p.kind.spec().place {
             Place::Home => Some(Job::Home),
-            Place::ListIntro => Some(Job::List(section_kind(&p.src.rel))),
+            // The intro shows on the first page of its list.
+            Place::ListIntro => Some(Job::List(section_kind(&p.src.rel), 1)),
             Place::Lesson if p.course.is_none() => None,
             Place::Course | Place::Lesson | Place::InList | Place::Elsewhere => Some(Job::Item(i)),
         }
@@ -54,11 +59,14 @@ impl Job {
     pub fn url(self, site: &Site) -> String {
         match self {
             Job::Home => "/".into(),
-            Job::List(kind) => kind.spec().list.map_or_else(String::new, |l| l.url.into()),
+            Job::List(kind, n) => kind
+                .spec()
+                .list
+                .map_or_else(String::new, |l| page_url(l.url, n)),
             Job::Item(i) => site.page(i).url.clone(),
             Job::CoursePrint(i) => print_url(&site.page(i).url),
             Job::Taxonomy(t) => site.taxonomies[t].url.clone(),
-            Job::Term(t, k) => site.taxonomies[t].terms[k].url.clone(),
+            Job::Term(t, k, n) => page_url(&site.taxonomies[t].terms[k].url, n),
             Job::Search => "/search/".into(),
             Job::Study => "/study/".into(),
             Job::Month(y, m) => month_url(y, m),
@@ -80,7 +88,7 @@ impl Job {
     pub fn template(self, site: &Site) -> &'static str {
         match self {
             Job::Home => "index.html",
-            Job::List(kind) => kind.spec().list.map_or("", |l| l.template),
+            Job::List(kind, _) => kind.spec().list.map_or("", |l| l.template),
             Job::Item(i) => site
                 .page(i)
                 .kind
@@ -105,7 +113,7 @@ impl Job {
     pub fn section(self, site: &Site) -> &'static str {
         match self {
             Job::Home => "home",
-            Job::List(kind) => kind.spec().section,
+            Job::List(kind, _) => kind.spec().section,
             Job::Item(i) => {
                 let p = site.page(i);
                 // Only a plain page can live at /about/, which has a navigation item.
@@ -131,18 +139,20 @@ impl Job {
     }
 
     /// A page of the site that a sitemap lists (not the feed, the sitemap, the 404, an
-    /// old address or a print view, which repeats pages listed already).
+    /// old address, a print view or a list's later pages, which repeat pages listed
+    /// already, as Hugo leaves them out).
     pub fn in_sitemap(self) -> bool {
-        !matches!(
-            self,
-            Job::Atom
-                | Job::Sitemap
-                | Job::SitemapPart(_)
-                | Job::NotFound
-                | Job::Alias(_)
-                | Job::AliasScript
-                | Job::CoursePrint(_)
-        )
+        self.page_number() == 1
+            && !matches!(
+                self,
+                Job::Atom
+                    | Job::Sitemap
+                    | Job::SitemapPart(_)
+                    | Job::NotFound
+                    | Job::Alias(_)
+                    | Job::AliasScript
+                    | Job::CoursePrint(_)
+            )
     }
 
     /// An HTML page (not the feed or the sitemap).
@@ -151,6 +161,14 @@ impl Job {
             self,
             Job::Atom | Job::Sitemap | Job::SitemapPart(_) | Job::AliasScript
         )
+    }
+
+    /// The page's number among its list's pages; 1 for every other file.
+    pub fn page_number(self) -> u32 {
+        match self {
+            Job::List(_, n) | Job::Term(_, _, n) => n,
+            _ => 1,
+        }
     }
 
     /// The content page the job shows, if any.
@@ -168,6 +186,32 @@ fn section_kind(rel: &str) -> Kind {
     Kind::listed_in(folder).expect("a list intro lives in the folder of a listed kind")
 }
 
+/// The items of `kind`'s list when it is paged (the catalogue, the cases, a list of
+/// cards), in list order; `None` for the schedule, which is one page.
+pub fn list_items(site: &Site, kind: Kind) -> Option<&[PageId]> {
+    match kind.spec().list?.page {
+        ListPage::Catalogue | ListPage::Cases | ListPage::Cards => Some(site.of(kind)),
+        ListPage::Schedule => None,
+    }
+}
+
+/// How many pages a list of `items` takes at the site's `page_size`.
+pub fn pages_for(site: &Site, items: usize) -> u32 {
+    page_count(items, site.config.page_size)
+}
+
+/// What a term's page lists, in the order it shows them: the listed kinds' pages in
+/// navigation order, then lessons, then plain pages.
+pub fn term_items(site: &Site, t: usize, k: usize) -> Vec<PageId> {
+    let term = &site.taxonomies[t].terms[k];
+    let listed = Kind::LISTED.into_iter().filter(|k| k.spec().list.is_some());
+    let mut items = Vec::with_capacity(term.pages.len());
+    for kind in listed.chain([Kind::Lesson, Kind::Page]) {
+        items.extend(term.pages.iter().filter(|&&i| site.page(i).kind == kind));
+    }
+    items
+}
+
 /// Where a root-relative URL is written: `/courses/x/` → `courses/x/index.html`.
 pub fn url_to_path(url: &str) -> String {
     let trimmed = url.trim_start_matches('/');
@@ -181,7 +225,10 @@ pub fn url_to_path(url: &str) -> String {
 /// Every job for the site, in a stable order.
 pub fn jobs(site: &Site) -> Vec<Job> {
     let mut jobs = vec![Job::Home];
-    jobs.extend(Kind::LISTED.iter().map(|&k| Job::List(k)));
+    for kind in Kind::LISTED {
+        let pages = list_items(site, kind).map_or(1, |items| pages_for(site, items.len()));
+        jobs.extend((1..=pages).map(|n| Job::List(kind, n)));
+    }
     jobs.extend([Job::Search, Job::Study, Job::NotFound]);
     jobs.extend(
         site.ids()
@@ -194,7 +241,10 @@ pub fn jobs(site: &Site) -> Vec<Job> {
             continue;
         }
         jobs.push(Job::Taxonomy(t));
-        jobs.extend((0..tax.terms.len()).map(|k| Job::Term(t, k)));
+        for k in 0..tax.terms.len() {
+            let pages = pages_for(site, term_items(site, t, k).len());
+            jobs.extend((1..=pages).map(|n| Job::Term(t, k, n)));
+        }
     }
     jobs.extend(months(site).into_iter().map(|(y, m)| Job::Month(y, m)));
     jobs.extend((0..site.aliases.len()).map(Job::Alias));
@@ -242,14 +292,26 @@ pub fn affected_jobs(prev: &Site, next: &Site) -> Option<Vec<Job>> {
         }
     }
     let jobs = if structural {
+        // Which pages a list's pages hold, and so which there are, may have changed.
+        let all = jobs(next);
+        if all != jobs(prev) {
+            return None;
+        }
         // Every page that is not a content page lists or counts content, and every
-        // course page shows its lessons and related lectures and cases.
+        // course page shows its lessons and related lectures and cases; of the pages of
+        // a paged list, those that show or count what changed.
         let shown = |i: PageId| {
             next.page(i).kind == Kind::Course || own.contains(&i) || beside.contains(&i)
         };
-        jobs(next)
-            .into_iter()
-            .filter(|j| j.item().is_none_or(shown))
+        let mut touched = beside.clone();
+        touched.extend(
+            own.iter()
+                .flat_map(|&i| [Some(i), prev.page(i).course, next.page(i).course])
+                .flatten(),
+        );
+        all.into_iter()
+            .filter(|&j| j.item().is_none_or(shown))
+            .filter(|&j| list_page_changed(prev, next, j, &touched))
             .collect()
     } else {
         let mut own: Vec<PageId> = own.into_iter().collect();
@@ -270,6 +332,61 @@ pub fn affected_jobs(prev: &Site, next: &Site) -> Option<Vec<Job>> {
             .collect()
     };
     Some(jobs)
+}
+
+/// Whether page `job` of a paged list shows something else after an edit of the pages
+/// `touched` (those edited and those that show them): other items, one of them, or
+/// what the list says of all its items (counts, 学时, a speaker's title, a series'
+/// sessions). Every other job is taken as changed.
+fn list_page_changed(prev: &Site, next: &Site, job: Job, touched: &HashSet<PageId>) -> bool {
+    let size = next.config.page_size;
+    let holds = |items: &[PageId]| items.iter().any(|i| touched.contains(i));
+    match job {
+        Job::List(kind, n) => {
+            let (Some(before), Some(after)) = (list_items(prev, kind), list_items(next, kind))
+            else {
+                return true;
+            };
+            // Facets count the kind's terms; the catalogue sums 学时.
+            let list_wide =
+                holds(after) && (!same_terms(prev, next) || total_hours(prev) != total_hours(next));
+            list_wide
+                || page_of(before, n, size) != page_of(after, n, size)
+                || holds(page_of(after, n, size))
+        }
+        Job::Term(t, k, n) => {
+            let (a, b) = (&prev.taxonomies[t].terms[k], &next.taxonomies[t].terms[k]);
+            let (before, after) = (term_items(prev, t, k), term_items(next, t, k));
+            let header = a.name != b.name || a.speaker_title != b.speaker_title || before != after;
+            // A series' page counts its lectures' sessions on every page.
+            let sessions = next.taxonomies[t].key == "series" && holds(&after);
+            header || sessions || holds(page_of(&after, n, size))
+        }
+        _ => true,
+    }
+}
+
+/// Whether every term of every taxonomy is carried by the same pages.
+fn same_terms(prev: &Site, next: &Site) -> bool {
+    prev.taxonomies.len() == next.taxonomies.len()
+        && prev.taxonomies.iter().zip(&next.taxonomies).all(|(a, b)| {
+            a.terms.len() == b.terms.len()
+                && a.terms
+                    .iter()
+                    .zip(&b.terms)
+                    .all(|(x, y)| x.name == y.name && x.pages == y.pages)
+        })
+}
+
+/// The 学时 of every course together.
+fn total_hours(site: &Site) -> f64 {
+    site.of(Kind::Course)
+        .iter()
+        .map(|&i| match &site.page(i).src.meta {
+            crate::content::Meta::Course(m) => m.hours,
+            _ => 0.0,
+        })
+        .sum()
 }
 
 /// The script that maps each old address's page id to its page's id, for `store.js`:

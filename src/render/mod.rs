@@ -12,6 +12,7 @@ pub mod ics;
 mod indexes;
 mod jobs;
 mod pages;
+mod paging;
 mod print;
 pub mod theme;
 mod upcoming;
@@ -185,17 +186,17 @@ impl<'s> Renderer<'s> {
         let mut c = self.context_with_shared();
         let own = match job {
             Job::Home => values(&self.home()?),
-            Job::List(kind) => match kind.spec().list.map(|l| l.page) {
-                Some(ListPage::Catalogue) => values(&self.catalogue()),
+            Job::List(kind, n) => match kind.spec().list.map(|l| l.page) {
+                Some(ListPage::Catalogue) => values(&self.catalogue(n)),
                 Some(ListPage::Schedule) => values(&self.schedule()),
-                Some(ListPage::Cases) => values(&self.cases()),
-                Some(ListPage::Cards) => self.card_list(kind)?,
+                Some(ListPage::Cases) => values(&self.cases(n)),
+                Some(ListPage::Cards) => self.card_list(kind, n)?,
                 None => Context::new(),
             },
             Job::Item(i) => self.item(i)?,
             Job::CoursePrint(i) => values(&self.course_print(i)),
             Job::Taxonomy(t) => values(&self.taxonomy(t)),
-            Job::Term(t, k) => values(&self.term_page(t, k)?),
+            Job::Term(t, k, n) => values(&self.term_page(t, k, n)?),
             Job::Month(y, m) => values(&self.month(y, m)),
             Job::Study => values(&self.study()),
             Job::Atom => values(&self.feed()),
@@ -229,15 +230,28 @@ impl<'s> Renderer<'s> {
         Ok(c)
     }
 
-    /// The page's title (`page_title`): the UI's name of a list, a page's own title.
+    /// The page's title (`page_title`): the UI's name of a list, a page's own title;
+    /// a list's later pages say which page they are.
     fn title(&self, job: Job) -> String {
+        let title = self.own_title(job);
+        match job.page_number() {
+            1 => title,
+            n => self
+                .engine
+                .ui("page_title_numbered")
+                .replace("{title}", &title)
+                .replace("{n}", &n.to_string()),
+        }
+    }
+
+    fn own_title(&self, job: Job) -> String {
         let s = self.site;
         let ui = |key: &str| self.engine.ui(key).to_string();
         match job {
             Job::Home | Job::Atom | Job::Sitemap | Job::SitemapPart(_) | Job::AliasScript => {
                 String::new()
             }
-            Job::List(kind) => match s.sections.get(&kind) {
+            Job::List(kind, _) => match s.sections.get(&kind) {
                 Some(&intro) => s.page(intro).title().to_string(),
                 None => kind
                     .spec()
@@ -246,7 +260,7 @@ impl<'s> Renderer<'s> {
             },
             Job::Item(i) | Job::CoursePrint(i) => s.page(i).title().to_string(),
             Job::Taxonomy(t) => s.taxonomies[t].title.clone(),
-            Job::Term(t, k) => {
+            Job::Term(t, k, _) => {
                 let tax = &s.taxonomies[t];
                 format!("{}：{}", tax.title, tax.terms[k].name)
             }
@@ -360,6 +374,7 @@ mod tests {
         ]);
         keys.extend(["repeat_nth_weekday", "repeat_last_weekday"]);
         keys.extend(["short_date_format", "this_week", "next_week"]);
+        keys.push("page_title_numbered");
         for list in Kind::LISTED.iter().filter_map(|k| k.spec().list) {
             keys.push(list.title_key);
             if let Some(h) = list.home {

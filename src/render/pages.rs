@@ -14,7 +14,8 @@ use super::cards::{
 };
 use super::format::{self, iso_date, iso_local, month_key};
 use super::ics;
-use super::jobs::{month_url, months};
+use super::jobs::{month_url, months, term_items};
+use super::paging::{Pager, page_of, page_url, pager};
 use super::upcoming::WeekStrip;
 use crate::content::markdown::TocItem;
 use crate::content::quiz::KeyEntry;
@@ -117,7 +118,10 @@ struct Totals {
 
 #[derive(Serialize)]
 pub(super) struct Catalogue<'a> {
+    /// The courses on this page of the catalogue; `total` counts all of them.
     courses: tera::Value,
+    total: usize,
+    pager: Option<Pager>,
     total_hours: String,
     facets: CourseFacets,
     #[serde(flatten)]
@@ -164,7 +168,10 @@ struct Subscribe {
 
 #[derive(Serialize)]
 pub(super) struct Cases<'a> {
+    /// The cases on this page of the library; `total` counts all of them.
     cases: tera::Value,
+    total: usize,
+    pager: Option<Pager>,
     facets: CaseFacets,
     #[serde(flatten)]
     intro: Intro<'a>,
@@ -282,6 +289,10 @@ pub(super) struct TermPage<'a> {
     sections: Vec<TermSection<'a>>,
     lessons: Vec<Link<'a>>,
     pages: Vec<Link<'a>>,
+    /// How many lessons and plain pages carry the term, on all its pages.
+    lesson_count: usize,
+    page_count: usize,
+    pager: Option<Pager>,
 }
 
 /// The cards of one kind on a term's page.
@@ -293,6 +304,8 @@ struct TermSection<'a> {
     tag: &'static str,
     title: &'a str,
     cards: tera::Value,
+    /// How many of the kind carry the term, on all pages of the term.
+    count: usize,
 }
 
 #[derive(Serialize)]
@@ -364,9 +377,10 @@ impl<'s> Renderer<'s> {
         }
     }
 
-    fn intro(&self, kind: Kind) -> Intro<'s> {
+    /// The intro of `kind`'s list on page `n` of it: the text shows on the first page.
+    fn intro(&self, kind: Kind, n: u32) -> Intro<'s> {
         let page = self.site.sections.get(&kind).map(|&i| self.site.page(i));
-        let md = page.map(|p| p.md);
+        let md = page.map(|p| p.md).filter(|_| n == 1);
         Intro {
             intro_html: md.map_or("", |md| &md.html),
             section_title: page.map(|p| p.title()),
@@ -460,10 +474,13 @@ impl<'s> Renderer<'s> {
             .sum()
     }
 
-    pub(super) fn catalogue(&self) -> Catalogue<'_> {
+    pub(super) fn catalogue(&self, n: u32) -> Catalogue<'_> {
         let only = Some(Kind::Course);
+        let (shown, pager) = self.list_page(Kind::Course, n);
         Catalogue {
-            courses: self.cards(self.site.of(Kind::Course)),
+            courses: self.cards(shown),
+            total: self.site.of(Kind::Course).len(),
+            pager,
             total_hours: format::hours(self.total_hours()),
             facets: CourseFacets {
                 action: self.facet("action", only),
@@ -471,7 +488,7 @@ impl<'s> Renderer<'s> {
                 domain: self.facet("domain", only),
                 topics: self.facet("topics", only),
             },
-            intro: self.intro(Kind::Course),
+            intro: self.intro(Kind::Course, n),
         }
     }
 
@@ -517,20 +534,23 @@ impl<'s> Renderer<'s> {
             month_url: month_url(s.now.date().year(), s.now.date().month()),
             calendar_url: ics::ALL,
             subscribe: Subscribe { absolute, webcal },
-            intro: self.intro(Kind::Lecture),
+            intro: self.intro(Kind::Lecture, 1),
         }
     }
 
-    pub(super) fn cases(&self) -> Cases<'_> {
+    pub(super) fn cases(&self, n: u32) -> Cases<'_> {
         let only = Some(Kind::Case);
+        let (shown, pager) = self.list_page(Kind::Case, n);
         Cases {
-            cases: self.cards(self.site.of(Kind::Case)),
+            cases: self.cards(shown),
+            total: self.site.of(Kind::Case).len(),
+            pager,
             facets: CaseFacets {
                 unit: self.facet("unit", only),
                 domain: self.facet("domain", only),
                 topics: self.facet("topics", only),
             },
-            intro: self.intro(Kind::Case),
+            intro: self.intro(Kind::Case, n),
         }
     }
 
@@ -661,13 +681,26 @@ impl<'s> Renderer<'s> {
 
     /// The list page of a kind listed by its cards ([`ListPage::Cards`]): the cards,
     /// named by the list's folder (`notices`), and the intro.
-    pub(super) fn card_list(&self, kind: Kind) -> Result<tera::Context, Diagnostic> {
-        let mut c = tera::Context::from_serialize(&self.intro(kind))
+    pub(super) fn card_list(&self, kind: Kind, n: u32) -> Result<tera::Context, Diagnostic> {
+        let mut c = tera::Context::from_serialize(&self.intro(kind, n))
             .expect("an intro is a struct of template values");
         if let Some(list) = kind.spec().list {
-            c.insert_value(list.folder, self.checked_cards(self.site.of(kind))?);
+            let (shown, pager) = self.list_page(kind, n);
+            c.insert_value(list.folder, self.checked_cards(shown)?);
+            c.insert("total", &self.site.of(kind).len());
+            c.insert("pager", &pager);
         }
         Ok(c)
+    }
+
+    /// The pages of `kind` that page `n` of its list shows, and its pager.
+    fn list_page(&self, kind: Kind, n: u32) -> (&'s [PageId], Option<Pager>) {
+        let s = self.site;
+        let all = s.of(kind);
+        let size = s.config.page_size;
+        let url = kind.spec().list.map_or("", |l| l.url);
+        let pager = pager(n, all.len(), size, |k| self.href(&page_url(url, k)));
+        (page_of(all, n, size), pager)
     }
 
     pub(super) fn taxonomy(&self, t: usize) -> TaxonomyPage<'_> {
@@ -690,16 +723,21 @@ impl<'s> Renderer<'s> {
         }
     }
 
-    pub(super) fn term_page(&self, t: usize, k: usize) -> Result<TermPage<'_>, Diagnostic> {
+    pub(super) fn term_page(&self, t: usize, k: usize, n: u32) -> Result<TermPage<'_>, Diagnostic> {
         let s = self.site;
         let tax = &s.taxonomies[t];
         let term = &tax.terms[k];
+        let items = term_items(s, t, k);
+        let size = s.config.page_size;
+        let shown = page_of(&items, n, size);
         let of = |kind: Kind| {
-            term.pages
+            shown
                 .iter()
                 .copied()
                 .filter(move |&i| s.page(i).kind == kind)
         };
+        let count = |kind: Kind| items.iter().filter(|&&i| s.page(i).kind == kind).count();
+        let pager = pager(n, items.len(), size, |p| self.href(&page_url(&term.url, p)));
         let mut listed = BTreeMap::new();
         let mut sections = Vec::new();
         for kind in Kind::LISTED {
@@ -714,6 +752,7 @@ impl<'s> Renderer<'s> {
                     tag: list_tag(list),
                     title: self.engine.ui(list.title_key),
                     cards: cards.clone(),
+                    count: count(kind),
                 });
             }
             listed.insert(list.folder, cards);
@@ -737,6 +776,9 @@ impl<'s> Renderer<'s> {
             sections,
             lessons: of(Kind::Lesson).map(|i| self.link(s.page(i))).collect(),
             pages: of(Kind::Page).map(|i| self.link(s.page(i))).collect(),
+            lesson_count: count(Kind::Lesson),
+            page_count: count(Kind::Page),
+            pager,
         })
     }
 

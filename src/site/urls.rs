@@ -19,6 +19,21 @@ pub(super) fn reserved() -> impl Iterator<Item = &'static str> {
         .chain(SITE_PAGES.iter().copied())
 }
 
+/// The folders the later pages of paged lists are written under (`/cases/page/`, for
+/// `/cases/page/2/`): a page there would share its address's folder with them.
+fn pager_folders() -> Vec<String> {
+    use crate::content::ListPage;
+    Kind::LISTED
+        .into_iter()
+        .filter_map(|k| k.spec().list)
+        .filter(|l| match l.page {
+            ListPage::Catalogue | ListPage::Cases | ListPage::Cards => true,
+            ListPage::Schedule => false,
+        })
+        .map(|l| format!("{}page/", l.url))
+        .collect()
+}
+
 /// The print view of the course at `course_url`, which the renderer writes: a lesson
 /// may not claim it.
 pub fn print_url(course_url: &str) -> String {
@@ -58,6 +73,8 @@ pub(super) fn place(published: Vec<(usize, Arc<Parsed>)>, diags: &mut Vec<Diagno
         // URL → the page claiming it (`None`: the site's own pages).
         let mut claimed: HashMap<&str, Option<usize>> = reserved().map(|u| (u, None)).collect();
         claimed.extend(prints.iter().map(|u| (u.as_str(), None)));
+        let pagers = pager_folders();
+        claimed.extend(pagers.iter().map(|u| (u.as_str(), None)));
         for (k, url) in urls.iter().enumerate() {
             // A list's intro file is shown on the list page, at the list's URL.
             if published[k].1.kind == Kind::Section {

@@ -64,6 +64,24 @@ impl Site {
         Site::new(GOOD_FILES)
     }
 
+    /// A site of `n` cases (`content/cases/c1.md` …), titled `{title}1` … and dated from
+    /// 2026-03-01 on, each with the front-matter lines `front`, and `yaml` added to
+    /// `site.yaml`.
+    pub fn with_cases(n: usize, title: &str, front: &str, yaml: &str) -> Site {
+        let site = Site::new(&[]);
+        for d in 1..=n {
+            site.write(
+                &format!("content/cases/c{d}.md"),
+                format!(
+                    "---\ntitle: {title}{d}\nunit: 市发改委\ndate: 2026-03-{d:02}\n{front}---\n\n正文。\n"
+                )
+                .as_bytes(),
+            );
+        }
+        site.write("site.yaml", format!("{SITE_YAML}{yaml}").as_bytes());
+        site
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }
