@@ -183,3 +183,51 @@ fn subscribe_links_are_offered_only_with_an_absolute_base_url() {
         "readers are not told how to configure the site"
     );
 }
+
+#[test]
+fn the_schedule_keeps_three_months_and_years_list_the_older_months() {
+    let site = site();
+    // In May: February's lecture is older than March, April and May; March's stay.
+    let o = std::process::Command::new(common::BIN)
+        .args(["build", "--now", "2026-05-20 10:00", "--root"])
+        .arg(site.root())
+        .output()
+        .expect("run jiangtang");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let read = |rel: &str| std::fs::read_to_string(site.public().join(rel)).unwrap();
+    let html = read("lectures/index.html");
+    let past = section(&html, "schedule-past", "</main>");
+    assert!(!past.contains("二月讲座"), "{past}");
+    for title in ["本周一讲座", "本周四讲座", "下周讲座"] {
+        assert!(past.contains(title), "{title}: {past}");
+    }
+    let archive = section(&html, "schedule-archive", "</nav>");
+    assert!(archive.contains("更早的 1 场讲座"), "{archive}");
+    assert!(
+        archive.contains(
+            "<a href=\"/lectures/2026/\">2026年讲座</a> <span class=\"count\">4 场</span>"
+        ),
+        "{archive}"
+    );
+    // Without JavaScript: the year lists its months with counts, February's page its
+    // lecture.
+    let year = read("lectures/2026/index.html");
+    assert!(
+        year.contains(
+            "<a href=\"/lectures/2026-02/\">2026年2月</a> <span class=\"count\">1 场</span>"
+        ),
+        "{year}"
+    );
+    assert!(
+        year.contains(
+            "<a href=\"/lectures/2026-03/\">2026年3月</a> <span class=\"count\">3 场</span>"
+        ),
+        "{year}"
+    );
+    assert!(
+        year.find("2026年5月") < year.find("2026年2月"),
+        "newest first"
+    );
+    assert!(read("lectures/2026-02/index.html").contains("/lectures/a/"));
+    assert!(read("sitemap.xml").contains("/lectures/2026/"));
+}

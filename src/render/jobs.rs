@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use super::archive::{year_url, years};
 use super::paging::{page_count, page_of, page_url};
 use crate::content::ListPage;
 use crate::content::{Kind, Place};
@@ -28,6 +29,8 @@ pub enum Job {
     Study,
     /// The month grid of the schedule: (year, month).
     Month(i16, i8),
+    /// The months of a year of the schedule, with their sessions' counts.
+    Year(i16),
     NotFound,
     Atom,
     /// The sitemap, or the index of its parts when one file cannot hold it.
@@ -70,6 +73,7 @@ impl Job {
             Job::Search => "/search/".into(),
             Job::Study => "/study/".into(),
             Job::Month(y, m) => month_url(y, m),
+            Job::Year(y) => year_url(y),
             Job::NotFound => "/404.html".into(),
             Job::Atom => "/atom.xml".into(),
             Job::Sitemap => "/sitemap.xml".into(),
@@ -101,6 +105,7 @@ impl Job {
             Job::Search => "search.html",
             Job::Study => "study.html",
             Job::Month(..) => "month.html",
+            Job::Year(_) => "year.html",
             Job::NotFound => "404.html",
             Job::Atom => "atom.xml",
             Job::Sitemap | Job::SitemapPart(_) => "sitemap.xml",
@@ -123,7 +128,7 @@ impl Job {
                     p.kind.spec().section
                 }
             }
-            Job::Month(..) => "lectures",
+            Job::Month(..) | Job::Year(_) => "lectures",
             Job::CoursePrint(_) => "courses",
             Job::Search => "search",
             Job::Study => "study",
@@ -246,7 +251,9 @@ pub fn jobs(site: &Site) -> Vec<Job> {
             jobs.extend((1..=pages).map(|n| Job::Term(t, k, n)));
         }
     }
-    jobs.extend(months(site).into_iter().map(|(y, m)| Job::Month(y, m)));
+    let months = months(site);
+    jobs.extend(years(&months).into_iter().map(Job::Year));
+    jobs.extend(months.into_iter().map(|(y, m)| Job::Month(y, m)));
     jobs.extend((0..site.aliases.len()).map(Job::Alias));
     if !site.aliases.is_empty() {
         jobs.push(Job::AliasScript);

@@ -4,6 +4,7 @@
 //! `themes/default/README.md`. Pages render in parallel. Also writes the fingerprinted
 //! static files (`engine`) and calendars (`ics`).
 
+mod archive;
 mod cards;
 mod engine;
 mod feeds;
@@ -198,6 +199,7 @@ impl<'s> Renderer<'s> {
             Job::Taxonomy(t) => values(&self.taxonomy(t)),
             Job::Term(t, k, n) => values(&self.term_page(t, k, n)?),
             Job::Month(y, m) => values(&self.month(y, m)),
+            Job::Year(y) => values(&self.year_page(y)),
             Job::Study => values(&self.study()),
             Job::Atom => values(&self.feed()),
             Job::Sitemap => values(&self.sitemap(None)),
@@ -265,6 +267,7 @@ impl<'s> Renderer<'s> {
                 format!("{}：{}", tax.title, tax.terms[k].name)
             }
             Job::Month(y, m) => self.engine.dates.month(y, m),
+            Job::Year(y) => ui("year_title").replace("{year}", &y.to_string()),
             Job::Search => ui("nav_search"),
             Job::Study => ui("nav_study"),
             Job::NotFound => ui("not_found_title"),
@@ -374,7 +377,7 @@ mod tests {
         ]);
         keys.extend(["repeat_nth_weekday", "repeat_last_weekday"]);
         keys.extend(["short_date_format", "this_week", "next_week"]);
-        keys.push("page_title_numbered");
+        keys.extend(["page_title_numbered", "year_title"]);
         for list in Kind::LISTED.iter().filter_map(|k| k.spec().list) {
             keys.push(list.title_key);
             if let Some(h) = list.home {

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::Renderer;
+use super::archive::{YearLink, recent_from};
 use super::cards::{
     AttachmentValue, CaseFacts, CourseFacts, CoverValue, FieldValues, LectureFacts, LessonCard,
     Link, SessionWho, TermValue, TermWithCalendar, lesson_minutes, to_value,
@@ -142,7 +143,12 @@ pub(super) struct Schedule<'a> {
     lectures: usize,
     sessions: usize,
     upcoming: Vec<tera::Value>,
+    /// Past sessions of this month and the two before it; older ones are on the month
+    /// pages, listed by the pages of `archive` (each year, newest first), and `older`
+    /// counts them.
     past_months: Vec<PastMonth>,
+    archive: Vec<YearLink>,
+    older: usize,
     series: Vec<TermWithCalendar>,
     month_url: String,
     calendar_url: &'static str,
@@ -494,7 +500,12 @@ impl<'s> Renderer<'s> {
 
     pub(super) fn schedule(&self) -> Schedule<'_> {
         let s = self.site;
-        let past: Vec<&Occurrence> = s.schedule.iter().filter(|o| o.end < s.now).collect();
+        let from = recent_from(s.now.date());
+        let (past, older): (Vec<&Occurrence>, Vec<&Occurrence>) = s
+            .schedule
+            .iter()
+            .filter(|o| o.end < s.now)
+            .partition(|o| o.start.date() >= from);
         let mut past_months: Vec<PastMonth> = Vec::new();
         for o in past.iter().rev() {
             let key = month_key(o.start.date());
@@ -530,6 +541,8 @@ impl<'s> Renderer<'s> {
             sessions: s.schedule.len(),
             upcoming: self.upcoming_cards(usize::MAX),
             past_months,
+            archive: self.archive_years(),
+            older: older.len(),
             series,
             month_url: month_url(s.now.date().year(), s.now.date().month()),
             calendar_url: ics::ALL,

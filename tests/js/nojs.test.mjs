@@ -1,12 +1,14 @@
 // With JavaScript disabled the site is still readable: every kind of page shows its
 // main content, and the list pages (catalogue, schedule, case library, taxonomy
-// indexes) link to every item of their kind that the built site has — nothing is
-// left for a script to fetch or un-hide. (A link inside a closed <details>, such as
-// the collapsed past lectures, counts: one click opens it without JavaScript.)
+// indexes) reach every item of their kind that the built site has, on their own pages
+// or those they lead to (a paged list's later pages, the schedule's years and months)
+// — nothing is left for a script to fetch or un-hide. (A link inside a closed
+// <details>, such as the collapsed past lectures, counts: one click opens it without
+// JavaScript.)
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, openPage, onePerKind, byKind, label } from './lib/harness.mjs';
+import { setup, openPage, onePerKind, byKind, label, classify, BASE_PATH } from './lib/harness.mjs';
 
 let env;
 before(async () => {
@@ -49,6 +51,34 @@ test('every kind of page shows its main content', async (t) => {
   }
 });
 
+// The pages a list leads to on the way to its items, without JavaScript.
+const LIST_PARTS = new Set(['pager', 'year', 'month']);
+
+/** Every link reachable from list page `list` and the pages of its own it leads to. */
+async function reachedFrom(list) {
+  const shown = new Set();
+  const queue = [decodeURI(list.url)];
+  const seen = new Set(queue);
+  while (queue.length > 0) {
+    const url = queue.shift();
+    const { context, page } = await openNoJs({ url: encodeURI(url) });
+    try {
+      for (const link of await reachableLinks(page)) {
+        shown.add(link);
+        const rel = link.startsWith(BASE_PATH) ? link.slice(BASE_PATH.length) : null;
+        const part = rel !== null && classify(rel);
+        if (part && LIST_PARTS.has(part.kind) && part.section === list.section && !seen.has(link)) {
+          seen.add(link);
+          queue.push(link);
+        }
+      }
+    } finally {
+      await context.close();
+    }
+  }
+  return shown;
+}
+
 // Each list page and the kind of page its cards link to.
 const LISTS = [
   ['catalogue', 'course'],
@@ -64,14 +94,9 @@ test('list pages show every item', async (t) => {
       assert.ok(list, `the built site has no ${listKind} page`);
       const expected = (kinds[itemKind] || []).map((p) => decodeURI(p.url));
       assert.ok(expected.length > 0, `the built site has no ${itemKind} page`);
-      const { context, page } = await openNoJs(list);
-      try {
-        const shown = new Set(await reachableLinks(page));
-        const missing = expected.filter((u) => !shown.has(u));
-        assert.deepEqual(missing, [], `${label(list)} shows ${expected.length - missing.length} of ${expected.length} ${itemKind} pages; missing:\n  ${missing.join('\n  ')}`);
-      } finally {
-        await context.close();
-      }
+      const shown = await reachedFrom(list);
+      const missing = expected.filter((u) => !shown.has(u));
+      assert.deepEqual(missing, [], `${label(list)} reaches ${expected.length - missing.length} of ${expected.length} ${itemKind} pages; missing:\n  ${missing.join('\n  ')}`);
     });
   }
 

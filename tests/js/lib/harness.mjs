@@ -94,6 +94,8 @@ export function buildSite(root, base = BASE_PATH, out = null) {
  *   home · 404 · catalogue (/courses/) · course (/courses/x/) · lesson (/courses/x/y/)
  *   print (/courses/x/print/, a course's print view)
  *   schedule (/lectures/) · lecture (/lectures/x/) · month (/lectures/2026-11/)
+ *   year (/lectures/2026/, the months of a year of the schedule)
+ *   pager (/cases/page/2/, /tags/x/page/2/: a later page of a paged list)
  *   cases (/cases/) · case (/cases/x/)
  *   search · study · taxonomy (/units/, /tags/ …) · term (/units/x/ …) · page (anything else)
  * Each entry is `{ file, rel, url, kind, section }`; `rel` is the path below the base
@@ -126,6 +128,14 @@ export function classify(rel, taxonomyDirs = taxonomyDirNames()) {
     lectures: ['schedule', 'lecture'],
     cases: ['cases', 'case'],
   };
+  // A later page of a paged list: /cases/page/2/, /tags/x/page/2/
+  if (depth === parts.length && parts.length >= 3 && parts[parts.length - 2] === 'page' && /^\d+$/.test(parts[parts.length - 1])) {
+    return { kind: 'pager', section: top };
+  }
+  // The months of a year of the schedule: /lectures/2026/
+  if (top === 'lectures' && depth === 2 && /^\d{4}$/.test(parts[1])) {
+    return { kind: 'year', section: top };
+  }
   // The schedule's month grid: /lectures/2026-11/
   if (top === 'lectures' && depth === 2 && /^\d{4}-\d{2}$/.test(parts[1])) {
     return { kind: 'month', section: top };
