@@ -107,6 +107,26 @@ impl Site {
     }
 }
 
+/// Writes the benchmark's generated corpus of `pages` pages (`../shared/bench/gen_corpus.py`,
+/// jiangtang's flavour) to `out`; fails the test when the generator is not beside the
+/// repository.
+pub fn generated_corpus(pages: u32, seed: u32, out: &Path) {
+    let script = repo().join("../shared/bench/gen_corpus.py");
+    assert!(
+        script.is_file(),
+        "{} not found: the shared bench folder is expected beside the repository",
+        script.display()
+    );
+    let o = Command::new("python3")
+        .arg(&script)
+        .args(["--pages", &pages.to_string(), "--seed", &seed.to_string()])
+        .args(["--flavor", "jiangtang", "--out"])
+        .arg(out)
+        .output()
+        .expect("run python3");
+    assert!(o.status.success(), "gen_corpus.py failed:\n{}", stderr(&o));
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }
