@@ -39,6 +39,12 @@ fn now() -> DateTime {
     datetime(NOW)
 }
 
+/// The first day of the oldest month whose past sessions the schedule still shows.
+fn recent_from() -> Date {
+    let first = now().date().first_of_month();
+    first.checked_sub(Span::new().months(2)).expect("a date")
+}
+
 // ---------------------------------------------------------------------------------
 // Tests
 
@@ -54,29 +60,9 @@ fn the_sample_site_shows_what_its_sources_say() {
 /// written) differs from their `start:`, and courses of up to 25 lessons.
 #[test]
 fn a_generated_corpus_of_1000_pages_shows_what_its_sources_say() {
-    let script = repo().join("../shared/bench/gen_corpus.py");
-    assert!(
-        script.is_file(),
-        "{} not found: the shared bench folder is expected beside the repository",
-        script.display()
-    );
     let tmp = tempfile::tempdir().expect("temp dir");
     let root = tmp.path().join("corpus");
-    let o = Command::new("python3")
-        .arg(&script)
-        .args([
-            "--pages",
-            "1000",
-            "--seed",
-            "42",
-            "--flavor",
-            "jiangtang",
-            "--out",
-        ])
-        .arg(&root)
-        .output()
-        .expect("run python3");
-    assert!(o.status.success(), "gen_corpus.py failed:\n{}", stderr(&o));
+    common::generated_corpus(1000, 42, &root);
     let out = tmp.path().join("public");
     build(&root, &out);
     check_site(&root, &out);
@@ -376,11 +362,30 @@ fn lectures(site: &Built, report: &mut Report) {
 
         let at = format!("/lectures/ card of {url}");
         let cards = site.items_linking(&schedule, &url);
-        // A series shows its sessions to come as one card, its past ones one by one.
+        // A series shows its sessions to come as one card, its past ones one by one;
+        // past sessions before the month two months back are on their month's page.
         let (to_come, past): (Vec<_>, Vec<_>) = l
             .sessions
             .iter()
             .partition(|&&(_, end)| l.repeats && end >= now());
+        let (past, older): (Vec<_>, Vec<_>) = past
+            .into_iter()
+            .partition(|&&(s, e)| e >= now() || s.date() >= recent_from());
+        for &(s, _) in older {
+            let month = format!("/lectures/{}-{:02}/", s.year(), s.month());
+            let html = site.page(&month).unwrap_or_default();
+            // A session over several days ends on another day: its start tells it.
+            let time = format!("{}–", hm(s));
+            if !site
+                .items_linking(&html, &url)
+                .iter()
+                .any(|i| text(i).contains(&time))
+            {
+                report
+                    .problems
+                    .push(format!("{month}: no item links {url} at {time}"));
+            }
+        }
         let expected = past.len() + usize::from(!to_come.is_empty());
         if cards.len() != expected {
             report.problems.push(format!(
@@ -575,7 +580,7 @@ fn weekday_named(name: &str) -> Weekday {
 /// lesson files in the course's folder), the course page's syllabus (each lesson with
 /// its duration), and each lesson page (its duration and its course's title).
 fn courses_and_lessons(site: &Built, report: &mut Report) {
-    let catalogue = site.page("/courses/").expect("the catalogue is published");
+    let catalogue = site.list("/courses/").expect("the catalogue is published");
     for (index, m) in site.sources("courses") {
         let Some(folder) = index.parent().filter(|_| index.ends_with("index.md")) else {
             continue;
@@ -674,7 +679,7 @@ fn without_order(stem: &str) -> &str {
 
 /// Each case page and case-library card: the unit and the date.
 fn cases(site: &Built, report: &mut Report) {
-    let library = site.page("/cases/").expect("the case library is published");
+    let library = site.list("/cases/").expect("the case library is published");
     for (path, m) in site.sources("cases") {
         let url = format!("/cases/{}/", slug(&m, &path));
         let unit = string(&m, "unit").expect("a case has a unit");
@@ -755,6 +760,27 @@ impl Built {
             .into_iter()
             .filter(|(p, _)| p.parent() == Some(folder))
             .collect()
+    }
+
+    /// Every page of the paged list at `url`, one after the other, found by following
+    /// each page's `rel="next"`.
+    fn list(&self, url: &str) -> Option<String> {
+        let mut all = self.page(url)?;
+        let mut last = all.clone();
+        let next = |html: &str| {
+            let rest = html.split("<link rel=\"next\" href=\"").nth(1)?;
+            let href = rest.split('"').next()?;
+            Some(format!(
+                "/{}",
+                href.strip_prefix(self.base.as_str())?
+                    .trim_start_matches('/')
+            ))
+        };
+        while let Some(url) = next(&last) {
+            last = self.page(&url)?;
+            all.push_str(&last);
+        }
+        Some(all)
     }
 
     fn href(&self, url: &str) -> String {
