@@ -6,12 +6,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { setup, openPage, onePerKind, byKind, settle, label, BASE_PATH, DESKTOP, PHONE } from './lib/harness.mjs';
 import { lessonSources, quizLessons } from './lib/content.mjs';
-
-const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+import { axeViolations, formatViolation } from './lib/axe.mjs';
 
 let env;
 before(async () => {
@@ -21,26 +18,6 @@ after(async () => {
   await env?.close();
 });
 
-/** Runs axe on the open page; returns the serious and critical violations. */
-async function axeViolations(page) {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  // target-size (WCAG 2.2 AA, 24×24 px) is off in axe's defaults: old PCs' mice and
-  // phones' fingers both need it.
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { resultTypes: ['violations'], rules: { 'target-size': { enabled: true } } }),
-  );
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
-
-/** One violation as readable lines: rule, what it means, each element and why. */
-function formatViolation(v) {
-  const nodes = v.nodes.slice(0, 8).map((n) => {
-    const why = (n.failureSummary || '').replace(/\s*\n\s*/g, ' ');
-    return `      ${n.target.join(' ')}\n        ${n.html.slice(0, 160)}\n        ${why}`;
-  });
-  const more = v.nodes.length > 8 ? [`      … and ${v.nodes.length - 8} more`] : [];
-  return [`  [${v.impact}] ${v.id}: ${v.help}`, ...nodes, ...more].join('\n');
-}
 
 test('axe: no serious or critical violations, on a desktop and on a phone', async (t) => {
   for (const [p, viewport] of onePerKind(env.site.pages).flatMap((p) => [[p, DESKTOP], [p, PHONE]])) {
