@@ -52,6 +52,11 @@ const COMMANDS: &[(&str, &str, &str)] = &[
         "新建一个内容文件，各项设置都填好示例，例如 jiangtang new course courses/dang-shi，jiangtang new lesson courses/dang-shi --title \"第一课\"",
         "new [选项] <类型> <路径>",
     ),
+    (
+        "import",
+        "导入 Word 文档（.docx，Word 或 WPS 保存）：信息栏按 new 的写法填好，正文转成 Markdown，图片保存在旁边",
+        "import [选项] --as <类型> <文件>...",
+    ),
 ];
 
 /// The help of each argument: (command, argument id, help, value name).
@@ -143,6 +148,25 @@ const ARGS: &[(&str, &str, &str, &str)] = &[
         "标题；路径是文件夹时，文件名由标题生成（拼音）",
         "标题",
     ),
+    (
+        "import",
+        "files",
+        "要导入的 Word 文档（.docx），可以写多个",
+        "文件",
+    ),
+    (
+        "import",
+        "as",
+        "导入成什么：case（案例）、lesson（课时）或 page（页面）",
+        "类型",
+    ),
+    (
+        "import",
+        "to",
+        "放在 content/ 中的位置：文件夹（文件名由标题生成）或文件；课时写课程文件夹，例如 courses/dang-shi",
+        "路径",
+    ),
+    ("import", "force", "覆盖已经存在的文件", ""),
 ];
 
 /// `cmd` (clap's, built from `Cli`) with its help in `lang`.

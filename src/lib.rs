@@ -15,6 +15,7 @@ pub(crate) mod calendar;
 pub(crate) mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod import;
 pub mod init;
 pub mod media;
 pub(crate) mod names;

@@ -141,6 +141,25 @@ enum Command {
         #[arg(long)]
         title: Option<String>,
     },
+    /// Bring Word documents (.docx, from Word or WPS) in as pages: front matter as `new`
+    /// writes it, the text as Markdown, the pictures beside it.
+    Import {
+        /// The Word documents (.docx).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// What each document becomes.
+        #[arg(long = "as", id = "as", value_parser = import_kinds())]
+        kind: String,
+        /// Where in content/: a folder (the file is named by the title) or a file; for a lesson, its course's folder.
+        #[arg(long)]
+        to: Option<String>,
+        /// The site folder (holding site.yaml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Replace files that exist.
+        #[arg(long)]
+        force: bool,
+    },
     /// Print a content file as Markdown to read outside the site (the editors' guide
     /// shipped beside the program): its title as a heading, no front matter, the values
     /// site.yaml allows written into its site-values blocks.
@@ -163,6 +182,11 @@ enum Format {
 /// The kinds `new` writes, by their keys (`course`, `lesson` …).
 fn new_kinds() -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(Kind::scaffolded().map(Kind::key))
+}
+
+/// The kinds a document can be imported as (`case`, `lesson`, `page`).
+fn import_kinds() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(jiangtang::import::KINDS.map(Kind::key))
 }
 
 fn main() -> ExitCode {
@@ -243,6 +267,13 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Import {
+            files,
+            kind,
+            to,
+            root,
+            force,
+        } => import(lang, &files, &kind, to.as_deref(), root, force),
         Command::Init { dir } => match jiangtang::init::create(&dir) {
             Ok(()) => {
                 let (prog, relative) = program();
@@ -545,6 +576,15 @@ fn check(lang: Lang, root: PathBuf, format: Format, drafts: bool, now: Option<St
 }
 
 /// `jiangtang new KIND PATH`: a content file filled with examples, never overwriting.
+/// The site's `site.yaml`, or its mistakes printed.
+fn site_config(root: &Path, lang: Lang) -> Result<jiangtang::Config, ()> {
+    let opts = Options {
+        root: root.to_path_buf(),
+        ..Options::default()
+    };
+    jiangtang::load_config(&opts).map_err(|diags| print_report(&diags, lang, Some(root)))
+}
+
 fn new_file(
     lang: Lang,
     kind: String,
@@ -553,16 +593,9 @@ fn new_file(
     title: Option<String>,
 ) -> ExitCode {
     let kind = Kind::from_key(&kind).expect("the argument parser accepts only the keys of kinds");
-    let opts = Options {
-        root: root.clone(),
-        ..Options::default()
-    };
-    let config = match jiangtang::load_config(&opts) {
+    let config = match site_config(&root, lang) {
         Ok(c) => c,
-        Err(diags) => {
-            print_report(&diags, lang, Some(&root));
-            return ExitCode::from(2);
-        }
+        Err(()) => return ExitCode::from(2),
     };
     let today = jiangtang::now_in(&config).date();
     match jiangtang::scaffold::create(&root, kind, path, title.as_deref(), &config, today) {
@@ -595,6 +628,45 @@ fn new_file(
             }
             print_report(&[d], lang, Some(Path::new(".")));
             ExitCode::from(2)
+        }
+    }
+}
+
+fn import(
+    lang: Lang,
+    files: &[PathBuf],
+    kind: &str,
+    to: Option<&str>,
+    root: PathBuf,
+    force: bool,
+) -> ExitCode {
+    let kind = Kind::from_key(kind).expect("the argument parser accepts only the keys of kinds");
+    let Ok(config) = site_config(&root, lang) else {
+        return ExitCode::from(1);
+    };
+    let request = jiangtang::import::Request {
+        root: &root,
+        kind,
+        to,
+        force,
+        config: &config,
+        today: jiangtang::now_in(&config).date(),
+    };
+    match jiangtang::import::import(files, &request) {
+        Ok(done) => {
+            for d in &done {
+                print_report(&d.warnings, lang, None);
+                println!("{}", d.summary().get(lang));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            print_report(&errors, lang, Some(&root));
+            eprintln!(
+                "{}",
+                Text::new("没有导入任何文件。", "nothing was imported.").get(lang)
+            );
+            ExitCode::from(1)
         }
     }
 }

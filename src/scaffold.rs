@@ -418,6 +418,39 @@ fn template(
     today: Date,
     start: Date,
 ) -> String {
+    let (rows, body) = example(kind, title, course_dir, config, today, start);
+    format!("---\n{}---\n\n{body}", block(&rows))
+}
+
+/// The front matter `new` writes for a file of `kind` (without its example body), with
+/// the values of `filled` in place of the examples of the same keys (`author`, `date`):
+/// what `jiangtang import` writes above a document's text.
+pub(crate) fn front_matter(
+    kind: Kind,
+    title: &str,
+    course_dir: &str,
+    config: &Config,
+    today: Date,
+    filled: &[(&str, String)],
+) -> String {
+    let (mut rows, _) = example(kind, title, course_dir, config, today, today);
+    for r in &mut rows {
+        if let Some((_, v)) = filled.iter().find(|(k, _)| *k == r.key) {
+            r.value = scalar(v);
+        }
+    }
+    format!("---\n{}---\n", block(&rows))
+}
+
+/// The rows of a kind's front matter and its example body.
+fn example(
+    kind: Kind,
+    title: &str,
+    course_dir: &str,
+    config: &Config,
+    today: Date,
+    start: Date,
+) -> (Vec<Row>, String) {
     let title = scalar(title);
     let first_or = |v: &[String], d: &str| scalar(v.first().map_or(d, String::as_str));
     let ex = |key| new_spec(kind).example(key);
@@ -516,7 +549,7 @@ fn template(
         }
     };
     common_rows(&mut rows, today);
-    format!("---\n{}---\n\n{body}", block(&rows))
+    (rows, body)
 }
 
 #[cfg(test)]

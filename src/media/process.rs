@@ -268,6 +268,15 @@ fn decode(bytes: &[u8]) -> Result<(DynamicImage, Option<Vec<u8>>, ImageFormat), 
     Ok((image, icc, format))
 }
 
+/// Whether the build will publish an image of these bytes, or why not.
+pub(crate) fn check(bytes: &[u8]) -> Result<(), Problem> {
+    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if size > super::MAX_BYTES {
+        return Err(Problem::TooLarge { bytes: size });
+    }
+    decode(bytes).map(|_| ())
+}
+
 /// The upright size and the variants' format of an image, from its header alone.
 fn probe(bytes: &[u8]) -> Result<(u32, u32, Format), Problem> {
     use image::metadata::Orientation as O;

@@ -1,0 +1,888 @@
+//! WordprocessingML → [`Document`]: pure, from the texts of a package's parts. Elements
+//! and attributes are matched by their local names, so Word's transitional namespace,
+//! the strict one and WPS's copies of them read alike.
+
+use std::collections::HashMap;
+
+use roxmltree::Node;
+
+use super::model::{Block, Cell, Document, Image, Inline, Lost, Note, Style, Table};
+
+/// The texts of the parts of a `.docx` the conversion reads; only the document is needed.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Parts<'a> {
+    /// `word/document.xml` (or wherever the package's relationships put it).
+    pub document: &'a str,
+    pub styles: Option<&'a str>,
+    pub numbering: Option<&'a str>,
+    pub footnotes: Option<&'a str>,
+    /// The document's relationships: images and hyperlinks by id.
+    pub rels: Option<&'a str>,
+    /// `docProps/core.xml`: author and dates.
+    pub core: Option<&'a str>,
+}
+
+/// Why a document cannot be read: its main part is not well-formed XML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable(pub String);
+
+/// Reads the parts into the document model. Only a broken main part is an error: a
+/// broken side part (styles, numbering, footnotes) loses what it would have given.
+pub fn parse<'a>(parts: &Parts<'a>) -> Result<Document, Unreadable> {
+    let xml = roxmltree::Document::parse(parts.document).map_err(|e| Unreadable(e.to_string()))?;
+    let side = |text: Option<&'a str>| text.and_then(|t| roxmltree::Document::parse(t).ok());
+    let styles =
+        side(parts.styles).map_or_else(Styles::default, |d| Styles::read(d.root_element()));
+    let numbering = side(parts.numbering)
+        .map_or_else(Numbering::default, |d| Numbering::read(d.root_element()));
+    let rels = side(parts.rels).map_or_else(HashMap::new, |d| read_rels(d.root_element()));
+    let mut reader = Reader {
+        styles: &styles,
+        numbering: &numbering,
+        rels: &rels,
+        doc: Document::default(),
+        note_ids: HashMap::new(),
+        paragraph: 0,
+        tables: 0,
+        counters: HashMap::new(),
+        excerpts: HashMap::new(),
+    };
+    if let Some(body) = child(xml.root_element(), "body") {
+        reader.body(body);
+    }
+    if let Some(notes) = side(parts.footnotes) {
+        reader.footnotes(notes.root_element());
+    }
+    for note in &mut reader.doc.notes {
+        note.excerpt = reader
+            .excerpts
+            .get(&note.paragraph)
+            .cloned()
+            .unwrap_or_default();
+    }
+    let mut doc = reader.doc;
+    if let Some(core) = parts.core.and_then(|t| roxmltree::Document::parse(t).ok()) {
+        read_core(core.root_element(), &mut doc);
+    }
+    official_numbering(&mut doc.blocks);
+    take_title(&mut doc);
+    Ok(doc)
+}
+
+fn local<'a>(n: Node<'a, '_>) -> &'a str {
+    n.tag_name().name()
+}
+
+fn is(n: Node<'_, '_>, name: &str) -> bool {
+    n.is_element() && local(n) == name
+}
+
+fn child<'a, 'i>(n: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
+    n.children().find(|c| is(*c, name))
+}
+
+fn children<'a, 'i>(n: Node<'a, 'i>, name: &'static str) -> impl Iterator<Item = Node<'a, 'i>> {
+    n.children().filter(move |c| is(*c, name))
+}
+
+/// An attribute by local name, whatever its namespace (`w:val`, `r:id`).
+fn attr<'a>(n: Node<'a, '_>, name: &str) -> Option<&'a str> {
+    n.attributes().find(|a| a.name() == name).map(|a| a.value())
+}
+
+fn val<'a>(n: Node<'a, '_>, name: &str) -> Option<&'a str> {
+    child(n, name).and_then(|c| attr(c, "val"))
+}
+
+/// An on/off property (`<w:b/>`, `<w:b w:val="0"/>`).
+fn flag(props: Option<Node<'_, '_>>, name: &str) -> Option<bool> {
+    let n = child(props?, name)?;
+    Some(!matches!(
+        attr(n, "val"),
+        Some("0" | "false" | "off" | "none")
+    ))
+}
+
+/// What a paragraph style gives: its name, the style it is based on, its outline level,
+/// its numbering.
+#[derive(Debug, Default, Clone)]
+struct StyleDef {
+    name: String,
+    based_on: Option<String>,
+    outline: Option<u8>,
+    num: Option<(String, u8)>,
+}
+
+#[derive(Debug, Default)]
+struct Styles(HashMap<String, StyleDef>);
+
+impl Styles {
+    fn read(root: Node<'_, '_>) -> Styles {
+        let mut map = HashMap::new();
+        for s in children(root, "style") {
+            let Some(id) = attr(s, "styleId") else {
+                continue;
+            };
+            let ppr = child(s, "pPr");
+            map.insert(
+                id.to_string(),
+                StyleDef {
+                    name: val(s, "name").unwrap_or(id).to_string(),
+                    based_on: val(s, "basedOn").map(str::to_string),
+                    outline: ppr.and_then(|p| val(p, "outlineLvl")?.parse().ok()),
+                    num: ppr.and_then(num_pr),
+                },
+            );
+        }
+        Styles(map)
+    }
+
+    /// The style `id` and those it is based on, nearest first (at most 10: a loop of
+    /// `basedOn` ends there).
+    fn chain(&self, id: &str) -> Vec<&StyleDef> {
+        let mut out = Vec::new();
+        let mut next = Some(id);
+        while let Some(id) = next {
+            let Some(s) = self.0.get(id) else { break };
+            out.push(s);
+            if out.len() >= 10 {
+                break;
+            }
+            next = s.based_on.as_deref();
+        }
+        out
+    }
+}
+
+/// `<w:numPr>` of paragraph properties: the numbering instance and level.
+fn num_pr(ppr: Node<'_, '_>) -> Option<(String, u8)> {
+    let n = child(ppr, "numPr")?;
+    let id = val(n, "numId")?.to_string();
+    let level = val(n, "ilvl").and_then(|l| l.parse().ok()).unwrap_or(0);
+    Some((id, level))
+}
+
+/// What a style's name says about a paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Title,
+    Heading(u8),
+    /// A table of contents' entry: dropped (the site makes its own).
+    Contents,
+    Body,
+}
+
+/// Word's built-in names in English (`heading 1`, `Title`), as WPS and localised Word
+/// may write them (`标题 1`, `标题`), and the TOC entries.
+fn role_of_name(name: &str) -> Role {
+    let lower = name.trim().to_lowercase();
+    if lower == "title" || lower == "标题" {
+        return Role::Title;
+    }
+    if lower.starts_with("toc") || lower.starts_with("目录") {
+        return Role::Contents;
+    }
+    for prefix in ["heading", "标题"] {
+        if let Some(rest) = lower.strip_prefix(prefix)
+            && let Ok(n) = rest.trim().parse::<u8>()
+            && (1..=9).contains(&n)
+        {
+            return Role::Heading(n);
+        }
+    }
+    Role::Body
+}
+
+/// The nesting a list style's name gives: `List Bullet 2` is the second level.
+fn list_style_depth(name: &str) -> u8 {
+    let lower = name.to_lowercase();
+    if !lower.starts_with("list") {
+        return 0;
+    }
+    lower
+        .rsplit(' ')
+        .next()
+        .and_then(|n| n.parse::<u8>().ok())
+        .map_or(0, |n| n.saturating_sub(1).min(8))
+}
+
+/// The list kind of each numbering instance's levels.
+#[derive(Debug, Default)]
+struct Numbering {
+    /// numId → abstractNumId.
+    nums: HashMap<String, String>,
+    /// (abstractNumId, level) → ordered (anything but bullets).
+    levels: HashMap<(String, u8), Option<bool>>,
+}
+
+impl Numbering {
+    fn read(root: Node<'_, '_>) -> Numbering {
+        let mut out = Numbering::default();
+        for a in children(root, "abstractNum") {
+            let Some(id) = attr(a, "abstractNumId") else {
+                continue;
+            };
+            for l in children(a, "lvl") {
+                let level = attr(l, "ilvl").and_then(|v| v.parse().ok()).unwrap_or(0);
+                let kind = match val(l, "numFmt") {
+                    Some("none") => None,
+                    Some("bullet") => Some(false),
+                    _ => Some(true),
+                };
+                out.levels.insert((id.to_string(), level), kind);
+            }
+        }
+        for n in children(root, "num") {
+            if let (Some(id), Some(abs)) = (attr(n, "numId"), val(n, "abstractNumId")) {
+                out.nums.insert(id.to_string(), abs.to_string());
+            }
+        }
+        out
+    }
+
+    /// Whether a paragraph numbered `num` is in an ordered list (`Some(true)`), a bulleted
+    /// one (`Some(false)`) or none (numId 0, a level without a number).
+    fn ordered(&self, num: &(String, u8)) -> Option<bool> {
+        if num.0 == "0" {
+            return None;
+        }
+        let abs = self.nums.get(&num.0)?;
+        match self.levels.get(&(abs.clone(), num.1)) {
+            Some(kind) => *kind,
+            // Numbered, but the definition is missing: a list all the same.
+            None => Some(true),
+        }
+    }
+}
+
+fn read_rels(root: Node<'_, '_>) -> HashMap<String, String> {
+    children(root, "Relationship")
+        .filter_map(|r| Some((attr(r, "Id")?.to_string(), attr(r, "Target")?.to_string())))
+        .collect()
+}
+
+fn read_core(root: Node<'_, '_>, doc: &mut Document) {
+    let text = |name: &str| {
+        child(root, name)
+            .and_then(|n| n.text())
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+    };
+    doc.author = text("creator");
+    doc.created = text("created");
+}
+
+/// The state of the walk through the body.
+struct Reader<'s> {
+    styles: &'s Styles,
+    numbering: &'s Numbering,
+    rels: &'s HashMap<String, String>,
+    doc: Document,
+    /// Footnote id in the document → its number in the Markdown (1, 2 …).
+    note_ids: HashMap<String, usize>,
+    /// Paragraphs met so far, for notes.
+    paragraph: usize,
+    tables: usize,
+    /// The running number of each (numbering instance, level).
+    counters: HashMap<(String, u8), u32>,
+    /// The first characters of each paragraph, by number, for notes.
+    excerpts: HashMap<usize, String>,
+}
+
+/// A field being read inside a paragraph (`fldChar` begin … separate … end).
+#[derive(Debug, Default)]
+struct Field {
+    code: String,
+    /// Past `separate`: the runs are the field's result.
+    result: bool,
+    link: Option<usize>,
+}
+
+/// Where the runs of a paragraph go: the inlines, and the link being filled.
+#[derive(Debug, Default)]
+struct Runs {
+    out: Vec<Inline>,
+    fields: Vec<Field>,
+}
+
+impl Reader<'_> {
+    fn body(&mut self, body: Node<'_, '_>) {
+        for n in body.children().filter(Node::is_element) {
+            match local(n) {
+                "p" => self.paragraph(n),
+                "tbl" => self.table(n),
+                "sdt" => {
+                    if let Some(content) = child(n, "sdtContent") {
+                        self.body(content);
+                    }
+                }
+                "customXml" | "ins" | "moveTo" => self.body(n),
+                _ => {}
+            }
+        }
+    }
+
+    fn paragraph(&mut self, p: Node<'_, '_>) {
+        self.paragraph += 1;
+        let ppr = child(p, "pPr");
+        let style = ppr.and_then(|pp| val(pp, "pStyle")).unwrap_or("");
+        let chain = self.styles.chain(style);
+        let role = chain
+            .first()
+            .map_or_else(|| role_of_name(style), |s| role_of_name(&s.name));
+        if role == Role::Contents {
+            return;
+        }
+        let content = self.inlines(p);
+        if is_blank(&content) {
+            return;
+        }
+        let outline = ppr
+            .and_then(|pp| val(pp, "outlineLvl")?.parse::<u8>().ok())
+            .or_else(|| chain.iter().find_map(|s| s.outline));
+        let level = match (role, outline) {
+            (Role::Title, _) => {
+                if self.doc.title.is_none() {
+                    self.doc.title = Some(plain(&content));
+                    return;
+                }
+                None
+            }
+            (Role::Heading(n), _) => Some(n),
+            (_, Some(o)) if o < 9 => Some(o + 1),
+            _ => None,
+        };
+        if let Some(level) = level {
+            self.doc.blocks.push(Block::Heading {
+                level,
+                styled: true,
+                content,
+            });
+            return;
+        }
+        // Word's "List Bullet 2" numbers at level 0 and shows the nesting by its indent.
+        let (num, nested) = match ppr.and_then(num_pr) {
+            Some(num) => (Some(num), 0),
+            None => (
+                chain.iter().find_map(|s| s.num.clone()),
+                chain.first().map_or(0, |s| list_style_depth(&s.name)),
+            ),
+        };
+        if let Some(num) = num
+            && let Some(ordered) = self.numbering.ordered(&num)
+        {
+            let number = self.count(&num);
+            self.doc.blocks.push(Block::Item {
+                ordered,
+                level: num.1.max(nested).min(8),
+                number,
+                content,
+            });
+            return;
+        }
+        self.doc.blocks.push(Block::Paragraph(content));
+    }
+
+    /// The next number of a list level; the deeper levels start again.
+    fn count(&mut self, num: &(String, u8)) -> u32 {
+        self.counters
+            .retain(|(id, level), _| !(id == &num.0 && *level > num.1));
+        let n = self.counters.entry(num.clone()).or_insert(0);
+        *n = n.saturating_add(1);
+        *n
+    }
+
+    fn inlines(&mut self, p: Node<'_, '_>) -> Vec<Inline> {
+        let mut runs = Runs::default();
+        self.container(p, &mut runs);
+        let mut out = runs.out;
+        trim_indent(&mut out);
+        let excerpt: String = plain(&out).chars().take(12).collect();
+        self.excerpts.entry(self.paragraph).or_insert(excerpt);
+        out
+    }
+
+    /// The runs of a paragraph or of an element holding runs.
+    fn container(&mut self, n: Node<'_, '_>, runs: &mut Runs) {
+        for c in n.children().filter(Node::is_element) {
+            match local(c) {
+                "r" => self.run(c, runs),
+                "hyperlink" => {
+                    let url = attr(c, "id")
+                        .and_then(|id| self.rels.get(id))
+                        .filter(|u| !u.is_empty());
+                    match url {
+                        Some(url) => {
+                            let mut inner = Runs::default();
+                            self.container(c, &mut inner);
+                            runs.out.push(Inline::Link {
+                                url: url.clone(),
+                                content: inner.out,
+                            });
+                        }
+                        None => self.container(c, runs),
+                    }
+                }
+                "fldSimple" => {
+                    let url = attr(c, "instr").and_then(hyperlink_target);
+                    let mut inner = Runs::default();
+                    self.container(c, &mut inner);
+                    match url {
+                        Some(url) => runs.out.push(Inline::Link {
+                            url,
+                            content: inner.out,
+                        }),
+                        None => runs.out.extend(inner.out),
+                    }
+                }
+                "ins" | "moveTo" | "smartTag" | "customXml" | "bdo" | "dir" => {
+                    self.container(c, runs);
+                }
+                "sdt" => {
+                    if let Some(content) = child(c, "sdtContent") {
+                        self.container(content, runs);
+                    }
+                }
+                "AlternateContent" => {
+                    if let Some(choice) = child(c, "Choice") {
+                        self.container(choice, runs);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn run(&mut self, r: Node<'_, '_>, runs: &mut Runs) {
+        let rpr = child(r, "rPr");
+        let style = Style {
+            bold: flag(rpr, "b").unwrap_or(false),
+            italic: flag(rpr, "i").unwrap_or(false),
+            strike: flag(rpr, "strike").unwrap_or(false) || flag(rpr, "dstrike").unwrap_or(false),
+        };
+        for c in r.children().filter(Node::is_element) {
+            match local(c) {
+                // A field's code is not text; its result is.
+                "t" if runs.fields.iter().all(|f| f.result) => {
+                    push_text(&mut runs.out, c.text().unwrap_or(""), style);
+                }
+                "tab" => push_text(&mut runs.out, " ", style),
+                "noBreakHyphen" => push_text(&mut runs.out, "-", style),
+                "br" | "cr" if !matches!(attr(c, "type"), Some("page" | "column")) => {
+                    runs.out.push(Inline::Break);
+                }
+                "drawing" | "pict" | "object" => self.images(c, &mut runs.out),
+                "AlternateContent" => {
+                    if let Some(choice) = child(c, "Choice") {
+                        self.run(choice, runs);
+                    }
+                }
+                "footnoteReference" => {
+                    if let Some(id) = attr(c, "id") {
+                        let next = self.note_ids.len() + 1;
+                        let n = *self.note_ids.entry(id.to_string()).or_insert(next);
+                        runs.out.push(Inline::Note(n));
+                    }
+                }
+                "fldChar" => field_char(c, runs),
+                "instrText" => {
+                    if let Some(f) = runs.fields.last_mut() {
+                        f.code.push_str(c.text().unwrap_or(""));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The pictures of a `w:drawing` (DrawingML) or `w:pict` (VML, older Word and WPS).
+    fn images(&mut self, n: Node<'_, '_>, out: &mut Vec<Inline>) {
+        let mut alt = None;
+        let mut name = None;
+        for d in n.descendants().filter(Node::is_element) {
+            match local(d) {
+                "docPr" => {
+                    alt = attr(d, "descr").or_else(|| attr(d, "title"));
+                    name = attr(d, "name");
+                }
+                "shape" => {
+                    alt = attr(d, "alt").or(alt);
+                }
+                "blip" | "imagedata" => {
+                    let id = attr(d, "embed").or_else(|| attr(d, "id"));
+                    let Some(target) = id.and_then(|id| self.rels.get(id)) else {
+                        continue;
+                    };
+                    let alt = alt
+                        .map(|a| a.split_whitespace().collect::<Vec<_>>().join(" "))
+                        .filter(|a| !a.is_empty());
+                    let index = self.doc.images.len();
+                    let name = name.or_else(|| attr(d, "title")).unwrap_or("").to_string();
+                    if alt.is_none() {
+                        self.note(Lost::ImageWithoutAlt {
+                            number: index + 1,
+                            name: name.clone(),
+                        });
+                    }
+                    self.doc.images.push(Image {
+                        target: target.clone(),
+                        alt,
+                        name,
+                        paragraph: self.paragraph,
+                    });
+                    out.push(Inline::Image(index));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn note(&mut self, what: Lost) {
+        self.doc.notes.push(Note {
+            paragraph: self.paragraph,
+            excerpt: String::new(),
+            what,
+        });
+    }
+
+    fn table(&mut self, t: Node<'_, '_>) {
+        self.tables += 1;
+        let number = self.tables;
+        let first = self.paragraph + 1;
+        let (mut merged, mut several) = (false, false);
+        let mut rows = Vec::new();
+        for tr in t.descendants().filter(|n| is(*n, "tr")) {
+            // Rows of a table nested in a cell are read with the cell.
+            if tr.ancestors().skip(1).find(|a| is(*a, "tbl")) != Some(t) {
+                continue;
+            }
+            let mut row = Vec::new();
+            for tc in children(tr, "tc") {
+                let tcpr = child(tc, "tcPr");
+                let span = tcpr
+                    .and_then(|p| val(p, "gridSpan")?.parse::<usize>().ok())
+                    .unwrap_or(1)
+                    .clamp(1, 64);
+                let continued = tcpr
+                    .and_then(|p| child(p, "vMerge"))
+                    .is_some_and(|v| attr(v, "val") != Some("restart"));
+                merged |= span > 1 || continued;
+                let cell = if continued {
+                    Cell::default()
+                } else {
+                    let (cell, paras) = self.cell(tc);
+                    several |= paras > 1;
+                    cell
+                };
+                row.push(cell);
+                row.extend(std::iter::repeat_n(Cell::default(), span - 1));
+            }
+            rows.push(row);
+        }
+        let lost = [
+            (merged, Lost::MergedCells { table: number }),
+            (several, Lost::CellParagraphs { table: number }),
+        ];
+        for (happened, what) in lost {
+            if happened {
+                self.doc.notes.push(Note {
+                    paragraph: first,
+                    excerpt: String::new(),
+                    what,
+                });
+            }
+        }
+        if rows.iter().flatten().any(|c| !is_blank(&c.0)) {
+            self.doc.blocks.push(Block::Table(Table { number, rows }));
+        }
+    }
+
+    /// A cell's paragraphs (and those of tables inside it) on one line, parted by breaks,
+    /// and how many there were.
+    fn cell(&mut self, tc: Node<'_, '_>) -> (Cell, usize) {
+        let mut content = Vec::new();
+        let mut count = 0;
+        for p in tc.descendants().filter(|n| is(*n, "p")) {
+            self.paragraph += 1;
+            let inlines = self.inlines(p);
+            if is_blank(&inlines) {
+                continue;
+            }
+            if count > 0 {
+                content.push(Inline::Break);
+            }
+            content.extend(inlines);
+            count += 1;
+        }
+        (Cell(content), count)
+    }
+
+    fn footnotes(&mut self, root: Node<'_, '_>) {
+        let mut notes: Vec<(usize, Vec<Inline>)> = Vec::new();
+        for f in children(root, "footnote") {
+            let Some(n) = attr(f, "id").and_then(|id| self.note_ids.get(id)).copied() else {
+                continue;
+            };
+            let mut content = Vec::new();
+            for p in f.descendants().filter(|c| is(*c, "p")) {
+                let inlines = self.inlines(p);
+                if is_blank(&inlines) {
+                    continue;
+                }
+                if !content.is_empty() {
+                    push_text(&mut content, " ", Style::default());
+                }
+                content.extend(inlines);
+            }
+            notes.push((n, content));
+        }
+        notes.sort_by_key(|(n, _)| *n);
+        self.doc.footnotes = notes.into_iter().map(|(_, c)| c).collect();
+        // A reference whose note is missing would be a dangling `[^n]`.
+        let have = self.doc.footnotes.len();
+        if have < self.note_ids.len() {
+            self.doc.footnotes.resize(self.note_ids.len(), Vec::new());
+        }
+    }
+}
+
+/// `fldChar`: a field begins, shows its result, or ends; a HYPERLINK field's result
+/// becomes a link.
+fn field_char(c: Node<'_, '_>, runs: &mut Runs) {
+    match attr(c, "fldCharType") {
+        Some("begin") => runs.fields.push(Field::default()),
+        Some("separate") => {
+            let start = runs.out.len();
+            if let Some(f) = runs.fields.last_mut() {
+                f.result = true;
+                if hyperlink_target(&f.code).is_some() {
+                    f.link = Some(start);
+                }
+            }
+        }
+        Some("end") => {
+            let Some(f) = runs.fields.pop() else { return };
+            let (Some(start), Some(url)) = (f.link, hyperlink_target(&f.code)) else {
+                return;
+            };
+            let content = runs.out.split_off(start.min(runs.out.len()));
+            runs.out.push(Inline::Link { url, content });
+        }
+        _ => {}
+    }
+}
+
+/// The address of a `HYPERLINK "…"` field code (links to bookmarks, `\l`, are text).
+fn hyperlink_target(code: &str) -> Option<String> {
+    let rest = code.trim().strip_prefix("HYPERLINK")?.trim();
+    if rest.starts_with("\\l") {
+        return None;
+    }
+    let url = match rest.strip_prefix('"') {
+        Some(quoted) => quoted.split('"').next()?,
+        None => rest.split_whitespace().next()?,
+    };
+    (!url.is_empty()).then(|| url.to_string())
+}
+
+/// Appends text, joined to the last piece when its style is the same.
+fn push_text(out: &mut Vec<Inline>, text: &str, style: Style) {
+    if text.is_empty() {
+        return;
+    }
+    if let Some(Inline::Text {
+        text: last,
+        style: s,
+    }) = out.last_mut()
+        && *s == style
+    {
+        last.push_str(text);
+        return;
+    }
+    out.push(Inline::Text {
+        text: text.to_string(),
+        style,
+    });
+}
+
+/// Whether inlines show nothing: no text but spaces, no picture, no note.
+pub(crate) fn is_blank(content: &[Inline]) -> bool {
+    content.iter().all(|i| match i {
+        Inline::Text { text, .. } => text.trim().is_empty(),
+        Inline::Break => true,
+        Inline::Link { content, .. } => is_blank(content),
+        Inline::Note(_) | Inline::Image(_) => false,
+    })
+}
+
+/// The text of inlines, without formatting.
+pub(crate) fn plain(content: &[Inline]) -> String {
+    let mut s = String::new();
+    for i in content {
+        match i {
+            Inline::Text { text, .. } => s.push_str(text),
+            Inline::Break => s.push(' '),
+            Inline::Link { content, .. } => s.push_str(&plain(content)),
+            Inline::Note(_) | Inline::Image(_) => {}
+        }
+    }
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Indentation typed as spaces (full-width spaces in Chinese documents, `　　正文`) and
+/// the paragraph's trailing spaces go; a run of only spaces before the text goes too.
+fn trim_indent(out: &mut Vec<Inline>) {
+    let indent = |c: char| c.is_whitespace();
+    while let Some(Inline::Text { text, .. }) = out.first_mut() {
+        let kept = text.trim_start_matches(indent).to_string();
+        if kept.is_empty() {
+            out.remove(0);
+        } else {
+            *text = kept;
+            break;
+        }
+    }
+    while matches!(out.first(), Some(Inline::Break)) {
+        out.remove(0);
+    }
+    while let Some(last) = out.last_mut() {
+        match last {
+            Inline::Text { text, .. } => {
+                let kept = text.trim_end_matches(indent).to_string();
+                if kept.is_empty() {
+                    out.pop();
+                } else {
+                    *text = kept;
+                    break;
+                }
+            }
+            Inline::Break => {
+                out.pop();
+            }
+            _ => break,
+        }
+    }
+}
+
+/// The heading level official-document numbering gives a short paragraph (GB/T 9704):
+/// `一、` 2, `（一）` 3, `1.` 4, `（1）` 5.
+pub(crate) fn numbering_level(text: &str) -> Option<u8> {
+    const HAN: &str = "一二三四五六七八九十百零〇";
+    if text.chars().count() > 40 {
+        return None;
+    }
+    let han = |s: &str| {
+        let n = s.chars().take_while(|c| HAN.contains(*c)).count();
+        (n > 0).then(|| s.chars().skip(n).collect::<String>())
+    };
+    let digits = |s: &str| {
+        let n = s.chars().take_while(char::is_ascii_digit).count();
+        (n > 0 && n <= 3).then(|| s[n..].to_string())
+    };
+    let rest_is_text = |rest: &str| !rest.trim().is_empty();
+    if let Some(rest) = han(text) {
+        return rest
+            .strip_prefix('、')
+            .filter(|r| rest_is_text(r))
+            .map(|_| 2);
+    }
+    if let Some(inner) = text.strip_prefix('（').or_else(|| text.strip_prefix('(')) {
+        if let Some(rest) = han(inner) {
+            let after = rest.strip_prefix('）').or_else(|| rest.strip_prefix(')'));
+            return after.filter(|r| rest_is_text(r)).map(|_| 3);
+        }
+        if let Some(rest) = digits(inner) {
+            let after = rest.strip_prefix('）').or_else(|| rest.strip_prefix(')'));
+            return after.filter(|r| rest_is_text(r)).map(|_| 5);
+        }
+        return None;
+    }
+    let rest = digits(text)?;
+    let after = rest.strip_prefix('.').or_else(|| rest.strip_prefix('．'))?;
+    // `1.5 亿元` is a number, not a heading.
+    let next = after.chars().next()?;
+    (!next.is_ascii_digit() && rest_is_text(after)).then_some(4)
+}
+
+/// Without heading styles, the paragraphs numbered as official documents number their
+/// headings become headings, their number kept.
+fn official_numbering(blocks: &mut [Block]) {
+    if blocks.iter().any(|b| matches!(b, Block::Heading { .. })) {
+        return;
+    }
+    for b in blocks.iter_mut() {
+        let Block::Paragraph(content) = b else {
+            continue;
+        };
+        if let Some(level) = numbering_level(&plain(content)) {
+            let content = std::mem::take(content);
+            *b = Block::Heading {
+                level,
+                styled: false,
+                content,
+            };
+        }
+    }
+}
+
+/// The title: the Title style's paragraph, else a first block that is a styled heading
+/// (taken out of the body). The body's styled headings then start at level 2, the page
+/// title being the level 1.
+fn take_title(doc: &mut Document) {
+    if doc.title.is_none() {
+        title_line(doc);
+    }
+    if doc.title.is_none()
+        && let Some(Block::Heading {
+            styled: true,
+            content,
+            ..
+        }) = doc.blocks.first()
+    {
+        doc.title = Some(plain(content));
+        doc.blocks.remove(0);
+    }
+    let top = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading {
+                level,
+                styled: true,
+                ..
+            } => Some(*level),
+            _ => None,
+        })
+        .min();
+    let Some(top) = top else { return };
+    for b in &mut doc.blocks {
+        if let Block::Heading {
+            level,
+            styled: true,
+            ..
+        } = b
+        {
+            *level = (*level + 2).saturating_sub(top).min(6);
+        }
+    }
+}
+
+/// An official document's title: a short first paragraph without a sentence's end,
+/// followed by a numbered heading (`关于……的报告` above `一、基本情况`).
+fn title_line(doc: &mut Document) {
+    let [
+        Block::Paragraph(first),
+        Block::Heading { styled: false, .. },
+        ..,
+    ] = doc.blocks.as_slice()
+    else {
+        return;
+    };
+    let text = plain(first);
+    let ends = text.ends_with(['。', '；', '：', '，', '.', ':', ';']);
+    if text.chars().count() <= 40 && !ends {
+        doc.title = Some(text);
+        doc.blocks.remove(0);
+    }
+}
