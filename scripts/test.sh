@@ -47,11 +47,13 @@ fi
 # icalendar: the calendar tests parse the generated .ics files with it, and expand
 # repeating lectures with recurring-ical-events. Pillow: the media tests make phone
 # photos with EXIF and read the published images back to see that none is left.
-if ! python3 -c 'import icalendar, recurring_ical_events, PIL' 2>/dev/null; then
-  step "pip install icalendar recurring-ical-events Pillow"
+# python-docx: tests/fixtures/docx/make_docx.py writes the Word documents the import
+# tests read, and a test checks that writing them again converts the same.
+if ! python3 -c 'import icalendar, recurring_ical_events, PIL, docx' 2>/dev/null; then
+  step "pip install icalendar recurring-ical-events Pillow python-docx"
   if [ "$(id -u)" -eq 0 ]; then pip=(--root-user-action=ignore); else pip=(--user); fi
-  python3 -m pip install -q "${pip[@]}" icalendar recurring-ical-events Pillow \
-    || python3 -m pip install -q "${pip[@]}" --break-system-packages icalendar recurring-ical-events Pillow
+  python3 -m pip install -q "${pip[@]}" icalendar recurring-ical-events Pillow python-docx \
+    || python3 -m pip install -q "${pip[@]}" --break-system-packages icalendar recurring-ical-events Pillow python-docx
 fi
 
 # tests/js: playwright-core, axe-core, acorn. `npm ci` starts from an empty node_modules,

@@ -1,7 +1,7 @@
 //! The editor-facing tools: the bad-input corpus (`tests/bad_input/<case>/`, each a small
 //! site whose exact diagnostics are snapshot-tested), `jiangtang check` (exit codes, JSON),
-//! `jiangtang new` (every kind builds cleanly), and the fuzz target (its corpus replayed
-//! on stable; the crate checked).
+//! `jiangtang new` (every kind builds cleanly), `jiangtang import` (its bad input), and
+//! the fuzz targets (their corpora replayed on stable; the crate checked).
 //!
 //! A corpus case is a folder with `README` (what mistake it shows), `site/` (files laid
 //! over the small good site of `tests/common`) and `expected.txt` / `expected.en.txt`:
@@ -155,6 +155,104 @@ fn bad_input_corpus_matches_its_snapshots() {
         problems.len(),
         problems.join("\n\n")
     );
+}
+
+/// The import cases (`tests/bad_import/<case>/`): the case's files copied into the
+/// small good site, `jiangtang import` run there with the arguments of `args`, its
+/// transcript compared with `expected.txt` / `expected.en.txt`. A case whose README
+/// starts with "accepted" imports (exit 0) and builds; any other fails with one error
+/// and writes nothing.
+#[test]
+fn bad_input_imports_match_their_snapshots() {
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    let dir = repo().join("tests/bad_import");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/bad_import")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 10, "only {} import cases", cases.len());
+    let problems: Vec<String> = cases.iter().flat_map(|c| import_case(c, update)).collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+fn import_case(case: &Path, update: bool) -> Vec<String> {
+    let name = case.file_name().unwrap_or_default().to_string_lossy();
+    let read = |file: &str| std::fs::read_to_string(case.join(file)).unwrap_or_default();
+    let accepted = read("README").starts_with("accepted");
+    let args: Vec<String> = read("args")
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    let site = Site::good();
+    for e in std::fs::read_dir(case)
+        .expect("case")
+        .filter_map(Result::ok)
+    {
+        let file = e.file_name().to_string_lossy().to_string();
+        if !["README", "args", "expected.txt", "expected.en.txt"].contains(&file.as_str()) {
+            site.write(&file, &std::fs::read(e.path()).expect("read input"));
+        }
+    }
+    let before = common::snapshot(&site.root().join("content"));
+    let mut problems = Vec::new();
+    for (lang, file) in [("zh", "expected.txt"), ("en", "expected.en.txt")] {
+        let o = Command::new(BIN)
+            .args(["--lang", lang, "import"])
+            .args(&args)
+            .current_dir(site.root())
+            .env_remove("NO_COLOR")
+            .output()
+            .expect("run jiangtang import");
+        let got = transcript(&o);
+        let errors = got
+            .lines()
+            .filter(|l| {
+                ["错误: ", "error: "]
+                    .iter()
+                    .any(|e| l.starts_with(e) || l.contains(&format!(": {e}")))
+            })
+            .count();
+        if got.contains("panicked") || errors != usize::from(!accepted) {
+            problems.push(format!("{name}: {errors} errors\n{got}"));
+        }
+        let changed = common::snapshot(&site.root().join("content")) != before;
+        if !accepted && changed {
+            problems.push(format!("{name}: a refused import wrote files"));
+        }
+        if accepted {
+            let built = site.build(&[]);
+            if !built.status.success() {
+                problems.push(format!(
+                    "{name}: the imported page does not build\n{}",
+                    stderr(&built)
+                ));
+            }
+        }
+        if update {
+            std::fs::write(case.join(file), &got).expect("write snapshot");
+        } else if got != read(file) {
+            problems.push(format!(
+                "{name}/{file} differs (UPDATE_SNAPSHOTS=1 rewrites it)\n--- expected\n{}--- got\n{got}",
+                read(file)
+            ));
+        }
+        // The accepted case is imported again in English: over the first, on request.
+        if accepted && lang == "zh" {
+            for e in std::fs::read_dir(site.root().join("content/cases"))
+                .expect("cases")
+                .filter_map(Result::ok)
+            {
+                let keep = e.file_name().to_string_lossy().starts_with("an-li");
+                if !keep {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
+    }
+    problems
 }
 
 #[test]
@@ -526,6 +624,20 @@ fn fuzz_corpus_replays_without_panics() {
         n += 1;
     }
     assert!(n >= 50, "only {n} seeds");
+}
+
+/// The importer's fuzz corpus (fuzz/corpus/import: the fixture documents whole and
+/// their `document.xml`, a compound file, a cut-short zip) replayed the same way.
+#[test]
+fn import_fuzz_corpus_replays_without_panics() {
+    let dir = repo().join("fuzz/corpus/import");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).expect("fuzz corpus") {
+        let data = std::fs::read(e.expect("entry").path()).expect("read seed");
+        fuzz_body::import(&data);
+        n += 1;
+    }
+    assert!(n >= 12, "only {n} seeds");
 }
 
 /// The fuzz crate compiles (running it needs nightly and cargo-fuzz; see fuzz/README.md).

@@ -81,3 +81,52 @@ pub fn content(data: &[u8]) {
     let _ = frontmatter::explain_date("date", &text);
     let _ = Config::parse(Path::new("site.yaml"), bytes);
 }
+
+/// The parts beside a fuzzed `document.xml`: styles with Chinese names and an outline
+/// level, and numbering with bullets and numbers, as Word and WPS write them.
+const STYLES: &str = r#"<w:styles xmlns:w="w"><w:style w:styleId="1"><w:name w:val="标题 1"/></w:style><w:style w:styleId="H"><w:name w:val="heading 2"/><w:basedOn w:val="1"/></w:style><w:style w:styleId="O"><w:name w:val="x"/><w:pPr><w:outlineLvl w:val="2"/></w:pPr></w:style><w:style w:styleId="L"><w:name w:val="List Bullet 2"/><w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style></w:styles>"#;
+const NUMBERING: &str = r#"<w:numbering xmlns:w="w"><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/></w:lvl><w:lvl w:ilvl="1"><w:numFmt w:val="decimal"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>"#;
+const RELS: &str = r#"<Relationships><Relationship Id="rId1" Target="media/image1.png"/><Relationship Id="rId2" Target="https://example.org/" TargetMode="External"/></Relationships>"#;
+const FOOTNOTES: &str = r#"<w:footnotes xmlns:w="w"><w:footnote w:id="1"><w:p><w:r><w:t>注释</w:t></w:r></w:p></w:footnote></w:footnotes>"#;
+
+/// One fuzz input of the importer: must never panic. An even first byte makes the rest
+/// a whole `.docx` package (zip reading, the parts, the pictures); an odd one makes it
+/// the text of `document.xml`, read with fixed styles, numbering, links and notes.
+pub fn import(data: &[u8]) {
+    use jiangtang::import::{docx, markdown, model::Placed};
+    let Some((&mode, bytes)) = data.split_first() else {
+        return;
+    };
+    let doc = if mode % 2 == 0 {
+        match jiangtang::import::convert(bytes) {
+            Ok(converted) => converted.doc,
+            Err(problem) => {
+                let d = problem.at(Path::new("a.docx"));
+                let _ = d.display(Lang::Zh).to_string();
+                let _ = d.display(Lang::En).to_string();
+                return;
+            }
+        }
+    } else {
+        let text = String::from_utf8_lossy(bytes);
+        let parts = docx::Parts {
+            document: &text,
+            styles: Some(STYLES),
+            numbering: Some(NUMBERING),
+            footnotes: Some(FOOTNOTES),
+            rels: Some(RELS),
+            core: None,
+        };
+        match docx::parse(&parts) {
+            Ok(doc) => doc,
+            Err(_) => return,
+        }
+    };
+    let placed: Vec<Placed> = (0..doc.images.len())
+        .map(|i| Placed {
+            file: format!("a-{i}.png"),
+            shown: i % 2 == 0,
+        })
+        .collect();
+    let _ = markdown::write(&doc, &placed);
+}

@@ -5,9 +5,12 @@
 //! is the one `jiangtang new` writes (`scaffold::front_matter`).
 
 pub mod docx;
+mod headings;
 pub mod markdown;
 pub mod model;
 mod package;
+#[cfg(test)]
+mod tests;
 
 use std::path::{Path, PathBuf};
 
@@ -306,8 +309,8 @@ fn exists(path: &Path) -> Diagnostic {
         0,
         0,
         Text::new(
-            "这个文件已经存在，没有覆盖它，也没有导入任何文件",
-            "this file already exists; it was not overwritten and nothing was imported",
+            "这个文件已经存在，没有覆盖它",
+            "this file already exists; it was not overwritten",
         ),
     )
     .with_hint(Text::new(
