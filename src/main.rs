@@ -148,7 +148,7 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// What each document becomes.
-        #[arg(long = "as", id = "as", value_parser = import_kinds())]
+        #[arg(long = "as", id = "as", value_name = "KIND", value_parser = import_kinds())]
         kind: String,
         /// Where in content/: a folder (the file is named by the title) or a file; for a lesson, its course's folder.
         #[arg(long)]

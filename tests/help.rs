@@ -10,7 +10,7 @@ use std::process::Command;
 
 use common::{BIN, repo};
 
-const COMMANDS: &[&str] = &["", "build", "serve", "check", "new", "init"];
+const COMMANDS: &[&str] = &["", "build", "serve", "check", "new", "import", "init"];
 
 /// The help printed for `args`, with the locale variables set as given.
 fn help(args: &[&str], env: &[(&str, &str)]) -> String {
