@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use roxmltree::Node;
 
-use super::headings;
+use super::headings::{self, numbering_level};
 use super::model::{Block, Cell, Document, Image, Inline, Lost, Note, Style, Table};
 
 /// The texts of the parts of a `.docx` the conversion reads; only the document is needed.
@@ -212,8 +212,18 @@ fn list_style_depth(name: &str) -> u8 {
 struct Numbering {
     /// numId → abstractNumId.
     nums: HashMap<String, String>,
-    /// (abstractNumId, level) → ordered (anything but bullets).
-    levels: HashMap<(String, u8), Option<bool>>,
+    /// (abstractNumId, level) → its definition.
+    levels: HashMap<(String, u8), Level>,
+}
+
+/// A numbering level: its kind (`Some(true)` ordered, `Some(false)` bullets, `None` no
+/// number), format (`decimal`, `chineseCounting` …), text (`%1、`) and first number.
+#[derive(Debug, Clone)]
+struct Level {
+    kind: Option<bool>,
+    format: String,
+    text: String,
+    start: u32,
 }
 
 impl Numbering {
@@ -225,12 +235,19 @@ impl Numbering {
             };
             for l in children(a, "lvl") {
                 let level = attr(l, "ilvl").and_then(|v| v.parse().ok()).unwrap_or(0);
-                let kind = match val(l, "numFmt") {
-                    Some("none") => None,
-                    Some("bullet") => Some(false),
+                let format = val(l, "numFmt").unwrap_or("decimal").to_string();
+                let kind = match format.as_str() {
+                    "none" => None,
+                    "bullet" => Some(false),
                     _ => Some(true),
                 };
-                out.levels.insert((id.to_string(), level), kind);
+                let def = Level {
+                    kind,
+                    format,
+                    text: val(l, "lvlText").unwrap_or("").to_string(),
+                    start: val(l, "start").and_then(|v| v.parse().ok()).unwrap_or(1),
+                };
+                out.levels.insert((id.to_string(), level), def);
             }
         }
         for n in children(root, "num") {
@@ -241,18 +258,59 @@ impl Numbering {
         out
     }
 
-    /// Whether a paragraph numbered `num` is in an ordered list (`Some(true)`), a bulleted
-    /// one (`Some(false)`) or none (numId 0, a level without a number).
-    fn ordered(&self, num: &(String, u8)) -> Option<bool> {
+    /// The level a paragraph numbered `num` is at; `None` for numId 0 (numbering off)
+    /// or an instance not defined.
+    fn level(&self, num: &(String, u8)) -> Option<Level> {
         if num.0 == "0" {
             return None;
         }
         let abs = self.nums.get(&num.0)?;
-        match self.levels.get(&(abs.clone(), num.1)) {
-            Some(kind) => *kind,
-            // Numbered, but the definition is missing: a list all the same.
-            None => Some(true),
-        }
+        // Numbered, but the level is not defined: an ordered list all the same.
+        Some(
+            self.levels
+                .get(&(abs.clone(), num.1))
+                .cloned()
+                .unwrap_or(Level {
+                    kind: Some(true),
+                    format: "decimal".to_string(),
+                    text: String::new(),
+                    start: 1,
+                }),
+        )
+    }
+}
+
+/// The number an official document's heading shows when WPS or Word numbers it
+/// (`一、`, `（一）`, `（1）`, `1．`), or `None` for a list's number (`1.`, `a)`).
+fn official_label(level: &Level, ilvl: u8, n: u32) -> Option<String> {
+    let value = match level.format.as_str() {
+        "chineseCounting"
+        | "chineseCountingThousand"
+        | "japaneseCounting"
+        | "taiwaneseCounting" => chinese_number(n),
+        "decimal" | "decimalFullWidth" | "decimalHalfWidth" => n.to_string(),
+        _ => return None,
+    };
+    let label = level
+        .text
+        .replace(&format!("%{}", u32::from(ilvl) + 1), &value);
+    let heading = !label.contains('%') && !label.ends_with('.');
+    (heading && numbering_level(&format!("{label}标题")).is_some()).then_some(label)
+}
+
+/// 1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (as headings count, to 99).
+fn chinese_number(n: u32) -> String {
+    const DIGITS: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let digit = |d: u32| DIGITS[usize::try_from(d % 10).unwrap_or(0)];
+    match n {
+        0..=9 => digit(n).to_string(),
+        10..=19 => format!("十{}", if n == 10 { "" } else { digit(n) }),
+        20..=99 => format!(
+            "{}十{}",
+            digit(n / 10),
+            if n.is_multiple_of(10) { "" } else { digit(n) }
+        ),
+        _ => n.to_string(),
     }
 }
 
@@ -371,9 +429,26 @@ impl Reader<'_> {
             ),
         };
         if let Some(num) = num
-            && let Some(ordered) = self.numbering.ordered(&num)
+            && let Some(level) = self.numbering.level(&num)
+            && let Some(ordered) = level.kind
         {
-            let number = self.count(&num);
+            let number = level
+                .start
+                .saturating_add(self.count(&num))
+                .saturating_sub(1);
+            if let Some(label) = official_label(&level, num.1, number) {
+                // The number is the heading's own: text, as if typed.
+                let mut content = content;
+                content.insert(
+                    0,
+                    Inline::Text {
+                        text: label,
+                        style: Style::default(),
+                    },
+                );
+                self.doc.blocks.push(Block::Paragraph(content));
+                return;
+            }
             self.doc.blocks.push(Block::Item {
                 ordered,
                 level: num.1.max(nested).min(8),

@@ -22,6 +22,14 @@ fn p(ppr: &str, text: &str) -> String {
     format!("<w:p><w:pPr>{ppr}</w:pPr><w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>")
 }
 
+/// A paragraph of numbering instance `num` at `level`.
+fn numbered(num: u8, level: u8, text: &str) -> String {
+    p(
+        &format!(r#"<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr>"#),
+        text,
+    )
+}
+
 fn read(parts: Parts<'_>) -> Document {
     parse(&parts).expect("well-formed XML")
 }
@@ -248,22 +256,16 @@ fn numbering_from_num_pr_nests_bullets_and_numbers() {
         <w:num w:numId="2"><w:abstractNumId w:val="8"/></w:num>
         </w:numbering>"#
     );
-    let item = |num: u8, level: u8, text: &str| {
-        p(
-            &format!(r#"<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr>"#),
-            text,
-        )
-    };
     let body = [
         p("", "要求如下："),
-        item(1, 0, "理论学习"),
-        item(1, 1, "原文原著"),
-        item(1, 1, "辅导读本"),
-        item(1, 0, "专题研讨"),
-        item(1, 1, "交流发言"),
+        numbered(1, 0, "理论学习"),
+        numbered(1, 1, "原文原著"),
+        numbered(1, 1, "辅导读本"),
+        numbered(1, 0, "专题研讨"),
+        numbered(1, 1, "交流发言"),
         p("", "考核："),
-        item(2, 0, "自学"),
-        item(2, 0, "研讨"),
+        numbered(2, 0, "自学"),
+        numbered(2, 0, "研讨"),
         // numId 0 switches numbering off.
         p(r#"<w:numPr><w:numId w:val="0"/></w:numPr>"#, "普通段落"),
     ]
@@ -426,4 +428,32 @@ fn a_broken_main_part_is_an_error_and_broken_side_parts_are_not() {
         },
     );
     assert_eq!(markdown(&doc), "正文\n");
+}
+
+#[test]
+fn wps_numbered_official_headings_keep_their_number_as_text() {
+    // WPS numbers 一、 and （一） itself: the text holds no number.
+    let numbering = format!(
+        r#"<w:numbering {NS}>
+        <w:abstractNum w:abstractNumId="3"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl><w:lvl w:ilvl="1"><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl></w:abstractNum>
+        <w:abstractNum w:abstractNumId="4"><w:lvl w:ilvl="0"><w:start w:val="3"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>
+        <w:num w:numId="5"><w:abstractNumId w:val="3"/></w:num>
+        <w:num w:numId="6"><w:abstractNumId w:val="4"/></w:num>
+        </w:numbering>"#
+    );
+    let body = [
+        numbered(5, 0, "基本情况"),
+        p("", "正文。"),
+        numbered(5, 1, "主要做法"),
+        numbered(5, 1, "存在问题"),
+        numbered(5, 0, "下一步打算"),
+        // A numbered list stays a list, from its start number.
+        numbered(6, 0, "甲"),
+        numbered(6, 0, "乙"),
+    ]
+    .concat();
+    assert_eq!(
+        convert(&body, None, Some(&numbering)),
+        "## 一、基本情况\n\n正文。\n\n### （一）主要做法\n\n### （二）存在问题\n\n## 二、下一步打算\n\n3. 甲\n4. 乙\n"
+    );
 }
