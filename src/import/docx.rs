@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use roxmltree::Node;
 
 use super::headings::{self, numbering_level};
-use super::model::{Block, Cell, Document, Image, Inline, Lost, Note, Style, Table};
+use super::model::{Block, Cell, Document, Dropped, Image, Inline, Lost, Note, Style, Table};
 
 /// The texts of the parts of a `.docx` the conversion reads; only the document is needed.
 #[derive(Debug, Default, Clone, Copy)]
@@ -525,6 +525,7 @@ impl Reader<'_> {
                         self.container(choice, runs);
                     }
                 }
+                "oMath" | "oMathPara" => self.note(Lost::Dropped(Dropped::Equation)),
                 _ => {}
             }
         }
@@ -576,6 +577,7 @@ impl Reader<'_> {
     fn images(&mut self, n: Node<'_, '_>, out: &mut Vec<Inline>) {
         let mut alt = None;
         let mut name = None;
+        let before = self.doc.images.len();
         for d in n.descendants().filter(Node::is_element) {
             match local(d) {
                 "docPr" => {
@@ -612,6 +614,24 @@ impl Reader<'_> {
                 _ => {}
             }
         }
+        if self.doc.images.len() == before {
+            self.dropped(n);
+        }
+    }
+
+    /// A drawing without a picture: a text box, chart or diagram is lost, and said so.
+    fn dropped(&mut self, n: Node<'_, '_>) {
+        let found = |name: &str| n.descendants().any(|d| is(d, name));
+        let what = if found("txbxContent") {
+            Dropped::TextBox
+        } else if found("chart") {
+            Dropped::Chart
+        } else if found("relIds") {
+            Dropped::Diagram
+        } else {
+            return;
+        };
+        self.note(Lost::Dropped(what));
     }
 
     fn note(&mut self, what: Lost) {

@@ -19,7 +19,7 @@ use jiff::civil::Date;
 use crate::config::Config;
 use crate::content::Kind;
 use crate::diagnostic::{Diagnostic, Text};
-use model::{Document, Lost, Note, Placed};
+use model::{Document, Dropped, Lost, Note, Placed};
 pub use package::{Converted, Problem, convert};
 
 /// The kinds a document can become.
@@ -401,6 +401,24 @@ fn lost_text(what: &Lost) -> (Text, Text) {
                 "write a short description of the picture between the brackets of ![] in the imported file, or add alt text in Word (right-click → Edit Alt Text) and import again",
             ),
         ),
+        Lost::Dropped(what) => {
+            let (zh, en) = match what {
+                Dropped::TextBox => ("文本框", "a text box"),
+                Dropped::Chart => ("图表", "a chart"),
+                Dropped::Diagram => ("SmartArt 图形", "a SmartArt diagram"),
+                Dropped::Equation => ("公式", "an equation"),
+            };
+            (
+                Text::new(
+                    format!("{zh}不能转换，没有导入"),
+                    format!("{en} cannot be converted and was left out"),
+                ),
+                Text::new(
+                    "需要时把其中的文字复制到正文，或在 Word 中把它另存为图片，放在页面旁边，用 ![描述](文件名) 插入",
+                    "copy its text into the page where needed, or save it as a picture from Word beside the page and show it with ![description](file)",
+                ),
+            )
+        }
         Lost::ImageFormat { number, file } => (
             Text::new(
                 format!("第 {number} 张图片的格式网页不能显示，已保存为 {file}，正文中是它的链接"),

@@ -110,6 +110,17 @@ pub enum Lost {
     /// A picture in a format browsers or the image pipeline cannot show (EMF, TIFF …),
     /// kept as a link to its file.
     ImageFormat { number: usize, file: String },
+    /// Something Markdown has no form for, left out.
+    Dropped(Dropped),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dropped {
+    TextBox,
+    Chart,
+    /// SmartArt.
+    Diagram,
+    Equation,
 }
 
 /// Where a picture was written and whether it is shown (else linked to).

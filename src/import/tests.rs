@@ -5,7 +5,7 @@
 use super::docx::{Parts, parse};
 use super::headings::numbering_level;
 use super::markdown::write;
-use super::model::{Document, Lost, Placed};
+use super::model::{Document, Dropped, Lost, Placed};
 
 const NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006""#;
 
@@ -455,5 +455,27 @@ fn wps_numbered_official_headings_keep_their_number_as_text() {
     assert_eq!(
         convert(&body, None, Some(&numbering)),
         "## 一、基本情况\n\n正文。\n\n### （一）主要做法\n\n### （二）存在问题\n\n## 二、下一步打算\n\n3. 甲\n4. 乙\n"
+    );
+}
+
+#[test]
+fn text_boxes_charts_and_equations_are_left_out_and_said_so() {
+    let body = r#"<w:p><w:r><w:t>见下图</w:t></w:r><w:r><w:drawing><wp:anchor><wps:txbx xmlns:wps="wps"><w:txbxContent><w:p><w:r><w:t>框中文字</w:t></w:r></w:p></w:txbxContent></wps:txbx></wp:anchor></w:drawing></w:r></w:p>
+        <w:p><w:r><w:drawing><wp:inline><a:graphic><a:graphicData><c:chart xmlns:c="c" r:id="rId9"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>
+        <w:p><m:oMath xmlns:m="m"><m:r><m:t>x</m:t></m:r></m:oMath><w:r><w:t>公式后</w:t></w:r></w:p>"#;
+    let doc = read_with(body, Parts::default());
+    assert_eq!(markdown(&doc), "见下图\n\n公式后\n");
+    let lost: Vec<(usize, &str, &Lost)> = doc
+        .notes
+        .iter()
+        .map(|n| (n.paragraph, n.excerpt.as_str(), &n.what))
+        .collect();
+    assert_eq!(
+        lost,
+        [
+            (1, "见下图", &Lost::Dropped(Dropped::TextBox)),
+            (2, "", &Lost::Dropped(Dropped::Chart)),
+            (3, "公式后", &Lost::Dropped(Dropped::Equation)),
+        ]
     );
 }
