@@ -59,13 +59,19 @@ impl Imported {
             crate::platform::slashed(&self.page),
         );
         let n = self.images.len();
+        let names: Vec<String> = self
+            .images
+            .iter()
+            .filter_map(|p| p.file_name())
+            .map(|f| f.to_string_lossy().to_string())
+            .collect();
         let (zh, en) = if n == 0 {
             (String::new(), String::new())
         } else {
             let s = if n == 1 { "" } else { "s" };
             (
-                format!("，图片 {n} 张在同一文件夹"),
-                format!(", {n} picture{s} beside it"),
+                format!("，图片 {n} 张在同一文件夹：{}", names.join("、")),
+                format!(", {n} picture{s} beside it: {}", names.join(", ")),
             )
         };
         Text::new(
