@@ -85,7 +85,7 @@ pub fn content(data: &[u8]) {
 /// The parts beside a fuzzed `document.xml`: styles with Chinese names and an outline
 /// level, and numbering with bullets and numbers, as Word and WPS write them.
 const STYLES: &str = r#"<w:styles xmlns:w="w"><w:style w:styleId="1"><w:name w:val="标题 1"/></w:style><w:style w:styleId="H"><w:name w:val="heading 2"/><w:basedOn w:val="1"/></w:style><w:style w:styleId="O"><w:name w:val="x"/><w:pPr><w:outlineLvl w:val="2"/></w:pPr></w:style><w:style w:styleId="L"><w:name w:val="List Bullet 2"/><w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style></w:styles>"#;
-const NUMBERING: &str = r#"<w:numbering xmlns:w="w"><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/></w:lvl><w:lvl w:ilvl="1"><w:numFmt w:val="decimal"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>"#;
+const NUMBERING: &str = r#"<w:numbering xmlns:w="w"><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/></w:lvl><w:lvl w:ilvl="1"><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl><w:lvl w:ilvl="2"><w:start w:val="3"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>"#;
 const RELS: &str = r#"<Relationships><Relationship Id="rId1" Target="media/image1.png"/><Relationship Id="rId2" Target="https://example.org/" TargetMode="External"/></Relationships>"#;
 const FOOTNOTES: &str = r#"<w:footnotes xmlns:w="w"><w:footnote w:id="1"><w:p><w:r><w:t>注释</w:t></w:r></w:p></w:footnote></w:footnotes>"#;
 
