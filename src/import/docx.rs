@@ -31,7 +31,13 @@ pub struct Unreadable(pub String);
 /// broken side part (styles, numbering, footnotes) loses what it would have given.
 pub fn parse<'a>(parts: &Parts<'a>) -> Result<Document, Unreadable> {
     let xml = roxmltree::Document::parse(parts.document).map_err(|e| Unreadable(e.to_string()))?;
-    let side = |text: Option<&'a str>| text.and_then(|t| roxmltree::Document::parse(t).ok());
+    if too_deep(xml.root()) {
+        return Err(Unreadable(format!("elements nested over {MAX_DEPTH} deep")));
+    }
+    let side = |text: Option<&'a str>| {
+        text.and_then(|t| roxmltree::Document::parse(t).ok())
+            .filter(|d| !too_deep(d.root()))
+    };
     let styles =
         side(parts.styles).map_or_else(Styles::default, |d| Styles::read(d.root_element()));
     let numbering = side(parts.numbering)
@@ -68,6 +74,25 @@ pub fn parse<'a>(parts: &Parts<'a>) -> Result<Document, Unreadable> {
     headings::official_numbering(&mut doc.blocks);
     headings::take_title(&mut doc);
     Ok(doc)
+}
+
+/// Deeper than any document Word or WPS writes: the walk, which recurses, stops here.
+const MAX_DEPTH: usize = 200;
+
+/// Whether elements nest deeper than [`MAX_DEPTH`] (measured without recursing).
+fn too_deep(root: Node<'_, '_>) -> bool {
+    let mut stack = vec![(root, 0)];
+    while let Some((n, depth)) = stack.pop() {
+        if depth > MAX_DEPTH {
+            return true;
+        }
+        stack.extend(
+            n.children()
+                .filter(Node::is_element)
+                .map(|c| (c, depth + 1)),
+        );
+    }
+    false
 }
 
 fn local<'a>(n: Node<'a, '_>) -> &'a str {

@@ -479,3 +479,25 @@ fn text_boxes_charts_and_equations_are_left_out_and_said_so() {
         ]
     );
 }
+
+#[test]
+fn nesting_too_deep_to_walk_is_an_error_not_a_crash() {
+    let deep = format!(
+        "{}正文{}",
+        "<w:ins>".repeat(500),
+        "</w:ins>".repeat(500)
+    );
+    let document = document(&format!("<w:p>{deep}</w:p>"));
+    let e = parse(&Parts {
+        document: &document,
+        ..Parts::default()
+    });
+    assert!(e.is_err());
+    // As deep as real documents go, it reads.
+    let ok = format!(
+        "{}<w:r><w:t>正文</w:t></w:r>{}",
+        "<w:ins>".repeat(50),
+        "</w:ins>".repeat(50)
+    );
+    assert_eq!(convert(&format!("<w:p>{ok}</w:p>"), None, None), "正文\n");
+}
