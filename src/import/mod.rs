@@ -9,6 +9,7 @@ mod headings;
 pub mod markdown;
 pub mod model;
 mod package;
+mod styles;
 #[cfg(test)]
 mod tests;
 

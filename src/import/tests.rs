@@ -482,11 +482,7 @@ fn text_boxes_charts_and_equations_are_left_out_and_said_so() {
 
 #[test]
 fn nesting_too_deep_to_walk_is_an_error_not_a_crash() {
-    let deep = format!(
-        "{}正文{}",
-        "<w:ins>".repeat(500),
-        "</w:ins>".repeat(500)
-    );
+    let deep = format!("{}正文{}", "<w:ins>".repeat(500), "</w:ins>".repeat(500));
     let document = document(&format!("<w:p>{deep}</w:p>"));
     let e = parse(&Parts {
         document: &document,
