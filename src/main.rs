@@ -656,16 +656,13 @@ fn import(
         Ok(done) => {
             for d in &done {
                 print_report(&d.warnings, lang, None);
-                println!("{}", d.summary().get(lang));
+                platform::out_line(d.summary().get(lang));
             }
             ExitCode::SUCCESS
         }
         Err(errors) => {
             print_report(&errors, lang, Some(&root));
-            eprintln!(
-                "{}",
-                Text::new("没有导入任何文件。", "nothing was imported.").get(lang)
-            );
+            platform::err_line(Text::new("没有导入任何文件。", "nothing was imported.").get(lang));
             ExitCode::from(1)
         }
     }
