@@ -357,6 +357,7 @@ fn lectures(site: &Built, report: &mut Report) {
                 }
             }
             own_sessions(report, &url, &html, &l);
+            speakers_sessions(site, report, &url, &html, &l);
         }
         lecture_facts(report, &url, head, &l, start.date());
 
@@ -494,6 +495,41 @@ fn own_sessions(report: &mut Report, url: &str, html: &str, l: &Lecture) {
                     "{url}: the session {when} shows {item:?}, not {w:?}"
                 ));
             }
+        }
+    }
+}
+
+/// The page of each speaker `sessions:` names (reached by the link on the lecture's
+/// page) lists that speaker's own sessions of the series, with their dates and
+/// topics, and none given by someone else.
+fn speakers_sessions(site: &Built, report: &mut Report, url: &str, html: &str, l: &Lecture) {
+    for &(s, e) in &l.sessions {
+        let Some(speaker) = l.own.get(&s.date()).and_then(|o| o.speaker.as_deref()) else {
+            continue;
+        };
+        let at = format!("{url}: the page of {speaker}");
+        let page = links(html)
+            .into_iter()
+            .find(|(_, t)| t == speaker)
+            .and_then(|(h, _)| site.page(h.strip_prefix(&site.base)?));
+        let Some(page) = page else {
+            report
+                .problems
+                .push(format!("{at}: not linked or not published"));
+            continue;
+        };
+        let cards = site.items_linking(&page, url);
+        let when = when_zh(s, e);
+        let own = cards.iter().find(|c| text(c).contains(&when));
+        match (own, l.topic_on(s.date())) {
+            (None, _) => report
+                .problems
+                .push(format!("{at}: no card shows the session {when}")),
+            (Some(card), Some(topic)) => report.same(&at, "题目", fact(card, "题目"), topic),
+            (Some(_), None) => {}
+        }
+        for card in cards {
+            report.has(&at, "主讲人", fact(card, "主讲人").as_deref(), speaker);
         }
     }
 }

@@ -333,6 +333,24 @@ impl LectureMeta {
     pub(crate) fn session_on(&self, day: jiff::civil::Date) -> Option<&sessions::SessionNote> {
         self.sessions.iter().find(|s| s.date == day)
     }
+
+    /// Whether `name`, a value of taxonomy `key`, takes part in the session on `day`:
+    /// as its speaker (its own, else the lecture's), as its speaking unit or as the
+    /// lecture's organiser.
+    pub(crate) fn takes_part(&self, day: jiff::civil::Date, key: &str, name: &str) -> bool {
+        let note = self.session_on(day);
+        match key {
+            "speaker" => note
+                .and_then(|n| n.speaker.as_deref())
+                .or(self.speaker.as_deref())
+                .is_some_and(|x| x == name),
+            "unit" => {
+                self.unit.as_deref() == Some(name)
+                    || note.and_then(|n| n.unit.as_deref()) == Some(name)
+            }
+            _ => true,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

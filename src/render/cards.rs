@@ -485,9 +485,9 @@ impl<'s> Renderer<'s> {
         self.parts.cards[i.index()]
             .get_or_init(|| {
                 let spec = self.site.page(i).kind.spec();
-                let Some((partial, name)) = spec.card else {
+                if spec.card.is_none() {
                     return tera::Value::from(());
-                };
+                }
                 let value = match spec.front {
                     Front::Own(Reader::Course, _) => self.course_card(i).map(|c| to_value(&c)),
                     Front::Own(Reader::Lecture, _) => self.shown_session(i).and_then(|o| {
@@ -498,17 +498,23 @@ impl<'s> Renderer<'s> {
                     Front::Own(Reader::Lesson, _) => None,
                     Front::Fields(_) => Some(to_value(&self.dated_card(i, self.field_values(i)))),
                 };
-                let Some(card) = value else {
-                    return tera::Value::from(());
-                };
-                let mut ctx = self.context_with_shared();
-                ctx.insert_value(name, card.clone());
-                match self.engine.tera.render(partial, &ctx) {
-                    Ok(html) => with_value(card, "html", tera::Value::from(html)),
-                    Err(_) => card,
-                }
+                value.map_or_else(|| tera::Value::from(()), |c| self.with_html(i, c))
             })
             .clone()
+    }
+
+    /// `card`, a card of page `i`, with `html`: the card rendered by its kind's
+    /// partial (left out when the partial fails, for [`Self::checked_cards`] to report).
+    pub(super) fn with_html(&self, i: PageId, card: tera::Value) -> tera::Value {
+        let Some((partial, name)) = self.site.page(i).kind.spec().card else {
+            return card;
+        };
+        let mut ctx = self.context_with_shared();
+        ctx.insert_value(name, card.clone());
+        match self.engine.tera.render(partial, &ctx) {
+            Ok(html) => with_value(card, "html", tera::Value::from(html)),
+            Err(_) => card,
+        }
     }
 
     /// The cards of `pages` that have one, each with its `html`, for lists that print
@@ -518,9 +524,16 @@ impl<'s> Renderer<'s> {
         &self,
         pages: impl IntoIterator<Item = &'i PageId>,
     ) -> Result<tera::Value, Diagnostic> {
+        self.checked(pages.into_iter().map(|&i| (i, self.card(i))))
+    }
+
+    /// `cards`, each of its page, checked as [`Self::checked_cards`] checks them.
+    pub(super) fn checked(
+        &self,
+        cards_of: impl IntoIterator<Item = (PageId, tera::Value)>,
+    ) -> Result<tera::Value, Diagnostic> {
         let mut cards = Vec::new();
-        for &i in pages {
-            let card = self.card(i);
+        for (i, card) in cards_of {
             if card.is_none() {
                 continue;
             }

@@ -757,7 +757,8 @@ impl<'s> Renderer<'s> {
             let Some(list) = kind.spec().list else {
                 continue;
             };
-            let cards = self.checked_cards(&of(kind).collect::<Vec<_>>())?;
+            let cards =
+                self.checked(of(kind).flat_map(|i| self.term_cards(i, tax.key, &term.name)))?;
             if cards.as_array().is_some_and(|c| !c.is_empty()) {
                 sections.push(TermSection {
                     key: kind.key(),
@@ -793,6 +794,26 @@ impl<'s> Renderer<'s> {
             page_count: count(Kind::Page),
             pager,
         })
+    }
+
+    /// The cards of page `i` on the page of term `name` of taxonomy `key`: the
+    /// sessions of a lecture the term takes part in, one card each, when it takes part
+    /// in only some (a speaker of a rota); else the page's own card.
+    fn term_cards(&self, i: PageId, key: &str, name: &str) -> Vec<(PageId, tera::Value)> {
+        let whole = || vec![(i, self.card(i))];
+        let Meta::Lecture(m) = &self.site.page(i).src.meta else {
+            return whole();
+        };
+        let (own, others): (Vec<&Occurrence>, Vec<&Occurrence>) = self
+            .indexes
+            .sessions_of(i)
+            .partition(|o| m.takes_part(o.start.date(), key, name));
+        if others.is_empty() {
+            return whole();
+        }
+        own.into_iter()
+            .map(|o| (i, self.with_html(i, self.occurrence_card(o))))
+            .collect()
     }
 
     pub(super) fn month(&self, y: i16, m: i8) -> Month<'_> {
