@@ -12,9 +12,10 @@
  *  - home page ([data-schedule-home]): lectures that are over are hidden; the 本周 / 下周
  *    strip ([data-week-strip]) takes this week's and next week's sessions, still to
  *    come, from the items the build wrote for the weeks ahead (cancelled ones last).
- *  - a repeating lecture's card ([data-run], every session to come in one card) names
- *    its next session and moves with it, showing that session's speaker and topic
- *    ([data-session]) when the series gives each its own.
+ *  - a repeating lecture's card ([data-run], every session to come in one card) and
+ *    page name its next session and move with it, showing that session's speaker and
+ *    topic ([data-session]) when the series gives each its own; the page marks 下次 in
+ *    its list of sessions and is over only when its last session is.
  *  - everywhere: the "本周" badge and highlight; on a lecture page "进行中" / "已结束"
  *    (a lecture that was postponed or cancelled shows that instead), and "添加到日历"
  *    only while it is still to come.
@@ -55,16 +56,26 @@
     return m ? t("short_date_format", { month: +m[2], day: +m[3] }) : local;
   }
 
-  /* ---- a repeating lecture's card: its next session by the reader's clock ---- */
-  all(document, ".lecture-card[data-run]").forEach(function (card) {
-    var runs = card.getAttribute("data-run").split(" ").map(function (pair) {
+  /* The next session of a repeating lecture's card or page ([data-run]: "start/end"
+     pairs) by the reader's clock, else its last; it becomes the element's
+     data-start / data-end, so the lecture is over only when its last session is. */
+  function nextSession(el) {
+    var runs = el.getAttribute("data-run").split(" ").map(function (pair) {
       var p = pair.split("/");
       return { start: p[0], end: p[1] || p[0] };
     });
     var next = runs.filter(function (r) { return parseLocal(r.end) > now; })[0] || runs[runs.length - 1];
+    if (next) {
+      el.setAttribute("data-start", next.start);
+      el.setAttribute("data-end", next.end);
+    }
+    return next;
+  }
+
+  /* ---- a repeating lecture's card: its next session by the reader's clock ---- */
+  all(document, ".lecture-card[data-run]").forEach(function (card) {
+    var next = nextSession(card);
     if (!next) return;
-    card.setAttribute("data-start", next.start);
-    card.setAttribute("data-end", next.end);
     var m = /^(\d{4})-(\d{2})/.exec(next.start);
     if (m) {
       card.setAttribute("data-month", m[1] + "-" + m[2]);
@@ -78,6 +89,36 @@
     // A series whose sessions have their own speakers and topics: the next one's.
     all(card, "[data-session]").forEach(function (note) {
       note.hidden = note.getAttribute("data-session") !== next.start;
+    });
+  });
+
+  /* ---- a repeating lecture's page: the header and 下次 follow the next session ---- */
+  all(document, "article[data-lecture][data-run]").forEach(function (article) {
+    var next = nextSession(article);
+    if (!next) return;
+    var over = !(parseLocal(next.end) > now);
+    var header = article.querySelector(".page-header");
+    var time = header && header.querySelector("[data-next-date]");
+    all(article, ".sessions li[data-session-end]").forEach(function (item) {
+      var when = item.querySelector("time[datetime]");
+      var start = when ? when.getAttribute("datetime") : "";
+      var isNext = !over && start === next.start;
+      item.classList.toggle("is-past", !(parseLocal(item.getAttribute("data-session-end")) > now));
+      item.classList.toggle("is-next", isNext);
+      var badge = item.querySelector("[data-next-badge]");
+      if (badge) badge.hidden = !isNext;
+      // The list writes each session's date in full; the header takes the next one's.
+      if (start === next.start && time && when) {
+        time.textContent = when.textContent;
+        time.setAttribute("datetime", start);
+      }
+    });
+    if (!header) return;
+    var badge = header.querySelector("[data-next-badge]");
+    if (badge) badge.hidden = over;
+    // A series whose sessions have their own speakers and topics: the next one's.
+    all(header, "[data-session]").forEach(function (row) {
+      row.hidden = row.getAttribute("data-session") !== next.start;
     });
   });
 
