@@ -358,6 +358,7 @@ fn lectures(site: &Built, report: &mut Report) {
             }
             own_sessions(report, &url, &html, &l);
             speakers_sessions(site, report, &url, &html, &l);
+            month_sessions(site, report, &url, &l);
         }
         lecture_facts(report, &url, head, &l, start.date());
 
@@ -530,6 +531,32 @@ fn speakers_sessions(site: &Built, report: &mut Report, url: &str, html: &str, l
         }
         for card in cards {
             report.has(&at, "主讲人", fact(card, "主讲人").as_deref(), speaker);
+        }
+    }
+}
+
+/// The month calendar's list of days names, on the day of each session that
+/// `sessions:` gives a topic or speaker of its own, that topic and speaker.
+fn month_sessions(site: &Built, report: &mut Report, url: &str, l: &Lecture) {
+    for (&day, own) in &l.own {
+        let month = format!("/lectures/{}/", day.strftime("%Y-%m"));
+        let at = format!("{month} on {day}, {url}");
+        let Some(html) = site.page(&month) else {
+            report.problems.push(format!("{at}: no month page"));
+            continue;
+        };
+        let list = html.find("<ol class=\"month-list\"").map_or("", |i| &html[i..]);
+        let item = list
+            .find(&format!("<time datetime=\"{day}\">"))
+            .map(|i| &list[i..])
+            .and_then(|rest| Some(&rest[..rest.find("</ul>")?]));
+        let Some(item) = item else {
+            report.problems.push(format!("{at}: the day is not listed"));
+            continue;
+        };
+        let shown = text(item);
+        for want in [&own.topic, &own.speaker].into_iter().flatten() {
+            report.has(&at, "the day", Some(&shown), want);
         }
     }
 }
