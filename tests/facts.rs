@@ -359,6 +359,7 @@ fn lectures(site: &Built, report: &mut Report) {
             own_sessions(report, &url, &html, &l);
             speakers_sessions(site, report, &url, &html, &l);
             month_sessions(site, report, &url, &l);
+            strip_sessions(site, report, &url, &l);
         }
         lecture_facts(report, &url, head, &l, start.date());
 
@@ -545,7 +546,9 @@ fn month_sessions(site: &Built, report: &mut Report, url: &str, l: &Lecture) {
             report.problems.push(format!("{at}: no month page"));
             continue;
         };
-        let list = html.find("<ol class=\"month-list\"").map_or("", |i| &html[i..]);
+        let list = html
+            .find("<ol class=\"month-list\"")
+            .map_or("", |i| &html[i..]);
         let item = list
             .find(&format!("<time datetime=\"{day}\">"))
             .map(|i| &list[i..])
@@ -557,6 +560,30 @@ fn month_sessions(site: &Built, report: &mut Report, url: &str, l: &Lecture) {
         let shown = text(item);
         for want in [&own.topic, &own.speaker].into_iter().flatten() {
             report.has(&at, "the day", Some(&shown), want);
+        }
+    }
+}
+
+/// The home page's 本周 / 下周 strip names a session's own speaker with their title,
+/// as every other page does.
+fn strip_sessions(site: &Built, report: &mut Report, url: &str, l: &Lecture) {
+    let home = site.page("/").expect("the home page is published");
+    for item in site.items_linking(&home, url) {
+        if !item.starts_with("<li class=\"week-item") {
+            continue;
+        }
+        let own = l.own.iter().find(|(day, _)| {
+            item.contains(&format!("<time datetime=\"{}", day.strftime("%Y-%m-%d")))
+        });
+        let Some((day, own)) = own else { continue };
+        if let (Some(speaker), Some(title)) = (&own.speaker, &own.speaker_title) {
+            let at = format!("/ strip on {day}, {url}");
+            report.has(
+                &at,
+                "the item",
+                Some(&text(item)),
+                &format!("{speaker} {title}"),
+            );
         }
     }
 }
