@@ -413,6 +413,19 @@ fn lectures(site: &Built, report: &mut Report) {
                 }
                 None => report.problems.push(format!("{at}: no card says {next:?}")),
             }
+            // The series' page shows the same card as the schedule.
+            let series = string(&m, "series").and_then(|name| {
+                let (href, _) = links(&html).into_iter().find(|(_, t)| t == name)?;
+                Some((name, site.page(href.strip_prefix(&site.base)?)?))
+            });
+            if let Some((name, page)) = series {
+                let cards = site.items_linking(&page, &url);
+                if !cards.iter().any(|c| text(c).contains(&next)) {
+                    report.problems.push(format!(
+                        "{url}: no card on the page of {name} says {next:?}"
+                    ));
+                }
+            }
         }
         for &(s, e) in past {
             let when = when_zh(s, e);

@@ -798,9 +798,13 @@ impl<'s> Renderer<'s> {
 
     /// The cards of page `i` on the page of term `name` of taxonomy `key`: the
     /// sessions of a lecture the term takes part in, one card each, when it takes part
-    /// in only some (a speaker of a rota); else the page's own card.
+    /// in only some (a speaker of a rota); else the page's own card, which for a
+    /// series with sessions to come is the schedule's (its rule and next session).
     fn term_cards(&self, i: PageId, key: &str, name: &str) -> Vec<(PageId, tera::Value)> {
-        let whole = || vec![(i, self.card(i))];
+        let whole = || {
+            let run = self.next_run_card(i).map(|c| self.with_html(i, c));
+            vec![(i, run.unwrap_or_else(|| self.card(i)))]
+        };
         let Meta::Lecture(m) = &self.site.page(i).src.meta else {
             return whole();
         };

@@ -13,7 +13,7 @@ use super::Renderer;
 use super::cards::{LectureCard, SessionWho, to_value};
 use super::format::iso_local;
 use crate::content::{Meta, Status};
-use crate::site::Occurrence;
+use crate::site::{Occurrence, PageId};
 
 /// How many weeks from the build's Monday the strip's data covers: a home page read
 /// up to eight weeks after it was built still finds this week's and next week's
@@ -163,6 +163,14 @@ impl<'s> Renderer<'s> {
 
     fn repeats(&self, o: &Occurrence) -> bool {
         matches!(&self.site.page(o.page).src.meta, Meta::Lecture(m) if m.repeat.is_some())
+    }
+
+    /// The card of repeating lecture `i` standing for its sessions to come, as the
+    /// schedule shows it; `None` when it does not repeat or all its sessions are over.
+    pub(super) fn next_run_card(&self, i: PageId) -> Option<tera::Value> {
+        let now = self.site.now;
+        let next = self.indexes.sessions_of(i).find(|o| o.end >= now)?;
+        self.repeats(next).then(|| self.run_card(next))
     }
 
     /// The card of a repeating lecture whose next session is `next`.
