@@ -622,6 +622,12 @@ const SAMPLE_LINES: &[&str] = &[
 /// The line and column of each piece of sample text in `body`, in order.
 fn sample_text_places(body: &str, body_line: usize) -> Vec<(usize, usize, &'static str)> {
     let mut found = Vec::new();
+    // One search of the whole body per phrase, before one per line: almost every page
+    // holds none of them, and searching each line for each phrase was a fifth of a build.
+    let any = |phrases: &[&str]| phrases.iter().any(|s| body.contains(s));
+    if !any(SAMPLE_TEXT) && !any(SAMPLE_LINES) {
+        return found;
+    }
     for (i, line) in body.lines().enumerate() {
         let bare = line
             .trim()
