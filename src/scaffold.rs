@@ -57,12 +57,20 @@ pub fn create(
                 .map_err(|e| crate::io_diag(&planned.path, &e))?;
             Ok(planned)
         }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists(&planned.path)),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists(
+            &planned.path,
+            Text::new(
+                "换一个文件名（或用 --title 给出另一个标题），或者直接编辑已有的文件",
+                "choose another file name (or another --title), or edit the existing file",
+            ),
+        )),
         Err(e) => Err(crate::io_diag(&planned.path, &e)),
     }
 }
 
-fn exists(path: &Path) -> Diagnostic {
+/// The refusal to overwrite `path`; `hint` says what to do instead, which depends on
+/// the command (`new` suggests another name, `import` suggests `--force`).
+pub(crate) fn exists(path: &Path, hint: Text) -> Diagnostic {
     Diagnostic::error(
         path,
         0,
@@ -72,10 +80,7 @@ fn exists(path: &Path) -> Diagnostic {
             "this file already exists; it was not overwritten",
         ),
     )
-    .with_hint(Text::new(
-        "换一个文件名（或用 --title 给出另一个标题），或者直接编辑已有的文件",
-        "choose another file name (or another --title), or edit the existing file",
-    ))
+    .with_hint(hint)
 }
 
 /// A mistake in the arguments of `new`: the message names the path given.

@@ -311,19 +311,13 @@ fn lesson_without_course() -> Diagnostic {
 }
 
 fn exists(path: &Path) -> Diagnostic {
-    Diagnostic::error(
+    crate::scaffold::exists(
         path,
-        0,
-        0,
         Text::new(
-            "这个文件已经存在，没有覆盖它",
-            "this file already exists; it was not overwritten",
+            "确认要用导入的内容替换它时加上 --force；否则用 --to 给出别的位置",
+            "add --force to replace it with the imported text, or give another place with --to",
         ),
     )
-    .with_hint(Text::new(
-        "确认要用导入的内容替换它时加上 --force；否则用 --to 给出别的位置",
-        "add --force to replace it with the imported text, or give another place with --to",
-    ))
 }
 
 fn twice(path: &Path, source: &Path) -> Diagnostic {
