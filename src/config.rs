@@ -1,5 +1,6 @@
 //! `site.yaml` → `Config`: the site's title, where it is published (base URL), its
-//! timezone, theme, the programme's actions and lecture series, and taxonomy names.
+//! timezone, theme, the programme's actions and lecture series (with their rota, read by
+//! `rota`), and taxonomy names.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,6 +25,8 @@ pub struct Config {
     pub theme: String,
     pub actions: Vec<String>,
     pub series: Vec<String>,
+    /// Which units are expected to lecture in a series, by year (`rota:`).
+    pub rota: crate::rota::Rota,
     /// The tiers (`level`) and fields (`domain`) courses and cases may name; any value
     /// when empty.
     pub levels: Vec<String>,
@@ -72,6 +75,7 @@ impl Default for Config {
             series: ["随州大讲堂", "周周学", "读书班", "第一议题", "专题研讨"]
                 .map(String::from)
                 .to_vec(),
+            rota: crate::rota::Rota::default(),
             levels: Vec::new(),
             domains: Vec::new(),
             taxonomies,
@@ -93,6 +97,7 @@ const KEYS: &[&str] = &[
     "theme",
     "actions",
     "series",
+    "rota",
     "levels",
     "domains",
     "taxonomies",
@@ -148,6 +153,7 @@ impl Config {
         if !series.is_empty() {
             c.series = series;
         }
+        c.rota = crate::rota::read(&mut fm, &c.series);
         c.levels = fm.string_list("levels");
         c.domains = fm.string_list("domains");
         if let Some(serde_yaml_ng::Value::Mapping(m)) = fm.get("taxonomies").cloned() {

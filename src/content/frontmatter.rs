@@ -614,6 +614,24 @@ impl FrontMatter {
         item_pos.unwrap_or_else(|| self.value_pos(key))
     }
 
+    /// The lines of a top-level key's block (its own line and the indented lines after
+    /// it) with their line numbers in the file, for values nested deeper than
+    /// [`Self::item_pos`] looks (`rota:`).
+    pub(crate) fn block_lines(&self, key: &str) -> Vec<(usize, &str)> {
+        let Some(&(line, _, _)) = self.positions.get(key) else {
+            return Vec::new();
+        };
+        let first = line - self.yaml_line;
+        let mut out = Vec::new();
+        for (i, text) in self.lines.iter().enumerate().skip(first) {
+            if i > first && !text.starts_with([' ', '\t', '-']) && !text.trim().is_empty() {
+                break;
+            }
+            out.push((self.yaml_line + i, text.as_str()));
+        }
+        out
+    }
+
     /// The plain (unquoted) value of a top-level key as written on its line.
     fn raw_value(&self, key: &str) -> Option<String> {
         let &(line, _, col) = self.positions.get(key)?;
@@ -1237,7 +1255,7 @@ fn chinese_numeral_date(raw: &str) -> Option<Date> {
 /// Where `needle` stands in `line` as a whole item (followed by the end of the line, a
 /// quote, a comma, a bracket or a space), else where it first appears: `/a/` in
 /// `[/a/b/, /a/]` is the second item.
-fn find_item(line: &str, needle: &str) -> Option<usize> {
+pub(crate) fn find_item(line: &str, needle: &str) -> Option<usize> {
     let whole = line.match_indices(needle).map(|(at, _)| at).find(|&at| {
         line[at + needle.len()..]
             .chars()

@@ -167,6 +167,17 @@ pub(super) struct SessionWho<'a> {
     own: bool,
 }
 
+impl SessionWho<'_> {
+    /// The speaker's name, empty when the session names none.
+    pub(super) fn speaker_name(&self) -> &str {
+        self.speaker.as_ref().map_or("", |t| t.name.as_str())
+    }
+
+    pub(super) fn title(&self) -> &str {
+        self.speaker_title
+    }
+}
+
 #[derive(Serialize)]
 pub(super) struct LectureCard<'a> {
     #[serde(flatten)]

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::archive::{year_url, years};
 use super::paging::{page_count, page_of, page_url};
+use super::units::{rota_csv_url, rota_url, units_csv_url, units_url};
 use crate::content::ListPage;
 use crate::content::{Kind, Place};
 use crate::site::{PageId, Site, print_url};
@@ -23,6 +24,14 @@ pub enum Job {
     /// A course with all its lessons on one page, for printing (`/courses/x/print/`).
     CoursePrint(PageId),
     Taxonomy(usize),
+    /// The unit overview (`/units/`, in place of the unit index): all years, or one.
+    Units(Option<i16>),
+    /// The unit overview's table as CSV.
+    UnitsCsv(Option<i16>),
+    /// The page of a series' rota: its place among `site.yaml`'s rotas.
+    Rota(usize),
+    /// One year of a rota as CSV.
+    RotaCsv(usize, i16),
     /// Page `n` (from 1) of term `k` of taxonomy `t`.
     Term(usize, usize, u32),
     Search,
@@ -69,6 +78,10 @@ impl Job {
             Job::Item(i) => site.page(i).url.clone(),
             Job::CoursePrint(i) => print_url(&site.page(i).url),
             Job::Taxonomy(t) => site.taxonomies[t].url.clone(),
+            Job::Units(y) => units_url(y),
+            Job::UnitsCsv(y) => units_csv_url(y),
+            Job::Rota(r) => rota_url(site, r),
+            Job::RotaCsv(r, y) => rota_csv_url(site, r, y),
             Job::Term(t, k, n) => page_url(&site.taxonomies[t].terms[k].url, n),
             Job::Search => "/search/".into(),
             Job::Study => "/study/".into(),
@@ -101,6 +114,8 @@ impl Job {
                 .expect("a page with a job of its own has a template"),
             Job::CoursePrint(_) => "course_print.html",
             Job::Taxonomy(_) => "taxonomy.html",
+            Job::Units(_) => "units.html",
+            Job::Rota(_) => "rota.html",
             Job::Term(..) => "term.html",
             Job::Search => "search.html",
             Job::Study => "study.html",
@@ -110,7 +125,7 @@ impl Job {
             Job::Atom => "atom.xml",
             Job::Sitemap | Job::SitemapPart(_) => "sitemap.xml",
             Job::Alias(_) => "alias.html",
-            Job::AliasScript => "",
+            Job::AliasScript | Job::UnitsCsv(_) | Job::RotaCsv(..) => "",
         }
     }
 
@@ -133,6 +148,10 @@ impl Job {
             Job::Search => "search",
             Job::Study => "study",
             Job::Taxonomy(_)
+            | Job::Units(_)
+            | Job::UnitsCsv(_)
+            | Job::Rota(_)
+            | Job::RotaCsv(..)
             | Job::Term(..)
             | Job::NotFound
             | Job::Atom
@@ -157,6 +176,8 @@ impl Job {
                     | Job::Alias(_)
                     | Job::AliasScript
                     | Job::CoursePrint(_)
+                    | Job::UnitsCsv(_)
+                    | Job::RotaCsv(..)
             )
     }
 
@@ -164,7 +185,12 @@ impl Job {
     pub fn is_html(self) -> bool {
         !matches!(
             self,
-            Job::Atom | Job::Sitemap | Job::SitemapPart(_) | Job::AliasScript
+            Job::Atom
+                | Job::Sitemap
+                | Job::SitemapPart(_)
+                | Job::AliasScript
+                | Job::UnitsCsv(_)
+                | Job::RotaCsv(..)
         )
     }
 
@@ -245,11 +271,19 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         if tax.terms.is_empty() {
             continue;
         }
-        jobs.push(Job::Taxonomy(t));
+        if tax.key == "unit" {
+            jobs.extend(unit_jobs(site));
+        } else {
+            jobs.push(Job::Taxonomy(t));
+        }
         for k in 0..tax.terms.len() {
             let pages = pages_for(site, term_items(site, t, k).len());
             jobs.extend((1..=pages).map(|n| Job::Term(t, k, n)));
         }
+    }
+    for (r, rota) in site.config.rota.series.iter().enumerate() {
+        jobs.push(Job::Rota(r));
+        jobs.extend(rota.years.iter().map(|y| Job::RotaCsv(r, y.year)));
     }
     let months = months(site);
     jobs.extend(years(&months).into_iter().map(Job::Year));
@@ -263,6 +297,15 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     jobs.push(Job::Sitemap);
     jobs.extend((1..=parts).map(Job::SitemapPart));
     jobs
+}
+
+/// The unit overview of all years and of each year with figures, each with its CSV.
+fn unit_jobs(site: &Site) -> Vec<Job> {
+    let years = crate::site::units::unit_years(site);
+    std::iter::once(None)
+        .chain(years.into_iter().map(Some))
+        .flat_map(|y| [Job::Units(y), Job::UnitsCsv(y)])
+        .collect()
 }
 
 /// The jobs to render again after an edit, comparing the previous model with the new

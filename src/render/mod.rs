@@ -16,6 +16,7 @@ mod pages;
 mod paging;
 mod print;
 pub mod theme;
+mod units;
 mod upcoming;
 
 use std::sync::{Arc, Mutex, OnceLock};
@@ -165,8 +166,14 @@ impl<'s> Renderer<'s> {
 
     /// Renders one job: its output path and bytes.
     pub fn render(&self, job: Job) -> Result<(String, Vec<u8>), Diagnostic> {
-        if job == Job::AliasScript {
-            return Ok((job.path(self.site), jobs::alias_script(self.site)));
+        let file = match job {
+            Job::AliasScript => Some(jobs::alias_script(self.site)),
+            Job::UnitsCsv(y) => Some(self.units_csv(y)),
+            Job::RotaCsv(r, y) => Some(self.rota_csv(r, y)),
+            _ => None,
+        };
+        if let Some(bytes) = file {
+            return Ok((job.path(self.site), bytes));
         }
         let template = job.template(self.site);
         let ctx = self.context(job)?;
@@ -197,6 +204,8 @@ impl<'s> Renderer<'s> {
             Job::Item(i) => self.item(i)?,
             Job::CoursePrint(i) => values(&self.course_print(i)),
             Job::Taxonomy(t) => values(&self.taxonomy(t)),
+            Job::Units(y) => values(&self.units_page(y)),
+            Job::Rota(r) => values(&self.rota_page(r)),
             Job::Term(t, k, n) => values(&self.term_page(t, k, n)?),
             Job::Month(y, m) => values(&self.month(y, m)),
             Job::Year(y) => values(&self.year_page(y)),
@@ -205,7 +214,11 @@ impl<'s> Renderer<'s> {
             Job::Sitemap => values(&self.sitemap(None)),
             Job::SitemapPart(k) => values(&self.sitemap(Some(k))),
             Job::Alias(a) => values(&self.alias(a)),
-            Job::Search | Job::NotFound | Job::AliasScript => Context::new(),
+            Job::Search
+            | Job::NotFound
+            | Job::AliasScript
+            | Job::UnitsCsv(_)
+            | Job::RotaCsv(..) => Context::new(),
         };
         c.extend(own);
         let url = job.url(s);
@@ -250,9 +263,13 @@ impl<'s> Renderer<'s> {
         let s = self.site;
         let ui = |key: &str| self.engine.ui(key).to_string();
         match job {
-            Job::Home | Job::Atom | Job::Sitemap | Job::SitemapPart(_) | Job::AliasScript => {
-                String::new()
-            }
+            Job::Home
+            | Job::Atom
+            | Job::Sitemap
+            | Job::SitemapPart(_)
+            | Job::AliasScript
+            | Job::UnitsCsv(_)
+            | Job::RotaCsv(..) => String::new(),
             Job::List(kind, _) => match s.sections.get(&kind) {
                 Some(&intro) => s.page(intro).title().to_string(),
                 None => kind
@@ -262,6 +279,9 @@ impl<'s> Renderer<'s> {
             },
             Job::Item(i) | Job::CoursePrint(i) => s.page(i).title().to_string(),
             Job::Taxonomy(t) => s.taxonomies[t].title.clone(),
+            Job::Units(None) => ui("units_title"),
+            Job::Units(Some(y)) => ui("units_title_year").replace("{year}", &y.to_string()),
+            Job::Rota(r) => ui("rota_title").replace("{series}", &s.config.rota.series[r].name),
             Job::Term(t, k, _) => {
                 let tax = &s.taxonomies[t];
                 format!("{}：{}", tax.title, tax.terms[k].name)

@@ -298,6 +298,9 @@ pub(super) struct TermPage<'a> {
     /// How many lessons and plain pages carry the term, on all its pages.
     lesson_count: usize,
     page_count: usize,
+    /// A series' rota this year (else its latest), with a link to the rota's page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rota: Option<super::units::RotaYear>,
     pager: Option<Pager>,
 }
 
@@ -792,6 +795,9 @@ impl<'s> Renderer<'s> {
             pages: of(Kind::Page).map(|i| self.link(s.page(i))).collect(),
             lesson_count: count(Kind::Lesson),
             page_count: count(Kind::Page),
+            rota: (tax.key == "series")
+                .then(|| self.series_rota(&term.name))
+                .flatten(),
             pager,
         })
     }

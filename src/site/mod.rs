@@ -15,6 +15,7 @@ pub mod media;
 mod schedule;
 mod structure;
 pub mod taxonomy;
+pub(crate) mod units;
 mod urls;
 pub use urls::print_url;
 
@@ -438,6 +439,8 @@ fn build_all(
     warnings.extend(unshown_images(&site.files, &site.texts, &site.config));
     let page_sources: Vec<&SourceFile> = site.nodes.iter().map(|n| &*sources[n.file]).collect();
     warnings.extend(taxonomy::near_duplicates(&site, &page_sources));
+    warnings.extend(units::rota_warnings(&site));
+    diags.extend(units::year_like_units(&site, &page_sources));
     diags.extend(warnings.iter().cloned());
     if diags.iter().any(Diagnostic::is_error) {
         return finish(site, diags);

@@ -184,7 +184,7 @@ fn speaker_title(site: &Site, name: &str, pages: &[PageId]) -> Option<String> {
 
 /// A term's slug: the one `site.yaml` spells for its name, else its pinyin (a speaker's
 /// as a person's name, surname first).
-fn term_slug(config: &crate::config::Config, key: &str, name: &str) -> String {
+pub(crate) fn term_slug(config: &crate::config::Config, key: &str, name: &str) -> String {
     if let Some(slug) = config.slugs.get(name) {
         return slug.clone();
     }
@@ -336,7 +336,7 @@ pub fn near_duplicates(
 
 /// Line and column of `needle` in a file's front matter: under the taxonomy's key (or
 /// `instructors` for speakers) when it is there, else its first occurrence.
-fn locate(bytes: &[u8], key: &str, needle: &str) -> (usize, usize) {
+pub(super) fn locate(bytes: &[u8], key: &str, needle: &str) -> (usize, usize) {
     let text = crate::diagnostic::source_text(bytes);
     let lines: Vec<&str> = text.lines().collect();
     let end = lines

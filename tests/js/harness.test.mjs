@@ -27,6 +27,8 @@ test('pages are classified by path', () => {
     'study/': 'study',
     'units/': 'taxonomy',
     'units/shi-wei/': 'term',
+    'units/2026/': 'units-year',
+    'series/sui-zhou-da-jiang-tang/rota/': 'rota',
     'speakers/': 'taxonomy',
     'tags/': 'taxonomy',
     'series/zhou-zhou-xue/': 'term',

@@ -1,6 +1,6 @@
 // Names read right, as a cadre sees them: the units 广水市 and 曾都区 link to addresses
 // spelled by their pinyin (guang-shui-shi, zeng-du-qu — not yan-shui-shi, ceng-du-qu)
-// and sit in pinyin order in the units' list; the speakers' list and a speaker's page
+// and sit in pinyin order in the unit overview's table; the speakers' list and a speaker's page
 // show the title (职务) the lecture sources give; a case shows 主要成效 once.
 
 import { test, before, after } from 'node:test';
@@ -41,7 +41,7 @@ function titlesInSources(speaker) {
 
 test('unit links of 广水市 and 曾都区 read by their pinyin, in pinyin order', async () => {
   const { page, problems, close } = await open(`${BASE_PATH}units/`);
-  const links = await page.$$eval('.term-list a', (as) =>
+  const links = await page.$$eval('.units-table tbody a', (as) =>
     as.map((a) => ({ name: a.textContent.trim(), href: a.getAttribute('href') })));
   const href = (name) => links.find((l) => l.name === name)?.href;
   assert.equal(href('广水市'), `${BASE_PATH}units/guang-shui-shi/`);
@@ -52,7 +52,7 @@ test('unit links of 广水市 and 曾都区 read by their pinyin, in pinyin orde
   assert.ok(names.indexOf('随县') < names.indexOf('曾都区'), names.join(' '));
   assert.equal(names.at(-1), '曾都区');
   // The link leads to the unit's page.
-  await page.click('.term-list a:text-is("曾都区")');
+  await page.click('.units-table tbody a:text-is("曾都区")');
   await page.waitForURL(`**${BASE_PATH}units/zeng-du-qu/`);
   assert.equal((await page.textContent('h1')).trim(), '曾都区');
   assert.deepEqual(problems, []);

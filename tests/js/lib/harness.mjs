@@ -97,7 +97,8 @@ export function buildSite(root, base = BASE_PATH, out = null) {
  *   year (/lectures/2026/, the months of a year of the schedule)
  *   pager (/cases/page/2/, /tags/x/page/2/: a later page of a paged list)
  *   cases (/cases/) · case (/cases/x/)
- *   search · study · taxonomy (/units/, /tags/ …) · term (/units/x/ …) · page (anything else)
+ *   search · study · taxonomy (/units/, the unit overview; /tags/ …) · term (/units/x/ …)
+ *   units-year (/units/2026/) · rota (/series/x/rota/) · page (anything else)
  * Each entry is `{ file, rel, url, kind, section }`; `rel` is the path below the base
  * ("courses/x/"), `url` the path to request ("/training/courses/x/").
  */
@@ -132,6 +133,12 @@ export function classify(rel, taxonomyDirs = taxonomyDirNames()) {
   if (depth === parts.length && parts.length >= 3 && parts[parts.length - 2] === 'page' && /^\d+$/.test(parts[parts.length - 1])) {
     return { kind: 'pager', section: top };
   }
+  // One year of the unit overview: /units/2026/ (no unit may take a year's address).
+  if (top === 'units' && depth === 2 && /^\d{4}$/.test(parts[1])) {
+    return { kind: 'units-year', section: top };
+  }
+  // A series' rota: /series/x/rota/
+  if (top === 'series' && depth === 3 && parts[2] === 'rota') return { kind: 'rota', section: top };
   // The months of a year of the schedule: /lectures/2026/
   if (top === 'lectures' && depth === 2 && /^\d{4}$/.test(parts[1])) {
     return { kind: 'year', section: top };
