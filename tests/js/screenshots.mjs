@@ -34,6 +34,8 @@ try {
     ['case', first('case')],
     ['search', first('search') && first('search') + '?q=' + encodeURIComponent('乡村振兴')],
     ['study', first('study')],
+    ['units', first('taxonomy') && env.server.base + 'units/'],
+    ['rota', first('rota')],
     ['404', env.server.base + 'no-such-page/'], // what a reader sees: the server's 404
   ];
   for (const [name, url] of shots) {
