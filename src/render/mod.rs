@@ -398,6 +398,19 @@ mod tests {
         keys.extend(["repeat_nth_weekday", "repeat_last_weekday"]);
         keys.extend(["short_date_format", "this_week", "next_week"]);
         keys.extend(["page_title_numbered", "year_title"]);
+        keys.extend([
+            "units_title",
+            "units_title_year",
+            "units_all_years",
+            "units_year",
+        ]);
+        keys.extend(["rota_title", "rota_listed", "rota_extra", "rota_given"]);
+        keys.extend(["rota_scheduled", "rota_unscheduled"]);
+        keys.extend(["units_col_unit", "units_col_courses", "units_col_lessons"]);
+        keys.extend(["units_col_hours", "units_col_given", "units_col_scheduled"]);
+        keys.extend(["units_col_cases", "rota_col_unit", "rota_col_listed"]);
+        keys.extend(["rota_col_mark", "rota_col_date", "rota_col_title"]);
+        keys.extend(["rota_col_speaker", "rota_col_link"]);
         for list in Kind::LISTED.iter().filter_map(|k| k.spec().list) {
             keys.push(list.title_key);
             if let Some(h) = list.home {
