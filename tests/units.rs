@@ -404,3 +404,42 @@ fn the_rota_marks_each_unit_as_the_lectures_say() {
         .collect();
     assert_eq!(csv_marks, want, "the CSV marks the units as the page does");
 }
+
+#[test]
+fn a_rota_of_a_series_without_lectures_lists_its_units_unscheduled() {
+    let site = common::Site::good();
+    let yaml = format!(
+        "{}rota:\n  随州大讲堂:\n    2026: [市发改委, 新设单位]\n",
+        common::SITE_YAML
+    );
+    site.write("site.yaml", yaml.as_bytes());
+    let o = site.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The unit named nowhere is a warning, not an error.
+    assert!(stderr(&o).contains("新设单位"), "{}", stderr(&o));
+    let html = std::fs::read_to_string(
+        site.public()
+            .join("series/sui-zhou-da-jiang-tang/rota/index.html"),
+    )
+    .expect("the rota page of a series without lectures");
+    let rows = table_rows(&html);
+    let marks: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[1].as_str()))
+        .collect();
+    // 市发改委 lectures in 周周学, not in this series.
+    assert_eq!(marks, [("市发改委", "未安排"), ("新设单位", "未安排")]);
+    assert!(
+        html.contains("href=\"/units/shi-fa-gai-wei/\""),
+        "a unit with a page is linked"
+    );
+    assert!(
+        !html.contains(">新设单位</a>"),
+        "a unit without a page is not linked"
+    );
+    assert!(
+        !html.contains("<a href=\"/\">随州大讲堂</a>"),
+        "no link for a series without a page"
+    );
+    assert!(html.contains("已讲 0/2，已安排 0，未安排 2"));
+}
