@@ -39,6 +39,7 @@ CACHE/corpus/ (CACHE: --cache, $JIANGTANG_BENCH_CACHE or ~/.cache/jiangtang-benc
 """
 
 import argparse
+import errno
 import glob
 import hashlib
 import http.client
@@ -1303,6 +1304,17 @@ def photos(args):
     return path
 
 
+def link_or_copy(src, dst):
+    """A hard link saves 2.4 GB of copies; a --scratch folder on another file system
+    (tmpfs) cannot take one."""
+    try:
+        os.link(src, dst)
+    except OSError as e:
+        if e.errno != errno.EXDEV:
+            raise
+        shutil.copy2(src, dst)
+
+
 def media_sites(args, work):
     """Three sites in `work`: the corpus, the corpus with one photo on every fifth page
     (co-located, shown in the page's Markdown), and a Hugo site resizing the same photos."""
@@ -1318,14 +1330,14 @@ def media_sites(args, work):
     step = max(1, len(pages) // len(names))
     for i, name in enumerate(names):
         page = pages[(i * step) % len(pages)]
-        os.link(os.path.join(shots, name), os.path.join(os.path.dirname(page), name))
+        link_or_copy(os.path.join(shots, name), os.path.join(os.path.dirname(page), name))
         with open(page, "a", encoding="utf-8") as f:
             f.write("\n\n![现场照片 %d](%s)\n" % (i + 1, name))
     hugo = os.path.join(work, "media-hugo")
     os.makedirs(os.path.join(hugo, "assets", "photos"))
     os.makedirs(os.path.join(hugo, "layouts"))
     for name in names:
-        os.link(os.path.join(shots, name), os.path.join(hugo, "assets", "photos", name))
+        link_or_copy(os.path.join(shots, name), os.path.join(hugo, "assets", "photos", name))
     with open(os.path.join(hugo, "hugo.toml"), "w") as f:
         f.write(HUGO_MEDIA_CONFIG)
     with open(os.path.join(hugo, "layouts", "home.html"), "w") as f:
