@@ -20,10 +20,15 @@ targets=("$host" x86_64-pc-windows-gnu aarch64-unknown-linux-gnu)
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
 
 scripts/cross-build.sh "${targets[@]}"
-if ! command -v zip >/dev/null; then
+# zip for Windows' archive; the ARM64 binary's strip.
+packages=()
+command -v zip >/dev/null || packages+=(zip)
+command -v aarch64-linux-gnu-strip >/dev/null || packages+=(binutils-aarch64-linux-gnu)
+if ((${#packages[@]})); then
   sudo=()
   [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q zip
+  apt_install() { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${packages[@]}"; }
+  apt_install || { "${sudo[@]}" apt-get update -q && apt_install; }
 fi
 
 work=$(mktemp -d)
