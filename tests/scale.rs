@@ -221,6 +221,66 @@ fn every_item_is_on_exactly_one_page_of_its_list() {
     assert!(paged_terms > 0, "no term takes more than one page");
 }
 
+/// The limit of a data file a page reads when it opens, at 2,000 pages.
+const DATA_LIMIT: u64 = 200 * KB * 2_000 / 10_000;
+
+/// The `<li>` of each card of a list page, as the page prints it.
+fn card_html(html: &str) -> Vec<String> {
+    let list = html
+        .split("<ul class=\"card-list")
+        .nth(1)
+        .and_then(|l| l.split_once('>'))
+        .map(|(_, l)| l.split("\n  </ul>").next().unwrap_or_default())
+        .unwrap_or_default();
+    list.split("<li class=\"card ")
+        .skip(1)
+        .map(|card| format!("<li class=\"card {}", card.trim_end()))
+        .collect()
+}
+
+#[test]
+fn the_card_index_holds_every_item_as_the_lists_pages_show_it() {
+    let public = public();
+    for (list, fields) in [("courses", 5), ("cases", 3)] {
+        let index_file = public.join(format!("{list}/page/cards.json"));
+        let size = std::fs::metadata(&index_file).expect("the index").len();
+        assert!(size <= DATA_LIMIT, "{list}: the index is {size} bytes");
+        let index: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&index_file).expect("read")).expect("JSON");
+        let pages: Vec<String> = pages_of(&public, list)
+            .iter()
+            .flat_map(|p| card_html(&std::fs::read_to_string(public.join(p)).expect("read")))
+            .collect();
+        let items = index["items"].as_array().expect("items");
+        assert_eq!(items.len(), pages.len(), "{list}: one entry per card");
+        let terms = index["terms"].as_array().expect("terms");
+        assert_eq!(terms.len(), fields, "{list}: a list of values per field");
+        for item in items {
+            let values = item[2].as_array().expect("values per field");
+            for (field, numbers) in values.iter().enumerate() {
+                for n in numbers.as_array().expect("numbers") {
+                    let n = usize::try_from(n.as_u64().expect("a number")).expect("small");
+                    assert!(n < terms[field].as_array().expect("values").len());
+                }
+            }
+        }
+        let mut shards = Vec::new();
+        for n in 1.. {
+            let file = public.join(format!("{list}/page/cards-{n}.json"));
+            let Ok(bytes) = std::fs::read(&file) else {
+                break;
+            };
+            assert!(bytes.len() as u64 <= DATA_LIMIT, "{}", file.display());
+            let cards: Vec<String> = serde_json::from_slice(&bytes).expect("JSON");
+            shards.extend(cards.into_iter().map(|c| c.trim_end().to_string()));
+        }
+        assert_eq!(
+            shards, pages,
+            "{list}: the shards hold the pages' cards, in order"
+        );
+    }
+}
+
 #[test]
 fn a_crawl_without_javascript_from_the_home_page_reaches_every_page() {
     let public = public();

@@ -451,6 +451,42 @@ impl<'s> Renderer<'s> {
         })
     }
 
+    /// What the filters of a list read of page `i`'s card, for the list's card index:
+    /// the values its card's `data-*` attributes hold, in the order of
+    /// [`super::card_index::fields`].
+    pub(super) fn filter_values(&self, i: PageId) -> Option<super::card_index::Filterable> {
+        let names = |terms: Vec<Cow<'_, TermValue>>| terms.iter().map(|t| t.name.clone()).collect();
+        let p = self.site.page(i);
+        let date = p.src.common.date.map(iso_date).unwrap_or_default();
+        let (values, hours) = match p.kind.spec().front {
+            Front::Own(Reader::Course, _) => {
+                let c = self.course_facts(i)?;
+                let required = if c.required { "1" } else { "0" };
+                let values = vec![
+                    vec![c.action.name.clone()],
+                    names(c.levels),
+                    names(c.domains),
+                    names(c.topics),
+                    vec![required.to_string()],
+                ];
+                (values, c.hours_value)
+            }
+            Front::Own(Reader::Case, _) => {
+                let c = self.case_facts(i)?;
+                (
+                    vec![vec![c.unit.name.clone()], names(c.domains), names(c.topics)],
+                    0.0,
+                )
+            }
+            Front::Own(Reader::Lesson | Reader::Lecture, _) | Front::Fields(_) => return None,
+        };
+        Some(super::card_index::Filterable {
+            values,
+            hours,
+            date,
+        })
+    }
+
     fn case_card(&self, i: PageId) -> Option<CaseCard<'_>> {
         Some(self.dated_card(i, self.case_facts(i)?))
     }

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::archive::{year_url, years};
+use super::card_index::{index_url, shard_count, shard_url};
 use super::paging::{page_count, page_of, page_url};
 use super::units::{rota_csv_url, rota_url, units_csv_url, units_url};
 use crate::content::ListPage;
@@ -19,6 +20,10 @@ pub enum Job {
     /// Page `n` (from 1) of the list of a kind that has one (the catalogue, the
     /// schedule, the cases); the schedule has one page.
     List(Kind, u32),
+    /// The card index of a paged list with filters (`render::card_index`), and its
+    /// shard `n` (from 1).
+    CardIndex(Kind),
+    CardShard(Kind, u32),
     /// The page of one content file: a course, lesson, lecture, case or plain page.
     Item(PageId),
     /// A course with all its lessons on one page, for printing (`/courses/x/print/`).
@@ -75,6 +80,14 @@ impl Job {
                 .spec()
                 .list
                 .map_or_else(String::new, |l| page_url(l.url, n)),
+            Job::CardIndex(kind) => kind
+                .spec()
+                .list
+                .map_or_else(String::new, |l| index_url(l.url)),
+            Job::CardShard(kind, n) => kind
+                .spec()
+                .list
+                .map_or_else(String::new, |l| shard_url(l.url, n)),
             Job::Item(i) => site.page(i).url.clone(),
             Job::CoursePrint(i) => print_url(&site.page(i).url),
             Job::Taxonomy(t) => site.taxonomies[t].url.clone(),
@@ -125,7 +138,11 @@ impl Job {
             Job::Atom => "atom.xml",
             Job::Sitemap | Job::SitemapPart(_) => "sitemap.xml",
             Job::Alias(_) => "alias.html",
-            Job::AliasScript | Job::UnitsCsv(_) | Job::RotaCsv(..) => "",
+            Job::AliasScript
+            | Job::UnitsCsv(_)
+            | Job::RotaCsv(..)
+            | Job::CardIndex(_)
+            | Job::CardShard(..) => "",
         }
     }
 
@@ -153,6 +170,8 @@ impl Job {
             | Job::Rota(_)
             | Job::RotaCsv(..)
             | Job::Term(..)
+            | Job::CardIndex(_)
+            | Job::CardShard(..)
             | Job::NotFound
             | Job::Atom
             | Job::Sitemap
@@ -178,6 +197,8 @@ impl Job {
                     | Job::CoursePrint(_)
                     | Job::UnitsCsv(_)
                     | Job::RotaCsv(..)
+                    | Job::CardIndex(_)
+                    | Job::CardShard(..)
             )
     }
 
@@ -191,6 +212,8 @@ impl Job {
                 | Job::AliasScript
                 | Job::UnitsCsv(_)
                 | Job::RotaCsv(..)
+                | Job::CardIndex(_)
+                | Job::CardShard(..)
         )
     }
 
@@ -226,6 +249,13 @@ pub fn list_items(site: &Site, kind: Kind) -> Option<&[PageId]> {
     }
 }
 
+/// Whether `kind`'s list has filters, which read its card index when it is paged.
+pub fn has_filters(kind: Kind) -> bool {
+    kind.spec()
+        .list
+        .is_some_and(|l| !super::card_index::fields(l.page).is_empty())
+}
+
 /// How many pages a list of `items` takes at the site's `page_size`.
 pub fn pages_for(site: &Site, items: usize) -> u32 {
     page_count(items, site.config.page_size)
@@ -259,6 +289,11 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     for kind in Kind::LISTED {
         let pages = list_items(site, kind).map_or(1, |items| pages_for(site, items.len()));
         jobs.extend((1..=pages).map(|n| Job::List(kind, n)));
+        if pages > 1 && has_filters(kind) {
+            jobs.push(Job::CardIndex(kind));
+            let shards = shard_count(site.of(kind).len());
+            jobs.extend((1..=shards).map(|n| Job::CardShard(kind, n)));
+        }
     }
     jobs.extend([Job::Search, Job::Study, Job::NotFound]);
     jobs.extend(

@@ -5,6 +5,7 @@
 //! static files (`engine`) and calendars (`ics`).
 
 mod archive;
+mod card_index;
 mod cards;
 mod engine;
 mod feeds;
@@ -170,6 +171,8 @@ impl<'s> Renderer<'s> {
             Job::AliasScript => Some(jobs::alias_script(self.site)),
             Job::UnitsCsv(y) => Some(self.units_csv(y)),
             Job::RotaCsv(r, y) => Some(self.rota_csv(r, y)),
+            Job::CardIndex(kind) => Some(self.card_index(kind)),
+            Job::CardShard(kind, n) => Some(self.card_shard(kind, n)?),
             _ => None,
         };
         if let Some(bytes) = file {
@@ -218,7 +221,9 @@ impl<'s> Renderer<'s> {
             | Job::NotFound
             | Job::AliasScript
             | Job::UnitsCsv(_)
-            | Job::RotaCsv(..) => Context::new(),
+            | Job::RotaCsv(..)
+            | Job::CardIndex(_)
+            | Job::CardShard(..) => Context::new(),
         };
         c.extend(own);
         let url = job.url(s);
@@ -269,7 +274,9 @@ impl<'s> Renderer<'s> {
             | Job::SitemapPart(_)
             | Job::AliasScript
             | Job::UnitsCsv(_)
-            | Job::RotaCsv(..) => String::new(),
+            | Job::RotaCsv(..)
+            | Job::CardIndex(_)
+            | Job::CardShard(..) => String::new(),
             Job::List(kind, _) => match s.sections.get(&kind) {
                 Some(&intro) => s.page(intro).title().to_string(),
                 None => kind

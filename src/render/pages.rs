@@ -125,8 +125,18 @@ pub(super) struct Catalogue<'a> {
     pager: Option<Pager>,
     total_hours: String,
     facets: CourseFacets,
+    filter_index: Option<FilterIndex>,
     #[serde(flatten)]
     intro: Intro<'a>,
+}
+
+/// Where the filters of a paged list read all of its items (`render::card_index`), and
+/// the list's first page, where a filtered view is shown; both with the base path.
+#[derive(Serialize)]
+struct FilterIndex {
+    index: String,
+    list: String,
+    page_size: usize,
 }
 
 #[derive(Serialize)]
@@ -179,6 +189,7 @@ pub(super) struct Cases<'a> {
     total: usize,
     pager: Option<Pager>,
     facets: CaseFacets,
+    filter_index: Option<FilterIndex>,
     #[serde(flatten)]
     intro: Intro<'a>,
 }
@@ -497,6 +508,7 @@ impl<'s> Renderer<'s> {
                 domain: self.facet("domain", only),
                 topics: self.facet("topics", only),
             },
+            filter_index: self.filter_index(Kind::Course),
             intro: self.intro(Kind::Course, n),
         }
     }
@@ -566,6 +578,7 @@ impl<'s> Renderer<'s> {
                 domain: self.facet("domain", only),
                 topics: self.facet("topics", only),
             },
+            filter_index: self.filter_index(Kind::Case),
             intro: self.intro(Kind::Case, n),
         }
     }
@@ -710,6 +723,17 @@ impl<'s> Renderer<'s> {
     }
 
     /// The pages of `kind` that page `n` of its list shows, and its pager.
+    /// The card index of `kind`'s list, written when the list is paged.
+    fn filter_index(&self, kind: Kind) -> Option<FilterIndex> {
+        let paged = super::jobs::pages_for(self.site, self.site.of(kind).len()) > 1;
+        let list = kind.spec().list.filter(|_| paged)?;
+        Some(FilterIndex {
+            index: self.href(&super::card_index::index_url(list.url)),
+            list: self.href(list.url),
+            page_size: self.site.config.page_size,
+        })
+    }
+
     fn list_page(&self, kind: Kind, n: u32) -> (&'s [PageId], Option<Pager>) {
         let s = self.site;
         let all = s.of(kind);

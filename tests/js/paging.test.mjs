@@ -2,6 +2,8 @@
 // case library and the catalogue take three pages each. A keyboard-only reader walks the
 // pagination from the first page to the last and back to the first; axe-core finds no
 // serious or critical violation on a page in the middle, on a desktop and on a phone.
+// With JavaScript, the filters choose among the items of every page (read from the
+// Markdown here), and a filtered or sorted view pages with its own pagination.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -83,5 +85,127 @@ test('axe: a page of a paged list has no serious or critical violations', async 
         }
       });
     }
+  }
+});
+
+// ---------------------------------------------------------------------------
+// Filters over all of a paged list's items (the card index)
+
+/** The published items of a list's folder, from their Markdown: title, date, 学时 and
+ *  the front matter's single values (`action`, `domain`). */
+function listSources(folder) {
+  const dir = path.join(REPO_ROOT, 'content', folder);
+  const files = folder === 'courses'
+    ? fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name, 'index.md'))
+    : fs.readdirSync(dir).filter((n) => n.endsWith('.md') && !n.startsWith('_')).map((n) => path.join(dir, n));
+  return files.map((file) => {
+    const front = fs.readFileSync(file, 'utf8').match(/^---\n([\s\S]*?)\n---/)[1];
+    const key = (k) => (front.match(new RegExp(`^${k}:\\s*(.*)$`, 'm')) || [])[1]?.trim().replace(/^["']|["']$/g, '') ?? '';
+    return { title: key('title'), date: key('date'), hours: Number(key('hours')) || 0, action: key('action'), domain: key('domain'), draft: key('draft') === 'true' };
+  }).filter((x) => !x.draft);
+}
+
+/** The titles of the cards the list shows. */
+function shownTitles(page, list) {
+  return page.$$eval(`main #${list} > li:not([hidden]) .card-title a`, (as) => as.map((a) => a.textContent.trim()));
+}
+
+/** Waits until the status line says `count` of `total`, and returns it. */
+async function statusSays(page, count, total) {
+  const status = page.locator('main [data-filter-status]');
+  await page.waitForFunction(
+    ([c, t]) => new RegExp(`显示 ${c}/${t} `).test(document.querySelector('main [data-filter-status]').textContent),
+    [count, total],
+    { timeout: 5000 },
+  ).catch(async () => assert.fail(`status “${await status.textContent()}”, wanted ${count}/${total}`));
+  return (await status.textContent()).trim();
+}
+
+test('filters cover every page of the list, as the content says, and the URL keeps them', async (t) => {
+  for (const [folder, list, field] of [['cases', 'case-list', 'domain'], ['courses', 'course-list', 'action']]) {
+    await t.test(folder, async () => {
+      const items = listSources(folder);
+      const { context, page, problems } = await openPage(env.browser, `${env.server.origin}${BASE_PATH}${folder}/`);
+      try {
+        const firstPage = await shownTitles(page, list);
+        assert.ok(firstPage.length < items.length, 'the list takes more than one page');
+        // The value whose items lie most beyond the first page.
+        const values = [...new Set(items.map((x) => x[field]))];
+        const beyond = (v) => items.filter((x) => x[field] === v && !firstPage.includes(x.title)).length;
+        const value = values.sort((a, b) => beyond(b) - beyond(a))[0];
+        assert.ok(beyond(value) > 0, `some ${field} has items beyond the first page`);
+        const expected = items.filter((x) => x[field] === value);
+        await page.locator(`main form select[name=${field}]`).selectOption(value);
+        const status = await statusSays(page, expected.length, items.length);
+        await settle(page);
+        assert.deepEqual((await shownTitles(page, list)).sort(), expected.map((x) => x.title).sort());
+        if (folder === 'courses') {
+          const hours = Math.round(expected.reduce((s, x) => s + x.hours, 0) * 10) / 10;
+          assert.match(status, new RegExp(`合计 ${hours} 学时`));
+        }
+        const address = new URL(page.url());
+        assert.equal(decodeURI(address.pathname), `${BASE_PATH}${folder}/`);
+        assert.equal(address.searchParams.get(field), value);
+        assert.equal(await page.locator('main nav.pagination:not([hidden])').count(), 0, 'one page of matches has no pagination');
+
+        const again = await openPage(env.browser, page.url());
+        try {
+          await statusSays(again.page, expected.length, items.length);
+          await settle(again.page);
+          assert.deepEqual((await shownTitles(again.page, list)).sort(), expected.map((x) => x.title).sort(), 'the address shows the same view');
+          assert.equal(await again.page.locator(`main form select[name=${field}]`).inputValue(), value);
+        } finally {
+          await again.context.close();
+        }
+
+        await page.getByRole('button', { name: '重置筛选' }).click();
+        await statusSays(page, items.length, items.length);
+        assert.deepEqual(await shownTitles(page, list), firstPage, 'reset shows the page as the server wrote it');
+        assert.equal(new URL(page.url()).search, '');
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
+
+test('a sorted view pages through every item with a pagination of its own', async () => {
+  const items = listSources('cases').sort((a, b) => a.date.localeCompare(b.date));
+  const pages = Math.ceil(items.length / 4);
+  assert.ok(pages >= 3, 'the sample has cases for three pages of four');
+  const { context, page, problems } = await openPage(env.browser, `${env.server.origin}${BASE_PATH}cases/page/2/`);
+  try {
+    await page.locator('main form select[name=sort]').selectOption({ label: '最早发布' });
+    await statusSays(page, items.length, items.length);
+    const seen = [];
+    for (let n = 1; n <= pages; n++) {
+      await page.locator('main nav.pagination[data-filter-pager] [aria-current="page"]', { hasText: String(n) }).waitFor();
+      await settle(page);
+      const shown = await shownTitles(page, 'case-list');
+      assert.deepEqual(shown, items.slice((n - 1) * 4, n * 4).map((x) => x.title), `page ${n} of the oldest first`);
+      seen.push(...shown);
+      const address = new URL(page.url());
+      assert.equal(decodeURI(address.pathname), `${BASE_PATH}cases/`);
+      assert.equal(address.searchParams.get('page'), n > 1 ? String(n) : null);
+      assert.equal(await page.locator('main nav.pagination:not([hidden])').count(), 1, 'only the view’s pagination shows');
+      if (n < pages) await page.locator('main nav.pagination[data-filter-pager] a', { hasText: '下一页' }).click();
+    }
+    assert.deepEqual(seen, items.map((x) => x.title), 'the pages hold every case once');
+
+    await page.goBack();
+    await page.locator('main nav.pagination[data-filter-pager] [aria-current="page"]', { hasText: String(pages - 1) }).waitFor();
+    await settle(page);
+    assert.deepEqual(await shownTitles(page, 'case-list'), items.slice((pages - 2) * 4, (pages - 1) * 4).map((x) => x.title), 'back shows the page before');
+
+    await page.reload();
+    await page.locator('main nav.pagination[data-filter-pager] [aria-current="page"]', { hasText: String(pages - 1) }).waitFor();
+    await settle(page);
+    assert.deepEqual(await shownTitles(page, 'case-list'), items.slice((pages - 2) * 4, (pages - 1) * 4).map((x) => x.title), 'a reload shows the same page');
+    const violations = await axeViolations(page);
+    assert.deepEqual(violations.map(formatViolation), []);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
   }
 });
