@@ -897,3 +897,50 @@ fn paged_lists_link_relatively_in_relative_mode() {
         assert!(target.is_file(), "{link}");
     }
 }
+
+#[test]
+fn a_taxonomys_list_of_terms_pages_at_ten_times_page_size() {
+    let site = Site::with_cases(0, "", "", "page_size: 1\n");
+    for d in 1..=23 {
+        site.write(
+            &format!("content/cases/c{d}.md"),
+            format!("---\ntitle: 案例{d}\nunit: 市发改委\ndate: 2026-03-01\ntags: [标签{d}]\n---\n\n正文。\n")
+                .as_bytes(),
+        );
+    }
+    let o = site.build(&["--base-url", "/training/"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let public = site.public();
+    let read = |rel: &str| std::fs::read_to_string(public.join(rel)).unwrap_or_default();
+    let pages = [
+        "tags/index.html",
+        "tags/page/2/index.html",
+        "tags/page/3/index.html",
+    ];
+    assert!(!public.join("tags/page/4/index.html").exists());
+    let mut seen = Vec::new();
+    for (n, page) in pages.iter().enumerate() {
+        let html = read(page);
+        assert!(html.contains("共 23 项"), "{page} counts every tag");
+        let list = html
+            .split("<ul class=\"term-list\">")
+            .nth(1)
+            .and_then(|l| l.split("</ul>").next())
+            .expect("a list of terms");
+        let terms = links(list);
+        assert_eq!(terms.len(), if n < 2 { 10 } else { 3 }, "{page}");
+        seen.extend(terms);
+        assert!(
+            html.contains("<nav class=\"pagination\" aria-label=\"分页\">"),
+            "{page}"
+        );
+    }
+    assert!(read(pages[1]).contains("<link rel=\"next\" href=\"/training/tags/page/3/\">"));
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 23, "every tag once: {seen:?}");
+    for url in &seen {
+        let rel = url.trim_start_matches("/training/");
+        assert!(public.join(rel).join("index.html").exists(), "{url}");
+    }
+}

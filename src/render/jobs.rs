@@ -28,7 +28,8 @@ pub enum Job {
     Item(PageId),
     /// A course with all its lessons on one page, for printing (`/courses/x/print/`).
     CoursePrint(PageId),
-    Taxonomy(usize),
+    /// Page `n` (from 1) of the list of taxonomy `t`'s terms.
+    Taxonomy(usize, u32),
     /// The unit overview (`/units/`, in place of the unit index): all years, or one.
     Units(Option<i16>),
     /// The unit overview's table as CSV.
@@ -90,7 +91,7 @@ impl Job {
                 .map_or_else(String::new, |l| shard_url(l.url, n)),
             Job::Item(i) => site.page(i).url.clone(),
             Job::CoursePrint(i) => print_url(&site.page(i).url),
-            Job::Taxonomy(t) => site.taxonomies[t].url.clone(),
+            Job::Taxonomy(t, n) => page_url(&site.taxonomies[t].url, n),
             Job::Units(y) => units_url(y),
             Job::UnitsCsv(y) => units_csv_url(y),
             Job::Rota(r) => rota_url(site, r),
@@ -126,7 +127,7 @@ impl Job {
                 .template
                 .expect("a page with a job of its own has a template"),
             Job::CoursePrint(_) => "course_print.html",
-            Job::Taxonomy(_) => "taxonomy.html",
+            Job::Taxonomy(..) => "taxonomy.html",
             Job::Units(_) => "units.html",
             Job::Rota(_) => "rota.html",
             Job::Term(..) => "term.html",
@@ -164,7 +165,7 @@ impl Job {
             Job::CoursePrint(_) => "courses",
             Job::Search => "search",
             Job::Study => "study",
-            Job::Taxonomy(_)
+            Job::Taxonomy(..)
             | Job::Units(_)
             | Job::UnitsCsv(_)
             | Job::Rota(_)
@@ -220,7 +221,7 @@ impl Job {
     /// The page's number among its list's pages; 1 for every other file.
     pub fn page_number(self) -> u32 {
         match self {
-            Job::List(_, n) | Job::Term(_, _, n) => n,
+            Job::List(_, n) | Job::Term(_, _, n) | Job::Taxonomy(_, n) => n,
             _ => 1,
         }
     }
@@ -259,6 +260,12 @@ pub fn has_filters(kind: Kind) -> bool {
 /// How many pages a list of `items` takes at the site's `page_size`.
 pub fn pages_for(site: &Site, items: usize) -> u32 {
     page_count(items, site.config.page_size)
+}
+
+/// How many terms a page of a taxonomy's list of terms shows: a term is one line, about
+/// a tenth of a card, so ten times the site's `page_size`.
+pub fn terms_per_page(site: &Site) -> usize {
+    site.config.page_size.saturating_mul(10)
 }
 
 /// What a term's page lists, in the order it shows them: the listed kinds' pages in
@@ -309,7 +316,8 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         if tax.key == "unit" {
             jobs.extend(unit_jobs(site));
         } else {
-            jobs.push(Job::Taxonomy(t));
+            let pages = page_count(tax.terms.len(), terms_per_page(site));
+            jobs.extend((1..=pages).map(|n| Job::Taxonomy(t, n)));
         }
         for k in 0..tax.terms.len() {
             let pages = pages_for(site, term_items(site, t, k).len());

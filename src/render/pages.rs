@@ -282,7 +282,10 @@ pub(super) struct CasePage<'a> {
 
 #[derive(Serialize)]
 pub(super) struct TaxonomyPage<'a> {
+    /// `terms`: this page's; `total` counts all of them.
     taxonomy: TaxonomyValue<'a>,
+    total: usize,
+    pager: Option<Pager>,
 }
 
 #[derive(Serialize)]
@@ -743,10 +746,13 @@ impl<'s> Renderer<'s> {
         (page_of(all, n, size), pager)
     }
 
-    pub(super) fn taxonomy(&self, t: usize) -> TaxonomyPage<'_> {
+    pub(super) fn taxonomy(&self, t: usize, n: u32) -> TaxonomyPage<'_> {
         let tax = &self.site.taxonomies[t];
-        let terms = tax
-            .terms
+        let size = super::jobs::terms_per_page(self.site);
+        let pager = pager(n, tax.terms.len(), size, |k| {
+            self.href(&page_url(&tax.url, k))
+        });
+        let terms = page_of(&tax.terms, n, size)
             .iter()
             .map(|x| TermValue {
                 speaker_title: x.speaker_title.clone(),
@@ -760,6 +766,8 @@ impl<'s> Renderer<'s> {
                 url: &tax.url,
                 terms: Some(terms),
             },
+            total: tax.terms.len(),
+            pager,
         }
     }
 
