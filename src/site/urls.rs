@@ -34,6 +34,30 @@ fn pager_folders() -> Vec<String> {
         .collect()
 }
 
+/// What the schedule's archive writes at `url`, if it is one of its addresses: a year's
+/// page (`/lectures/2026/`, Chinese and English) or a month's (`/lectures/2026-03/`).
+/// Every such address is kept from content, whether or not the year has sessions yet,
+/// so that adding a lecture never takes a lecture's address away.
+fn archive_page(url: &str) -> Option<(&'static str, &'static str)> {
+    let seg = url.strip_prefix("/lectures/")?.strip_suffix('/')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match seg.split_once('-') {
+        None if seg.len() == 4 && digits(seg) => {
+            Some(("讲座日程的年份页", "the schedule's page of a year"))
+        }
+        Some((y, m))
+            if y.len() == 4
+                && digits(y)
+                && m.len() == 2
+                && digits(m)
+                && ("01"..="12").contains(&m) =>
+        {
+            Some(("讲座日程的月份页", "the schedule's page of a month"))
+        }
+        _ => None,
+    }
+}
+
 /// The print view of the course at `course_url`, which the renderer writes: a lesson
 /// may not claim it.
 pub fn print_url(course_url: &str) -> String {
@@ -78,6 +102,11 @@ pub(super) fn place(published: Vec<(usize, Arc<Parsed>)>, diags: &mut Vec<Diagno
         for (k, url) in urls.iter().enumerate() {
             // A list's intro file is shown on the list page, at the list's URL.
             if published[k].1.kind == Kind::Section {
+                continue;
+            }
+            if archive_page(url).is_some() {
+                keep[k] = false;
+                diags.push(duplicate_url(&published[k].1, url, None));
                 continue;
             }
             match claimed.get(url.as_str()) {
@@ -152,10 +181,11 @@ pub(super) fn place_files(
 /// The error for a page whose URL `other` (or the site itself, when `None`) claims.
 fn duplicate_url(src: &Parsed, url: &str, other: Option<&Parsed>) -> Diagnostic {
     let (zh_other, en_other) = match other {
-        None => (
-            "站点自带的页面".to_string(),
-            "a page the site generates".to_string(),
-        ),
+        None => {
+            let (zh, en) =
+                archive_page(url).unwrap_or(("站点自带的页面", "a page the site generates"));
+            (zh.to_string(), en.to_string())
+        }
         Some(o) => {
             let path = crate::platform::slashed(&o.path);
             (path.clone(), path)
@@ -279,4 +309,24 @@ pub(super) fn order_number(rel: &str) -> Option<u64> {
     let file = rel.rsplit('/').next()?;
     let rest = file.trim_start_matches(|c: char| c.is_ascii_digit());
     file[..file.len() - rest.len()].parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::archive_page;
+
+    #[test]
+    fn the_schedules_years_and_months_are_kept_from_lectures() {
+        assert!(archive_page("/lectures/2026/").is_some());
+        assert!(archive_page("/lectures/1999-12/").is_some());
+        for free in [
+            "/lectures/2026-13/",
+            "/lectures/2026-3/",
+            "/lectures/202/",
+            "/lectures/2026-03-2/",
+            "/cases/2026/",
+        ] {
+            assert!(archive_page(free).is_none(), "{free}");
+        }
+    }
 }
