@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """jiangtang benchmark harness: jiangtang against Hugo on the same generated Chinese corpus.
 
-Parts (--parts, default all four):
+Parts (--parts, default all but media and pagefind):
 
   build   full builds of the 1,000- and 10,000-page corpora (--pages) with jiangtang and
           Hugo in alternation (A B A B ..., --runs each, one untimed warm-up each, a fresh
@@ -14,6 +14,12 @@ Parts (--parts, default all four):
           live-reload stream (<base>__jiangtang/events); median and p95.
   search  the built site's search/ folder (bytes, files), and the build-time difference
           when `jiangtang build` has a flag that turns the search index off.
+  weight  one build of the 10,000-page corpus (--weight-pages): the largest HTML page, the
+          pages over 200 KB, and in headless Chromium (bench/page_weight.mjs, Debian's
+          chromium driven by tests/js's playwright-core) the heaviest list page and the
+          main lists opened --weight-runs times each: DOMContentLoaded (median) and every
+          data file each fetched on opening, the largest of them reported; with the build
+          part at the same size, its jiangtang/Hugo ratios beside them.
   media   (only when asked for) 200 generated 12-megapixel photos (--media-photos) on the
           1,000-page corpus: jiangtang without photos, first build (empty image cache),
           cached build, and Hugo resizing the same photos to the same widths; ratios
@@ -878,6 +884,131 @@ def print_scale(res):
             res["wall_per_page_ratio"], res["cpu_per_page_ratio"], GOAL_SCALE))
 
 
+# ---------------------------------------------------------------- part: weight
+
+# What every page should stay under at 10,000 pages: its HTML, and each data file it
+# fetches when it opens.
+WEIGHT_LIMIT = 200_000
+# The pages the scale goals were measured on, and the lists readers open first.
+WEIGHT_PAGES = ["/", "/courses/", "/cases/", "/lectures/", "/study/", "/search/", "/speakers/"]
+# What a page's scripts fetch (the data files), as Chromium names the requests.
+DATA_TYPES = ("fetch", "xhr")
+YEAR_OR_MONTH = re.compile(r"^\d{4}(-\d{2})?$")
+
+
+def lists_the_site(rel):
+    """Whether the page at `rel` (`cases/page/2/index.html`) lists the site rather than
+    showing one course, lesson, lecture or case (the rule of tests/scale.rs)."""
+    parts = rel.split("/")
+    if len(parts) >= 3 and parts[0] in ("courses", "cases") and parts[1] != "page":
+        return False
+    if len(parts) == 3 and parts[0] == "lectures" and not YEAR_OR_MONTH.match(parts[1]):
+        return False
+    return True
+
+
+def url_of(rel):
+    return "/" + rel[: -len("index.html")] if rel.endswith("index.html") else "/" + rel
+
+
+def serve_dir(root):
+    """A plain HTTP server for `root` on 127.0.0.1 (no compression: bytes are file sizes)."""
+    import functools
+    import http.server
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=root))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def html_sizes(out):
+    sizes = []
+    for root, _, names in os.walk(out):
+        for name in names:
+            if name.endswith(".html"):
+                p = os.path.join(root, name)
+                sizes.append((os.path.getsize(p), os.path.relpath(p, out).replace(os.sep, "/")))
+    return sorted(sizes, reverse=True)
+
+
+def run_weight(args, tools, work, builds):
+    """One build at --weight-pages; the largest HTML page, the largest data file a page
+    fetches when it opens and DOMContentLoaded of the heaviest list page in Chromium."""
+    n = args.weight_pages
+    site = corpus(args, "jiangtang", n)
+    out = os.path.join(work, "out-weight-%d" % n)
+    log = os.path.join(work, "logs", "weight-%d.log" % n)
+    os.makedirs(os.path.dirname(log), exist_ok=True)
+    rmtree(out)
+    say("weight: %d pages, one build, then %d pages in headless Chromium (%d loads each)"
+        % (n, len(WEIGHT_PAGES) + 1, args.weight_runs))
+    s = measure(tools.jt_build_cmd(site, out), log)
+    check_rc(s, log, "jiangtang build of %d pages" % n)
+    sizes = html_sizes(out)
+    lists = [x for x in sizes if lists_the_site(x[1])]
+    size_of = {url_of(rel): b for b, rel in sizes}
+    res = {"pages": n, "html_files": len(sizes),
+           "largest_html": {"url": url_of(sizes[0][1]), "bytes": sizes[0][0]},
+           "over_limit": [{"url": url_of(rel), "bytes": b} for b, rel in sizes if b > WEIGHT_LIMIT],
+           "heaviest_list": {"url": url_of(lists[0][1]), "bytes": lists[0][0]},
+           "named": {u: size_of.get(u) for u in WEIGHT_PAGES}}
+    urls = [res["heaviest_list"]["url"]] + [u for u in WEIGHT_PAGES if u != res["heaviest_list"]["url"]]
+    server = serve_dir(out)
+    origin = "http://127.0.0.1:%d" % server.server_address[1]
+    report = os.path.join(work, "weight-%d.json" % n)
+    try:
+        r = subprocess.run(["node", os.path.join(REPO, "bench", "page_weight.mjs"), "--origin", origin,
+                            "--pages", ",".join(urls), "--runs", str(args.weight_runs), "--json", report],
+                           capture_output=True, text=True, timeout=1800)
+    finally:
+        server.shutdown()
+    if r.returncode != 0:
+        die("bench/page_weight.mjs failed:\n" + r.stdout[-2000:] + r.stderr[-3000:])
+    with open(report, encoding="utf-8") as f:
+        opened = json.load(f)
+    res["browser"] = []
+    for o in opened:
+        data = [{"url": urlsplit(x["url"]).path, "bytes": x["bytes"]} for x in o["files"] if x["type"] in DATA_TYPES]
+        res["browser"].append({"page": o["page"], "dcl_ms": o["dcl_ms"], "dcl_samples": o["dcl_samples"],
+                               "requests": len(o["files"]), "bytes": sum(x["bytes"] for x in o["files"]),
+                               "data_files": data})
+    loaded = [dict(d, page=b["page"]) for b in res["browser"] for d in b["data_files"]]
+    res["largest_data"] = max(loaded, key=lambda d: d["bytes"]) if loaded else None
+    res["heaviest_list_dcl_ms"] = res["browser"][0]["dcl_ms"]
+    if n in builds and "ratio" in builds[n]:
+        res["build_ratio"] = builds[n]["ratio"]
+    discard(out)
+    return res
+
+
+def print_weight(res):
+    kb = lambda b: "—" if b is None else "{:,.1f} KB".format(b / 1000)
+    say()
+    say("== Page weight at %s pages (HTML and data files; goal ≤ %s each) ==" % (
+        "{:,}".format(res["pages"]), kb(WEIGHT_LIMIT)))
+    say("largest HTML page:  %s  %s" % (res["largest_html"]["url"], kb(res["largest_html"]["bytes"])))
+    say("heaviest list page: %s  %s" % (res["heaviest_list"]["url"], kb(res["heaviest_list"]["bytes"])))
+    for u, b in res["named"].items():
+        say("  %-12s %s" % (u, kb(b)))
+    say("pages over the goal: %d%s" % (len(res["over_limit"]), "".join(
+        "\n  %s %s" % (x["url"], kb(x["bytes"])) for x in res["over_limit"][:10])))
+    say("%-22s %10s %9s %11s  %s" % ("opened in Chromium", "DCL ms", "requests", "bytes", "largest data file"))
+    for b in res["browser"]:
+        top = max(b["data_files"], key=lambda d: d["bytes"]) if b["data_files"] else None
+        say("%-22s %10.0f %9d %11s  %s" % (b["page"], b["dcl_ms"], b["requests"], kb(b["bytes"]),
+                                            "%s %s" % (top["url"], kb(top["bytes"])) if top else "none"))
+    d = res["largest_data"]
+    say("largest data file a page loads on open: %s" % ("%s %s (by %s)" % (d["url"], kb(d["bytes"]), d["page"]) if d else "none"))
+    if "build_ratio" in res:
+        r = res["build_ratio"]
+        say("build jiangtang/Hugo (same run): wall %s, CPU %s, peak memory %s" % (
+            fmt(r["wall_s"]), fmt(r["cpu_s"]), fmt(r["maxrss_bytes"])))
+
+
 # ---------------------------------------------------------------- part: serve
 
 class Serve:
@@ -1255,6 +1386,14 @@ def goals(args, out):
     if m is not None:
         rows += [("media first build / Hugo resizing, wall", m["ratio"]["first_over_hugo"], GOAL_MEDIA_FIRST, ""),
                  ("media cached build / no photos, wall", m["ratio"]["cached_over_plain"], GOAL_MEDIA_CACHED, "")]
+    w = out.get("weight")
+    if w is not None:
+        where = "{:,} pages".format(w["pages"])
+        rows.append(("largest HTML page, KB (%s)" % where, w["largest_html"]["bytes"] / 1000, WEIGHT_LIMIT / 1000,
+                     w["largest_html"]["url"]))
+        d = w["largest_data"]
+        rows.append(("largest data file a page opens with, KB (%s)" % where, d and d["bytes"] / 1000,
+                     WEIGHT_LIMIT / 1000, d["url"] if d else "none loaded"))
     sc = out.get("scale")
     if sc is not None and "wall_per_page_ratio" in sc:
         rows.append(("time per page %s / %s" % tuple("{:,}".format(x) for x in sc["ratio_of"]),
@@ -1426,9 +1565,12 @@ def main(argv=None):
     ap.add_argument("--pages", type=int_list, default=[1000, 10000], help="page counts of the build part (default 1000,10000)")
     ap.add_argument("--runs", type=int, default=5, help="timed runs per tool and page count (default 5)")
     ap.add_argument("--warmup", type=int, default=1, help="untimed runs per tool before the timed ones (default 1)")
-    ap.add_argument("--parts", default="build,scale,serve,search",
-                    help="which parts, comma-separated: build, scale, serve, search, pagefind "
-                         "(default: all but pagefind)")
+    ap.add_argument("--parts", default="build,scale,serve,search,weight",
+                    help="which parts, comma-separated: build, scale, serve, search, weight, pagefind, "
+                         "media (default: all but pagefind and media)")
+    ap.add_argument("--weight-pages", type=int, default=10000, help="corpus size of the weight part (default 10000)")
+    ap.add_argument("--weight-runs", type=int, default=5,
+                    help="loads of each page in Chromium in the weight part (default 5)")
     ap.add_argument("--scale-pages", type=int_list, default=[1000, 10000, 50000],
                     help="page counts of the scale part (default 1000,10000,50000)")
     ap.add_argument("--scale-runs", type=int, default=None, help="timed runs per scale point (default --runs)")
@@ -1470,7 +1612,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
 
     parts = [p.strip() for p in args.parts.split(",") if p.strip()]
-    bad = [p for p in parts if p not in ("build", "scale", "serve", "search", "pagefind", "media")]
+    bad = [p for p in parts if p not in ("build", "scale", "serve", "search", "weight", "pagefind", "media")]
     if bad:
         ap.error("unknown part(s): %s" % ", ".join(bad))
     if args.runs < 1 or args.warmup < 0 or args.edits < 1:
@@ -1527,6 +1669,9 @@ def main(argv=None):
         if "search" in parts:
             out["search"] = run_search(args, tools, work, builds)
             print_search(out["search"])
+        if "weight" in parts:
+            out["weight"] = run_weight(args, tools, work, builds)
+            print_weight(out["weight"])
         if "pagefind" in parts:
             out["pagefind"] = run_pagefind(args, tools, work)
             print_pagefind(out["pagefind"])
