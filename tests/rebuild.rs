@@ -36,6 +36,22 @@ fn assert_same(site: &Site, changed: &[&str], prev: &jiangtang::Built) -> jiangt
     inc
 }
 
+/// Writes the oldest case of a `Site::with_cases` site (`c1`, dated the first) anew.
+fn write_oldest_case(site: &Site, title: &str, tags: &str) {
+    site.write(
+        "content/cases/c1.md",
+        format!(
+            "---\ntitle: {title}\nunit: 市发改委\ndate: 2026-03-01\ntags: [{tags}]\n---\n\n正文。\n"
+        )
+        .as_bytes(),
+    );
+}
+
+/// Whether the rebuild `b` kept `file` of the build `a` as it was (not rendered again).
+fn same_file(a: &jiangtang::Built, b: &jiangtang::Built, file: &str) -> bool {
+    std::sync::Arc::ptr_eq(&a.output.files[file], &b.output.files[file])
+}
+
 #[test]
 fn body_edit_front_matter_edit_and_new_page_rebuild_like_a_full_build() {
     let site = Site::good();
@@ -289,14 +305,9 @@ fn a_front_matter_edit_renders_again_only_the_list_pages_that_show_it() {
         .map(|k| k.trim_end_matches("page/3/index.html").to_string())
         .expect("the tag's third page");
     // The oldest case, alone on the last page of each list, gets a new title.
-    site.write(
-        "content/cases/c1.md",
-        "---\ntitle: 案例一\nunit: 市发改委\ndate: 2026-03-01\ntags: [共同]\n---\n\n正文。\n"
-            .as_bytes(),
-    );
+    write_oldest_case(&site, "案例一", "共同");
     let second = assert_same(&site, &["content/cases/c1.md"], &first);
-    let kept =
-        |file: &str| std::sync::Arc::ptr_eq(&first.output.files[file], &second.output.files[file]);
+    let kept = |file: &str| same_file(&first, &second, file);
     for list in ["cases/".to_string(), tag] {
         assert!(kept(&format!("{list}index.html")), "{list}");
         assert!(kept(&format!("{list}page/2/index.html")), "{list}");
@@ -309,4 +320,53 @@ fn a_front_matter_edit_renders_again_only_the_list_pages_that_show_it() {
             .as_bytes(),
     );
     assert_same(&site, &["content/cases/c1.md"], &second);
+}
+
+#[test]
+fn an_edit_renders_again_only_the_card_shards_and_term_lists_that_show_it() {
+    // 23 cases, three a page: eight pages, and the card index's three shards of ten.
+    let site = Site::with_cases(23, "案例", "tags: [共同]\n", "page_size: 3\n");
+    site.write(
+        "content/cases/c2.md",
+        "---\ntitle: 案例二\nunit: 市发改委\ndate: 2026-03-02\ntags: [共同, 其他]\n---\n\n正文。\n"
+            .as_bytes(),
+    );
+    let first = build(&opts(&site)).unwrap();
+    let shards = [
+        "cases/page/cards-1.json",
+        "cases/page/cards-2.json",
+        "cases/page/cards-3.json",
+    ];
+    for file in shards
+        .iter()
+        .chain(&["cases/page/cards.json", "tags/index.html"])
+    {
+        assert!(first.output.files.contains_key(*file), "{file}");
+    }
+    assert!(!first.output.files.contains_key("cases/page/cards-4.json"));
+    // The oldest case, the last card of the last shard, gets a new title.
+    write_oldest_case(&site, "改过的案例一", "共同");
+    let second = assert_same(&site, &["content/cases/c1.md"], &first);
+    let kept = |file: &str| same_file(&first, &second, file);
+    assert!(
+        kept(shards[0]) && kept(shards[1]),
+        "the shards without it are not rendered again"
+    );
+    assert!(!kept(shards[2]));
+    let last = String::from_utf8_lossy(&second.output.files[shards[2]]).into_owned();
+    assert!(last.contains("改过的案例一"), "{last}");
+    // Its terms are the same: the lists of terms are not rendered again.
+    assert!(kept("tags/index.html") && kept("units/index.html"));
+
+    // The other tag on it too: the tags' list counts one more page for it.
+    write_oldest_case(&site, "改过的案例一", "共同, 其他");
+    let third = assert_same(&site, &["content/cases/c1.md"], &second);
+    let again = |file: &str| same_file(&second, &third, file);
+    assert!(!again("tags/index.html"));
+    assert!(
+        again("units/index.html"),
+        "the units' list shows nothing new"
+    );
+    // The terms changed, whose addresses the cards link to: every shard is made again.
+    assert!(shards.iter().all(|f| !again(f)));
 }

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::archive::{year_url, years};
-use super::card_index::{index_url, shard_count, shard_url};
+use super::card_index::{SHARD, index_url, shard_count, shard_url};
 use super::paging::{page_count, page_of, page_url};
 use super::units::{rota_csv_url, rota_url, units_csv_url, units_url};
 use crate::content::ListPage;
@@ -430,7 +430,8 @@ pub fn affected_jobs(prev: &Site, next: &Site) -> Option<Vec<Job>> {
 /// Whether page `job` of a paged list shows something else after an edit of the pages
 /// `touched` (those edited and those that show them): other items, one of them, or
 /// what the list says of all its items (counts, 学时, a speaker's title, a series'
-/// sessions). Every other job is taken as changed.
+/// sessions); the same of a page of a taxonomy's terms and of a card index's files.
+/// Every other job is taken as changed.
 fn list_page_changed(prev: &Site, next: &Site, job: Job, touched: &HashSet<PageId>) -> bool {
     let size = next.config.page_size;
     let holds = |items: &[PageId]| items.iter().any(|i| touched.contains(i));
@@ -447,6 +448,29 @@ fn list_page_changed(prev: &Site, next: &Site, job: Job, touched: &HashSet<PageI
                 || page_of(before, n, size) != page_of(after, n, size)
                 || holds(page_of(after, n, size))
         }
+        Job::CardIndex(kind) | Job::CardShard(kind, _) => {
+            card_index_changed(prev, next, job, kind, touched)
+        }
+        Job::Taxonomy(t, n) => {
+            // A line per term: its name, address, count and speaker's title; the lead
+            // and the pagination count them all.
+            let size = terms_per_page(next);
+            let shown = |terms: &[crate::site::Term]| {
+                page_of(terms, n, size)
+                    .iter()
+                    .map(|x| {
+                        (
+                            x.name.clone(),
+                            x.url.clone(),
+                            x.pages.len(),
+                            x.speaker_title.clone(),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let (a, b) = (&prev.taxonomies[t].terms, &next.taxonomies[t].terms);
+            a.len() != b.len() || shown(a) != shown(b)
+        }
         Job::Term(t, k, n) => {
             let (a, b) = (&prev.taxonomies[t].terms[k], &next.taxonomies[t].terms[k]);
             let (before, after) = (term_items(prev, t, k), term_items(next, t, k));
@@ -456,6 +480,29 @@ fn list_page_changed(prev: &Site, next: &Site, job: Job, touched: &HashSet<PageI
             header || sessions || holds(page_of(&after, n, size))
         }
         _ => true,
+    }
+}
+
+/// Whether the card index of `kind`'s list (`job`: the index or one of its shards)
+/// holds something else after an edit of the pages `touched`: the index, when one of
+/// the list's items is touched or their order changed; a shard, when its items or one
+/// of them did, or when the terms did (a card links to its terms, whose addresses
+/// follow the set of names).
+fn card_index_changed(
+    prev: &Site,
+    next: &Site,
+    job: Job,
+    kind: Kind,
+    touched: &HashSet<PageId>,
+) -> bool {
+    let holds = |items: &[PageId]| items.iter().any(|i| touched.contains(i));
+    let (before, after) = (prev.of(kind), next.of(kind));
+    match job {
+        Job::CardShard(_, n) => {
+            let (a, b) = (page_of(before, n, SHARD), page_of(after, n, SHARD));
+            a != b || holds(b) || !same_terms(prev, next)
+        }
+        _ => before != after || holds(after),
     }
 }
 
