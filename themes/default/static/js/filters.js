@@ -116,6 +116,63 @@
     return out;
   }
 
+  /* ---- the pagination of a filtered view (the markup of _pagination.html) ---- */
+
+  function link(className, href, text) {
+    var a = document.createElement("a");
+    a.className = className;
+    a.href = href;
+    a.textContent = text;
+    return a;
+  }
+
+  /* Page `n` of `pages` holding `count` items, `size` a page: words(key) gives the
+     UI's words, href(k) the address of page k. */
+  function pagination(n, pages, count, size, words, href) {
+    var nav = document.createElement("nav");
+    nav.className = "pagination";
+    nav.setAttribute("aria-label", words("pagination"));
+    nav.setAttribute("data-filter-pager", "");
+    var p = document.createElement("p");
+    p.className = "pagination-status";
+    p.textContent = fill(words("page_status"), {
+      current: n, pages: pages, first: (n - 1) * size + 1, last: Math.min(n * size, count), items: count
+    });
+    nav.appendChild(p);
+    var ul = document.createElement("ul");
+    ul.className = "pagination-list";
+    var item = function (a, rel) {
+      if (rel) a.rel = rel;
+      var li = document.createElement("li");
+      li.appendChild(a);
+      ul.appendChild(li);
+    };
+    if (n > 1) {
+      item(link("pagination-step", href(1), words("page_first")));
+      item(link("pagination-step", href(n - 1), words("page_prev")), "prev");
+    }
+    pageNumbers(n, pages).forEach(function (k) {
+      if (k === 0) {
+        var gap = document.createElement("li");
+        gap.className = "pagination-gap";
+        gap.setAttribute("aria-hidden", "true");
+        gap.textContent = "…";
+        ul.appendChild(gap);
+        return;
+      }
+      var a = link("pagination-number", href(k), String(k));
+      a.setAttribute("aria-label", fill(words("page_number"), { n: k }));
+      if (k === n) a.setAttribute("aria-current", "page");
+      item(a, k === n - 1 ? "prev" : k === n + 1 ? "next" : "");
+    });
+    if (n < pages) {
+      item(link("pagination-step", href(n + 1), words("page_next")), "next");
+      item(link("pagination-step", href(pages), words("page_last")));
+    }
+    nav.appendChild(ul);
+    return nav;
+  }
+
   /* ---- the form ---- */
 
   function setup(form) {
@@ -228,58 +285,10 @@
       return page;
     }
 
-    /* ---- the pagination of a filtered view (the markup of _pagination.html) ---- */
-
-    function link(className, href, text) {
-      var a = document.createElement("a");
-      a.className = className;
-      a.href = href;
-      a.textContent = text;
-      return a;
-    }
-
+    /* A filtered view's page `n` of `pages`: its pagination, whose links show the page
+       they name in place. */
     function pagerOf(n, pages, count) {
-      var nav = document.createElement("nav");
-      nav.className = "pagination";
-      nav.setAttribute("aria-label", words("pagination"));
-      nav.setAttribute("data-filter-pager", "");
-      var p = document.createElement("p");
-      p.className = "pagination-status";
-      p.textContent = fill(words("page_status"), {
-        current: n, pages: pages, first: (n - 1) * pageSize + 1, last: Math.min(n * pageSize, count), items: count
-      });
-      nav.appendChild(p);
-      var ul = document.createElement("ul");
-      ul.className = "pagination-list";
-      var item = function (a, rel) {
-        if (rel) a.rel = rel;
-        var li = document.createElement("li");
-        li.appendChild(a);
-        ul.appendChild(li);
-      };
-      if (n > 1) {
-        item(link("pagination-step", urlFor(1), words("page_first")));
-        item(link("pagination-step", urlFor(n - 1), words("page_prev")), "prev");
-      }
-      pageNumbers(n, pages).forEach(function (k) {
-        if (k === 0) {
-          var gap = document.createElement("li");
-          gap.className = "pagination-gap";
-          gap.setAttribute("aria-hidden", "true");
-          gap.textContent = "…";
-          ul.appendChild(gap);
-          return;
-        }
-        var a = link("pagination-number", urlFor(k), String(k));
-        a.setAttribute("aria-label", fill(words("page_number"), { n: k }));
-        if (k === n) a.setAttribute("aria-current", "page");
-        item(a, k === n - 1 ? "prev" : k === n + 1 ? "next" : "");
-      });
-      if (n < pages) {
-        item(link("pagination-step", urlFor(n + 1), words("page_next")), "next");
-        item(link("pagination-step", urlFor(pages), words("page_last")));
-      }
-      nav.appendChild(ul);
+      var nav = pagination(n, pages, count, pageSize, words, urlFor);
       nav.addEventListener("click", function (event) {
         var a = event.target.closest("a[href]");
         if (!a || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
@@ -288,7 +297,7 @@
           window.history.pushState(null, "", a.getAttribute("href"));
         } catch (e) { /* file:// or sandboxed */ }
         run(pageOf(new URL(a.href).search));
-        list.parentNode.scrollIntoView();
+        section.scrollIntoView();
         var heading = section.querySelector("h2");
         if (heading) {
           heading.setAttribute("tabindex", "-1");
