@@ -221,6 +221,40 @@ fn every_item_is_on_exactly_one_page_of_its_list() {
     assert!(paged_terms > 0, "no term takes more than one page");
 }
 
+#[test]
+fn every_speaker_is_on_exactly_one_page_of_the_speakers_list() {
+    let public = public();
+    let pages = pages_of(&public, "speakers");
+    assert!(
+        pages.len() > 1,
+        "the speakers' list takes more than one page"
+    );
+    let mut listed = Vec::new();
+    for page in &pages {
+        let html = std::fs::read_to_string(public.join(page)).expect("read");
+        let list = html
+            .split("<ul class=\"term-list\">")
+            .nth(1)
+            .and_then(|l| l.split("</ul>").next())
+            .expect("a list of speakers");
+        listed.extend(links(list));
+    }
+    let speakers: BTreeSet<String> = html_files(&public)
+        .into_iter()
+        .filter(|rel| {
+            let parts: Vec<&str> = rel.split('/').collect();
+            parts.len() == 3 && parts[0] == "speakers" && parts[1] != "page"
+        })
+        .map(|rel| format!("/{}", rel.trim_end_matches("index.html")))
+        .collect();
+    let distinct: BTreeSet<String> = listed.iter().cloned().collect();
+    assert_eq!(distinct.len(), listed.len(), "a speaker on two pages");
+    assert_eq!(
+        distinct, speakers,
+        "the list's pages link every speaker's page"
+    );
+}
+
 /// The limit of a data file a page reads when it opens, at 2,000 pages.
 const DATA_LIMIT: u64 = 200 * KB * 2_000 / 10_000;
 
