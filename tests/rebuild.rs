@@ -36,14 +36,13 @@ fn assert_same(site: &Site, changed: &[&str], prev: &jiangtang::Built) -> jiangt
     inc
 }
 
-/// Writes the oldest case of a `Site::with_cases` site (`c1`, dated the first) anew.
-fn write_oldest_case(site: &Site, title: &str, tags: &str) {
+/// Writes the oldest case of a `Site::with_cases` site (`c1`, dated the first) anew,
+/// `rest` its front matter's lines after the date.
+fn write_oldest_case(site: &Site, title: &str, rest: &str) {
     site.write(
         "content/cases/c1.md",
-        format!(
-            "---\ntitle: {title}\nunit: 市发改委\ndate: 2026-03-01\ntags: [{tags}]\n---\n\n正文。\n"
-        )
-        .as_bytes(),
+        format!("---\ntitle: {title}\nunit: 市发改委\ndate: 2026-03-01\n{rest}\n---\n\n正文。\n")
+            .as_bytes(),
     );
 }
 
@@ -305,7 +304,7 @@ fn a_front_matter_edit_renders_again_only_the_list_pages_that_show_it() {
         .map(|k| k.trim_end_matches("page/3/index.html").to_string())
         .expect("the tag's third page");
     // The oldest case, alone on the last page of each list, gets a new title.
-    write_oldest_case(&site, "案例一", "共同");
+    write_oldest_case(&site, "案例一", "tags: [共同]");
     let second = assert_same(&site, &["content/cases/c1.md"], &first);
     let kept = |file: &str| same_file(&first, &second, file);
     for list in ["cases/".to_string(), tag] {
@@ -325,10 +324,15 @@ fn a_front_matter_edit_renders_again_only_the_list_pages_that_show_it() {
 #[test]
 fn an_edit_renders_again_only_the_card_shards_and_term_lists_that_show_it() {
     // 23 cases, three a page: eight pages, and the card index's three shards of ten.
-    let site = Site::with_cases(23, "案例", "tags: [共同]\n", "page_size: 3\n");
+    let site = Site::with_cases(
+        23,
+        "案例",
+        "tags: [共同]\ndomain: 乡村振兴\n",
+        "page_size: 3\n",
+    );
     site.write(
         "content/cases/c2.md",
-        "---\ntitle: 案例二\nunit: 市发改委\ndate: 2026-03-02\ntags: [共同, 其他]\n---\n\n正文。\n"
+        "---\ntitle: 案例二\nunit: 市发改委\ndate: 2026-03-02\ntags: [共同, 其他]\ndomain: 乡村振兴\n---\n\n正文。\n"
             .as_bytes(),
     );
     let first = build(&opts(&site)).unwrap();
@@ -345,7 +349,7 @@ fn an_edit_renders_again_only_the_card_shards_and_term_lists_that_show_it() {
     }
     assert!(!first.output.files.contains_key("cases/page/cards-4.json"));
     // The oldest case, the last card of the last shard, gets a new title.
-    write_oldest_case(&site, "改过的案例一", "共同");
+    write_oldest_case(&site, "改过的案例一", "tags: [共同]\ndomain: 乡村振兴");
     let second = assert_same(&site, &["content/cases/c1.md"], &first);
     let kept = |file: &str| same_file(&first, &second, file);
     assert!(
@@ -356,16 +360,20 @@ fn an_edit_renders_again_only_the_card_shards_and_term_lists_that_show_it() {
     let last = String::from_utf8_lossy(&second.output.files[shards[2]]).into_owned();
     assert!(last.contains("改过的案例一"), "{last}");
     // Its terms are the same: the lists of terms are not rendered again.
-    assert!(kept("tags/index.html") && kept("units/index.html"));
+    assert!(kept("tags/index.html") && kept("domains/index.html"));
 
     // The other tag on it too: the tags' list counts one more page for it.
-    write_oldest_case(&site, "改过的案例一", "共同, 其他");
+    write_oldest_case(
+        &site,
+        "改过的案例一",
+        "tags: [共同, 其他]\ndomain: 乡村振兴",
+    );
     let third = assert_same(&site, &["content/cases/c1.md"], &second);
     let again = |file: &str| same_file(&second, &third, file);
     assert!(!again("tags/index.html"));
     assert!(
-        again("units/index.html"),
-        "the units' list shows nothing new"
+        again("domains/index.html"),
+        "the fields' list shows nothing new"
     );
     // The terms changed, whose addresses the cards link to: every shard is made again.
     assert!(shards.iter().all(|f| !again(f)));
