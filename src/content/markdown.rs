@@ -91,6 +91,8 @@ pub struct Rendered {
     pub quizzes: usize,
     /// The answers of every quiz, for the end of a printout.
     pub answer_key: Vec<quiz::KeyEntry>,
+    /// Every question of the page's quizzes in order, for the practice bank.
+    pub questions: Vec<quiz::Question>,
     /// Minutes to read `text` (see [`reading_minutes`]).
     pub reading_minutes: u32,
     /// The final URLs of the images shown that cannot be published (each reported here).
@@ -245,6 +247,7 @@ pub(crate) fn render(input: &Input, targets: &LinkTargets) -> Rendered {
                                 let n = quizzes.len() + 1;
                                 let key = quiz::answer_key(&questions, n, input.words);
                                 out.answer_key.extend(key);
+                                out.questions.extend(questions.iter().cloned());
                                 quizzes.push(quiz::render(
                                     &questions,
                                     quizzes.len() + 1,

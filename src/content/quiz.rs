@@ -419,7 +419,7 @@ pub(crate) fn render(questions: &[Question], n: usize, words: &BodyWords) -> Str
 }
 
 /// The right answer as a reader sees it: `对`, `B` or `A、C`.
-fn shown_answer(q: &Question, words: &BodyWords) -> String {
+pub(crate) fn shown_answer(q: &Question, words: &BodyWords) -> String {
     match &q.answer {
         Answer::TrueFalse(b) => if *b {
             &words.quiz_true
@@ -454,7 +454,7 @@ pub(crate) fn answer_key(questions: &[Question], n: usize, words: &BodyWords) ->
         .collect()
 }
 
-fn letter(i: usize) -> String {
+pub(crate) fn letter(i: usize) -> String {
     char::from(b'A' + u8::try_from(i % 26).expect("below 26")).to_string()
 }
 

@@ -105,6 +105,11 @@ impl Engine {
             .expect("the default theme's i18n file has every UI string the renderer uses")
     }
 
+    /// The words quizzes are written in, as the Markdown renderer has them.
+    pub(super) fn body_words(&self) -> crate::site::BodyWords {
+        crate::site::BodyWords::from_ui(&self.ui)
+    }
+
     /// Renders `template` with `ctx`; an error names the template's file.
     pub(super) fn render_partial(
         &self,

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::archive::{year_url, years};
 use super::card_index::{SHARD, index_url, shard_count, shard_url};
 use super::paging::{page_count, page_of, page_url};
+use super::practice;
 use super::units::{rota_csv_url, rota_url, units_csv_url, units_url};
 use crate::content::ListPage;
 use crate::content::{Kind, Place};
@@ -42,6 +43,13 @@ pub enum Job {
     Term(usize, usize, u32),
     Search,
     Study,
+    /// The practice page: the drill and the bank's fields.
+    Practice,
+    /// Page `n` (from 1) of the practice questions of field term `k` (`None`: of no
+    /// field).
+    PracticeField(Option<usize>, u32),
+    /// A data file of the practice bank, from 0.
+    PracticeData(usize),
     /// The month grid of the schedule: (year, month).
     Month(i16, i8),
     /// The months of a year of the schedule, with their sessions' counts.
@@ -99,6 +107,9 @@ impl Job {
             Job::Term(t, k, n) => page_url(&site.taxonomies[t].terms[k].url, n),
             Job::Search => "/search/".into(),
             Job::Study => "/study/".into(),
+            Job::Practice => "/practice/".into(),
+            Job::PracticeField(k, n) => page_url(&practice::field_url(site, k), n),
+            Job::PracticeData(c) => practice::data_url(c),
             Job::Month(y, m) => month_url(y, m),
             Job::Year(y) => year_url(y),
             Job::NotFound => "/404.html".into(),
@@ -133,6 +144,9 @@ impl Job {
             Job::Term(..) => "term.html",
             Job::Search => "search.html",
             Job::Study => "study.html",
+            Job::Practice => "practice.html",
+            Job::PracticeField(..) => "practice_field.html",
+            Job::PracticeData(_) => "",
             Job::Month(..) => "month.html",
             Job::Year(_) => "year.html",
             Job::NotFound => "404.html",
@@ -165,6 +179,7 @@ impl Job {
             Job::CoursePrint(_) => "courses",
             Job::Search => "search",
             Job::Study => "study",
+            Job::Practice | Job::PracticeField(..) => "practice",
             Job::Taxonomy(..)
             | Job::Units(_)
             | Job::UnitsCsv(_)
@@ -178,7 +193,8 @@ impl Job {
             | Job::Sitemap
             | Job::SitemapPart(_)
             | Job::Alias(_)
-            | Job::AliasScript => "",
+            | Job::AliasScript
+            | Job::PracticeData(_) => "",
         }
     }
 
@@ -195,6 +211,7 @@ impl Job {
                     | Job::NotFound
                     | Job::Alias(_)
                     | Job::AliasScript
+                    | Job::PracticeData(_)
                     | Job::CoursePrint(_)
                     | Job::UnitsCsv(_)
                     | Job::RotaCsv(..)
@@ -215,13 +232,17 @@ impl Job {
                 | Job::RotaCsv(..)
                 | Job::CardIndex(_)
                 | Job::CardShard(..)
+                | Job::PracticeData(_)
         )
     }
 
     /// The page's number among its list's pages; 1 for every other file.
     pub fn page_number(self) -> u32 {
         match self {
-            Job::List(_, n) | Job::Term(_, _, n) | Job::Taxonomy(_, n) => n,
+            Job::List(_, n)
+            | Job::Term(_, _, n)
+            | Job::Taxonomy(_, n)
+            | Job::PracticeField(_, n) => n,
             _ => 1,
         }
     }
@@ -303,6 +324,7 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         }
     }
     jobs.extend([Job::Search, Job::Study, Job::NotFound]);
+    jobs.extend(practice_jobs(site));
     jobs.extend(
         site.ids()
             .filter_map(|i| Job::of_page(site, i))
@@ -349,6 +371,18 @@ fn unit_jobs(site: &Site) -> Vec<Job> {
         .chain(years.into_iter().map(Some))
         .flat_map(|y| [Job::Units(y), Job::UnitsCsv(y)])
         .collect()
+}
+
+/// The practice page, the pages of each field's questions and the bank's data files.
+fn practice_jobs(site: &Site) -> Vec<Job> {
+    let bank = practice::Bank::of(site);
+    let mut jobs = vec![Job::Practice];
+    for field in &bank.fields {
+        let pages = pages_for(site, field.items.len());
+        jobs.extend((1..=pages).map(|n| Job::PracticeField(field.term, n)));
+    }
+    jobs.extend((0..bank.chunks.len()).map(Job::PracticeData));
+    jobs
 }
 
 /// The jobs to render again after an edit, comparing the previous model with the new
@@ -419,9 +453,23 @@ pub fn affected_jobs(prev: &Site, next: &Site) -> Option<Vec<Job>> {
             .collect();
         prints.sort_unstable();
         prints.dedup();
+        // Quizzes are written in bodies: the practice bank shows them.
+        let quizzes = own
+            .iter()
+            .any(|&i| prev.page(i).md.questions != next.page(i).md.questions);
+        let bank = if quizzes {
+            let (before, after) = (practice_jobs(prev), practice_jobs(next));
+            if before != after {
+                return None;
+            }
+            after
+        } else {
+            Vec::new()
+        };
         own.iter()
             .filter_map(|&i| Job::of_page(next, i))
             .chain(prints.into_iter().map(Job::CoursePrint))
+            .chain(bank)
             .collect()
     };
     Some(jobs)

@@ -15,6 +15,7 @@ mod indexes;
 mod jobs;
 mod pages;
 mod paging;
+mod practice;
 mod print;
 pub mod theme;
 mod units;
@@ -45,6 +46,8 @@ pub struct Renderer<'s> {
     parts: Parts,
     /// The URLs of the navigation items.
     nav_urls: Vec<String>,
+    /// The practice bank, made on first use.
+    bank: OnceLock<practice::Bank>,
 }
 
 /// Parts of pages rendered once per build and shared by the pages that show them, each
@@ -142,6 +145,7 @@ impl<'s> Renderer<'s> {
                 per_section: Mutex::new(Vec::new()),
             },
             nav_urls,
+            bank: OnceLock::new(),
         })
     }
 
@@ -173,6 +177,7 @@ impl<'s> Renderer<'s> {
             Job::RotaCsv(r, y) => Some(self.rota_csv(r, y)),
             Job::CardIndex(kind) => Some(self.card_index(kind)),
             Job::CardShard(kind, n) => Some(self.card_shard(kind, n)?),
+            Job::PracticeData(c) => Some(self.practice_data(c)),
             _ => None,
         };
         if let Some(bytes) = file {
@@ -213,6 +218,8 @@ impl<'s> Renderer<'s> {
             Job::Month(y, m) => values(&self.month(y, m)),
             Job::Year(y) => values(&self.year_page(y)),
             Job::Study => values(&self.study()),
+            Job::Practice => values(&self.practice()),
+            Job::PracticeField(k, n) => values(&self.practice_field(k, n)),
             Job::Atom => values(&self.feed()),
             Job::Sitemap => values(&self.sitemap(None)),
             Job::SitemapPart(k) => values(&self.sitemap(Some(k))),
@@ -223,7 +230,8 @@ impl<'s> Renderer<'s> {
             | Job::UnitsCsv(_)
             | Job::RotaCsv(..)
             | Job::CardIndex(_)
-            | Job::CardShard(..) => Context::new(),
+            | Job::CardShard(..)
+            | Job::PracticeData(_) => Context::new(),
         };
         c.extend(own);
         let url = job.url(s);
@@ -276,7 +284,8 @@ impl<'s> Renderer<'s> {
             | Job::UnitsCsv(_)
             | Job::RotaCsv(..)
             | Job::CardIndex(_)
-            | Job::CardShard(..) => String::new(),
+            | Job::CardShard(..)
+            | Job::PracticeData(_) => String::new(),
             Job::List(kind, _) => match s.sections.get(&kind) {
                 Some(&intro) => s.page(intro).title().to_string(),
                 None => kind
@@ -297,6 +306,12 @@ impl<'s> Renderer<'s> {
             Job::Year(y) => ui("year_title").replace("{year}", &y.to_string()),
             Job::Search => ui("nav_search"),
             Job::Study => ui("nav_study"),
+            Job::Practice => ui("practice_title"),
+            Job::PracticeField(k, _) => {
+                let name = practice::field_name(s, k)
+                    .map_or_else(|| ui("practice_no_field"), str::to_string);
+                ui("practice_field_title").replace("{field}", &name)
+            }
             Job::NotFound => ui("not_found_title"),
             Job::Alias(a) => s.page(s.aliases[a].page).title().to_string(),
         }
@@ -366,6 +381,10 @@ fn nav<'e>(site: &Site, engine: &'e Engine) -> Vec<NavItem<'e>> {
         });
     }
     items.push(item("study", "nav_study", "/study/"));
+    // Practice needs questions: a site without quizzes does not offer it.
+    if site.pages().any(|p| !p.md.questions.is_empty()) {
+        items.push(item("practice", "nav_practice", "/practice/"));
+    }
     // Only plain pages can live at /about/.
     if site
         .of(Kind::Page)
@@ -390,6 +409,8 @@ mod tests {
         )
         .expect("the default theme loads");
         let mut keys = vec!["nav_home", "nav_study", "nav_about", "nav_search"];
+        keys.extend(["nav_practice", "practice_title", "practice_field_title"]);
+        keys.push("practice_no_field");
         keys.extend(["not_found_title", "postponed", "cancelled", "date_format"]);
         keys.extend([
             "month_format",

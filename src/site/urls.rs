@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, Text};
 
 /// URLs the renderer writes itself besides the lists of kinds; content may not claim
 /// them (nor a list's URL, see [`reserved`]).
-const SITE_PAGES: &[&str] = &["/search/", "/study/", "/404.html"];
+const SITE_PAGES: &[&str] = &["/search/", "/study/", "/practice/", "/404.html"];
 
 /// Every URL the renderer writes itself: the kinds' lists and [`SITE_PAGES`].
 pub(super) fn reserved() -> impl Iterator<Item = &'static str> {

@@ -36,6 +36,7 @@ try {
     ['study', first('study')],
     ['units', first('taxonomy') && env.server.base + 'units/'],
     ['rota', first('rota')],
+    ['practice', first('practice')],
     ['404', env.server.base + 'no-such-page/'], // what a reader sees: the server's 404
   ];
   for (const [name, url] of shots) {

@@ -99,6 +99,7 @@ export function buildSite(root, base = BASE_PATH, out = null) {
  *   cases (/cases/) · case (/cases/x/)
  *   search · study · taxonomy (/units/, the unit overview; /tags/ …) · term (/units/x/ …)
  *   units-year (/units/2026/) · rota (/series/x/rota/) · page (anything else)
+ *   search · study · practice · practice-field · taxonomy (/units/, /tags/ …) · term (/units/x/ …) · page (anything else)
  * Each entry is `{ file, rel, url, kind, section }`; `rel` is the path below the base
  * ("courses/x/"), `url` the path to request ("/training/courses/x/").
  */
@@ -153,6 +154,8 @@ export function classify(rel, taxonomyDirs = taxonomyDirNames()) {
     return { kind: sections[top][depth - 1], section: top };
   }
   if (depth === 1 && (top === 'search' || top === 'study')) return { kind: top, section: top };
+  // 岗位练兵 and its bank by field: /practice/, /practice/<field>/
+  if (top === 'practice' && depth <= 2) return { kind: depth === 1 ? 'practice' : 'practice-field', section: top };
   if (taxonomyDirs.has(top) && depth <= 2) {
     return { kind: depth === 1 ? 'taxonomy' : 'term', section: top };
   }
