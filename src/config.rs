@@ -42,6 +42,8 @@ pub struct Config {
     pub feed_limit: usize,
     /// How many items a page of a paged list (the catalogue, the cases, a term) shows.
     pub page_size: usize,
+    /// The 学时 each tier is to reach per year (`requirements:`).
+    pub requirements: crate::requirements::Requirements,
 }
 
 impl Default for Config {
@@ -84,6 +86,7 @@ impl Default for Config {
             footer: String::new(),
             feed_limit: 50,
             page_size: 30,
+            requirements: crate::requirements::Requirements::default(),
         }
     }
 }
@@ -106,6 +109,7 @@ const KEYS: &[&str] = &[
     "footer",
     "feed_limit",
     "page_size",
+    "requirements",
 ];
 
 impl Config {
@@ -177,6 +181,11 @@ impl Config {
         if let Some(n) = positive(&mut fm, "page_size", 30, page) {
             c.page_size = n;
         }
+        let names = crate::requirements::Names {
+            tiers: &c.levels,
+            actions: &c.actions,
+        };
+        c.requirements = crate::requirements::read(&mut fm, &names);
         if let Err(d) = c.set_base_url(&c.base_url.clone()) {
             let pos = fm.value_pos("base_url");
             fm.error_at(pos, d.0, d.1);

@@ -24,6 +24,7 @@ pub mod platform;
 pub mod publish;
 pub(crate) mod recurrence;
 pub(crate) mod render;
+pub(crate) mod requirements;
 pub(crate) mod rota;
 pub mod scaffold;
 pub mod search;

@@ -552,6 +552,44 @@ impl FrontMatter {
         self.value_pos(key)
     }
 
+    /// Position of a key nested in the mapping under `key` (`requirements:` → `2026` →
+    /// `市直机关` → `hours`), written in block or flow style: each of `parts` is the
+    /// first `part:` after the one before it, within `key`'s block, which is where a
+    /// child of a mapping is. With `value`, the position of the last part's value. Falls
+    /// back to the last part found.
+    pub(crate) fn nested_pos(&self, key: &str, parts: &[&str], value: bool) -> (usize, usize) {
+        let Some(&(line, _, _)) = self.positions.get(key) else {
+            return self.key_pos(key);
+        };
+        let first = line - self.yaml_line;
+        let start = self.lines[first].find(':').map_or(0, |c| c + 1);
+        let (mut at_line, mut at_byte) = (first, start);
+        let mut found = self.key_pos(key);
+        'parts: for part in parts {
+            for (i, text) in self.lines.iter().enumerate().skip(at_line) {
+                let t = text.trim_start();
+                if i > first
+                    && !text.starts_with([' ', '\t'])
+                    && !t.is_empty()
+                    && !t.starts_with('#')
+                {
+                    break 'parts;
+                }
+                let from = if i == at_line { at_byte } else { 0 };
+                let Some((key_at, value_at)) = text.get(from..).and_then(|t| find_key(t, part))
+                else {
+                    continue;
+                };
+                let byte = from + if value { value_at } else { key_at };
+                found = (self.yaml_line + i, text[..byte].chars().count() + 1);
+                (at_line, at_byte) = (i, from + value_at);
+                continue 'parts;
+            }
+            break;
+        }
+        found
+    }
+
     /// Position in a block list of mappings under `key` (`sessions:` with `- date: …`
     /// items): item `item`'s dash, or with `sub` that item's key `sub` (its value with
     /// `value`). Falls back to the item, then to the key's value (a list written on one
@@ -1250,6 +1288,24 @@ fn chinese_numeral_date(raw: &str) -> Option<Date> {
         }
     };
     date_of(year, small(m)?, small(d)?)
+}
+
+/// Where `key` is written as a key in `text` (bare or quoted, then `:`), and where its
+/// value starts.
+fn find_key(text: &str, key: &str) -> Option<(usize, usize)> {
+    text.match_indices(key).find_map(|(at, _)| {
+        let before = text[..at].trim_end_matches(['"', '\'']);
+        let open = before
+            .chars()
+            .next_back()
+            .is_none_or(|c| matches!(c, ' ' | '\t' | '{' | ','));
+        let rest = &text[at + key.len()..];
+        let after = rest.trim_start_matches(['"', '\'']);
+        let colon = after.strip_prefix(':')?;
+        let start = at + key.len() + (rest.len() - after.len()) + 1;
+        let value = start + (colon.len() - colon.trim_start().len());
+        (open).then_some((before.len(), value))
+    })
 }
 
 /// Where `needle` stands in `line` as a whole item (followed by the end of the line, a

@@ -357,6 +357,14 @@ impl<'s> Renderer<'s> {
     }
 }
 
+/// A value as JSON to print inside a `<script type="application/json">` element, whose
+/// `</` could otherwise close it.
+fn script_json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v)
+        .expect("page data of strings and numbers serialises")
+        .replace("</", "<\\/")
+}
+
 /// A page's typed values as a template context.
 fn values<T: Serialize>(v: &T) -> Context {
     Context::from_serialize(v).expect("page values are a struct of template values")

@@ -369,6 +369,10 @@ struct Day {
 #[derive(Serialize)]
 pub(super) struct Study {
     courses: tera::Value,
+    /// `site.yaml`'s `requirements:` as JSON for `study.js` (`""` without any), and
+    /// the tiers they name.
+    requirements: String,
+    tiers: Vec<String>,
 }
 
 impl<'s> Renderer<'s> {
@@ -925,8 +929,15 @@ impl<'s> Renderer<'s> {
             .iter()
             .map(|&i| self.course_with_lessons(i))
             .collect();
+        let plan = &self.site.config.requirements;
         Study {
             courses: tera::Value::from(courses),
+            requirements: if plan.years.is_empty() {
+                String::new()
+            } else {
+                super::script_json(plan)
+            },
+            tiers: plan.tiers(&self.site.config.levels),
         }
     }
 

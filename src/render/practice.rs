@@ -395,10 +395,7 @@ impl<'s> super::Renderer<'s> {
             total: bank.entries.len(),
             fields: bank.fields.iter().map(|f| self.field_link(f)).collect(),
             actions,
-            // `</` cannot close the script element the index is printed in.
-            drill: serde_json::to_string(&index)
-                .expect("the drill index serialises")
-                .replace("</", "<\\/"),
+            drill: super::script_json(&index),
         }
     }
 

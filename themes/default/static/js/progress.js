@@ -8,6 +8,9 @@
  *  - [data-course-progress] shows "已学 3/5" and a <progress> over the syllabus items;
  *    the course's "开始学习" [data-continue] becomes "继续学习" to the first lesson not
  *    yet studied (or "复习课程" to the first lesson once all are).
+ * Marking or unmarking on a course's page or one of its lessons records or forgets the
+ * day the course was completed (all its lessons studied; the course itself when it has
+ * none), for this year's 学时 on 我的学习.
  * Everything is stored by store.js in this browser only. Without JavaScript the
  * buttons stay hidden and the pages read normally.
  */
@@ -80,12 +83,21 @@
     link.textContent = J.t(done < lessons.length ? "continue_learning" : "review_course");
   }
 
+  /* The course of this page is completed when all its lessons are studied. */
+  function syncCourse() {
+    var holder = document.querySelector("[data-course-lessons]");
+    if (!holder || !J.syncCompleted) return;
+    var ids = holder.getAttribute("data-course-lessons").split("|").filter(Boolean);
+    J.syncCompleted(holder.getAttribute("data-course-id"), ids);
+  }
+
   all(".study-toggle[data-page-id]").forEach(function (button) {
     if (!J.available) return; // nothing can be saved: keep the button hidden
     var id = button.getAttribute("data-page-id");
     button.hidden = false;
     button.addEventListener("click", function () {
       J.setStudied(id, button.getAttribute("aria-pressed") !== "true");
+      syncCourse();
       render();
     });
     // Undo, said in so many words beside the button.
@@ -97,6 +109,7 @@
     undo.hidden = true;
     undo.addEventListener("click", function () {
       J.setStudied(id, false);
+      syncCourse();
       render();
       button.focus();
     });

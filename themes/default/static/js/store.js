@@ -2,7 +2,10 @@
  * store.js — the personal study record, kept in this browser only.
  *
  * One localStorage key per site: "jiangtang:" + site base path, holding
- *   {version: 1, studied: {<page id>: ISO date}, quiz: {"<page id>#<quiz id>": {score, total, at}}}
+ *   {version: 1, studied: {<page id>: ISO date}, quiz: {"<page id>#<quiz id>": {score, total, at}},
+ *    completed: {<course id>: ISO date}}
+ * `completed` holds the day a course's last lesson was marked (records kept before it
+ * existed have none: their courses' completion dates are unknown, never guessed).
  * Records kept under a page's old address (listed by the site's generated aliases
  * script as window.JiangtangAliases, {<old id>: <new id>}) are moved to the page's id
  * when read, so renaming a page with `aliases:` keeps readers' progress.
@@ -18,7 +21,7 @@
   var KEY = "jiangtang:" + base;
 
   function empty() {
-    return { version: 1, studied: {}, quiz: {} };
+    return { version: 1, studied: {}, quiz: {}, completed: {} };
   }
 
   function isObject(x) {
@@ -43,12 +46,19 @@
     if (!isObject(data) || data.version !== 1) return null;
     if (data.studied !== undefined && !isObject(data.studied)) return null;
     if (data.quiz !== undefined && !isObject(data.quiz)) return null;
+    if (data.completed !== undefined && !isObject(data.completed)) return null;
     var out = empty();
     var k;
     var studied = data.studied || {};
     for (k in studied) {
       if (Object.prototype.hasOwnProperty.call(studied, k) && k.length <= 300 && validDate(studied[k])) {
         out.studied[k] = studied[k];
+      }
+    }
+    var completed = data.completed || {};
+    for (k in completed) {
+      if (Object.prototype.hasOwnProperty.call(completed, k) && k.length <= 300 && validDate(completed[k])) {
+        out.completed[k] = completed[k];
       }
     }
     var quiz = data.quiz || {};
@@ -82,21 +92,27 @@
     return has(aliases, id) && typeof aliases[id] === "string" ? aliases[id] : null;
   }
 
-  /* Moves the entries of `data` kept under old ids to the pages' ids, as merge() would
-     combine them: the earliest studied date, the latest quiz attempt. Returns whether
-     anything moved. */
-  function migrate(data) {
+  /* Moves the dated entries of `map` kept under old ids to the pages' ids, keeping the
+     earliest date. Returns whether anything moved. */
+  function moveDated(map) {
     var moved = false;
-    var k, to, quizTo, hash;
-    for (k in data.studied) {
-      to = has(data.studied, k) ? movedTo(k) : null;
+    for (var k in map) {
+      var to = has(map, k) ? movedTo(k) : null;
       if (to === null) continue;
-      if (!has(data.studied, to) || Date.parse(data.studied[k]) < Date.parse(data.studied[to])) {
-        data.studied[to] = data.studied[k];
-      }
-      delete data.studied[k];
+      if (!has(map, to) || Date.parse(map[k]) < Date.parse(map[to])) map[to] = map[k];
+      delete map[k];
       moved = true;
     }
+    return moved;
+  }
+
+  /* Moves the entries of `data` kept under old ids to the pages' ids, as merge() would
+     combine them: the earliest studied or completed date, the latest quiz attempt.
+     Returns whether anything moved. */
+  function migrate(data) {
+    var moved = moveDated(data.studied);
+    moved = moveDated(data.completed) || moved;
+    var k, to, quizTo, hash;
     for (k in data.quiz) {
       hash = k.indexOf("#");
       to = has(data.quiz, k) && hash > 0 ? movedTo(k.slice(0, hash)) : null;
@@ -152,6 +168,21 @@
     return write(data);
   }
 
+  /* Records that `courseId` was completed now when every one of `lessonIds` is studied
+     (keeping an earlier date), and forgets it when one is not any more. */
+  function syncCompleted(courseId, lessonIds) {
+    var data = read();
+    var done = lessonIds.length > 0 && lessonIds.every(function (id) { return has(data.studied, id); });
+    if (done && !has(data.completed, courseId)) {
+      data.completed[courseId] = new Date().toISOString();
+    } else if (!done && has(data.completed, courseId)) {
+      delete data.completed[courseId];
+    } else {
+      return true;
+    }
+    return write(data);
+  }
+
   function quizResult(pageId, quizId) {
     var q = read().quiz;
     var key = pageId + "#" + quizId;
@@ -170,6 +201,12 @@
   function combine(data, other) {
     var added = { studied: 0, quiz: 0 };
     var k;
+    // A course's completion keeps its earliest date, as a lesson's does.
+    for (k in other.completed) {
+      if (!has(data.completed, k) || Date.parse(other.completed[k]) < Date.parse(data.completed[k])) {
+        data.completed[k] = other.completed[k];
+      }
+    }
     for (k in other.studied) {
       if (!Object.prototype.hasOwnProperty.call(data.studied, k)) {
         data.studied[k] = other.studied[k];
@@ -232,6 +269,7 @@
     isStudied: isStudied,
     studiedAt: studiedAt,
     setStudied: setStudied,
+    syncCompleted: syncCompleted,
     quizResult: quizResult,
     saveQuiz: saveQuiz,
     merge: merge,

@@ -11,6 +11,14 @@
  *    one: what the file holds and would add is shown first, merged once confirmed
  *    (validated by store.js); clears the record, once confirmed, from a section of
  *    its own.
+ *  - with site.yaml's requirements (script#study-requirements), lets the reader choose
+ *    their tier (kept in localStorage under "<record key>:tier", changeable) and shows
+ *    this year's 学时 (courses completed this year, by the record's completion dates)
+ *    against the tier's requirement, in total and per action: <progress> bars with the
+ *    numbers as text; courses finished before completion dates were recorded are
+ *    counted apart as "date unknown", never guessed into a year;
+ *  - fills the printable study record: this year's completed courses with their dates
+ *    and 学时 and the total, labelled as self-kept (自记录，以组织部门登记为准).
  * A course without lessons counts as finished when the course page itself was marked.
  * This is a personal note kept in this browser on this device, not an official record.
  */
@@ -63,6 +71,7 @@
     var count = { done: 0, progress: 0, lessons: 0 };
     var hoursDone = 0;
     var byAction = {};
+    var finished = [];
 
     courses.forEach(function (li) {
       var lessons = all(li, "[data-lesson-id]");
@@ -106,6 +115,8 @@
         var action = li.getAttribute("data-action") || "";
         hoursDone += hours;
         byAction[action] = (byAction[action] || 0) + hours;
+        finished.push({ id: li.getAttribute("data-course-id"), hours: hours, action: action,
+          title: (li.querySelector(".study-course-title") || li).textContent.trim() });
       }
       var target = groups[state] || groups.todo;
       target.list.appendChild(li); // appending in page order keeps each list in page order
@@ -125,7 +136,166 @@
     setStat("hours", J.formatNumber(hoursDone));
     drawChart(byAction, hoursDone);
     if (summary) summary.hidden = false;
+    drawYear(thisYear(finished, data.completed || {}));
   }
+
+  /* ---- this year: the requirement and the printable record ---- */
+  var planBox = document.querySelector("[data-study-plan]");
+  var recordBox = document.querySelector("[data-study-record]");
+  var tierSelect = document.querySelector("[data-study-tier]");
+  var TIER_KEY = J.key + ":tier";
+  var plans = (function () {
+    var el = document.getElementById("study-requirements");
+    try {
+      return el ? JSON.parse(el.textContent).years : [];
+    } catch (e) {
+      return [];
+    }
+  })();
+
+  function s(key, values) {
+    var text = (recordBox && recordBox.getAttribute("data-s-" + key)) || key;
+    return text.replace(/\{(\w+)\}/g, function (m, name) {
+      return values && has(values, name) ? String(values[name]) : m;
+    });
+  }
+
+  function storedTier() {
+    try {
+      return window.localStorage.getItem(TIER_KEY) || "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  /* The finished courses completed in the reader's current year (by date), and those
+     whose completion date was never recorded. */
+  function thisYear(finished, completed) {
+    var year = new Date().getFullYear();
+    var out = { year: year, courses: [], unknown: [] };
+    finished.forEach(function (c) {
+      if (!has(completed, c.id)) {
+        out.unknown.push(c);
+      } else if (new Date(completed[c.id]).getFullYear() === year) {
+        out.courses.push({ id: c.id, title: c.title, hours: c.hours, action: c.action, date: completed[c.id] });
+      }
+    });
+    out.courses.sort(function (a, b) { return Date.parse(a.date) - Date.parse(b.date); });
+    return out;
+  }
+
+  function sum(list, action) {
+    return list.reduce(function (n, c) { return n + (action === undefined || c.action === action ? c.hours : 0); }, 0);
+  }
+
+  function bar(label, done, need, n) {
+    var row = document.createElement("div");
+    row.className = "plan-row";
+    var name = document.createElement("span");
+    name.className = "plan-label";
+    name.id = "plan-label-" + n;
+    name.textContent = label;
+    var progress = document.createElement("progress");
+    progress.max = need || 1;
+    progress.value = Math.min(done, need || 1);
+    progress.setAttribute("aria-labelledby", name.id + " plan-value-" + n);
+    var value = document.createElement("span");
+    value.className = "plan-value";
+    value.id = "plan-value-" + n;
+    value.textContent = s("study_plan_value", { done: J.formatNumber(done), need: J.formatNumber(need) }) +
+      (done >= need ? s("study_plan_reached") : "");
+    row.appendChild(name);
+    row.appendChild(progress);
+    row.appendChild(value);
+    return row;
+  }
+
+  function drawPlan(year) {
+    if (!planBox || !plans.length) return;
+    planBox.hidden = false;
+    var title = planBox.querySelector("[data-title]");
+    title.textContent = title.getAttribute("data-title").replace("{year}", year.year);
+    var tier = storedTier();
+    if (tierSelect.value !== tier) tierSelect.value = tier;
+    if (tierSelect.value !== tier) tier = ""; // a tier the site no longer has
+    var note = planBox.querySelector("[data-plan-note]");
+    var bars = planBox.querySelector("[data-plan-bars]");
+    bars.textContent = "";
+    var plan = null;
+    plans.forEach(function (p) {
+      if (p.year !== year.year) return;
+      p.tiers.forEach(function (t) { if (t.tier === tier) plan = t; });
+    });
+    var total = sum(year.courses);
+    if (!tier) {
+      note.textContent = s("study_tier_prompt");
+    } else if (!plan) {
+      note.textContent = s("study_tier_none", { year: year.year, tier: tier, hours: J.formatNumber(total) });
+    } else {
+      note.textContent = s("study_plan_note");
+      bars.appendChild(bar(s("study_plan_total"), total, plan.hours, 0));
+      plan.by_action.forEach(function (a, i) {
+        bars.appendChild(bar(a.action, sum(year.courses, a.action), a.hours, i + 1));
+      });
+    }
+    var unknown = planBox.querySelector("[data-plan-unknown]");
+    unknown.hidden = !year.unknown.length;
+    unknown.textContent = s("study_plan_unknown", { count: year.unknown.length, hours: J.formatNumber(sum(year.unknown)) });
+  }
+
+  function drawRecord(year) {
+    if (!recordBox) return;
+    recordBox.hidden = false;
+    var title = recordBox.querySelector("[data-title]");
+    title.textContent = title.getAttribute("data-title").replace("{year}", year.year);
+    var tier = storedTier();
+    recordBox.querySelector("[data-record-meta]").textContent =
+      s("study_record_meta", { tier: tier || "—", date: J.formatDate(new Date().toISOString()) });
+    var rows = recordBox.querySelector("[data-record-rows]");
+    rows.textContent = "";
+    year.courses.forEach(function (c) {
+      var tr = document.createElement("tr");
+      [c.title, c.action, J.formatDate(c.date), J.formatNumber(c.hours)].forEach(function (text, i) {
+        var cell = document.createElement(i === 0 ? "th" : "td");
+        if (i === 0) cell.scope = "row";
+        if (i === 3) cell.className = "num";
+        cell.textContent = text;
+        tr.appendChild(cell);
+      });
+      rows.appendChild(tr);
+    });
+    if (!year.courses.length) {
+      var tr = document.createElement("tr");
+      var td = document.createElement("td");
+      td.colSpan = 4;
+      td.textContent = s("study_record_empty");
+      tr.appendChild(td);
+      rows.appendChild(tr);
+    }
+    recordBox.querySelector("[data-record-total]").textContent = J.formatNumber(sum(year.courses));
+    var unknown = recordBox.querySelector("[data-record-unknown]");
+    unknown.hidden = !year.unknown.length;
+    unknown.textContent = s("study_record_unknown", { count: year.unknown.length, hours: J.formatNumber(sum(year.unknown)) });
+  }
+
+  function drawYear(year) {
+    drawPlan(year);
+    drawRecord(year);
+  }
+
+  if (tierSelect) {
+    tierSelect.addEventListener("change", function () {
+      try {
+        if (tierSelect.value) window.localStorage.setItem(TIER_KEY, tierSelect.value);
+        else window.localStorage.removeItem(TIER_KEY);
+      } catch (e) {
+        // Not kept: the choice holds for this visit only.
+      }
+      render();
+    });
+  }
+  var printButton = recordBox && recordBox.querySelector("[data-record-print]");
+  if (printButton) printButton.addEventListener("click", function () { window.print(); });
 
   function setStat(name, value) {
     var el = document.querySelector("[data-stat=" + name + "]");
@@ -207,7 +377,8 @@
       site: new URL(document.documentElement.getAttribute("data-site-base") || "/", window.location.href).href,
       exported: new Date().toISOString(),
       studied: data.studied,
-      quiz: data.quiz
+      quiz: data.quiz,
+      completed: data.completed
     };
     var blob = new Blob([JSON.stringify(file, null, 2)], { type: "application/json" });
     var link = document.createElement("a");
@@ -313,7 +484,7 @@
   }
 
   window.addEventListener("storage", function (event) {
-    if (event.key === J.key || event.key === null) render();
+    if (event.key === J.key || event.key === TIER_KEY || event.key === null) render();
   });
 
   render();
