@@ -290,16 +290,28 @@ fn hours(fm: &mut FrontMatter, at: &[&str; 2], key: &str, v: &Value) -> Option<f
     } else {
         ("学时应该是数字", "hours must be a number")
     };
+    // `50学时`, `50 小时`: the number is there, with its unit.
+    let digits: String = raw
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let hint = match digits.parse::<f64>() {
+        Ok(n) if n.is_finite() => Text::new(
+            format!("只写数字，不带单位，例如 {n}"),
+            format!("write the number alone, without a unit, e.g. {n}"),
+        ),
+        _ => Text::new(
+            "写不小于 0 的阿拉伯数字，例如 50 或 12.5",
+            "write a number of 0 or more in digits, e.g. 50 or 12.5",
+        ),
+    };
     fm.error_at(
         pos,
         Text::new(
             format!("{} 年“{}”的学时写的是“{raw}”：{zh}", at[0], at[1]),
             format!("the hours of `{}` in {} are `{raw}`: {en}", at[1], at[0]),
         ),
-        Text::new(
-            "写不小于 0 的阿拉伯数字，例如 50 或 12.5",
-            "write a number of 0 or more in digits, e.g. 50 or 12.5",
-        ),
+        hint,
     );
     None
 }
