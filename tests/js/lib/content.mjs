@@ -3,6 +3,7 @@
 // with data the same theme scripts read.
 //
 //   lessonSources()  every lesson: { file, rel, title, quiz }   (rel: "courses/x/y/")
+//   courseSources()  every course: { rel, title, action, hours, lessons: [lesson rel] }
 //   quizLessons()    the lessons with a ```quiz block
 //   pageSources()    every Markdown page but the section intros: { file, title, summary,
 //                    body, draft }
@@ -39,6 +40,28 @@ export function lessonSources(root = REPO_ROOT) {
     }
   }
   return lessons.sort((a, b) => a.rel.localeCompare(b.rel));
+}
+
+/** Every course: { rel, title, action, hours, lessons: [lesson rel] }, sorted by rel. */
+export function courseSources(root = REPO_ROOT) {
+  const courses = path.join(root, 'content', 'courses');
+  const lessons = lessonSources(root);
+  const out = [];
+  for (const dir of fs.readdirSync(courses, { withFileTypes: true })) {
+    const index = path.join(courses, dir.name, 'index.md');
+    if (!dir.isDirectory() || !fs.existsSync(index)) continue;
+    const meta = frontMatter(fs.readFileSync(index, 'utf8'));
+    if (meta.draft === 'true') continue;
+    const rel = `courses/${meta.slug || dir.name}/`;
+    out.push({
+      rel,
+      title: meta.title,
+      action: meta.action,
+      hours: Number(meta.hours),
+      lessons: lessons.filter((l) => l.rel.startsWith(rel)).map((l) => l.rel),
+    });
+  }
+  return out.sort((a, b) => a.rel.localeCompare(b.rel));
 }
 
 /** The lessons with a quiz, the one with the most kinds of question first. */
