@@ -378,3 +378,29 @@ fn an_edit_renders_again_only_the_card_shards_and_term_lists_that_show_it() {
     // The terms changed, whose addresses the cards link to: every shard is made again.
     assert!(shards.iter().all(|f| !again(f)));
 }
+
+/// Quizzes are written in bodies, and the practice bank shows them: a body edit that
+/// adds a quiz, changes a question or removes the quiz rebuilds the practice pages and
+/// their data as a full build does.
+#[test]
+fn a_quiz_edited_in_a_body_rebuilds_the_practice_bank() {
+    let quiz = |question: &str| {
+        format!(
+            "---\ntitle: 第一课\nduration: 30\n---\n\n## 一、总体要求\n\n正文。\n\n```quiz\n- question: {question}\n  options: [甲, 乙]\n  answer: B\n  explanation: 解析。\n```\n"
+        )
+    };
+    let site = Site::good();
+    let first = build(&opts(&site)).unwrap();
+    site.write(LESSON_1, quiz("第一问").as_bytes());
+    let second = assert_same(&site, &[LESSON_1], &first);
+    let data = |b: &jiangtang::Built| {
+        String::from_utf8_lossy(&b.output.files["practice/data/1.json"]).to_string()
+    };
+    assert!(data(&second).contains("第一问"));
+    site.write(LESSON_1, quiz("改过的问题").as_bytes());
+    let third = assert_same(&site, &[LESSON_1], &second);
+    assert!(data(&third).contains("改过的问题"));
+    site.write(LESSON_1, lesson_1("").as_bytes());
+    let fourth = assert_same(&site, &[LESSON_1], &third);
+    assert!(!fourth.output.files.contains_key("practice/data/1.json"));
+}
