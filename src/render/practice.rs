@@ -183,13 +183,14 @@ pub(super) fn kind_of(q: &Question) -> &'static str {
     }
 }
 
+/// A root-relative URL as seen from `/practice/`, where the drill runs: the data's
+/// addresses then hold under any base path and in relative-link mode alike.
+fn from_practice(url: &str) -> String {
+    format!("../{}", url.trim_start_matches('/'))
+}
+
 /// The data file of chunk `c`: a JSON array of its questions.
-pub(super) fn data_file(
-    site: &Site,
-    bank: &Bank,
-    c: usize,
-    href: impl Fn(&str) -> String,
-) -> Vec<u8> {
+pub(super) fn data_file(site: &Site, bank: &Bank, c: usize) -> Vec<u8> {
     let chunk = &bank.chunks[c];
     let questions: Vec<DataQuestion> = (chunk.start..chunk.end)
         .map(|i| {
@@ -207,7 +208,7 @@ pub(super) fn data_file(
                 },
                 e: &q.explanation,
                 l: lesson.title(),
-                h: href(&lesson.url),
+                h: from_practice(&lesson.url),
                 c: site.page(e.course).title(),
             }
         })
@@ -216,8 +217,9 @@ pub(super) fn data_file(
 }
 
 /// What the drill script needs to draw questions before fetching any: per data file,
-/// its address, its course's action and fields (as positions in `actions` and
-/// `fields`) and how many questions it holds.
+/// its address (from `/practice/`, with a version of its content, so that a browser's
+/// cached copy of an older bank is never read against this index), its course's action
+/// and fields (as positions in `actions` and `fields`) and how many questions it holds.
 #[derive(Serialize)]
 pub(super) struct DrillIndex {
     actions: Vec<String>,
@@ -226,12 +228,7 @@ pub(super) struct DrillIndex {
     data: Vec<(String, usize, Vec<usize>, usize)>,
 }
 
-pub(super) fn drill_index(
-    site: &Site,
-    bank: &Bank,
-    no_field: &str,
-    href: impl Fn(&str) -> String,
-) -> DrillIndex {
+pub(super) fn drill_index(site: &Site, bank: &Bank, no_field: &str) -> DrillIndex {
     let actions = site.config.actions.clone();
     let names: Vec<&str> = bank
         .fields
@@ -250,7 +247,9 @@ pub(super) fn drill_index(
                 fields.extend(bank.fields.iter().position(|f| f.term.is_none()));
             }
             let a = actions.iter().position(|x| x == action).unwrap_or(0);
-            (href(&data_url(c)), a, fields, chunk.end - chunk.start)
+            let version = xxhash_rust::xxh3::xxh3_64(&data_file(site, bank, c)) >> 32;
+            let address = format!("{}?v={version:08x}", from_practice(&data_url(c)));
+            (address, a, fields, chunk.end - chunk.start)
         })
         .collect();
     DrillIndex {
@@ -369,9 +368,7 @@ impl<'s> super::Renderer<'s> {
 
     pub(super) fn practice(&self) -> PracticePage {
         let (site, bank) = (self.site, self.bank());
-        let index = drill_index(site, bank, self.engine.ui("practice_no_field"), |u| {
-            self.href(u)
-        });
+        let index = drill_index(site, bank, self.engine.ui("practice_no_field"));
         let actions = site
             .config
             .actions
@@ -431,6 +428,6 @@ impl<'s> super::Renderer<'s> {
     }
 
     pub(super) fn practice_data(&self, c: usize) -> Vec<u8> {
-        data_file(self.site, self.bank(), c, |u| self.href(u))
+        data_file(self.site, self.bank(), c)
     }
 }

@@ -2,7 +2,8 @@
  * practice.js — 岗位练兵 drills on /practice/.
  *
  * The page holds the drill index (script#practice-index): the bank's data files, each
- * [address, action, [fields], count] with actions and fields by position. A drill picks
+ * [address, action, [fields], count] with actions and fields by position; addresses,
+ * and the lessons' in the data, are relative to /practice/. A drill picks
  * distinct questions at random from the files of the chosen action or field and fetches
  * only the files it drew from. Each question is graded on 提交: the score, the right
  * answer and the explanation of every question are shown. Wrong answers are kept in
@@ -134,7 +135,7 @@
     var needed = {};
     picks.forEach(function (pick) { needed[pick[0]] = true; });
     var loads = Object.keys(needed).map(function (f) {
-      return window.fetch(files[f][0]).then(function (r) {
+      return window.fetch(new URL(files[f][0], window.location.href).href).then(function (r) {
         if (!r.ok) throw new Error(String(r.status));
         return r.json();
       }).then(function (questions) { needed[f] = questions; });
@@ -184,7 +185,7 @@
     });
     var source = el("p", "practice-source", t("from") + t("colon"));
     var link = el("a", "", q.c + " · " + q.l);
-    link.href = q.h;
+    link.href = new URL(q.h, window.location.href).href;
     source.appendChild(link);
     box.appendChild(source);
     box.appendChild(el("p", "quiz-feedback"));
