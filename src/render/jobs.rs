@@ -373,8 +373,12 @@ fn unit_jobs(site: &Site) -> Vec<Job> {
         .collect()
 }
 
-/// The practice page, the pages of each field's questions and the bank's data files.
+/// The practice page, the pages of each field's questions and the bank's data files;
+/// none for a site without quizzes.
 fn practice_jobs(site: &Site) -> Vec<Job> {
+    if !practice::has_questions(site) {
+        return Vec::new();
+    }
     let bank = practice::Bank::of(site);
     let mut jobs = vec![Job::Practice];
     for field in &bank.fields {

@@ -357,12 +357,10 @@ impl<'s> Renderer<'s> {
     }
 }
 
-/// A value as JSON to print inside a `<script type="application/json">` element, whose
-/// `</` could otherwise close it.
-fn script_json<T: Serialize>(v: &T) -> String {
-    serde_json::to_string(v)
-        .expect("page data of strings and numbers serialises")
-        .replace("</", "<\\/")
+/// A value as JSON for a page's scripts, printed into a `data-` attribute (the
+/// Content-Security-Policy allows no inline script, JSON blocks included).
+fn json_data<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("page data of strings and numbers serialises")
 }
 
 /// A page's typed values as a template context.
@@ -390,7 +388,7 @@ fn nav<'e>(site: &Site, engine: &'e Engine) -> Vec<NavItem<'e>> {
     }
     items.push(item("study", "nav_study", "/study/"));
     // Practice needs questions: a site without quizzes does not offer it.
-    if site.pages().any(|p| !p.md.questions.is_empty()) {
+    if practice::has_questions(site) {
         items.push(item("practice", "nav_practice", "/practice/"));
     }
     // Only plain pages can live at /about/.

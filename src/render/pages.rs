@@ -935,7 +935,7 @@ impl<'s> Renderer<'s> {
             requirements: if plan.years.is_empty() {
                 String::new()
             } else {
-                super::script_json(plan)
+                super::json_data(plan)
             },
             tiers: plan.tiers(&self.site.config.levels),
         }

@@ -94,6 +94,17 @@ impl Bank {
     }
 }
 
+/// Whether some lesson of a course has a quiz: only then has the site a practice bank
+/// (its pages and its navigation item).
+pub(super) fn has_questions(site: &Site) -> bool {
+    site.of(Kind::Course).iter().any(|&c| {
+        site.page(c)
+            .lessons
+            .iter()
+            .any(|&l| !site.page(l).md.questions.is_empty())
+    })
+}
+
 /// The terms of the field taxonomy.
 fn field_terms(site: &Site) -> &[Term] {
     site.taxonomies
@@ -392,7 +403,7 @@ impl<'s> super::Renderer<'s> {
             total: bank.entries.len(),
             fields: bank.fields.iter().map(|f| self.field_link(f)).collect(),
             actions,
-            drill: super::script_json(&index),
+            drill: super::json_data(&index),
         }
     }
 

@@ -1,7 +1,7 @@
 /*
  * practice.js — 岗位练兵 drills on /practice/.
  *
- * The page holds the drill index (script#practice-index): the bank's data files, each
+ * The page holds the drill index (JSON in #practice-index's data-index): the bank's data files, each
  * [address, action, [fields], count] with actions and fields by position; addresses,
  * and the lessons' in the data, are relative to /practice/. A drill picks
  * distinct questions at random from the files of the chosen action or field and fetches
@@ -21,7 +21,7 @@
   if (!root || !indexEl || !window.fetch) return;
   var index;
   try {
-    index = JSON.parse(indexEl.textContent);
+    index = JSON.parse(indexEl.getAttribute("data-index"));
   } catch (e) {
     return;
   }

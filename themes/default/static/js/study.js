@@ -11,7 +11,7 @@
  *    one: what the file holds and would add is shown first, merged once confirmed
  *    (validated by store.js); clears the record, once confirmed, from a section of
  *    its own.
- *  - with site.yaml's requirements (script#study-requirements), lets the reader choose
+ *  - with site.yaml's requirements (JSON in #study-requirements' data-requirements), lets the reader choose
  *    their tier (kept in localStorage under "<record key>:tier", changeable) and shows
  *    this year's 学时 (courses completed this year, by the record's completion dates)
  *    against the tier's requirement, in total and per action: <progress> bars with the
@@ -147,7 +147,7 @@
   var plans = (function () {
     var el = document.getElementById("study-requirements");
     try {
-      return el ? JSON.parse(el.textContent).years : [];
+      return el ? JSON.parse(el.getAttribute("data-requirements")).years : [];
     } catch (e) {
       return [];
     }
