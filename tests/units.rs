@@ -73,14 +73,17 @@ struct Session {
     end: DateTime,
 }
 
-/// Every session of the sample's lectures, not cancelled, expanded from the two kinds of
+/// Every session of the sample's lectures, neither cancelled nor postponed, expanded from the two kinds of
 /// `repeat:` the sample uses (weekly until a day with exceptions; the n-th weekday of
 /// each month, a number of times).
 fn sessions() -> Vec<Session> {
     let mut out = Vec::new();
     for path in md_files(&repo().join("content/lectures")) {
         let Some(v) = front(&path) else { continue };
-        if text(&v, "status").as_deref() == Some("cancelled") {
+        if matches!(
+            text(&v, "status").as_deref(),
+            Some("cancelled" | "postponed")
+        ) {
             continue;
         }
         let start: DateTime = text(&v, "start").expect("start").parse().expect("start");

@@ -45,13 +45,14 @@ pub fn speaking_unit(m: &LectureMeta, day: Date) -> Option<&str> {
         .or(m.unit.as_deref())
 }
 
-/// The sessions that count (not of a cancelled or unlisted lecture), with their
-/// lecture's values.
+/// The sessions that count, with their lecture's values: not of an unlisted lecture,
+/// nor of a cancelled one, nor of a postponed one, whose date is no longer its date (it
+/// was not given then, and its new date is not known yet).
 fn sessions(site: &Site) -> impl Iterator<Item = (&Occurrence, &LectureMeta)> {
     site.schedule.iter().filter_map(|o| {
         let p = site.page(o.page);
         match &p.src.meta {
-            Meta::Lecture(m) if m.status != Status::Cancelled && !p.src.common.unlisted => {
+            Meta::Lecture(m) if m.status == Status::Scheduled && !p.src.common.unlisted => {
                 Some((o, &**m))
             }
             _ => None,

@@ -5,6 +5,9 @@
  * is what it sorts by (a unit's place in pinyin order, a date). Numbers sort largest
  * first on the first click, text A→Z; a second click reverses. Rows that compare equal
  * keep their order. Without JavaScript the table is the same, in its first order.
+ * A table written in the order of one of its columns says which (data-sorted, the
+ * column's index), so that header shows it is sorted; a table in an order of its own
+ * (a rota's list) shows none until the reader sorts.
  * Plain ES2019, no dependencies.
  */
 (function () {
@@ -53,8 +56,7 @@
       button.className = "sort-button";
       while (th.firstChild) button.appendChild(th.firstChild);
       th.appendChild(button);
-      // The first column is the order the page was written in.
-      if (n === 0) th.setAttribute("aria-sort", "ascending");
+      if (String(n) === table.getAttribute("data-sorted")) th.setAttribute("aria-sort", "ascending");
       button.addEventListener("click", function () {
         var now = th.getAttribute("aria-sort");
         var first = th.getAttribute("data-sort") === "number" ? "descending" : "ascending";
