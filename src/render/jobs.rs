@@ -43,6 +43,8 @@ pub enum Job {
     Term(usize, usize, u32),
     Search,
     Study,
+    /// A data file of the study page: its page `n` (from 1) of courses.
+    StudyData(usize),
     /// The practice page: the drill and the bank's fields.
     Practice,
     /// Page `n` (from 1) of the practice questions of field term `k` (`None`: of no
@@ -107,6 +109,7 @@ impl Job {
             Job::Term(t, k, n) => page_url(&site.taxonomies[t].terms[k].url, n),
             Job::Search => "/search/".into(),
             Job::Study => "/study/".into(),
+            Job::StudyData(n) => super::study::data_url(n),
             Job::Practice => "/practice/".into(),
             Job::PracticeField(k, n) => page_url(&practice::field_url(site, k), n),
             Job::PracticeData(c) => practice::data_url(c),
@@ -146,7 +149,7 @@ impl Job {
             Job::Study => "study.html",
             Job::Practice => "practice.html",
             Job::PracticeField(..) => "practice_field.html",
-            Job::PracticeData(_) => "",
+            Job::PracticeData(_) | Job::StudyData(_) => "",
             Job::Month(..) => "month.html",
             Job::Year(_) => "year.html",
             Job::NotFound => "404.html",
@@ -194,7 +197,8 @@ impl Job {
             | Job::SitemapPart(_)
             | Job::Alias(_)
             | Job::AliasScript
-            | Job::PracticeData(_) => "",
+            | Job::PracticeData(_)
+            | Job::StudyData(_) => "",
         }
     }
 
@@ -212,6 +216,7 @@ impl Job {
                     | Job::Alias(_)
                     | Job::AliasScript
                     | Job::PracticeData(_)
+                    | Job::StudyData(_)
                     | Job::CoursePrint(_)
                     | Job::UnitsCsv(_)
                     | Job::RotaCsv(..)
@@ -233,6 +238,7 @@ impl Job {
                 | Job::CardIndex(_)
                 | Job::CardShard(..)
                 | Job::PracticeData(_)
+                | Job::StudyData(_)
         )
     }
 
@@ -324,6 +330,10 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         }
     }
     jobs.extend([Job::Search, Job::Study, Job::NotFound]);
+    let study_pages = super::study::page_count(site);
+    if study_pages > 1 {
+        jobs.extend((1..=study_pages).map(Job::StudyData));
+    }
     jobs.extend(practice_jobs(site));
     jobs.extend(
         site.ids()

@@ -17,6 +17,7 @@ mod pages;
 mod paging;
 mod practice;
 mod print;
+mod study;
 pub mod theme;
 mod units;
 mod upcoming;
@@ -48,6 +49,8 @@ pub struct Renderer<'s> {
     nav_urls: Vec<String>,
     /// The practice bank, made on first use.
     bank: OnceLock<practice::Bank>,
+    /// Every course as the study page lists it, made on first use.
+    study: OnceLock<Result<Vec<String>, Diagnostic>>,
 }
 
 /// Parts of pages rendered once per build and shared by the pages that show them, each
@@ -146,6 +149,7 @@ impl<'s> Renderer<'s> {
             },
             nav_urls,
             bank: OnceLock::new(),
+            study: OnceLock::new(),
         })
     }
 
@@ -178,6 +182,7 @@ impl<'s> Renderer<'s> {
             Job::CardIndex(kind) => Some(self.card_index(kind)),
             Job::CardShard(kind, n) => Some(self.card_shard(kind, n)?),
             Job::PracticeData(c) => Some(self.practice_data(c)),
+            Job::StudyData(n) => Some(self.study_data(n)?),
             _ => None,
         };
         if let Some(bytes) = file {
@@ -217,7 +222,7 @@ impl<'s> Renderer<'s> {
             Job::Term(t, k, n) => values(&self.term_page(t, k, n)?),
             Job::Month(y, m) => values(&self.month(y, m)),
             Job::Year(y) => values(&self.year_page(y)),
-            Job::Study => values(&self.study()),
+            Job::Study => values(&self.study()?),
             Job::Practice => values(&self.practice()),
             Job::PracticeField(k, n) => values(&self.practice_field(k, n)),
             Job::Atom => values(&self.feed()),
@@ -231,7 +236,8 @@ impl<'s> Renderer<'s> {
             | Job::RotaCsv(..)
             | Job::CardIndex(_)
             | Job::CardShard(..)
-            | Job::PracticeData(_) => Context::new(),
+            | Job::PracticeData(_)
+            | Job::StudyData(_) => Context::new(),
         };
         c.extend(own);
         let url = job.url(s);
@@ -285,7 +291,8 @@ impl<'s> Renderer<'s> {
             | Job::RotaCsv(..)
             | Job::CardIndex(_)
             | Job::CardShard(..)
-            | Job::PracticeData(_) => String::new(),
+            | Job::PracticeData(_)
+            | Job::StudyData(_) => String::new(),
             Job::List(kind, _) => match s.sections.get(&kind) {
                 Some(&intro) => s.page(intro).title().to_string(),
                 None => kind

@@ -366,15 +366,6 @@ struct Day {
     lectures: Vec<tera::Value>,
 }
 
-#[derive(Serialize)]
-pub(super) struct Study {
-    courses: tera::Value,
-    /// `site.yaml`'s `requirements:` as JSON for `study.js` (`""` without any), and
-    /// the tiers they name.
-    requirements: String,
-    tiers: Vec<String>,
-}
-
 impl<'s> Renderer<'s> {
     /// The values of a page itself, borrowed from the model.
     pub(super) fn page_fields(&self, p: Page<'s>) -> PageFields<'_> {
@@ -919,25 +910,6 @@ impl<'s> Renderer<'s> {
                 count,
                 weeks,
             },
-        }
-    }
-
-    pub(super) fn study(&self) -> Study {
-        let courses: Vec<tera::Value> = self
-            .site
-            .of(Kind::Course)
-            .iter()
-            .map(|&i| self.course_with_lessons(i))
-            .collect();
-        let plan = &self.site.config.requirements;
-        Study {
-            courses: tera::Value::from(courses),
-            requirements: if plan.years.is_empty() {
-                String::new()
-            } else {
-                super::json_data(plan)
-            },
-            tiers: plan.tiers(&self.site.config.levels),
         }
     }
 

@@ -372,7 +372,12 @@ async function readStudy(page) {
       hours: stat('hours'),
       inProgress: group('学习中'),
       finished: group('已完成'),
-      notStarted: group('未开始').length,
+      // 未开始 says how many courses are not started: its list shows a page of them.
+      notStarted: (() => {
+        const h = [...document.querySelectorAll('main h2')].find((x) => x.textContent.trim().startsWith('未开始') && visible(x));
+        const n = h && h.textContent.trim().match(/^未开始（(\d+) 门）$/);
+        return n ? Number(n[1]) : -1;
+      })(),
       chart: svg
         ? {
             bars: [...svg.querySelectorAll('rect.bar')].map((r) => Number(r.getAttribute('width'))),
@@ -383,6 +388,20 @@ async function readStudy(page) {
       quiz: [...document.querySelectorAll('.quiz-result')].filter(visible).map((e) => e.textContent.trim()),
     };
   });
+}
+
+/** The titles 未开始 lists, page after page (上一页 / 下一页 when it has pages). */
+async function notStartedTitles(page) {
+  const titles = [];
+  const next = page.locator('[data-study-next]');
+  for (let i = 0; i < 100; i++) {
+    titles.push(...(await page.$$eval('[data-study-group=todo] li.study-course', (lis) => lis.map((li) => li.querySelector('a').textContent.trim()))));
+    if (!(await next.isVisible()) || (await next.isDisabled())) return titles;
+    const status = await page.locator('[data-study-page]').textContent();
+    await next.click();
+    await page.waitForFunction((s) => document.querySelector('[data-study-page]').textContent !== s, status);
+  }
+  return assert.fail('未开始 never reached its last page');
 }
 
 test('progress: 标记为已学 shows on the lesson, the course and 我的学习', async () => {
@@ -463,6 +482,9 @@ test('progress: 标记为已学 shows on the lesson, the course and 我的学习
     await page.reload();
     await settle(page);
     assert.deepEqual(await readStudy(page), study);
+    // Page by page, 未开始 lists every course not started, each once.
+    const rest = courses.filter((c) => ![first, second, started].includes(c)).map((c) => c.title);
+    assert.deepEqual((await notStartedTitles(page)).sort(), rest.sort());
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

@@ -4,6 +4,10 @@
 // serious or critical violation on a page in the middle, on a desktop and on a phone.
 // With JavaScript, the filters choose among the items of every page (read from the
 // Markdown here), and a filtered or sorted view pages with its own pagination.
+// 我的学习 carries the first page of courses only: it fetches the pages of the courses
+// the record touches, and a page of the courses not started when the reader turns to it.
+// Built with relative links and served from a deeper folder, the cards and courses the
+// scripts fetch link to pages that exist.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildSite, serve, launchBrowser, openPage, settle, REPO_ROOT, BASE_PATH, PHONE } from './lib/harness.mjs';
 import { axeViolations, formatViolation } from './lib/axe.mjs';
+import { courseSources } from './lib/content.mjs';
 
 let env;
 before(async () => {
@@ -22,7 +27,7 @@ before(async () => {
   fs.writeFileSync(path.join(root, 'site.yaml'), `${yaml}\npage_size: 4\n`);
   const server = await serve(buildSite(root));
   const browser = await launchBrowser();
-  env = { server, browser, close: async () => { await browser.close(); await server.close(); } };
+  env = { root, server, browser, close: async () => { await browser.close(); await server.close(); } };
 });
 after(async () => {
   await env?.close();
@@ -207,5 +212,107 @@ test('a sorted view pages through every item with a pagination of its own', asyn
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
+  }
+});
+
+test('我的学习 reads the courses the record touches and pages through the rest', async () => {
+  const origin = `${env.server.origin}${BASE_PATH}`;
+  const { context, page } = await openPage(env.browser, `${origin}study/`);
+  try {
+    const index = JSON.parse(await page.locator('[data-study-index]').getAttribute('data-study-index'));
+    assert.equal(index.per_page, 4, 'page_size: 4 gives pages of four courses');
+    const sources = new Map(courseSources().map((c) => [c.rel.replace(/\/$/, ''), c]));
+    assert.deepEqual([...sources.keys()].sort(), [...index.ids].sort(), 'the index lists every course of the content');
+    const catalogue = index.ids.map((id) => sources.get(id));
+    const pages = Math.ceil(catalogue.length / 4);
+    assert.ok(pages >= 3, `the sample site's ${catalogue.length} courses take three pages`);
+    // The page itself carries its first page of courses, not the others.
+    const html = await (await page.request.get(`${origin}study/`)).text();
+    for (const [k, c] of catalogue.entries()) {
+      assert.equal(html.includes(`data-course-id="${index.ids[k]}"`), k < 4, `${c.title} in the page's HTML`);
+    }
+
+    // Study one lesson of a course on the last page, from the lesson's own page.
+    const course = catalogue.filter((c) => c.lessons.length >= 2).at(-1);
+    const at = index.ids.indexOf(course.rel.replace(/\/$/, ''));
+    assert.ok(at >= 4 * (pages - 1), 'the course is on the last page');
+    await page.goto(`${origin}${course.lessons[0]}`);
+    await page.getByRole('button', { name: '标记为已学' }).first().click();
+    await page.waitForFunction(() => document.querySelector('main button[aria-pressed]').getAttribute('aria-pressed') === 'true');
+
+    const fetched = [];
+    page.on('request', (r) => {
+      const m = new URL(r.url()).pathname.match(/\/study\/data\/(\d+)\.json$/);
+      if (m) fetched.push(Number(m[1]));
+    });
+    await page.goto(`${origin}study/`);
+    const progress = page.locator('[data-study-group=progress] li.study-course');
+    await progress.first().waitFor();
+    assert.deepEqual(fetched, [pages], 'only the page holding the touched course is read');
+    assert.equal(await progress.count(), 1);
+    assert.equal(await progress.locator('.study-course-title').textContent(), course.title);
+    assert.equal(await progress.locator('[data-course-progress-text]').textContent(),
+      `已学 1/${course.lessons.length} 课（${Math.round(100 / course.lessons.length)}%）`);
+    const link = new URL(await progress.locator('.study-course-title').getAttribute('href'), page.url());
+    assert.equal(link.pathname, `${BASE_PATH}${course.rel}`, 'a course read from a data file links to its page');
+    const heading = page.locator('#group-todo');
+    assert.equal(await heading.textContent(), `未开始（${catalogue.length - 1} 门）`);
+
+    // The keyboard turns the pages of the courses not started; each page is read once.
+    const titles = async () => page.$$eval('[data-study-group=todo] li.study-course .study-course-title', (a) => a.map((x) => x.textContent));
+    const status = page.locator('[data-study-page]');
+    const seen = [];
+    for (let n = 1; n <= pages; n++) {
+      assert.equal(await status.textContent(), `第 ${n}/${pages} 页（按课程目录顺序，每页 4 门，已开始的课程列在上面）`);
+      seen.push(...(await titles()));
+      if (n === pages) break;
+      await page.locator('[data-study-next]').focus();
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((want) => document.querySelector('[data-study-page]').textContent.startsWith(want), `第 ${n + 1}/`);
+    }
+    assert.deepEqual(seen, catalogue.filter((c) => c !== course).map((c) => c.title), 'every course not started, once, in catalogue order');
+    assert.ok(await page.locator('[data-study-next]').isDisabled(), 'no page after the last');
+    assert.equal(await page.evaluate(() => document.activeElement.hasAttribute('data-study-prev')), true, 'the focus moves to 上一页');
+    assert.deepEqual([...new Set(fetched)].sort(), Array.from({ length: pages - 1 }, (_, i) => i + 2), 'pages read as shown');
+    assert.equal(fetched.length, new Set(fetched).size, 'no page read twice');
+  } finally {
+    await context.close();
+  }
+});
+
+test('relative links: cards and courses read from data files lead to their pages', async () => {
+  // The same site built with relative links (base_url: ""), copied under a deeper path.
+  const out = buildSite(env.root, '');
+  const deep = '/copies/portal/';
+  const server = await serve(out, deep);
+  const { context, page, problems } = await openPage(env.browser, server.url('cases/'));
+  try {
+    const items = listSources('cases');
+    const firstPage = await shownTitles(page, 'case-list');
+    const value = [...new Set(items.map((x) => x.domain))]
+      .find((v) => items.some((x) => x.domain === v && !firstPage.includes(x.title)));
+    await page.locator('main form select[name=domain]').selectOption(value);
+    await statusSays(page, items.filter((x) => x.domain === value).length, items.length);
+    await settle(page);
+    const hrefs = await page.$$eval('main .case-list li:not([hidden]) a[href]', (a) => a.map((x) => x.href));
+    assert.ok(hrefs.length > 0);
+    for (const href of hrefs) {
+      assert.ok(new URL(href).pathname.startsWith(deep), `${href} stays under the copy`);
+      assert.equal((await page.request.get(href)).status(), 200, href);
+    }
+
+    await page.goto(server.url('study/'));
+    await page.locator('[data-study-next]').click();
+    await page.waitForFunction(() => document.querySelector('[data-study-page]').textContent.startsWith('第 2/'));
+    const links = await page.$$eval('[data-study-group=todo] li.study-course a[href]', (a) => a.map((x) => x.href));
+    assert.ok(links.length > 0);
+    for (const href of links) {
+      assert.ok(href.endsWith('/index.html') && new URL(href).pathname.startsWith(deep), href);
+      assert.equal((await page.request.get(href)).status(), 200, href);
+    }
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await server.close();
   }
 });

@@ -276,6 +276,7 @@
         pageItems.forEach(function (item) { item.card.hidden = true; });
         all(list, ":scope > li:not([data-filter-own])").forEach(function (li) { list.removeChild(li); });
         list.insertAdjacentHTML("beforeend", html.join(""));
+        if (J.localLinks) all(list, ":scope > li:not([data-filter-own])").forEach(J.localLinks);
         if (serverPager) serverPager.hidden = true;
         removeClientPager();
         if (pages > 1) section.insertBefore(pagerOf(page, pages, shown.length), serverPager || null);

@@ -3,6 +3,7 @@
  *  - window.Jiangtang.t(key, values): user-interface strings. They live in the
  *    i18n file and reach the page as data-<key> attributes of #ui-strings.
  *  - formatDate / formatNumber helpers.
+ *  - localLinks(element): links in HTML a script fetched, made to work on this page.
  *  - "打印" buttons ([data-print]) are shown and call window.print(); print headers
  *    get the day ([data-print-date]); a course's print view opened as #print prints.
  *  - wide tables get keyboard scrolling; task-list checkboxes get a label.
@@ -36,6 +37,37 @@
   /* 3 -> "3", 2.5 -> "2.5", 0.1 + 0.2 -> "0.3" */
   J.formatNumber = function (n) {
     return String(Math.round(n * 10) / 10);
+  };
+
+  /* HTML from a data file (a list's cards, a page of 我的学习's courses) has its links
+     root-relative, as a served site writes them. A site built with relative links
+     (base_url: "", opened from a folder) says so with a relative data-site-base: there
+     each link becomes relative to this page, folders naming their index.html, as the
+     build wrote the page's own links. */
+  J.localLinks = function (element) {
+    var base = document.documentElement.getAttribute("data-site-base") || "/";
+    if (base.charAt(0) === "/") return;
+    var local = function (url) {
+      if (url.charAt(0) !== "/" || url.charAt(1) === "/") return url;
+      var cut = url.search(/[?#]/);
+      var path = cut < 0 ? url : url.slice(0, cut);
+      if (path.charAt(path.length - 1) === "/") path += "index.html";
+      return base + path.slice(1) + (cut < 0 ? "" : url.slice(cut));
+    };
+    var nodes = element.querySelectorAll("[href], [src], [srcset]");
+    for (var i = 0; i < nodes.length; i++) {
+      var node = nodes[i];
+      ["href", "src"].forEach(function (name) {
+        if (node.hasAttribute(name)) node.setAttribute(name, local(node.getAttribute(name)));
+      });
+      if (node.hasAttribute("srcset")) {
+        node.setAttribute("srcset", node.getAttribute("srcset").split(",").map(function (part) {
+          var words = part.trim().split(/\s+/);
+          words[0] = local(words[0]);
+          return words.join(" ");
+        }).join(", "));
+      }
+    }
   };
 
   /* Wide tables scroll sideways inside their wrapper (CSS). When one actually

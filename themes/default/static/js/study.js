@@ -1,10 +1,15 @@
 /*
  * study.js — the "我的学习" page, built from the record kept by store.js.
  *
- * The HTML lists every course (li.study-course with data-course-id, data-hours,
- * data-action and its lessons as [data-lesson-id]). This script:
- *  - sorts the courses into 学习中 / 已完成 / 未开始 and shows "已学 3/5 课（60%）"
- *    per course;
+ * The HTML lists a page of courses (li.study-course with data-course-id, data-hours,
+ * data-action and its lessons as [data-lesson-id]); on a site with more, the section's
+ * data-study-index names every course id in catalogue order and the data files that
+ * hold each page of them as the HTML prints them. This script:
+ *  - fetches the pages that hold the courses the record touches (a lesson's id is its
+ *    course's id and its own name), so that the page never carries the catalogue;
+ *  - sorts those courses into 学习中 / 已完成 and shows "已学 3/5 课（60%）" per course;
+ *    under 未开始 (with the count of all of them) it lists a page of the courses not
+ *    started, turning pages with 上一页 / 下一页 and fetching each page when shown;
  *  - sums the 学时 of finished courses, overall and by action (a small inline SVG bar
  *    chart with a text equivalent for screen readers);
  *  - exports the record to a JSON file (Blob download, naming the file) and imports
@@ -41,7 +46,6 @@
 
   var groups = { progress: group("progress"), done: group("done"), todo: group("todo") };
   if (!groups.todo || !groups.todo.list) return;
-  var courses = all(document, ".study-course[data-course-id]");
   var summary = document.querySelector("[data-study-summary]");
   var chartBox = document.querySelector("[data-study-chart]");
   var tools = document.querySelector("[data-study-tools]");
@@ -52,6 +56,99 @@
   function say(text, where) {
     var box = where || message;
     if (box) box.textContent = text;
+  }
+
+  /* ---- the courses: the page's own, and the data files' pages ---- */
+  var todo = groups.todo.section;
+  var FORMAT = 1;
+  var index = (function () {
+    try {
+      var parsed = JSON.parse(todo.getAttribute("data-study-index") || "null");
+      return parsed && parsed.format === FORMAT ? parsed : null;
+    } catch (e) {
+      return null;
+    }
+  })();
+  var loaded = {}; // course id -> its li, once read from the page or a data file
+  var order = []; // every course id, in catalogue order
+  all(todo, ".study-course[data-course-id]").forEach(function (li) {
+    var id = li.getAttribute("data-course-id");
+    loaded[id] = li;
+    order.push(id);
+  });
+  var perPage = index ? index.per_page : Math.max(1, order.length);
+  if (index) order = index.ids;
+  var position = {};
+  order.forEach(function (id, i) { position[id] = i; });
+  var pageCount = Math.max(1, Math.ceil(order.length / perPage));
+  var pages = { 1: Promise.resolve() }; // page number -> its data file, read
+  var shownPage = 1;
+  var failed = false;
+
+  function ts(key, values) {
+    var text = todo.getAttribute("data-s-" + key) || key;
+    return text.replace(/\{(\w+)\}/g, function (m, name) {
+      return values && has(values, name) ? String(values[name]) : m;
+    });
+  }
+
+  function loadPage(n) {
+    if (!pages[n]) {
+      var address = new URL(index.files[n - 1], window.location.href).href;
+      pages[n] = window.fetch(address).then(function (r) {
+        if (!r.ok) throw new Error(String(r.status));
+        return r.json();
+      }).then(function (items) {
+        var box = document.createElement("ul");
+        box.innerHTML = items.join("");
+        all(box, ".study-course[data-course-id]").forEach(function (li) {
+          if (J.localLinks) J.localLinks(li);
+          loaded[li.getAttribute("data-course-id")] = li;
+        });
+      });
+      pages[n].catch(function () {
+        delete pages[n];
+        failed = true;
+      });
+    }
+    return pages[n];
+  }
+
+  /* The courses the record names: a course marked as a whole, or the course of a
+     lesson studied, of a quiz answered (saved as "<lesson id>#…"), of a completion. */
+  function touched(data) {
+    var out = {};
+    var add = function (id) {
+      var course = has(position, id) ? id : id.slice(0, Math.max(0, id.lastIndexOf("/")));
+      if (has(position, course)) out[course] = true;
+    };
+    Object.keys(data.studied).forEach(add);
+    Object.keys(data.quiz).forEach(function (key) { add(key.split("#")[0]); });
+    Object.keys(data.completed || {}).forEach(add);
+    return Object.keys(out);
+  }
+
+  function pageOf(id) {
+    return Math.floor(position[id] / perPage) + 1;
+  }
+
+  /* Reads the pages of the touched courses and of the page of courses shown, then draws. */
+  function render() {
+    var data = J.read();
+    var ids = touched(data);
+    var needed = [shownPage];
+    ids.forEach(function (id) {
+      var n = pageOf(id);
+      if (needed.indexOf(n) === -1) needed.push(n);
+    });
+    if (!index) {
+      draw(data, ids);
+      return;
+    }
+    var settle = function (p) { return p.then(function () {}, function () {}); };
+    Promise.all(needed.map(function (n) { return settle(loadPage(n)); })).then(function () {
+      draw(J.read(), touched(J.read()));
+    });
   }
 
   /* "自测 3/4" for the quizzes saved under "<lesson id>#..." */
@@ -65,51 +162,62 @@
     return parts.join(" ");
   }
 
-  function render() {
-    var data = J.read();
+  /* How far the record goes in course `li`: marks its lessons, fills its progress;
+     returns "todo", "progress" or "done". */
+  function courseState(li, data) {
     var studied = data.studied;
+    var lessons = all(li, "[data-lesson-id]");
+    var ids = lessons.length
+      ? lessons.map(function (l) { return l.getAttribute("data-lesson-id"); })
+      : [li.getAttribute("data-course-id")];
+    var done = 0;
+    lessons.forEach(function (l) {
+      var id = l.getAttribute("data-lesson-id");
+      var on = has(studied, id);
+      l.classList.toggle("is-studied", on);
+      var tick = l.querySelector(".studied-mark");
+      if (tick) tick.hidden = !on;
+      var result = l.querySelector(".quiz-result");
+      if (result) {
+        result.textContent = quizText(data.quiz, id);
+        result.hidden = result.textContent === "";
+      }
+    });
+    ids.forEach(function (id) { if (has(studied, id)) done += 1; });
+    li.setAttribute("data-lessons-done", lessons.length ? String(done) : "0");
+
+    var text = li.querySelector("[data-course-progress-text]");
+    var bar = li.querySelector("progress");
+    if (text) {
+      text.textContent = J.t("study_course_share", {
+        done: done, total: ids.length, percent: Math.round((done / ids.length) * 100)
+      });
+      text.hidden = done === 0;
+    }
+    if (bar) {
+      bar.max = ids.length;
+      bar.value = done;
+      bar.hidden = done === 0;
+    }
+    return done === 0 ? "todo" : done === ids.length ? "done" : "progress";
+  }
+
+  function draw(data, ids) {
     var count = { done: 0, progress: 0, lessons: 0 };
     var hoursDone = 0;
     var byAction = {};
     var finished = [];
+    var lists = { progress: [], done: [], todo: [] };
 
-    courses.forEach(function (li) {
-      var lessons = all(li, "[data-lesson-id]");
-      var ids = lessons.length
-        ? lessons.map(function (l) { return l.getAttribute("data-lesson-id"); })
-        : [li.getAttribute("data-course-id")];
-      var done = 0;
-      lessons.forEach(function (l) {
-        var id = l.getAttribute("data-lesson-id");
-        var on = has(studied, id);
-        l.classList.toggle("is-studied", on);
-        var tick = l.querySelector(".studied-mark");
-        if (tick) tick.hidden = !on;
-        var result = l.querySelector(".quiz-result");
-        if (result) {
-          result.textContent = quizText(data.quiz, id);
-          result.hidden = result.textContent === "";
-        }
-      });
-      ids.forEach(function (id) { if (has(studied, id)) done += 1; });
-      if (lessons.length) count.lessons += done;
-
-      var text = li.querySelector("[data-course-progress-text]");
-      var bar = li.querySelector("progress");
-      if (text) {
-        text.textContent = J.t("study_course_share", {
-          done: done, total: ids.length, percent: Math.round((done / ids.length) * 100)
-        });
-        text.hidden = done === 0;
-      }
-      if (bar) {
-        bar.max = ids.length;
-        bar.value = done;
-        bar.hidden = done === 0;
-      }
-
-      var state = done === 0 ? "todo" : done === ids.length ? "done" : "progress";
-      if (state !== "todo") count[state] += 1;
+    ids.sort(function (a, b) { return position[a] - position[b]; });
+    ids.forEach(function (id) {
+      var li = loaded[id];
+      if (!li) return; // its page could not be read: said below
+      var state = courseState(li, data);
+      count.lessons += Number(li.getAttribute("data-lessons-done"));
+      if (state === "todo") return;
+      count[state] += 1;
+      lists[state].push(li);
       if (state === "done") {
         var hours = parseFloat(li.getAttribute("data-hours")) || 0;
         var action = li.getAttribute("data-action") || "";
@@ -118,17 +226,23 @@
         finished.push({ id: li.getAttribute("data-course-id"), hours: hours, action: action,
           title: (li.querySelector(".study-course-title") || li).textContent.trim() });
       }
-      var target = groups[state] || groups.todo;
-      target.list.appendChild(li); // appending in page order keeps each list in page order
+    });
+    var first = (shownPage - 1) * perPage;
+    order.slice(first, first + perPage).forEach(function (id) {
+      var li = loaded[id];
+      if (li && courseState(li, data) === "todo") lists.todo.push(li);
     });
 
-    ["progress", "done"].forEach(function (name) {
-      var g = groups[name];
-      if (g) g.section.hidden = !g.list.children.length;
+    ["progress", "done", "todo"].forEach(function (name) {
+      var list = groups[name] && groups[name].list;
+      if (!list) return;
+      all(list, ":scope > .study-course").forEach(function (li) {
+        if (lists[name].indexOf(li) === -1) list.removeChild(li);
+      });
+      lists[name].forEach(function (li) { list.appendChild(li); }); // in catalogue order
+      if (name !== "todo") groups[name].section.hidden = !lists[name].length;
     });
-    var todoTitle = groups.todo.section.querySelector("[data-js-title]");
-    if (todoTitle) todoTitle.textContent = todoTitle.getAttribute("data-js-title");
-    groups.todo.section.hidden = !groups.todo.list.children.length;
+    drawTodo(order.length - count.done - count.progress, lists.todo.length);
 
     setStat("done", count.done);
     setStat("progress", count.progress);
@@ -137,6 +251,55 @@
     drawChart(byAction, hoursDone);
     if (summary) summary.hidden = false;
     drawYear(thisYear(finished, data.completed || {}));
+  }
+
+  /* 未开始's heading and count, its page of courses and the buttons between pages. */
+  var pager = todo.querySelector("[data-study-pager]");
+  var more = todo.querySelector("[data-study-more]");
+  function drawTodo(notStarted, onPage) {
+    var title = todo.querySelector("[data-js-title]");
+    if (title) title.textContent = ts("count", { count: notStarted });
+    todo.hidden = order.length === 0 || notStarted === 0;
+    var empty = todo.querySelector("[data-study-empty]");
+    if (!empty && pager) {
+      empty = document.createElement("p");
+      empty.className = "hint";
+      empty.setAttribute("data-study-empty", "");
+      groups.todo.list.parentNode.insertBefore(empty, groups.todo.list.nextSibling);
+    }
+    if (empty) {
+      empty.textContent = ts("empty");
+      empty.hidden = onPage > 0 || !notStarted;
+    }
+    if (more) more.hidden = true; // the pager reaches every course
+    if (pager) {
+      pager.hidden = pageCount < 2;
+      pager.querySelector("[data-study-page]").textContent =
+        ts("page", { current: shownPage, pages: pageCount, size: perPage });
+      var prev = pager.querySelector("[data-study-prev]");
+      var next = pager.querySelector("[data-study-next]");
+      prev.disabled = shownPage <= 1;
+      next.disabled = shownPage >= pageCount;
+      // A button that was pressed to the first or last page hands the focus on.
+      if (document.activeElement === prev && prev.disabled) next.focus();
+      if (document.activeElement === next && next.disabled) prev.focus();
+    }
+    var alarm = todo.querySelector("[data-study-failed]");
+    if (alarm) {
+      alarm.hidden = !failed;
+      alarm.textContent = failed ? ts(window.location.protocol === "file:" ? "file" : "failed") : "";
+    }
+  }
+
+  if (pager) {
+    [["[data-study-prev]", -1], ["[data-study-next]", 1]].forEach(function (step) {
+      var button = pager.querySelector(step[0]);
+      button.addEventListener("click", function () {
+        shownPage = Math.min(pageCount, Math.max(1, shownPage + step[1]));
+        failed = false;
+        render();
+      });
+    });
   }
 
   /* ---- this year: the requirement and the printable record ---- */
