@@ -305,6 +305,77 @@ fn the_card_index_holds_every_item_as_the_lists_pages_show_it() {
     }
 }
 
+/// A list longer than a part of the card index (2,000 items) has its items in parts,
+/// each file under the data limit, which together hold every card of the list in order.
+#[test]
+fn a_long_list_has_its_card_index_in_parts() {
+    let site = common::Site::new(&[]);
+    for d in 1..=2_050 {
+        let domain = if d <= 50 {
+            "基层治理"
+        } else {
+            "乡村振兴"
+        };
+        // A day of its own, later for a larger d: the list shows c2050 first.
+        let (year, rest) = (2010 + d / 300, d % 300);
+        let date = format!("{year}-{:02}-{:02}", rest / 25 + 1, rest % 25 + 1);
+        site.write(
+            &format!("content/cases/c{d}.md"),
+            format!(
+                "---\ntitle: 案例{d}\nunit: 市发改委\ndate: {date}\ndomain: {domain}\n---\n\n正文。\n"
+            )
+            .as_bytes(),
+        );
+    }
+    let o = site.build(&[]);
+    assert!(o.status.success(), "build failed:\n{}", stderr(&o));
+    let public = site.public();
+    let read = |name: &str| {
+        let bytes = std::fs::read(public.join("cases/page").join(name)).expect("a part");
+        // The goal itself: no file a page reads on opening passes 200 KB.
+        assert!(
+            bytes.len() as u64 <= 200 * KB,
+            "{name}: {} bytes",
+            bytes.len()
+        );
+        serde_json::from_slice::<serde_json::Value>(&bytes).expect("JSON")
+    };
+    let index = read("cards.json");
+    assert_eq!(index["parts"], 2);
+    let mut items = index["items"].as_array().expect("items").clone();
+    let part = index["part"].as_str().expect("the parts' address");
+    items.extend(
+        read(&part.replace("{n}", "2"))
+            .as_array()
+            .expect("items")
+            .clone(),
+    );
+    assert!(!public.join("cases/page/cards-part-3.json").exists());
+    let cards: Vec<String> = pages_of(&public, "cases")
+        .iter()
+        .flat_map(|p| card_items(&std::fs::read_to_string(public.join(p)).expect("read")))
+        .collect();
+    assert_eq!(
+        items.len(),
+        cards.len(),
+        "one entry per card, in the list's order"
+    );
+    // The oldest fifty, last in the list, are the field's only items: the second part's.
+    let domains = index["terms"][1].as_array().expect("the fields' values");
+    let rare = domains
+        .iter()
+        .position(|d| d == "基层治理")
+        .expect("the field");
+    let with_rare: Vec<usize> = (0..items.len())
+        .filter(|&k| {
+            items[k][2][1]
+                .as_array()
+                .is_some_and(|v| v.iter().any(|n| n == rare))
+        })
+        .collect();
+    assert_eq!(with_rare, (2_000..2_050).collect::<Vec<_>>());
+}
+
 /// The course ids of `html`'s 我的学习 items, in order.
 fn study_ids(html: &str) -> Vec<String> {
     html.split("<li class=\"study-course\" data-course-id=\"")

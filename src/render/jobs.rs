@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::archive::{year_url, years};
-use super::card_index::{SHARD, index_url, shard_count, shard_url};
+use super::card_index::{SHARD, part_count, part_url, shard_count, shard_url};
 use super::paging::{page_count, page_of, page_url};
 use super::practice;
 use super::units::{rota_csv_url, rota_url, units_csv_url, units_url};
@@ -21,9 +21,9 @@ pub enum Job {
     /// Page `n` (from 1) of the list of a kind that has one (the catalogue, the
     /// schedule, the cases); the schedule has one page.
     List(Kind, u32),
-    /// The card index of a paged list with filters (`render::card_index`), and its
-    /// shard `n` (from 1).
-    CardIndex(Kind),
+    /// Part `n` (from 1) of the card index of a paged list with filters
+    /// (`render::card_index`), and its shard `n` (from 1).
+    CardIndex(Kind, u32),
     CardShard(Kind, u32),
     /// The page of one content file: a course, lesson, lecture, case or plain page.
     Item(PageId),
@@ -91,10 +91,10 @@ impl Job {
                 .spec()
                 .list
                 .map_or_else(String::new, |l| page_url(l.url, n)),
-            Job::CardIndex(kind) => kind
+            Job::CardIndex(kind, n) => kind
                 .spec()
                 .list
-                .map_or_else(String::new, |l| index_url(l.url)),
+                .map_or_else(String::new, |l| part_url(l.url, n)),
             Job::CardShard(kind, n) => kind
                 .spec()
                 .list
@@ -159,7 +159,7 @@ impl Job {
             Job::AliasScript
             | Job::UnitsCsv(_)
             | Job::RotaCsv(..)
-            | Job::CardIndex(_)
+            | Job::CardIndex(..)
             | Job::CardShard(..) => "",
         }
     }
@@ -189,7 +189,7 @@ impl Job {
             | Job::Rota(_)
             | Job::RotaCsv(..)
             | Job::Term(..)
-            | Job::CardIndex(_)
+            | Job::CardIndex(..)
             | Job::CardShard(..)
             | Job::NotFound
             | Job::Atom
@@ -220,7 +220,7 @@ impl Job {
                     | Job::CoursePrint(_)
                     | Job::UnitsCsv(_)
                     | Job::RotaCsv(..)
-                    | Job::CardIndex(_)
+                    | Job::CardIndex(..)
                     | Job::CardShard(..)
             )
     }
@@ -235,7 +235,7 @@ impl Job {
                 | Job::AliasScript
                 | Job::UnitsCsv(_)
                 | Job::RotaCsv(..)
-                | Job::CardIndex(_)
+                | Job::CardIndex(..)
                 | Job::CardShard(..)
                 | Job::PracticeData(_)
                 | Job::StudyData(_)
@@ -324,7 +324,8 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         let pages = list_items(site, kind).map_or(1, |items| pages_for(site, items.len()));
         jobs.extend((1..=pages).map(|n| Job::List(kind, n)));
         if pages > 1 && has_filters(kind) {
-            jobs.push(Job::CardIndex(kind));
+            let parts = part_count(site.of(kind).len());
+            jobs.extend((1..=parts).map(|n| Job::CardIndex(kind, n)));
             let shards = shard_count(site.of(kind).len());
             jobs.extend((1..=shards).map(|n| Job::CardShard(kind, n)));
         }
@@ -510,7 +511,7 @@ fn list_page_changed(prev: &Site, next: &Site, job: Job, touched: &HashSet<PageI
                 || page_of(before, n, size) != page_of(after, n, size)
                 || holds(page_of(after, n, size))
         }
-        Job::CardIndex(kind) | Job::CardShard(kind, _) => {
+        Job::CardIndex(kind, _) | Job::CardShard(kind, _) => {
             card_index_changed(prev, next, job, kind, touched)
         }
         Job::Taxonomy(t, n) => {

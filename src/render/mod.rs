@@ -179,7 +179,7 @@ impl<'s> Renderer<'s> {
             Job::AliasScript => Some(jobs::alias_script(self.site)),
             Job::UnitsCsv(y) => Some(self.units_csv(y)),
             Job::RotaCsv(r, y) => Some(self.rota_csv(r, y)),
-            Job::CardIndex(kind) => Some(self.card_index(kind)),
+            Job::CardIndex(kind, n) => Some(self.card_index(kind, n)),
             Job::CardShard(kind, n) => Some(self.card_shard(kind, n)?),
             Job::PracticeData(c) => Some(self.practice_data(c)),
             Job::StudyData(n) => Some(self.study_data(n)?),
@@ -234,7 +234,7 @@ impl<'s> Renderer<'s> {
             | Job::AliasScript
             | Job::UnitsCsv(_)
             | Job::RotaCsv(..)
-            | Job::CardIndex(_)
+            | Job::CardIndex(..)
             | Job::CardShard(..)
             | Job::PracticeData(_)
             | Job::StudyData(_) => Context::new(),
@@ -289,7 +289,7 @@ impl<'s> Renderer<'s> {
             | Job::AliasScript
             | Job::UnitsCsv(_)
             | Job::RotaCsv(..)
-            | Job::CardIndex(_)
+            | Job::CardIndex(..)
             | Job::CardShard(..)
             | Job::PracticeData(_)
             | Job::StudyData(_) => String::new(),

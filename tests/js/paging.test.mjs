@@ -7,7 +7,8 @@
 // 我的学习 carries the first page of courses only: it fetches the pages of the courses
 // the record touches, and a page of the courses not started when the reader turns to it.
 // Built with relative links and served from a deeper folder, the cards and courses the
-// scripts fetch link to pages that exist.
+// scripts fetch link to pages that exist. A list of more than 2,000 cases, whose card
+// index comes in parts, filters over all of them.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -310,6 +311,37 @@ test('relative links: cards and courses read from data files lead to their pages
       assert.ok(href.endsWith('/index.html') && new URL(href).pathname.startsWith(deep), href);
       assert.equal((await page.request.get(href)).status(), 200, href);
     }
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
+
+test('a list whose card index comes in parts filters over every item', async () => {
+  // 2,050 cases, the oldest fifty (last in the list, in the index's second part) of a
+  // field of their own.
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'jiangtang-long-'));
+  fs.writeFileSync(path.join(root, 'site.yaml'), 'title: 长列表\nbase_url: /\nlanguage: zh-CN\nactions: [专业训练]\n');
+  const rare = [];
+  for (let d = 1; d <= 2050; d++) {
+    const date = new Date(Date.UTC(2010, 0, 1) + d * 86400000).toISOString().slice(0, 10);
+    const domain = d <= 50 ? '基层治理' : '乡村振兴';
+    if (d <= 50) rare.push(`案例${d}`);
+    fs.mkdirSync(path.join(root, 'content', 'cases'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'content', 'cases', `c${d}.md`), `---\ntitle: 案例${d}\nunit: 市发改委\ndate: ${date}\ndomain: ${domain}\n---\n\n正文。\n`);
+  }
+  const server = await serve(buildSite(root));
+  const { context, page, problems } = await openPage(env.browser, server.url('cases/'));
+  try {
+    await page.locator('main form select[name=domain]').selectOption('基层治理');
+    await statusSays(page, 50, 2050);
+    await settle(page);
+    const shown = await shownTitles(page, 'case-list');
+    assert.equal(shown.length, 30, 'a page of the matches');
+    assert.ok(shown.every((t) => rare.includes(t)), `${shown}`);
+    const parts = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => /cards-part-/.test(p)));
+    assert.deepEqual(parts, [`${BASE_PATH}cases/page/cards-part-2.json`], 'the index\'s second part is read');
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

@@ -24,7 +24,7 @@
 (function () {
   "use strict";
 
-  var INDEX_FORMAT = 1;
+  var INDEX_FORMAT = 2;
   /* How many numbers show on each side of the current page (AROUND in paging.rs). */
   var AROUND = 2;
 
@@ -390,13 +390,27 @@
       return;
     }
     if (status) status.textContent = words("filter_loading");
-    window.fetch(source.getAttribute("data-filter-index"))
-      .then(function (r) {
+    var json = function (address) {
+      return window.fetch(address).then(function (r) {
         if (!r.ok) throw new Error(r.status);
         return r.json();
-      })
+      });
+    };
+    var indexAddress = new URL(source.getAttribute("data-filter-index"), window.location.href);
+    json(indexAddress.href)
       .then(function (read) {
         if (read.format !== INDEX_FORMAT) throw new Error("index format " + read.format);
+        // A long list's items come in parts, the first in the index itself.
+        var rest = [];
+        for (var n = 2; n <= read.parts; n++) {
+          rest.push(json(new URL(read.part.replace("{n}", n), indexAddress).href));
+        }
+        return Promise.all(rest).then(function (parts) {
+          read.items = read.items.concat.apply(read.items, parts);
+          return read;
+        });
+      })
+      .then(function (read) {
         index = { shards: read.shards, items: itemsOfIndex(read) };
         var shownPage = run(pageOf(window.location.search));
         if (state().active.length || state().sortKey) saveToUrl(shownPage);
