@@ -379,6 +379,45 @@ fn an_edit_renders_again_only_the_card_shards_and_term_lists_that_show_it() {
     assert!(shards.iter().all(|f| !again(f)));
 }
 
+/// Renaming a term on one page (a case's field, a course's tag and unit) gives the term a
+/// new address and changes what every list that shows it says: the paged lists, their
+/// card shards, the terms' lists and pages and the unit overview follow, as a full build.
+#[test]
+fn renaming_a_term_on_one_page_rebuilds_like_a_full_build() {
+    let site = Site::with_cases(
+        23,
+        "案例",
+        "tags: [共同]\ndomain: 乡村振兴\n",
+        "page_size: 3\n",
+    );
+    let course = |tag: &str, unit: &str| {
+        format!(
+            "---\ntitle: 课程{tag}\naction: 专业训练\nhours: 2\nunit: {unit}\ndomain: 乡村振兴\ntags: [{tag}]\n---\n\n简介。\n"
+        )
+    };
+    for k in 1..=7 {
+        site.write(
+            &format!("content/courses/k{k}/index.md"),
+            course("共同", "市发改委").as_bytes(),
+        );
+        site.write(
+            &format!("content/courses/k{k}/01-a.md"),
+            "---\ntitle: 第一课\nduration: 30\n---\n\n正文。\n".as_bytes(),
+        );
+    }
+    let first = build(&opts(&site)).unwrap();
+    write_oldest_case(&site, "案例1", "tags: [共同]\ndomain: 基层治理");
+    let second = assert_same(&site, &["content/cases/c1.md"], &first);
+    let course_1 = "content/courses/k1/index.md";
+    site.write(course_1, course("改名", "市统计局").as_bytes());
+    let third = assert_same(&site, &[course_1], &second);
+    // And back: the terms and their addresses are those of the first build again.
+    write_oldest_case(&site, "案例1", "tags: [共同]\ndomain: 乡村振兴");
+    let fourth = assert_same(&site, &["content/cases/c1.md"], &third);
+    site.write(course_1, course("共同", "市发改委").as_bytes());
+    assert_same(&site, &[course_1], &fourth);
+}
+
 /// Quizzes are written in bodies, and the practice bank shows them: a body edit that
 /// adds a quiz, changes a question or removes the quiz rebuilds the practice pages and
 /// their data as a full build does.
