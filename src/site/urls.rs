@@ -58,6 +58,32 @@ fn archive_page(url: &str) -> Option<(&'static str, &'static str)> {
     }
 }
 
+/// Whether `url` lies under `/practice/`, whose addresses the practice bank's pages take
+/// (a field's questions at `/practice/<field>/`, its data at `/practice/data/`): all of
+/// them are kept from content, so that a new field never takes a page's address.
+fn in_practice_folder(url: &str) -> bool {
+    url.strip_prefix("/practice/")
+        .is_some_and(|rest| !rest.is_empty())
+}
+
+/// A page whose address lies in the practice bank's folder.
+fn practice_folder(src: &Parsed, url: &str) -> Diagnostic {
+    let (line, column) = src.common.slug_at.unwrap_or((1, 1));
+    Diagnostic::error(
+        &src.path,
+        line,
+        column,
+        Text::new(
+            format!("网址 {url} 在岗位练兵的文件夹里：/practice/ 下的网址留给题库的页面"),
+            format!("the URL {url} is in the practice bank's folder: addresses under /practice/ are kept for its pages"),
+        ),
+    )
+    .with_hint(Text::new(
+        "把这个文件移出 content/practice/ 文件夹，例如移到 content/guide/",
+        "move the file out of content/practice/, for example into content/guide/",
+    ))
+}
+
 /// The print view of the course at `course_url`, which the renderer writes: a lesson
 /// may not claim it.
 pub fn print_url(course_url: &str) -> String {
@@ -107,6 +133,11 @@ pub(super) fn place(published: Vec<(usize, Arc<Parsed>)>, diags: &mut Vec<Diagno
             if archive_page(url).is_some() {
                 keep[k] = false;
                 diags.push(duplicate_url(&published[k].1, url, None));
+                continue;
+            }
+            if in_practice_folder(url) {
+                keep[k] = false;
+                diags.push(practice_folder(&published[k].1, url));
                 continue;
             }
             match claimed.get(url.as_str()) {
@@ -313,7 +344,18 @@ pub(super) fn order_number(rel: &str) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
-    use super::archive_page;
+    use super::{archive_page, in_practice_folder};
+
+    #[test]
+    fn the_practice_folder_is_kept_from_content() {
+        assert!(in_practice_folder("/practice/xiang-cun-zhen-xing/"));
+        assert!(in_practice_folder("/practice/data/"));
+        assert!(
+            !in_practice_folder("/practice/"),
+            "the drill page is a site page"
+        );
+        assert!(!in_practice_folder("/guide/practice/"));
+    }
 
     #[test]
     fn the_schedules_years_and_months_are_kept_from_lectures() {
