@@ -292,14 +292,19 @@ test('relative links: cards and courses read from data files lead to their pages
     const firstPage = await shownTitles(page, 'case-list');
     const value = [...new Set(items.map((x) => x.domain))]
       .find((v) => items.some((x) => x.domain === v && !firstPage.includes(x.title)));
-    await page.locator('main form select[name=domain]').selectOption(value);
-    await statusSays(page, items.filter((x) => x.domain === value).length, items.length);
-    await settle(page);
-    const hrefs = await page.$$eval('main .case-list li:not([hidden]) a[href]', (a) => a.map((x) => x.href));
-    assert.ok(hrefs.length > 0);
-    for (const href of hrefs) {
-      assert.ok(new URL(href).pathname.startsWith(deep), `${href} stays under the copy`);
-      assert.equal((await page.request.get(href)).status(), 200, href);
+    // Filtered from the first page and from a later one: every link of the page, the
+    // cards' and the layout's, leads to a page of the copy.
+    for (const start of ['cases/', 'cases/page/2/']) {
+      await page.goto(server.url(start));
+      await page.locator('main form select[name=domain]').selectOption(value);
+      await statusSays(page, items.filter((x) => x.domain === value).length, items.length);
+      await settle(page);
+      const hrefs = await page.$$eval('a[href]:not([href^="#"])', (a) => a.filter((x) => !x.closest('[hidden]')).map((x) => x.href));
+      assert.ok(hrefs.some((h) => /\/cases\/[^/]+\/index\.html$/.test(h)), `${start}: the cards' links`);
+      for (const href of new Set(hrefs)) {
+        assert.ok(new URL(href).pathname.startsWith(deep), `${start}: ${href} stays under the copy`);
+        assert.equal((await page.request.get(href)).status(), 200, `${start}: ${href}`);
+      }
     }
 
     await page.goto(server.url('study/'));

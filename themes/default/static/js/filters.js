@@ -191,6 +191,13 @@
     var words = function (key) { return source ? source.getAttribute("data-" + key) || key : key; };
     var pageSize = source ? parseInt(source.getAttribute("data-page-size"), 10) || 30 : 0;
     var ownPath = window.location.pathname;
+    /* A filtered view lives at the list's first address. A site built with relative
+       links (a relative data-site-base) keeps the page's own: its links are written
+       relative to it, and moving the address would take them elsewhere. */
+    var relativeLinks = (document.documentElement.getAttribute("data-site-base") || "/").charAt(0) !== "/";
+    var listPath = source && !relativeLinks
+      ? new URL(source.getAttribute("data-filter-list"), window.location.href).pathname
+      : ownPath;
     var index = null; // the card index once read
     var shards = {}; // shard number -> promise of its cards' HTML
     var drawn = 0; // the latest view asked for, so that a slow shard draws nothing stale
@@ -311,7 +318,8 @@
     /* ---- the URL ---- */
 
     /* The address of page `n` of the view the form holds: the list's first address
-       with the form's state (other parameters are kept); unfiltered, the page's own. */
+       (see listPath) with the form's state (other parameters are kept); unfiltered, the
+       page's own. */
     function urlFor(n) {
       var s = state();
       var params = new URLSearchParams(window.location.search);
@@ -322,7 +330,7 @@
       params.delete("page");
       var filtered = index && (s.active.length || s.sortKey);
       if (filtered && n > 1) params.set("page", String(n));
-      var path = filtered ? new URL(source.getAttribute("data-filter-list"), window.location.href).pathname : ownPath;
+      var path = filtered ? listPath : ownPath;
       var query = params.toString();
       return path + (query ? "?" + query : "") + window.location.hash;
     }
