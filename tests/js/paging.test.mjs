@@ -262,11 +262,21 @@ test('我的学习 reads the courses the record touches and pages through the re
     // The keyboard turns the pages of the courses not started; each page is read once.
     const titles = async () => page.$$eval('[data-study-group=todo] li.study-course .study-course-title', (a) => a.map((x) => x.textContent));
     const status = page.locator('[data-study-page]');
+    // 未开始 pages through the courses not started, a full page but the last.
+    const todoPages = Math.ceil((catalogue.length - 1) / 4);
     const seen = [];
-    for (let n = 1; n <= pages; n++) {
-      assert.equal(await status.textContent(), `第 ${n}/${pages} 页（按课程目录顺序，每页 4 门，已开始的课程列在上面）`);
-      seen.push(...(await titles()));
-      if (n === pages) break;
+    const look = (sel) => page.locator(sel).evaluate((b) => [b.disabled, getComputedStyle(b).color]);
+    const [prevOff, prevColour] = await look('[data-study-prev]');
+    const [nextOff, nextColour] = await look('[data-study-next]');
+    assert.ok(prevOff && !nextOff, 'on the first page only 上一页 is off');
+    assert.notEqual(prevColour, nextColour, 'a button that is off looks it');
+    assert.ok(await page.locator('[data-study-pager] + ul.study-list').count(), 'the buttons stand above the list');
+    for (let n = 1; n <= todoPages; n++) {
+      assert.equal(await status.textContent(), `第 ${n}/${todoPages} 页（按课程目录顺序，每页 4 门；已开始的课程列在上面）`);
+      const these = await titles();
+      assert.ok(n === todoPages ? these.length > 0 : these.length === 4, `page ${n} is full: ${these}`);
+      seen.push(...these);
+      if (n === todoPages) break;
       await page.locator('[data-study-next]').focus();
       await page.keyboard.press('Enter');
       await page.waitForFunction((want) => document.querySelector('[data-study-page]').textContent.startsWith(want), `第 ${n + 1}/`);
@@ -276,6 +286,15 @@ test('我的学习 reads the courses the record touches and pages through the re
     assert.equal(await page.evaluate(() => document.activeElement.hasAttribute('data-study-prev')), true, 'the focus moves to 上一页');
     assert.deepEqual([...new Set(fetched)].sort(), Array.from({ length: pages - 1 }, (_, i) => i + 2), 'pages read as shown');
     assert.equal(fetched.length, new Set(fetched).size, 'no page read twice');
+
+    // A page of courses that cannot be read is said at the top, above the figures it
+    // leaves out.
+    await page.route('**/study/data/*.json*', (r) => r.abort());
+    await page.goto(`${origin}study/`);
+    const alarm = page.locator('[data-study-failed]');
+    await alarm.waitFor({ state: 'visible' });
+    assert.match(await alarm.textContent(), /^有些课程的资料没能读取，下面的统计可能不全/);
+    assert.equal(await alarm.evaluate((a) => !!(a.compareDocumentPosition(document.querySelector('[data-study-summary]')) & Node.DOCUMENT_POSITION_FOLLOWING)), true);
   } finally {
     await context.close();
   }

@@ -8,8 +8,8 @@
  *  - fetches the pages that hold the courses the record touches (a lesson's id is its
  *    course's id and its own name), so that the page never carries the catalogue;
  *  - sorts those courses into 学习中 / 已完成 and shows "已学 3/5 课（60%）" per course;
- *    under 未开始 (with the count of all of them) it lists a page of the courses not
- *    started, turning pages with 上一页 / 下一页 and fetching each page when shown;
+ *    under 未开始 (with their count) it lists the courses not started a page at a time,
+ *    turning pages with 上一页 / 下一页 and fetching what a page shows when shown;
  *  - sums the 学时 of finished courses, overall and by action (a small inline SVG bar
  *    chart with a text equivalent for screen readers);
  *  - exports the record to a JSON file (Blob download, naming the file) and imports
@@ -80,7 +80,7 @@
   if (index) order = index.ids;
   var position = {};
   order.forEach(function (id, i) { position[id] = i; });
-  var pageCount = Math.max(1, Math.ceil(order.length / perPage));
+  var pageCount = 1; // pages of the courses not started
   var pages = { 1: Promise.resolve() }; // page number -> its data file, read
   var shownPage = 1;
   var failed = false;
@@ -93,7 +93,7 @@
   }
 
   function loadPage(n) {
-    if (!pages[n]) {
+    if (!pages[n] && index) {
       var address = new URL(index.files[n - 1], window.location.href).href;
       pages[n] = window.fetch(address).then(function (r) {
         if (!r.ok) throw new Error(String(r.status));
@@ -111,7 +111,7 @@
         failed = true;
       });
     }
-    return pages[n];
+    return pages[n] || Promise.resolve();
   }
 
   /* The courses the record names: a course marked as a whole, or the course of a
@@ -132,22 +132,32 @@
     return Math.floor(position[id] / perPage) + 1;
   }
 
-  /* Reads the pages of the touched courses and of the page of courses shown, then draws. */
-  function render() {
-    var data = J.read();
-    var ids = touched(data);
-    var needed = [shownPage];
+  function loadAll(ids) {
+    var numbers = [];
     ids.forEach(function (id) {
       var n = pageOf(id);
-      if (needed.indexOf(n) === -1) needed.push(n);
+      if (numbers.indexOf(n) === -1) numbers.push(n);
     });
-    if (!index) {
-      draw(data, ids);
-      return;
-    }
-    var settle = function (p) { return p.then(function () {}, function () {}); };
-    Promise.all(needed.map(function (n) { return settle(loadPage(n)); })).then(function () {
-      draw(J.read(), touched(J.read()));
+    var settle = function (n) { return loadPage(n).then(function () {}, function () {}); };
+    return Promise.all(numbers.map(settle));
+  }
+
+  /* Reads the touched courses' pages, then the courses of the page of 未开始 shown (the
+     courses not started, in catalogue order), then draws. */
+  function render() {
+    var ids = touched(J.read());
+    loadAll(ids).then(function () {
+      var data = J.read();
+      ids = touched(data);
+      var started = {};
+      ids.forEach(function (id) {
+        if (loaded[id] && courseState(loaded[id], data) !== "todo") started[id] = true;
+      });
+      var notStarted = order.filter(function (id) { return !has(started, id); });
+      pageCount = Math.max(1, Math.ceil(notStarted.length / perPage));
+      shownPage = Math.min(shownPage, pageCount);
+      var shown = notStarted.slice((shownPage - 1) * perPage, shownPage * perPage);
+      return loadAll(shown).then(function () { draw(J.read(), ids, shown, notStarted.length); });
     });
   }
 
@@ -202,7 +212,7 @@
     return done === 0 ? "todo" : done === ids.length ? "done" : "progress";
   }
 
-  function draw(data, ids) {
+  function draw(data, ids, shown, notStarted) {
     var count = { done: 0, progress: 0, lessons: 0 };
     var hoursDone = 0;
     var byAction = {};
@@ -212,7 +222,7 @@
     ids.sort(function (a, b) { return position[a] - position[b]; });
     ids.forEach(function (id) {
       var li = loaded[id];
-      if (!li) return; // its page could not be read: said below
+      if (!li) return; // its page could not be read: said at the top
       var state = courseState(li, data);
       count.lessons += Number(li.getAttribute("data-lessons-done"));
       if (state === "todo") return;
@@ -227,10 +237,12 @@
           title: (li.querySelector(".study-course-title") || li).textContent.trim() });
       }
     });
-    var first = (shownPage - 1) * perPage;
-    order.slice(first, first + perPage).forEach(function (id) {
+    shown.forEach(function (id) {
       var li = loaded[id];
-      if (li && courseState(li, data) === "todo") lists.todo.push(li);
+      if (li) {
+        courseState(li, data);
+        lists.todo.push(li);
+      }
     });
 
     ["progress", "done", "todo"].forEach(function (name) {
@@ -242,7 +254,7 @@
       lists[name].forEach(function (li) { list.appendChild(li); }); // in catalogue order
       if (name !== "todo") groups[name].section.hidden = !lists[name].length;
     });
-    drawTodo(order.length - count.done - count.progress, lists.todo.length);
+    drawTodo(notStarted);
 
     setStat("done", count.done);
     setStat("progress", count.progress);
@@ -256,21 +268,11 @@
   /* 未开始's heading and count, its page of courses and the buttons between pages. */
   var pager = todo.querySelector("[data-study-pager]");
   var more = todo.querySelector("[data-study-more]");
-  function drawTodo(notStarted, onPage) {
+  var alarm = document.querySelector("[data-study-failed]");
+  function drawTodo(notStarted) {
     var title = todo.querySelector("[data-js-title]");
     if (title) title.textContent = ts("count", { count: notStarted });
-    todo.hidden = order.length === 0 || notStarted === 0;
-    var empty = todo.querySelector("[data-study-empty]");
-    if (!empty && pager) {
-      empty = document.createElement("p");
-      empty.className = "hint";
-      empty.setAttribute("data-study-empty", "");
-      groups.todo.list.parentNode.insertBefore(empty, groups.todo.list.nextSibling);
-    }
-    if (empty) {
-      empty.textContent = ts("empty");
-      empty.hidden = onPage > 0 || !notStarted;
-    }
+    todo.hidden = notStarted === 0;
     if (more) more.hidden = true; // the pager reaches every course
     if (pager) {
       pager.hidden = pageCount < 2;
@@ -284,7 +286,6 @@
       if (document.activeElement === prev && prev.disabled) next.focus();
       if (document.activeElement === next && next.disabled) prev.focus();
     }
-    var alarm = todo.querySelector("[data-study-failed]");
     if (alarm) {
       alarm.hidden = !failed;
       alarm.textContent = failed ? ts(window.location.protocol === "file:" ? "file" : "failed") : "";
